@@ -1,0 +1,30 @@
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+from mptt.admin import MPTTModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Contact, Horaire, PieceJointe, Structure
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    autocomplete_fields = ()
+
+
+class HoraireInline(admin.TabularInline):
+    model = Horaire
+    extra = 0
+
+
+@admin.register(Structure)
+class StructureAdmin(SimpleHistoryAdmin, GuardedModelAdmin, MPTTModelAdmin):
+    list_display = ("nom", "niveau", "finess", "departement", "etat")
+    list_filter = ("niveau", "etat", "discipline", "departement")
+    search_fields = ("nom", "finess")
+    raw_id_fields = ("parent", "ej", "eg", "commune", "verifie_par")
+    filter_horizontal = ()
+    inlines = [ContactInline, HoraireInline]
+
+
+admin.site.register(PieceJointe)

@@ -1,0 +1,385 @@
+"""The offer: one tree EJ → EG → [organisation interne] → UO.
+
+All levels live in one MPTT table, `Structure`, so the tree, the rights that flow
+down it and the history are one mechanism; `EntiteJuridique`, `EntiteGeographique`,
+`OrganisationInterne` and `UniteOperationnelle` are proxies that name each level.
+Writes go through repertoire/services.py.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+import simple_history
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from mptt.models import MPTTModel, TreeForeignKey
+
+from nomenclatures.models import Commune, ConceptField, ConceptsField
+
+
+class Niveau(models.TextChoices):
+    EJ = "EJ", "Entité juridique"
+    EG = "EG", "Entité géographique"
+    OI = "OI", "Organisation interne"
+    UO = "UO", "Unité opérationnelle"
+
+
+# Which level may sit under which: a UO is never directly under an EJ.
+PARENTS_AUTORISES = {
+    Niveau.EJ: {None},
+    Niveau.EG: {Niveau.EJ},
+    Niveau.OI: {Niveau.EG, Niveau.OI},
+    Niveau.UO: {Niveau.EG, Niveau.OI},
+}
+
+
+class Discipline(models.TextChoices):
+    """The portal's disciplines / champs, used as filters in every screen."""
+
+    MCO = "MCO", "Médecine, chirurgie, obstétrique (MCO)"
+    PSY = "PSY", "Psychiatrie (PSY)"
+    SMA = "SMA", "Santé mentale des adolescents (SMA)"
+    SMR = "SMR", "Soins médicaux et de réadaptation (SSR/SMR)"
+    SLD = "SLD", "Soins de longue durée (SLD)"
+    MSS = "MSS", "Médico-social et social (MSS)"
+    VIL = "VIL", "Médecine de ville, CPTS, maisons de santé (VIL)"
+
+
+class Etat(models.TextChoices):
+    OUVERT = "ouvert", "Ouvert"
+    FERME = "ferme", "Fermé"
+
+
+class StatutFiche(models.TextChoices):
+    """The pictogram of a fiche in the Répertoire (set by dossiers collaboratifs)."""
+
+    STANDARD = "standard", "Standard"
+    MODIFICATION = "modification", "En cours de modification"
+    CREATION = "creation", "En cours de création"
+    FINALISEE = "finalisee", "Finalisée"
+    SUPPRIMEE = "supprimee", "Supprimée"
+    DEPLACEE = "deplacee", "Déplacée"
+
+
+telephone_validator = RegexValidator(
+    r"^\+?[0-9 .()-]{6,20}$", "Saisissez un numéro de téléphone (chiffres, espaces, points ou tirets)."
+)
+finess_validator = RegexValidator(r"^[0-9][0-9AB][0-9]{7}$", "Un numéro FINESS compte 9 caractères.")
+
+
+class Structure(MPTTModel):
+    niveau = models.CharField(max_length=2, choices=Niveau.choices, db_index=True)
+    parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="enfants")
+    # Denormalised ancestors: every search and board joins a UO to its EG and EJ,
+    # and walking the MPTT ancestors per row is too slow at a million UO.
+    ej = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                           verbose_name="entité juridique")
+    eg = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                           verbose_name="entité géographique")
+
+    # Identification
+    nom = models.CharField("nom", max_length=250)
+    nom_officiel = models.CharField("nom officiel", max_length=250, blank=True)
+    finess = models.CharField("numéro FINESS", max_length=9, blank=True, db_index=True,
+                              validators=[finess_validator])
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    statut_juridique = ConceptField("J173", null=True, blank=True, verbose_name="statut juridique")
+    categorie = ConceptField("J55", null=True, blank=True, verbose_name="catégorie d'établissement")
+    type_oi = ConceptField("J203", null=True, blank=True, verbose_name="type d'organisation interne")
+    type_uo = ConceptField("J34", null=True, blank=True, verbose_name="type d'unité (catégorie d'organisation)")
+    champ = ConceptField("J20", null=True, blank=True, verbose_name="champ d'activité")
+    discipline = models.CharField(max_length=3, choices=Discipline.choices, blank=True, db_index=True)
+    etat = models.CharField("état", max_length=6, choices=Etat.choices, default=Etat.OUVERT, db_index=True)
+    date_ouverture = models.DateField("date d'ouverture", null=True, blank=True)
+    date_fermeture = models.DateField("date de fermeture", null=True, blank=True)
+    statut_fiche = models.CharField("statut de la fiche", max_length=12, choices=StatutFiche.choices,
+                                    default=StatutFiche.STANDARD)
+    pre_peuplee = models.BooleanField("pré-peuplée, à vérifier", default=False)
+    unite_sensible = models.BooleanField("unité sensible", default=False)
+    commentaire = models.TextField(blank=True)
+
+    # Adresse (a UO without its own address uses its EG's)
+    numero_voie = models.CharField("numéro", max_length=10, blank=True)
+    type_voie = ConceptField("J219", null=True, blank=True, verbose_name="type de voie")
+    voie = models.CharField("libellé de la voie", max_length=200, blank=True)
+    complement_adresse = models.CharField("complément d'adresse", max_length=200, blank=True)
+    lieu_dit = models.CharField("lieu-dit / boîte postale", max_length=200, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    departement = models.ForeignKey("nomenclatures.Departement", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+
+    # Contacts of the structure itself
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
+    fax = models.CharField(max_length=20, blank=True, validators=[telephone_validator])
+    email = models.EmailField("adresse électronique", blank=True)
+    site_web = models.URLField("site internet", blank=True)
+    accessibilite = ConceptField("J50", null=True, blank=True, verbose_name="accessibilité du lieu")
+    aides_financieres = ConceptsField("J31", verbose_name="aides financières")
+
+    # Offre (UO)
+    activites = ConceptsField("J17", related_name="structures_activite", verbose_name="activités opérationnelles")
+    actes = ConceptsField("J16", verbose_name="actes spécifiques")
+    equipements = ConceptsField("J18", verbose_name="équipements spécifiques")
+    specialisations = ConceptsField("J35", verbose_name="spécialisations de prise en charge")
+    competences = ConceptsField("J33", verbose_name="compétences spécifiques")
+    professions = ConceptsField("J186", verbose_name="professions ressources")
+    specialites_ordinales = ConceptsField("J210", verbose_name="spécialités ordinales")
+    modes_prise_en_charge = ConceptsField("R213", verbose_name="modes de prise en charge")
+    temporalites_accueil = ConceptsField("J30", verbose_name="temporalités d'accueil")
+    modalites_accueil = ConceptsField("J226", verbose_name="modalités d'accueil et d'accès")
+    publics = ConceptsField("J29", verbose_name="publics pris en charge")
+    ouverture_annuelle = ConceptField("J28", null=True, blank=True, verbose_name="ouverture annuelle")
+    niveau_expertise = ConceptField("J227", null=True, blank=True, verbose_name="niveau d'expertise")
+    conditions_admission = models.TextField("conditions d'admission et d'accueil", blank=True)
+
+    # Patientèle
+    age_min = models.PositiveSmallIntegerField("âge minimum", null=True, blank=True,
+                                               validators=[MaxValueValidator(150)])
+    age_max = models.PositiveSmallIntegerField("âge maximum", null=True, blank=True,
+                                               validators=[MaxValueValidator(150)])
+
+    # Capacité (installed; beds availability lives in disponibilites)
+    lits_installes = models.PositiveIntegerField("lits installés", null=True, blank=True)
+    places_installees = models.PositiveIntegerField("places installées", null=True, blank=True)
+    patients_par_unite_temps = models.PositiveIntegerField("patients par unité de temps", null=True, blank=True)
+    places_aide_sociale = models.PositiveIntegerField("places habilitées à l'aide sociale", null=True, blank=True)
+    habilitation_aide_sociale = models.BooleanField("habilitée à l'aide sociale", null=True, blank=True)
+    tarif_mensuel = models.DecimalField("tarification mensuelle (€)", max_digits=8, decimal_places=2,
+                                        null=True, blank=True, validators=[MinValueValidator(0)])
+
+    # Territoire d'intervention (home services, SSIAD, SAAD, CPTS, DAC)
+    territoire = models.ManyToManyField(Commune, blank=True, related_name="structures_intervenant",
+                                        verbose_name="territoire d'intervention")
+
+    photo = models.ImageField(upload_to="photos/%Y/", blank=True)
+
+    # Verification and concurrency
+    date_verification = models.DateTimeField("dernière vérification", null=True, blank=True)
+    verifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    version = models.PositiveIntegerField(default=1, help_text="incrémentée à chaque écriture (pas de mise à jour perdue)")
+    cree_le = models.DateTimeField(default=timezone.now, editable=False)
+    modifie_le = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class MPTTMeta:
+        order_insertion_by = ["nom"]
+
+    class Meta:
+        verbose_name = "structure"
+        permissions = [
+            ("referent", "Référent de la structure"),
+            ("directeur", "Directeur de la structure"),
+            ("saisie_lits", "Saisie des lits disponibles"),
+        ]
+        indexes = [
+            models.Index(fields=["eg", "niveau"]),
+            models.Index(fields=["ej", "niveau"]),
+            models.Index(fields=["niveau", "departement"]),
+            GinIndex(fields=["nom"], name="structure_nom_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(age_min__isnull=True) | models.Q(age_max__isnull=True)
+                | models.Q(age_min__lte=models.F("age_max")),
+                name="structure_age_min_inferieur_max",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nom
+
+    # -- rules -------------------------------------------------------------
+    def clean(self):
+        parent_niveau = self.parent.niveau if self.parent_id else None
+        if parent_niveau not in PARENTS_AUTORISES.get(self.niveau, set()):
+            attendu = ", ".join(sorted(n or "aucun" for n in PARENTS_AUTORISES.get(self.niveau, set())))
+            raise ValidationError({"parent": f"Une {self.get_niveau_display().lower()} ne peut être placée "
+                                             f"que sous : {attendu}."})
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValidationError({"age_min": "L'âge minimum doit être inférieur ou égal à l'âge maximum."})
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        self._set_ancetres()
+        super().save(*args, **kwargs)
+
+    def _set_ancetres(self):
+        parent = self.parent
+        if self.niveau == Niveau.EJ:
+            self.ej, self.eg = None, None
+        elif self.niveau == Niveau.EG:
+            self.ej_id = parent.pk
+            self.eg = None
+        else:
+            self.ej_id = parent.ej_id
+            self.eg_id = parent.pk if parent.niveau == Niveau.EG else parent.eg_id
+        if not self.departement_id and self.commune_id:
+            self.departement_id = self.commune.departement_id
+
+    # -- reading helpers ---------------------------------------------------
+    @property
+    def code_niveau(self) -> str:
+        """Level code shown in the tree: EJ, EG, P, S, UF, UE or UO."""
+        if self.niveau == Niveau.OI and self.type_oi_id:
+            return {"1": "P", "2": "S", "3": "UF", "4": "UE"}.get(self.type_oi.code, "OI")
+        return self.niveau
+
+    @property
+    def est_ferme(self) -> bool:
+        return self.etat == Etat.FERME
+
+    @property
+    def code_patientele(self) -> str:
+        """Short patientèle code from the ages: E (enfants), A (adultes), PA (personnes âgées)…"""
+        return code_patientele(self.age_min, self.age_max)
+
+
+def code_patientele(age_min, age_max) -> str:
+    if age_min is None and age_max is None:
+        return ""
+    lo = age_min or 0
+    hi = 150 if age_max is None else age_max
+    groupes = []
+    if lo < 18:
+        groupes.append("E")
+    if hi >= 18 and lo < 60:
+        groupes.append("A")
+    if hi >= 60:
+        groupes.append("PA")
+    if lo == 0 and hi >= 60:
+        return "T"
+    return "/".join(groupes)
+
+
+LIBELLES_PATIENTELE = {"E": "Enfants", "A": "Adultes", "PA": "Personnes âgées", "T": "Tous âges"}
+
+
+class NiveauManager(models.Manager):
+    def __init__(self, niveau):
+        super().__init__()
+        self.niveau = niveau
+
+    def get_queryset(self):
+        return super().get_queryset().filter(niveau=self.niveau)
+
+
+class EntiteJuridique(Structure):
+    objects = NiveauManager(Niveau.EJ)
+
+    class Meta:
+        proxy = True
+        verbose_name = "entité juridique"
+
+
+class EntiteGeographique(Structure):
+    objects = NiveauManager(Niveau.EG)
+
+    class Meta:
+        proxy = True
+        verbose_name = "entité géographique"
+
+
+class OrganisationInterne(Structure):
+    objects = NiveauManager(Niveau.OI)
+
+    class Meta:
+        proxy = True
+        verbose_name = "organisation interne"
+
+
+class UniteOperationnelle(Structure):
+    objects = NiveauManager(Niveau.UO)
+
+    class Meta:
+        proxy = True
+        verbose_name = "unité opérationnelle"
+
+
+class Contact(models.Model):
+    """A contact of a structure: secrétariat, téléphone médical, responsable d'UO, directeur…"""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="contacts")
+    fonction = ConceptField("J220", null=True, blank=True, verbose_name="fonction")
+    libelle = models.CharField("nature du contact", max_length=120, blank=True,
+                               help_text="Secrétariat, accueil, téléphone médical…")
+    civilite = ConceptField("J207", null=True, blank=True, verbose_name="civilité")
+    titre = models.CharField(max_length=80, blank=True)
+    nom = models.CharField(max_length=120, blank=True)
+    prenom = models.CharField("prénom", max_length=120, blank=True)
+    telephone = models.CharField("téléphone", max_length=20, blank=True, validators=[telephone_validator])
+    email = models.EmailField("adresse électronique", blank=True)
+    confidentialite = ConceptField("J222", null=True, blank=True, verbose_name="confidentialité")
+    est_responsable = models.BooleanField("responsable de l'unité", default=False)
+
+    class Meta:
+        ordering = ["-est_responsable", "id"]
+
+    def __str__(self):
+        return " ".join(x for x in [self.libelle, self.prenom, self.nom] if x) or "Contact"
+
+
+class Jour(models.IntegerChoices):
+    LUNDI = 1, "Lundi"
+    MARDI = 2, "Mardi"
+    MERCREDI = 3, "Mercredi"
+    JEUDI = 4, "Jeudi"
+    VENDREDI = 5, "Vendredi"
+    SAMEDI = 6, "Samedi"
+    DIMANCHE = 7, "Dimanche"
+
+
+class Horaire(models.Model):
+    """Planning: opening hours by weekday."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="horaires")
+    type_horaire = ConceptField("J41", null=True, blank=True, verbose_name="type d'horaire")
+    jour = models.PositiveSmallIntegerField(choices=Jour.choices)
+    debut = models.TimeField("début")
+    fin = models.TimeField()
+
+    class Meta:
+        ordering = ["jour", "debut"]
+
+    def clean(self):
+        if self.debut and self.fin and self.debut >= self.fin:
+            raise ValidationError("L'heure de fin doit suivre l'heure de début.")
+
+
+class PieceJointe(models.Model):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="pieces_jointes")
+    titre = models.CharField(max_length=200)
+    fichier = models.FileField(upload_to="pieces/%Y/")
+    ajoutee_le = models.DateTimeField(auto_now_add=True)
+    ajoutee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+
+# Per-structure rights with direct foreign keys (fast "which nodes may this user act on").
+class StructureUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Structure, on_delete=models.CASCADE)
+
+
+class StructureGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Structure, on_delete=models.CASCADE)
+
+
+# History: every offer model, many-to-many fields included. Registered after the
+# classes and without the MPTT bookkeeping fields (simple-history + MPTT trap).
+HISTORY_M2M_FIELDS = [
+    "aides_financieres", "activites", "actes", "equipements", "specialisations", "competences",
+    "professions", "specialites_ordinales", "modes_prise_en_charge", "temporalites_accueil",
+    "modalites_accueil", "publics", "territoire",
+]
+simple_history.register(
+    Structure,
+    excluded_fields=["lft", "rght", "tree_id", "level"],
+    m2m_fields=HISTORY_M2M_FIELDS,
+)
+simple_history.register(Contact)
+simple_history.register(Horaire)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RorConfig(AppConfig):
+    name = "ror"
+    verbose_name = "Portail ROR : comptes et rôles"

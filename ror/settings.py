@@ -1,0 +1,212 @@
+"""Settings of the ROR portal: one file, driven by the environment.
+
+Local use needs no variable at all: the embedded PostgreSQL starts under var/,
+Celery uses a broker on the file system, e-mails go to var/mails.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("ROR_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production-" + "x" * 20)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin.apps.SimpleAdminConfig",  # autodiscover in ror/urls.py, without leaflet's GIS admin
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.humanize",
+    "mptt",
+    "simple_history",
+    "guardian",
+    "leaflet",
+    "dsfr",
+    "widget_tweaks",
+    "django_htmx",
+    "django_filters",
+    "ror",
+    "nomenclatures",
+    "repertoire",
+    "recherche",
+    "dossiers",
+    "disponibilites",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "ror.urls"
+WSGI_APPLICATION = "ror.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ror.context_processors.portail",
+            ],
+        },
+    },
+]
+
+# PostgreSQL only: DATABASE_URL, or the embedded server started on demand.
+if os.environ.get("DATABASE_URL"):
+    _database_url = os.environ["DATABASE_URL"]
+else:
+    from ror.embedded_db import database_url
+
+    _database_url = database_url(BASE_DIR)
+DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+if "host" in DATABASES["default"]["OPTIONS"]:  # Unix socket given as ?host=/path
+    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    raise RuntimeError("Le portail ROR fonctionne uniquement avec PostgreSQL (DATABASE_URL=postgres://…).")
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "ror.User"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "accueil"
+LOGOUT_REDIRECT_URL = "accueil"
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+
+# E-mail: SMTP when EMAIL_HOST is set, else files under var/mails (readable by the team).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    EMAIL_FILE_PATH = VAR_DIR / "mails"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ROR Pays de la Loire <ne-pas-repondre@ror.example.fr>")
+
+# Celery: a real Redis with REDIS_URL; otherwise kombu's file-system broker
+# under var/celery, served by the worker that `make run` starts.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CELERY_DIR = Path(os.environ.get("CELERY_DATA_DIR", VAR_DIR / "celery"))
+if REDIS_URL:
+    CELERY_BROKER_URL = REDIS_URL
+    CELERY_RESULT_BACKEND = REDIS_URL
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+else:
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(CELERY_DIR / "queue"),
+        "data_folder_out": str(CELERY_DIR / "queue"),
+        "processed_folder": str(CELERY_DIR / "processed"),
+        "store_processed": False,
+    }
+    CELERY_RESULT_BACKEND = "file://" + str(CELERY_DIR / "results")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE: dict = {}
+
+# Maps: tiles only where a tile server is reachable (none offline: the map still
+# shows the markers on a blank background).
+LEAFLET_TILES_URL = os.environ.get("LEAFLET_TILES_URL", "")
+LEAFLET_CONFIG = {
+    "DEFAULT_CENTER": (47.4, -0.8),
+    "DEFAULT_ZOOM": 8,
+    "MIN_ZOOM": 3,
+    "MAX_ZOOM": 18,
+    "TILES": [("Plan", LEAFLET_TILES_URL, {"attribution": os.environ.get("LEAFLET_TILES_ATTRIBUTION", "")})]
+    if LEAFLET_TILES_URL
+    else [],
+    "RESET_VIEW": False,
+}
+
+# The region this portal serves (Pays de la Loire by default).
+ROR_REGION_CODE = os.environ.get("ROR_REGION_CODE", "52")
+ROR_REGION_NOM = os.environ.get("ROR_REGION_NOM", "Pays de la Loire")
+ROR_SITE_TITLE = os.environ.get("ROR_SITE_TITLE", f"ROR {ROR_REGION_NOM}")
+ROR_OPERATEUR = os.environ.get("ROR_OPERATEUR", "GRADeS e-santé (démonstration)")
+
+# Security (HTTPS settings take effect when DEBUG is off).
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+DSFR_USE_INTEGRITY_CHECKSUMS = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}

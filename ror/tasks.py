@@ -1,0 +1,11 @@
+from celery import shared_task
+from django.db import connection
+
+
+@shared_task
+def ping(message: str = "pong") -> dict:
+    """Demo task: proves a worker runs our code against the same database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        database = cursor.fetchone()[0]
+    return {"message": message, "database": database}

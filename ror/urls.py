@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+
+def _autodiscover_admin() -> None:
+    # django-leaflet's admin needs GDAL (GeoDjango); we use only its map assets.
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name != "leaflet" and find_spec(f"{config.name}.admin"):
+            import_module(f"{config.name}.admin")
+
+
+_autodiscover_admin()
+
+admin.site.site_header = "Administration du portail ROR"
+admin.site.site_title = "Portail ROR"
+
+urlpatterns = [
+    path("", views.accueil, name="accueil"),
+    path("connexion/", auth_views.LoginView.as_view(template_name="ror/connexion.html"), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

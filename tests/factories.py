@@ -1,0 +1,81 @@
+"""A small, real region for tests: built through the repertoire services, like the app does."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from nomenclatures.models import Commune, Concept
+from repertoire import access, services
+from repertoire.models import Niveau, Structure
+
+MOT_DE_PASSE = "mot-de-passe-de-test"
+
+
+def concept(jeu: str, code: str) -> Concept:
+    return Concept.objects.get(nomenclature__cle=jeu, code=code)
+
+
+def utilisateur(username: str, groupe: str | None = None, **champs):
+    user = get_user_model().objects.create_user(username=username, password=MOT_DE_PASSE,
+                                                email=f"{username}@exemple.fr", **champs)
+    if groupe:
+        group, _ = Group.objects.get_or_create(name=groupe)
+        user.groups.add(group)
+    return user
+
+
+@dataclass
+class Region:
+    ej: Structure
+    ehpad: Structure
+    uo_hp: Structure
+    uo_aj: Structure
+    autre_ej: Structure
+    ch: Structure
+    uo_rea: Structure
+    consultant: object
+    referent: object
+    referent_autre: object
+    directeur: object
+    gestionnaire: object
+
+
+def construire_region() -> Region:
+    angers = Commune.objects.get(code_insee="49007")
+    cholet = Commune.objects.get(code_insee="49099")
+    systeme = None
+    ej = services.creer_structure(systeme, Niveau.EJ, None, nom="ASSOCIATION LES TILLEULS", finess="490000015",
+                                  siren="123456789", commune=angers)
+    ehpad = services.creer_structure(
+        systeme, Niveau.EG, ej, nom="EHPAD LES TILLEULS", finess="490000023", categorie=concept("J55", "500"),
+        numero_voie="12", voie="rue des Lilas", code_postal="49000", commune=angers,
+        latitude=47.47, longitude=-0.55, telephone="02 41 00 00 00")
+    uo_hp = services.creer_structure(
+        systeme, Niveau.UO, ehpad, nom="Hébergement permanent", type_uo=concept("J34", "21"),
+        champ=concept("J20", "04"), discipline="MSS", age_min=60, age_max=120,
+        m2m={"activites": [concept("J17", "293")]})
+    uo_aj = services.creer_structure(
+        systeme, Niveau.UO, ehpad, nom="Accueil de jour", type_uo=concept("J34", "21"),
+        champ=concept("J20", "04"), discipline="MSS", age_min=60, age_max=120)
+    autre_ej = services.creer_structure(systeme, Niveau.EJ, None, nom="CENTRE HOSPITALIER DE CHOLET",
+                                        finess="490000031", commune=cholet)
+    ch = services.creer_structure(
+        systeme, Niveau.EG, autre_ej, nom="CH CHOLET", finess="490000049", categorie=concept("J55", "355"),
+        code_postal="49300", commune=cholet, latitude=47.06, longitude=-0.88)
+    uo_rea = services.creer_structure(
+        systeme, Niveau.UO, ch, nom="Réanimation adulte", champ=concept("J20", "01"), discipline="MCO",
+        age_min=18, age_max=120, lits_installes=12, m2m={"activites": [concept("J17", "127")]})
+
+    consultant = utilisateur("consultant", access.GROUPE_CONSULTANT)
+    referent = utilisateur("referent", access.GROUPE_REFERENT)
+    referent_autre = utilisateur("referent_autre", access.GROUPE_REFERENT)
+    directeur = utilisateur("directeur", access.GROUPE_DIRECTEUR)
+    gestionnaire = utilisateur("gestionnaire", access.GROUPE_GESTIONNAIRE)
+    services.accorder_droit(gestionnaire, referent, "referent", ehpad)
+    services.accorder_droit(gestionnaire, referent_autre, "referent", ch)
+    services.accorder_droit(gestionnaire, directeur, "directeur", ej)
+    for s in (ej, ehpad, uo_hp, uo_aj, autre_ej, ch, uo_rea):
+        s.refresh_from_db()
+    return Region(ej, ehpad, uo_hp, uo_aj, autre_ej, ch, uo_rea, consultant, referent, referent_autre, directeur,
+                  gestionnaire)

@@ -1,0 +1,98 @@
+"""Foundation: settings, database features, the tree rules, history, rights, Celery."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from repertoire import access, services
+from repertoire.models import Niveau, Structure
+from tests.factories import concept
+
+pytestmark = pytest.mark.django_db
+
+
+def test_postgresql_avec_les_extensions_de_la_recherche():
+    assert connection.vendor == "postgresql"
+    with connection.cursor() as c:
+        c.execute("SELECT extname FROM pg_extension")
+        extensions = {row[0] for row in c.fetchall()}
+        assert {"pg_trgm", "unaccent", "cube", "earthdistance"} <= extensions
+        c.execute("SELECT to_tsvector('french_unaccent', 'Réanimations pédiatriques') @@ "
+                  "plainto_tsquery('french_unaccent', 'reanimation pediatrique')")
+        assert c.fetchone()[0] is True
+        c.execute("SELECT earth_distance(ll_to_earth(47.47, -0.55), ll_to_earth(47.06, -0.88)) / 1000")
+        assert 45 < c.fetchone()[0] < 60  # Angers – Cholet
+
+
+def test_reglages_francais():
+    from django.conf import settings
+
+    assert settings.LANGUAGE_CODE == "fr"
+    assert settings.TIME_ZONE == "Europe/Paris"
+
+
+def test_une_uo_ne_se_place_jamais_directement_sous_une_ej(region):
+    with pytest.raises(ValidationError):
+        services.creer_structure(region.gestionnaire, Niveau.UO, region.ej, nom="UO orpheline")
+    assert not Structure.objects.filter(nom="UO orpheline").exists()
+
+
+def test_une_eg_se_place_sous_une_ej(region):
+    with pytest.raises(ValidationError):
+        services.creer_structure(region.gestionnaire, Niveau.EG, region.ehpad, nom="EG sous EG")
+    assert region.uo_hp.eg_id == region.ehpad.pk and region.uo_hp.ej_id == region.ej.pk
+
+
+def test_les_codes_hors_jeu_de_valeurs_sont_refuses(region):
+    region.ehpad.categorie = concept("J34", "21")  # a J34 code where J55 is expected
+    with pytest.raises(ValidationError):
+        region.ehpad.full_clean()
+
+
+def test_historique_garde_utilisateur_ancienne_et_nouvelle_valeur(region):
+    uo = region.uo_hp
+    uo.telephone = "02 41 11 22 33"
+    services.enregistrer(uo, region.referent, "Contacts",
+                         m2m={"activites": [concept("J17", "293"), concept("J17", "294")]})
+    dernier, precedent = uo.history.all()[:2]
+    assert dernier.history_user == region.referent
+    assert dernier.history_change_reason == "Contacts"
+    delta = dernier.diff_against(precedent)
+    changements = {c.field: c for c in delta.changes}
+    assert changements["telephone"].old == "" and changements["telephone"].new == "02 41 11 22 33"
+    anciens = {a["concept"] for a in changements["activites"].old}
+    nouveaux = {a["concept"] for a in changements["activites"].new}
+    assert nouveaux - anciens == {concept("J17", "294").pk}
+
+
+def test_un_referent_n_agit_pas_sur_une_autre_structure(region):
+    assert access.peut(region.referent, access.MODIFIER, region.uo_hp)  # below its EG
+    assert not access.peut(region.referent, access.MODIFIER, region.ch)
+    assert not access.peut(region.referent, access.MODIFIER, region.uo_rea)
+    assert not access.peut(region.referent, access.VALIDER_DOSSIER, region.ehpad)
+    modifiables = set(access.structures_autorisees(region.referent, access.MODIFIER).values_list("pk", flat=True))
+    assert modifiables == {region.ehpad.pk, region.uo_hp.pk, region.uo_aj.pk}
+
+
+def test_droits_du_directeur_et_du_gestionnaire(region):
+    assert access.peut(region.directeur, access.VALIDER_DOSSIER, region.uo_aj)  # granted on the EJ
+    assert not access.peut(region.directeur, access.MODIFIER, region.ej)  # EJ data: gestionnaire only
+    assert access.peut(region.gestionnaire, access.MODIFIER, region.ej)
+    assert not access.peut(region.consultant, access.MODIFIER, region.uo_hp)
+    assert access.peut(region.consultant, access.LIRE, region.uo_hp)
+
+
+def test_page_d_accueil_affiche_les_chiffres(client, region):
+    reponse = client.get("/")
+    assert reponse.status_code == 200
+    contenu = reponse.content.decode()
+    assert 'id="chiffre-eg">2<' in contenu and 'id="chiffre-uo">3<' in contenu
+
+
+def test_une_tache_celery_passe_par_un_vrai_worker(celery_worker):
+    from ror.tasks import ping
+
+    resultat = ping.delay("bonjour").get(timeout=30)
+    assert resultat["message"] == "bonjour"
+    assert resultat["database"] == connection.settings_dict["NAME"]  # the worker used the test database
+    assert "ror.tasks.ping" in celery_worker["log"].read_text()
