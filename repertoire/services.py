@@ -1,6 +1,11 @@
 """Every write to the offer goes through a function here: one per user action,
-inside a transaction, recording who did it (history user + reason)."""
+inside a transaction, recording who did it (history user + reason).
 
+Feature apps (dossiers, imports, disponibilités…) change the offer only through
+these functions.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
@@ -8,7 +13,21 @@ from guardian.shortcuts import assign_perm, remove_perm
 from ror.audit import journaliser
 
 from .access import oublier_droits
-from .models import Structure
+from .models import PARENTS_AUTORISES, Niveau, Structure
+
+# Fields that are never written through the generic functions below.
+CHAMPS_TECHNIQUES = {"id", "lft", "rght", "tree_id", "level", "parent", "niveau", "ej", "eg", "version",
+                     "cree_le", "modifie_le"}
+
+
+class ConflitDeVersion(Exception):
+    """Someone else saved the fiche since it was read: nothing was written."""
+
+    def __init__(self, structure: Structure, version_lue: int, changements: list[dict]):
+        self.structure = structure
+        self.version_lue = version_lue
+        self.changements = changements  # [{"champ", "libelle", "avant", "apres", "par", "le"}]
+        super().__init__(f"La fiche « {structure.nom} » a été modifiée entre-temps.")
 
 
 def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None) -> Structure:
@@ -16,6 +35,7 @@ def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None
 
     `m2m` maps a many-to-many field name to its new list of values. The version
     is bumped so that concurrent editors can detect a change (no lost update).
+    Call it inside a transaction (the public functions below do).
     """
     structure._history_user = user
     structure._change_reason = raison
@@ -36,6 +56,30 @@ def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None
     return structure
 
 
+def changements_depuis(structure: Structure, version_lue: int) -> list[dict]:
+    """What others changed on this fiche since `version_lue` (from its history)."""
+    historiques = list(structure.history.filter(version__gte=version_lue).order_by("history_date"))
+    changements = []
+    for precedent, suivant in zip(historiques, historiques[1:]):
+        for change in suivant.diff_against(precedent).changes:
+            if change.field in {"version", "modifie_le"}:
+                continue
+            champ = Structure._meta.get_field(change.field)
+            changements.append({
+                "champ": change.field, "libelle": str(champ.verbose_name), "avant": change.old, "apres": change.new,
+                "par": suivant.history_user, "le": suivant.history_date,
+            })
+    return changements
+
+
+def _verrouiller(structure: Structure, version_attendue: int | None) -> Structure:
+    """Lock the row; refuse if its version moved since the user read it."""
+    actuelle = Structure.objects.select_for_update().get(pk=structure.pk)
+    if version_attendue is not None and actuelle.version != version_attendue:
+        raise ConflitDeVersion(actuelle, version_attendue, changements_depuis(actuelle, version_attendue))
+    return actuelle
+
+
 @transaction.atomic
 def creer_structure(user, niveau: str, parent: Structure | None, *, raison: str = "Création",
                     m2m: dict | None = None, **champs) -> Structure:
@@ -45,19 +89,80 @@ def creer_structure(user, niveau: str, parent: Structure | None, *, raison: str 
 
 
 @transaction.atomic
+def modifier_structure(user, structure: Structure, champs: dict, *, m2m: dict | None = None, raison: str,
+                       version_attendue: int | None = None) -> Structure:
+    """Change fields (and many-to-many values) of one fiche, as one history record.
+
+    With `version_attendue`, raises ConflitDeVersion if the fiche changed since it was read.
+    Raises ValidationError (nothing written) on invalid values. Access rights are the
+    caller's business (repertoire.access).
+    """
+    interdits = set(champs) & CHAMPS_TECHNIQUES
+    if interdits:
+        raise ValueError(f"Champs non modifiables ici : {sorted(interdits)}")
+    actuelle = _verrouiller(structure, version_attendue)
+    for nom, valeur in champs.items():
+        setattr(actuelle, nom, valeur)
+    actuelle.full_clean(exclude=["parent", "ej", "eg", "lft", "rght", "tree_id", "level"], validate_unique=False)
+    return enregistrer(actuelle, user, raison, m2m)
+
+
+@transaction.atomic
+def deplacer_structure(user, structure: Structure, nouveau_parent: Structure, *, raison: str) -> Structure:
+    """Move a fiche (and its subtree) under another parent of the same EJ."""
+    actuelle = _verrouiller(structure, None)
+    if nouveau_parent.niveau not in PARENTS_AUTORISES[actuelle.niveau]:
+        raise ValidationError("Ce niveau ne peut pas être placé sous ce parent.")
+    ej_cible = nouveau_parent if nouveau_parent.niveau == Niveau.EJ else nouveau_parent.ej
+    if actuelle.niveau != Niveau.EG and ej_cible.pk != actuelle.ej_id:
+        raise ValidationError("Une unité ne peut être déplacée que dans la même entité juridique.")
+    if nouveau_parent.is_descendant_of(actuelle, include_self=True):
+        raise ValidationError("Une structure ne peut pas être placée sous elle-même.")
+    actuelle.move_to(nouveau_parent, "last-child")
+    actuelle.refresh_from_db()
+    actuelle.parent = nouveau_parent
+    enregistrer(actuelle, user, raison)
+    # The denormalised ancestors of the subtree follow.
+    for descendant in actuelle.get_descendants():
+        descendant._set_ancetres()
+        Structure.objects.filter(pk=descendant.pk).update(ej=descendant.ej_id, eg=descendant.eg_id)
+    return actuelle
+
+
+@transaction.atomic
+def supprimer_structure(user, structure: Structure, *, raison: str) -> None:
+    """Remove a fiche that has no children; its history keeps it."""
+    actuelle = _verrouiller(structure, None)
+    if actuelle.get_children().exists():
+        raise ValidationError("Supprimez ou déplacez d'abord les unités rattachées.")
+    actuelle._history_user = user
+    actuelle._change_reason = raison
+    actuelle.delete()
+
+
+@transaction.atomic
+def fermer_structure(user, structure: Structure, *, raison: str, date=None) -> Structure:
+    return modifier_structure(user, structure, {"etat": "ferme", "date_fermeture": date or timezone.localdate()},
+                              raison=raison)
+
+
+@transaction.atomic
+def rouvrir_structure(user, structure: Structure, *, raison: str) -> Structure:
+    return modifier_structure(user, structure, {"etat": "ouvert", "date_fermeture": None}, raison=raison)
+
+
+@transaction.atomic
 def accorder_droit(acteur, utilisateur, codename: str, structure: Structure) -> None:
     """Give `utilisateur` the right `codename` (referent, directeur, saisie_lits) on a structure and below."""
-
     assign_perm(f"repertoire.{codename}", utilisateur, structure)
     oublier_droits(utilisateur)
-    journaliser(acteur, "droit_accorde", cible=str(utilisateur.pk),
+    journaliser(acteur, "droit_accorde", cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})
 
 
 @transaction.atomic
 def retirer_droit(acteur, utilisateur, codename: str, structure: Structure) -> None:
-
     remove_perm(f"repertoire.{codename}", utilisateur, structure)
     oublier_droits(utilisateur)
-    journaliser(acteur, "droit_retire", cible=str(utilisateur.pk),
+    journaliser(acteur, "droit_retire", cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})

@@ -24,14 +24,50 @@ def _reglages_de_test(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+TABLES_DE_REFERENCE = ["nomenclatures_nomenclature", "nomenclatures_concept", "nomenclatures_region",
+                       "nomenclatures_departement", "nomenclatures_commune"]
+_COPIE_REFERENCES: dict[str, bytes] = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data every test needs: nomenclatures and communes, loaded once."""
+    """Reference data every test needs: nomenclatures and communes, loaded once and
+    kept as a COPY image, so that transactional tests (which empty every table) get it back fast."""
     from django.core.management import call_command
+    from django.db import connection
 
     with django_db_blocker.unblock():
         call_command("load_nomenclatures", stdout=open(os.devnull, "w"))
         call_command("load_communes", stdout=open(os.devnull, "w"))
+        with connection.cursor() as cursor:
+            for table in TABLES_DE_REFERENCE:
+                with cursor.copy(f"COPY {table} TO STDOUT") as copy:
+                    _COPIE_REFERENCES[table] = b"".join(bytes(block) for block in copy)
+
+
+def _restaurer_references():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM nomenclatures_concept LIMIT 1")
+        if cursor.fetchone():
+            return
+        for table in TABLES_DE_REFERENCE:
+            with cursor.copy(f"COPY {table} FROM STDIN") as copy:
+                copy.write(_COPIE_REFERENCES[table])
+
+
+@pytest.fixture(autouse=True)
+def _references(request, django_db_blocker):
+    """After a transactional test emptied the tables, put the reference data back."""
+    utilise_la_base = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "django_db_setup", "live_server"} & set(request.fixturenames)
+    if not utilise_la_base:
+        yield
+        return
+    with django_db_blocker.unblock():
+        _restaurer_references()
+    yield
 
 
 # -- a small region and its users ---------------------------------------------------

@@ -96,3 +96,26 @@ def test_une_tache_celery_passe_par_un_vrai_worker(celery_worker):
     assert resultat["message"] == "bonjour"
     assert resultat["database"] == connection.settings_dict["NAME"]  # the worker used the test database
     assert "ror.tasks.ping" in celery_worker["log"].read_text()
+
+
+def test_mise_a_jour_perdue_refusee(region):
+    uo = region.uo_hp
+    version_lue = uo.version
+    services.modifier_structure(region.referent, uo, {"telephone": "02 41 00 00 01"}, raison="Contacts",
+                                version_attendue=version_lue)
+    with pytest.raises(services.ConflitDeVersion) as conflit:
+        services.modifier_structure(region.directeur, uo, {"telephone": "02 41 00 00 02"}, raison="Contacts",
+                                    version_attendue=version_lue)
+    assert [c["apres"] for c in conflit.value.changements if c["champ"] == "telephone"] == ["02 41 00 00 01"]
+    uo.refresh_from_db()
+    assert uo.telephone == "02 41 00 00 01"
+
+
+def test_deplacer_une_uo_dans_la_meme_ej(region):
+    oi = services.creer_structure(region.gestionnaire, Niveau.OI, region.ehpad, nom="Pôle gériatrie",
+                                  type_oi=concept("J203", "1"))
+    services.deplacer_structure(region.gestionnaire, region.uo_aj, oi, raison="Dossier 1")
+    region.uo_aj.refresh_from_db()
+    assert region.uo_aj.parent_id == oi.pk and region.uo_aj.eg_id == region.ehpad.pk
+    with pytest.raises(ValidationError):
+        services.deplacer_structure(region.gestionnaire, region.uo_aj, region.ch, raison="Dossier 1")
