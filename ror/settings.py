@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "recherche",
     "dossiers",
     "disponibilites",
+    "imports",
+    "qualite",
+    "interop",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -29,6 +29,13 @@ urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(template_name="ror/connexion.html"), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("repertoire/", include("repertoire.urls")),
+    path("recherche/", include("recherche.urls")),
+    path("disponibilites/", include("disponibilites.urls")),
+    path("dossiers/", include("dossiers.urls")),
+    path("imports/", include("imports.urls")),
+    path("qualite/", include("qualite.urls")),
+    path("", include("interop.urls")),  # /fhir/…, /opendata/…
 ]
 
 if settings.DEBUG:

@@ -1,3 +1,7 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -6,7 +10,8 @@ from repertoire.models import Structure
 
 
 class Command(BaseCommand):
-    help = "Charge nomenclatures, communes et région de démonstration, la première fois seulement."
+    help = ("Charge nomenclatures, communes et région de démonstration (la première fois seulement), "
+            "puis laisse chaque application compléter la démonstration (module <app>/demo.py).")
 
     def handle(self, **options):
         if not Concept.objects.exists():
@@ -15,5 +20,7 @@ class Command(BaseCommand):
             call_command("load_communes", stdout=self.stdout)
         if not Structure.objects.exists():
             call_command("demo_region", stdout=self.stdout)
-        else:
-            self.stdout.write("Données déjà chargées : rien à faire.")
+        # Each feature app may add its part (beds, dossiers, import report…): idempotent functions.
+        for config in apps.get_app_configs():
+            if config.name != "repertoire" and find_spec(f"{config.name}.demo"):
+                import_module(f"{config.name}.demo").peupler_demo(self.stdout)
