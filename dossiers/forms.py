@@ -143,6 +143,8 @@ class CreerUnitesForm(forms.Form):
         self.fields["parent"].queryset = Structure.objects.filter(
             tree_id=racine.tree_id, lft__gte=racine.lft, rght__lte=racine.rght,
             niveau__in=[Niveau.EG, Niveau.OI]).order_by("lft")
+        if racine.niveau == Niveau.EG:
+            self.fields["parent"].initial = racine.pk
 
     def clean(self):
         return verifier_type_et_discipline(self, super().clean())

@@ -76,8 +76,9 @@ def _fiches_en_arbre(dossier) -> list[FicheBrouillon]:
         ordre.append(fiche)
         ordre += [c for c in creees if c.parent_id == fiche.structure_id]
     ordre += [c for c in creees if c not in ordre]
-    for fiche in ordre:
-        fiche.avertissements = avertissements(fiche.niveau, fiche.donnees)
+    for fiche in ordre:  # naming rules: for what the dossier changes only
+        touchee = fiche.statut != StatutBrouillon.INCHANGEE and not fiche.a_supprimer
+        fiche.avertissements = avertissements(fiche.niveau, fiche.donnees) if touchee else []
     return ordre
 
 
