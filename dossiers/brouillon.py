@@ -68,12 +68,29 @@ def en_json(nom: str, valeur):
 
 def lire_fiche(structure: Structure) -> dict:
     """The draft of a live fiche: its fields and code lists as they are now."""
-    donnees = {}
-    for nom in CHAMPS[structure.niveau]:
-        donnees[nom] = en_json(nom, champ(nom).value_from_object(structure))
-    for nom in CHAMPS_M2M[structure.niveau]:
-        donnees[nom] = sorted(getattr(structure, nom).values_list("pk", flat=True))
-    return donnees
+    return lire_fiches([structure])[structure.pk]
+
+
+def lire_fiches(structures) -> dict[int, dict]:
+    """Drafts of many live fiches, {pk: draft}, with one query per code list (not per fiche)."""
+    structures = list(structures)
+    lues = {s.pk: {nom: en_json(nom, champ(nom).value_from_object(s)) for nom in CHAMPS[s.niveau]}
+            for s in structures}
+    niveaux = {s.pk: s.niveau for s in structures}
+    for nom in sorted({n for s in structures for n in CHAMPS_M2M[s.niveau]}):
+        lien = champ(nom).remote_field.through
+        source, cible = champ(nom).m2m_field_name(), champ(nom).m2m_reverse_name()
+        for pk in lues:
+            if nom in CHAMPS_M2M[niveaux[pk]]:
+                lues[pk][nom] = []
+        for pk, valeur in lien.objects.filter(**{f"{source}__in": list(lues)}).values_list(source, cible):
+            if nom in lues[pk]:
+                lues[pk][nom].append(valeur)
+    for donnees in lues.values():
+        for nom, valeur in donnees.items():
+            if isinstance(valeur, list):
+                valeur.sort()
+    return lues
 
 
 def valeurs_pour_modele(niveau: str, donnees: dict) -> tuple[dict, dict]:

@@ -26,9 +26,14 @@ _PLAGES = [
     (range(99, 100), {Discipline.VIL}),
     (range(100, 113), {Discipline.SMR}),
 ]
-# A few medico-social units are also described by psychiatry teams, and SMR
-# geriatrics by long-term care (SLD).
-_EN_PLUS = {21: {Discipline.SLD}, 22: {Discipline.SLD}, 80: {Discipline.PSY}, 101: {Discipline.SLD}}
+# Codes shared across disciplines: hospital units (HDJ, hospitalisation, urgences) also
+# in MCO/SMR/SLD, some medico-social units in psychiatry or long-term care, city offers.
+_EN_PLUS = {
+    3: {Discipline.MCO}, 11: {Discipline.MCO, Discipline.SMR}, 12: {Discipline.MCO},
+    16: {Discipline.MCO, Discipline.SMR, Discipline.SLD}, 20: {Discipline.MCO}, 21: {Discipline.SLD},
+    22: {Discipline.SLD}, 69: {Discipline.VIL}, 72: {Discipline.VIL}, 80: {Discipline.PSY}, 92: {Discipline.VIL},
+    101: {Discipline.SLD},
+}
 
 
 def disciplines_du_type(code: str) -> set[str]:

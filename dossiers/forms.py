@@ -49,8 +49,10 @@ def champ_type_uo(**kwargs) -> forms.ModelChoiceField:
 
 
 def verifier_type_et_discipline(form, donnees: dict) -> dict:
+    """A type d'UO chosen (or a discipline changed) must match; a fiche's old pair is left alone."""
     type_uo, discipline = donnees.get("type_uo"), donnees.get("discipline")
-    if type_uo and discipline and not type_convient(type_uo.code, discipline):
+    choisis = {"type_uo", "discipline"} & set(form.changed_data)
+    if choisis and type_uo and discipline and not type_convient(type_uo.code, discipline):
         form.add_error("type_uo", "Ce type d'UO ne correspond pas à la discipline choisie.")
     return donnees
 

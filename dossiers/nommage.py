@@ -70,7 +70,8 @@ def _regles_etablissement(nom: str, commune_id) -> list[str]:
 
 def _regles_unite(nom: str, type_uo_id, discipline: str | None) -> list[str]:
     messages = _regles_communes(nom)
-    if re.search(r"\b(de|du)\b", normaliser(nom)):
+    sans_expressions = re.sub(r"\b(accueil|hopital|centre|maison) de (jour|nuit|sante|vie)\b", "", normaliser(nom))
+    if re.search(r"\b(de|du)\b", sans_expressions):
         messages.append("Évitez « DE » et « DU » dans le nom de l'unité.")
     type_uo = Concept.objects.filter(pk=type_uo_id).first() if type_uo_id else None
     if type_uo and not (_mots(nom) & _mots(type_uo.libelle)):

@@ -16,7 +16,7 @@ from repertoire.models import Niveau, StatutFiche, Structure
 from ror.audit import journaliser
 
 from . import access, emails
-from .brouillon import champs_de, champs_differents, champs_manquants, lire_fiche, libelle, valeurs_pour_modele
+from .brouillon import champs_de, champs_differents, champs_manquants, libelle, lire_fiches, valeurs_pour_modele
 from .disciplines import type_convient
 from .models import ETATS_OUVERTS, DossierCollaboratif, EtatDossier, FicheBrouillon, StatutBrouillon, Transition
 
@@ -143,8 +143,10 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
     dossier = DossierCollaboratif.objects.create(structure=structure, ouvert_par=user,
                                                  titre=titre.strip() or f"Modification de {structure.nom}")
     fiches = []
-    for s in structure.get_descendants(include_self=True).select_related("parent"):
-        copie = lire_fiche(s)
+    arbre = list(structure.get_descendants(include_self=True))
+    copies = lire_fiches(arbre)
+    for s in arbre:
+        copie = copies[s.pk]
         fiches.append(FicheBrouillon(dossier=dossier, structure=s, niveau=s.niveau, parent_id=s.parent_id,
                                      parent_initial_id=s.parent_id, donnees=copie, reference=copie,
                                      version_copiee=s.version, profondeur=s.level - structure.level))
@@ -161,7 +163,9 @@ def enregistrer_fiche(user, fiche: FicheBrouillon, donnees: dict, *, finaliser: 
     if fiche.a_supprimer:
         raise ActionImpossible("Cette fiche est marquée pour suppression : rétablissez-la d'abord.")
     nouvelles = {**fiche.donnees, **donnees}
-    if donnees.get("type_uo") and not type_convient(_code_type(donnees["type_uo"]), nouvelles.get("discipline")):
+    change_de_type = any(nouvelles.get(n) != fiche.donnees.get(n) for n in ("type_uo", "discipline"))
+    if change_de_type and nouvelles.get("type_uo") and not type_convient(_code_type(nouvelles["type_uo"]),
+                                                                         nouvelles.get("discipline")):
         raise ActionImpossible("Ce type d'UO ne correspond pas à la discipline choisie.")
     if finaliser:
         manquants = champs_manquants(fiche.niveau, nouvelles)
@@ -299,10 +303,11 @@ def abandonner_dossier(user, dossier: DossierCollaboratif, commentaire: str = ""
 def conflits(dossier: DossierCollaboratif) -> list[dict]:
     """Fields both the dossier and someone in the live Répertoire changed since the copy, differently."""
     trouves = []
-    fiches = dossier.fiches.exclude(structure=None).filter(creation=False, a_supprimer=False).select_related(
-        "structure")
+    fiches = list(dossier.fiches.exclude(structure=None).filter(creation=False, a_supprimer=False).select_related(
+        "structure"))
+    actuelles = lire_fiches(f.structure for f in fiches)
     for fiche in fiches:
-        actuelle = lire_fiche(fiche.structure)
+        actuelle = actuelles[fiche.structure_id]
         noms = champs_de(fiche.niveau)
         par_dossier = set(champs_differents(fiche.reference, fiche.donnees, noms))
         par_repertoire = set(champs_differents(fiche.reference, actuelle, noms))

@@ -10,7 +10,7 @@ from repertoire import access as repertoire_access
 from repertoire.models import Niveau, Structure
 
 from . import access, services
-from .brouillon import afficher, lignes_de_diff, lire_fiche
+from .brouillon import afficher, lignes_de_diff, lire_fiches
 from .forms import CommentaireForm, CreerUnitesForm, DeplacerForm, DossierFilter, formulaire_de_fiche
 from .models import ETATS_OUVERTS, EtatDossier, FicheBrouillon, StatutBrouillon
 from .nommage import avertissements
@@ -203,7 +203,9 @@ def deplacer_unite(request, pk, fiche):
 def comparaison(dossier) -> list[dict]:
     """For each fiche the dossier changes: what, and the side-by-side rows (live ↔ dossier)."""
     blocs = []
-    for brouillon in _fiches_en_arbre(dossier):
+    fiches = _fiches_en_arbre(dossier)
+    vivantes = lire_fiches(f.structure for f in fiches if f.structure and not f.est_creation)
+    for brouillon in fiches:
         if brouillon.a_supprimer:
             blocs.append({"fiche": brouillon, "nature": "Suppression", "lignes": []})
             continue
@@ -211,7 +213,7 @@ def comparaison(dossier) -> list[dict]:
             lignes = lignes_de_diff(brouillon.niveau, {}, brouillon.donnees)
             blocs.append({"fiche": brouillon, "nature": "Création", "lignes": lignes})
             continue
-        vivante = lire_fiche(brouillon.structure) if brouillon.structure else brouillon.reference
+        vivante = vivantes.get(brouillon.structure_id, brouillon.reference)
         lignes = lignes_de_diff(brouillon.niveau, vivante, brouillon.donnees)
         if lignes or brouillon.est_deplacee:
             blocs.append({"fiche": brouillon, "nature": "Déplacement" if brouillon.est_deplacee and not lignes

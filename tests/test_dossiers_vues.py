@@ -204,3 +204,18 @@ def test_deplacer_propose_les_structures_de_la_meme_ej(client, region):
     fiche.refresh_from_db()
     assert fiche.parent_id == oi.pk and fiche.est_deplacee
     assert client.post(url("deplacer_unite", dossier.pk, fiche.pk), {"parent": region.ch.pk}).status_code == 200
+
+
+def test_une_fiche_au_type_hors_discipline_reste_enregistrable(client, region):
+    """A live unit whose type d'UO is outside our discipline table is not blocked; a new choice is checked."""
+    repertoire.modifier_structure(region.gestionnaire, region.uo_aj, {"type_uo": concept("J34", "10"),
+                                                                      "discipline": "MSS"}, raison="Import")
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    fiche = dossier.fiches.get(structure=region.uo_aj)
+    client.force_login(region.referent)
+    donnees = {"nom": "Accueil de jour", "discipline": "MSS", "type_uo": concept("J34", "10").pk,
+               "action": "attente"}
+    assert client.post(url("fiche", dossier.pk, fiche.pk), donnees).status_code == 302
+    donnees["type_uo"] = concept("J34", "05").pk  # a newly chosen psychiatry type for an MSS unit
+    reponse = client.post(url("fiche", dossier.pk, fiche.pk), donnees)
+    assert reponse.status_code == 200 and "ne correspond pas à la discipline" in reponse.content.decode()

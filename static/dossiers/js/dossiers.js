@@ -6,18 +6,20 @@
   function filtrerTypes(selectType) {
     var discipline = document.getElementById(selectType.dataset.filtreDiscipline);
     if (!discipline) { return; }
-    function appliquer() {
+    function appliquer(auChargement) {
       var choisie = discipline.value;
       Array.prototype.forEach.call(selectType.options, function (option) {
         if (!option.dataset.disciplines) { return; }
-        var garde = !choisie || option.dataset.disciplines.split(" ").indexOf(choisie) !== -1;
+        // At load, the fiche's current type stays visible even if it belongs to another discipline.
+        var garde = !choisie || option.dataset.disciplines.split(" ").indexOf(choisie) !== -1 ||
+          (auChargement === true && option.selected);
         option.hidden = !garde;
         option.disabled = !garde;
         if (!garde && option.selected) { selectType.value = ""; }
       });
     }
     discipline.addEventListener("change", appliquer);
-    appliquer();
+    appliquer(true);
   }
 
   function garderModifications(form) {
