@@ -134,7 +134,10 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
         structure = structure.eg
     if not access.peut_ouvrir(user, structure):
         raise PermissionDenied("Vous n'avez pas les droits nécessaires pour ouvrir un dossier sur cette structure.")
-    structure = Structure.objects.select_for_update().get(pk=structure.pk)
+    # Lock the EJ (root of the tree): openings inside one EJ run one at a time, so an EJ
+    # dossier and an EG dossier of that EJ cannot both pass the check below.
+    list(Structure.objects.select_for_update().filter(pk=structure.ej_id or structure.pk).values_list("pk"))
+    structure = Structure.objects.get(pk=structure.pk)
     autour = Q(structure__in=structure.get_ancestors(include_self=True)) | Q(
         structure__tree_id=structure.tree_id, structure__lft__gte=structure.lft, structure__rght__lte=structure.rght)
     deja = DossierCollaboratif.objects.filter(autour, etat__in=ETATS_OUVERTS).first()
