@@ -204,7 +204,9 @@ def comparaison(dossier) -> list[dict]:
     """For each fiche the dossier changes: what, and the side-by-side rows (live ↔ dossier)."""
     blocs = []
     fiches = _fiches_en_arbre(dossier)
-    vivantes = lire_fiches(f.structure for f in fiches if f.structure and not f.est_creation)
+    # Open: against the live Répertoire; closed: against the fiches as they were copied.
+    vivantes = lire_fiches(f.structure for f in fiches if f.structure and not f.est_creation) \
+        if dossier.est_ouvert else {}
     for brouillon in fiches:
         if brouillon.a_supprimer:
             blocs.append({"fiche": brouillon, "nature": "Suppression", "lignes": []})

@@ -121,9 +121,10 @@ def test_flux_complet_publie_tout_en_une_fois(region, etape):
     with pytest.raises(PermissionDenied):  # only gestionnaires publish
         services.publier_dossier(region.directeur, dossier)
 
-    services.publier_dossier(region.gestionnaire, dossier)
+    etape(services.publier_dossier, region.gestionnaire, dossier)
     dossier.refresh_from_db()
     assert dossier.etat == EtatDossier.PUBLIE and dossier.clos_le
+    assert region.referent.email in mail.outbox[-1].to and "publié" in mail.outbox[-1].subject
     ehpad = Structure.objects.get(pk=region.ehpad.pk)
     assert ehpad.nom == "EHPAD LES TILLEULS ANGERS" and ehpad.statut_fiche == StatutFiche.STANDARD
     assert not Structure.objects.filter(pk=region.uo_aj.pk).exists()

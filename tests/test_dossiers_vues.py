@@ -219,3 +219,14 @@ def test_une_fiche_au_type_hors_discipline_reste_enregistrable(client, region):
     donnees["type_uo"] = concept("J34", "05").pk  # a newly chosen psychiatry type for an MSS unit
     reponse = client.post(url("fiche", dossier.pk, fiche.pk), donnees)
     assert reponse.status_code == 200 and "ne correspond pas à la discipline" in reponse.content.decode()
+
+
+def test_un_dossier_publie_garde_sa_comparaison(client, region):
+    dossier = dossier_envoye(region)
+    services.valider(region.directeur, dossier)
+    services.publier_dossier(region.gestionnaire, dossier)
+    client.force_login(region.referent)
+    contenu = client.get(url("comparer", dossier.pk)).content.decode()
+    assert "Avant le dossier" in contenu
+    assert '<td class="ror-avant">EHPAD LES TILLEULS</td>' in contenu
+    assert '<td class="ror-apres">EHPAD LES TILLEULS ANGERS</td>' in contenu
