@@ -59,6 +59,14 @@ def peut_ouvrir(user, structure: Structure) -> bool:
     return access.peut(user, access.OUVRIR_DOSSIER, structure)
 
 
+def structures_a_ouvrir(user, limite: int = 50):
+    """The EJ/EG a référent or directeur may open a dossier on (gestionnaires go through the Répertoire)."""
+    if access.est_gestionnaire(user):
+        return Structure.objects.none()
+    return access.structures_autorisees(user, access.OUVRIR_DOSSIER).filter(
+        niveau__in=["EJ", "EG"]).order_by("tree_id", "lft")[:limite]
+
+
 def dossiers_visibles(user):
     """The dossiers a user may see: those of the structures it may open a dossier on."""
     if access.est_gestionnaire(user):

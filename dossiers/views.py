@@ -39,6 +39,7 @@ def liste(request):
     page = Paginator(filtre.qs, 50).get_page(request.GET.get("page"))
     return render(request, "dossiers/liste.html", {
         "filtre": filtre, "page": page, "a_traiter": access.dossiers_a_traiter(request.user),
+        "a_ouvrir": access.structures_a_ouvrir(request.user),
     })
 
 

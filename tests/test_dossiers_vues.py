@@ -58,6 +58,7 @@ def test_a_traiter_pour_le_directeur_puis_le_gestionnaire(client, region):
 
 def test_ouvrir_depuis_la_page_de_confirmation(client, region):
     client.force_login(region.referent)
+    assert list(client.get(url("liste")).context["a_ouvrir"]) == [region.ehpad]  # its own structures
     assert "Ouvrir le dossier collaboratif" in client.get(url("ouvrir", region.ehpad.pk)).content.decode()
     reponse = client.post(url("ouvrir", region.ehpad.pk), {"titre": "Création d'un PASA"})
     dossier = DossierCollaboratif.objects.get()
