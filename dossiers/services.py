@@ -227,6 +227,8 @@ def supprimer_unite(user, fiche: FicheBrouillon) -> None:
 def retablir_unite(user, fiche: FicheBrouillon) -> None:
     """Cancel the deletion of a unit."""
     _fiche_modifiable(user, fiche)
+    if not fiche.a_supprimer:
+        raise ActionImpossible("Cette unité n'est pas marquée pour suppression.")
     fiche.a_supprimer = False
     fiche.statut = StatutBrouillon.INCHANGEE if fiche.donnees == fiche.reference else StatutBrouillon.EN_ATTENTE
     _toucher(fiche, user)

@@ -181,6 +181,11 @@ def test_abandon_par_le_referent(region):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     services.supprimer_unite(region.referent, fiche_de(dossier, region.uo_aj))
     assert statut(region.uo_aj) == StatutFiche.SUPPRIMEE
+    services.retablir_unite(region.referent, fiche_de(dossier, region.uo_aj))
+    assert statut(region.uo_aj) == StatutFiche.MODIFICATION and not fiche_de(dossier, region.uo_aj).a_supprimer
+    with pytest.raises(services.ActionImpossible):
+        services.retablir_unite(region.referent, fiche_de(dossier, region.uo_aj))
+    services.supprimer_unite(region.referent, fiche_de(dossier, region.uo_aj))
     with pytest.raises(PermissionDenied):
         services.abandonner_dossier(region.referent_autre, dossier)
     services.abandonner_dossier(region.referent, dossier, "Ouvert par erreur")
