@@ -100,8 +100,8 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
     journaliser(acteur, "demande_acces_acceptee", cible=f"demande:{demande.pk}", details={"compte": user.pk})
     contexte = {"user": user, "demande": demande, "nouveau": nouveau,
                 "lien": lien_definir_mot_de_passe(user, base_url) if nouveau else base_url.rstrip("/") + "/connexion/"}
-    transaction.on_commit(lambda: _envoyer("Votre accès au ROR", "ror/comptes/mails/demande_acceptee.txt",
-                                           user.email, contexte))
+    # Sent inside the transaction: if the mail cannot leave, nothing is accepted and the gestionnaire is told.
+    _envoyer("Votre accès au ROR", "ror/comptes/mails/demande_acceptee.txt", user.email, contexte)
     return user
 
 
@@ -117,8 +117,8 @@ def refuser_demande(acteur, demande: DemandeAcces, motif: str) -> DemandeAcces:
     demande.traitee_par = acteur
     demande.save()
     journaliser(acteur, "demande_acces_refusee", cible=f"demande:{demande.pk}")
-    transaction.on_commit(lambda: _envoyer("Votre demande d'accès au ROR", "ror/comptes/mails/demande_refusee.txt",
-                                           demande.email, {"demande": demande}))
+    _envoyer("Votre demande d'accès au ROR", "ror/comptes/mails/demande_refusee.txt", demande.email,
+             {"demande": demande})
     return demande
 
 

@@ -35,8 +35,11 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
-def _message_erreur(request, erreur: ValidationError):
-    messages.error(request, " ".join(erreur.messages))
+def _message_erreur(request, erreur: ValidationError | OSError):
+    if isinstance(erreur, OSError):  # smtplib errors are OSError
+        messages.error(request, "Le courriel n'a pas pu être envoyé : rien n'a été enregistré. Réessayez plus tard.")
+    else:
+        messages.error(request, " ".join(erreur.messages))
 
 
 # -- Demande d'accès (public) ------------------------------------------------------
@@ -75,7 +78,7 @@ def demande_accepter(request, pk):
     demande = get_object_or_404(DemandeAcces, pk=pk)
     try:
         user = services.accepter_demande(request.user, demande, _base_url(request))
-    except ValidationError as erreur:
+    except (ValidationError, OSError) as erreur:
         _message_erreur(request, erreur)
         return redirect("comptes:demande", pk=pk)
     messages.success(request, f"Demande acceptée : le compte de {user} est prêt, un lien pour choisir "
@@ -90,7 +93,7 @@ def demande_refuser(request, pk):
     form = RefusForm(request.POST)
     try:
         services.refuser_demande(request.user, demande, form.data.get("motif", ""))
-    except ValidationError as erreur:
+    except (ValidationError, OSError) as erreur:
         _message_erreur(request, erreur)
         return redirect("comptes:demande", pk=pk)
     messages.success(request, "Demande refusée : le demandeur a reçu le motif.")
