@@ -153,3 +153,15 @@ def test_changer_mon_mot_de_passe(client, region):
     assert reponse["Location"] == "/compte/"
     assert _recharger(region.referent).check_password(nouveau)
     assert client.get("/compte/").status_code == 200  # still logged in
+
+
+def test_la_demo_ajoute_une_demande_en_attente_une_seule_fois(region):
+    import io
+
+    from ror.comptes.demo import peupler_demo
+    from ror.models import DemandeAcces
+
+    peupler_demo(io.StringIO())
+    peupler_demo(io.StringIO())
+    demande = DemandeAcces.objects.get()
+    assert (demande.statut, demande.structure) == ("en_attente", region.ehpad)
