@@ -85,9 +85,9 @@ def test_journal_exporte_en_csv(client, region):
     lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:3] == ["date", "action", "acteur"]
     assert len(lignes) == 1 + 3  # the three rights the region's factory gave
-    assert {ligne[1] for ligne in lignes[1:]} == {"droit_accorde"}
+    assert {ligne[1] for ligne in lignes[1:]} == {"Droit accordé"}
     page = client.get("/compte/gestion/journal/").content.decode()
-    assert "droit_accorde" in page and "Exporter en CSV" in page
+    assert "Droit accordé" in page and "Exporter en CSV" in page
 
 
 def test_les_reglages_de_production_passent_check_deploy():

@@ -22,6 +22,7 @@ from guardian.shortcuts import get_users_with_perms
 from repertoire.models import Structure, StructureUserObjectPermission
 from ror.audit import journaliser
 from ror.models import DemandeAcces, JournalAudit
+from ror.templatetags.comptes import libelle_action
 
 from . import oidc, services
 from .access import gestionnaire_requis, structure_pour_referents_or_403, structures_dirigees
@@ -272,7 +273,8 @@ def journal_csv(request):
     ecrivain.writerow(["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"])
     for ligne in lignes.iterator(chunk_size=2000):
         ecrivain.writerow([_cellule(v) for v in (
-            timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), ligne.action, ligne.acteur or "",
+            timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), libelle_action(ligne.action),
+            ligne.acteur or "",
             ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or "")])
     journaliser(request.user, "journal_exporte", cible=services.cible(request.user))
     return reponse
