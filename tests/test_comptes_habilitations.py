@@ -43,6 +43,15 @@ def test_le_gestionnaire_donne_puis_retire_un_droit_sur_un_eg(client, region):
                 .order_by("quand")) == ["droit_accorde", "droit_retire"]
 
 
+def test_retirer_un_droit_mal_designe_ne_change_rien(client, region):
+    client.force_login(region.gestionnaire)
+    url = f"/compte/gestion/utilisateurs/{region.referent.pk}/droits/retirer/"
+    assert client.post(url, {"droit": "referent", "structure": "abc"}).status_code == 404
+    inconnu = client.post(url, {"droit": "pape", "structure": region.ehpad.pk}, follow=True)
+    assert "Droit inconnu" in inconnu.content.decode()
+    assert access.peut(_recharger(region.referent), access.MODIFIER, region.uo_hp)
+
+
 def test_un_droit_ne_se_donne_pas_sur_une_unite(client, region):
     client.force_login(region.gestionnaire)
     reponse = client.post(f"/compte/gestion/utilisateurs/{region.consultant.pk}/droits/ajouter/",

@@ -65,7 +65,8 @@ def test_un_consultant_ne_peut_pas_debloquer(client, region):
     assert AccessAttempt.objects.filter(pk=tentative.pk).exists()
 
 
-def test_le_journal_ne_contient_ni_adresse_ni_nom(client, region):
+def test_ni_le_journal_ni_les_logs_ne_contiennent_adresse_ou_nom(client, region, caplog):
+    caplog.set_level("DEBUG")
     _tenter(client, "referent", "mauvais")
     _tenter(client, "personne-inconnue@exemple.fr", "mauvais")
     _tenter(client, "referent", MOT_DE_PASSE)
@@ -76,6 +77,8 @@ def test_le_journal_ne_contient_ni_adresse_ni_nom(client, region):
     texte = repr(lignes)
     assert "@" not in texte and "personne-inconnue" not in texte and "'referent'" not in texte.replace(
         "'droit': 'referent'", "")
+    assert "AXES" in caplog.text  # django-axes did log the failures…
+    assert "personne-inconnue" not in caplog.text and '"referent"' not in caplog.text  # …without the names
 
 
 def test_journal_exporte_en_csv(client, region):

@@ -33,3 +33,8 @@ def connexion_echouee(sender, credentials, request=None, **kwargs):
 @receiver(user_locked_out, dispatch_uid="ror_audit_verrouillage")
 def verrouillage(sender, request, username=None, ip_address=None, **kwargs):
     journaliser(None, "compte_verrouille", cible=_cible_saisie(username), adresse_ip=ip_address)
+
+
+def description_client_axes(username, ip_address, user_agent, path_info, request) -> str:
+    """What django-axes writes in the server log about a failed login: never the typed name."""
+    return f"tentative sur {path_info[0] if isinstance(path_info, (tuple, list)) else path_info}"

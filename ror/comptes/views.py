@@ -160,7 +160,8 @@ def utilisateur_droit_ajouter(request, pk):
 @gestionnaire_requis
 def utilisateur_droit_retirer(request, pk):
     compte = get_object_or_404(User, pk=pk)
-    structure = get_object_or_404(Structure, pk=request.POST.get("structure") or 0)
+    pk_structure = request.POST.get("structure", "")
+    structure = get_object_or_404(Structure, pk=int(pk_structure) if pk_structure.isdigit() else 0)
     return _agir_sur_compte(request, pk, lambda: services.enlever_droit(
         request.user, compte, request.POST.get("droit", ""), structure), "Droit retiré.")
 
