@@ -156,9 +156,12 @@ def test_connexion_par_adresse_electronique(client, psc, region):
 @pytest.mark.django_db
 def test_une_identite_inconnue_ne_cree_aucun_compte(client, psc, region):
     avant = get_user_model().objects.count()
-    psc.userinfo = {"sub": "inconnu", "SubjectNameID": "899999999999", "email": "inconnu@exemple.fr"}
+    psc.userinfo = {"sub": "inconnu", "SubjectNameID": "899999999999", "email": "inconnu@exemple.fr",
+                    "given_name": "Paul", "family_name": "Inconnu"}
     reponse = _se_connecter_par_psc(client)
     assert reponse["Location"] == "/compte/demande/"
+    formulaire = client.get("/compte/demande/").content.decode()  # prefilled from Pro Santé Connect
+    assert 'value="inconnu@exemple.fr"' in formulaire and 'value="Inconnu"' in formulaire
     assert not _connecte(client)
     assert get_user_model().objects.count() == avant
     assert JournalAudit.objects.filter(action="connexion_psc_sans_compte").exists()

@@ -46,7 +46,8 @@ def _message_erreur(request, erreur: ValidationError | OSError):
 # -- Demande d'accès (public) ------------------------------------------------------
 
 def demande_acces(request):
-    form = DemandeAccesForm(request.POST or None)
+    # Coming from Pro Santé Connect without an account: what PSC said about the person fills the form.
+    form = DemandeAccesForm(request.POST or None, initial=request.session.get("psc_identite", {}))
     if request.method == "POST" and form.is_valid():
         services.deposer_demande(**form.champs_demande())
         return redirect("comptes:demande_envoyee")
@@ -412,6 +413,8 @@ def psc_retour(request):
     user = oidc.compte_correspondant(claims)
     if user is None:
         journaliser(None, "connexion_psc_sans_compte", adresse_ip=request.META.get("REMOTE_ADDR"))
+        request.session["psc_identite"] = {"prenom": claims.get("given_name", ""),
+                                           "nom": claims.get("family_name", ""), "email": claims.get("email", "")}
         messages.warning(request, "Aucun compte du portail ne correspond à votre identité Pro Santé Connect. "
                                   "Faites une demande d'accès : un gestionnaire la traitera.")
         return redirect("comptes:demande_acces")
