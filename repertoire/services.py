@@ -6,7 +6,7 @@ these functions.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -166,3 +166,138 @@ def retirer_droit(acteur, utilisateur, codename: str, structure: Structure) -> N
     oublier_droits(utilisateur)
     journaliser(acteur, "droit_retire", cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})
+
+
+# -- FINESS ------------------------------------------------------------------------
+
+# The identity fields FINESS is the authority for: an import writes these and nothing else
+# on an existing EG (never the UOs, contacts or offer the structures describe).
+CHAMPS_FINESS_EG = (
+    "nom", "nom_officiel", "numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit", "code_postal",
+    "commune", "departement", "telephone", "fax", "categorie", "siret", "date_ouverture", "latitude", "longitude",
+    "etat", "date_fermeture",
+)
+_LOT = 2000
+
+
+def _attname(champ: str) -> str:
+    return Structure._meta.get_field(champ).attname
+
+
+@transaction.atomic
+def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouveaux_eg: list[dict],
+                            modifications: dict[int, dict], rattachements: dict[int, str] | None = None,
+                            progres=None) -> dict[str, int]:
+    """Apply one FINESS import in bulk, atomically, with history rows for every EJ/EG/UO
+    created and every EG changed (history user `user`, reason `raison`).
+
+    - `nouvelles_ej`: [{"finess", "nom", ...}]: new EJ, each the root of a new tree.
+    - `nouveaux_eg`: [{"finess", "ej_finess", <EG fields>, "uos": [<UO fields>]}]: new EG under
+      their EJ (new or existing), with the UOs proposed for them (marked pré-peuplées).
+    - `modifications`: {EG pk: {field: value}}, fields of CHAMPS_FINESS_EG only.
+    - `rattachements`: {EG pk: EJ finess}: EG that FINESS now attaches to another EJ.
+    Keeps the MPTT tree consistent: new trees are numbered by hand, trees that receive
+    an EG are rebuilt. Returns {finess: pk} of the EJ and EG created.
+    """
+    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+    for champs in modifications.values():
+        interdits = set(champs) - set(CHAMPS_FINESS_EG)
+        if interdits:
+            raise ValueError(f"Champs hors FINESS : {sorted(interdits)}")
+    maintenant = timezone.now()
+    historique = {"default_user": user, "default_change_reason": raison, "default_date": maintenant}
+    progres = progres or (lambda fraction, etape: None)
+    crees: dict[str, int] = {}
+
+    ej_existantes = dict(Structure.objects.filter(niveau=Niveau.EJ, finess__in={e["ej_finess"] for e in nouveaux_eg})
+                         .values_list("finess", "pk"))
+    eg_par_ej: dict[str, list[dict]] = {}
+    for eg in nouveaux_eg:
+        eg_par_ej.setdefault(eg["ej_finess"], []).append(eg)
+
+    def creer(objets):
+        bulk_create_with_history(objets, Structure, batch_size=1000, **historique)
+        return objets
+
+    def structure(niveau, champs, **arbre):
+        champs = {k: v for k, v in champs.items() if k not in {"uos", "ej_finess"}}
+        return Structure(niveau=niveau, cree_le=maintenant, modifie_le=maintenant, **champs, **arbre)
+
+    # 1. New EJ: each a new tree numbered by hand (EJ, then its EG by name, each with its UO).
+    if nouvelles_ej:
+        with connection.cursor() as cursor:  # stable tree numbers while we allocate them
+            cursor.execute(f"LOCK TABLE {Structure._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        tree_id = (Structure.objects.aggregate(m=models.Max("tree_id"))["m"] or 0) + 1
+        nouvelles_ej = sorted(nouvelles_ej, key=lambda e: e["finess"])
+        for debut in range(0, len(nouvelles_ej), _LOT):
+            lot = nouvelles_ej[debut:debut + _LOT]
+            ejs, egs, uos = [], [], []
+            for champs_ej in lot:
+                enfants = sorted(eg_par_ej.get(champs_ej["finess"], []), key=lambda e: e["nom"])
+                taille = 2 + sum(2 + 2 * len(e["uos"]) for e in enfants)
+                ej = structure(Niveau.EJ, champs_ej, tree_id=tree_id, level=0, lft=1, rght=taille)
+                ejs.append(ej)
+                gauche = 2
+                for champs_eg in enfants:
+                    eg = structure(Niveau.EG, champs_eg, tree_id=tree_id, level=1, lft=gauche,
+                                   rght=gauche + 1 + 2 * len(champs_eg["uos"]))
+                    eg._ej = ej
+                    egs.append(eg)
+                    for i, champs_uo in enumerate(sorted(champs_eg["uos"], key=lambda u: u["nom"])):
+                        uo = structure(Niveau.UO, champs_uo, tree_id=tree_id, level=2, lft=gauche + 1 + 2 * i,
+                                       rght=gauche + 2 + 2 * i, pre_peuplee=True,
+                                       departement_id=champs_eg.get("departement_id"))
+                        uo._eg = eg
+                        uos.append(uo)
+                    gauche = eg.rght + 1
+                tree_id += 1
+            creer(ejs)
+            for eg in egs:
+                eg.parent_id = eg.ej_id = eg._ej.pk
+            creer(egs)
+            for uo in uos:
+                uo.parent_id = uo.eg_id = uo._eg.pk
+                uo.ej_id = uo._eg.ej_id
+            creer(uos)
+            crees.update({s.finess: s.pk for s in ejs + egs})
+            progres((debut + len(lot)) / len(nouvelles_ej) * 0.8, f"Création des structures : {debut + len(lot)} "
+                                                                    f"entités juridiques sur {len(nouvelles_ej)}")
+
+    # 2. New EG under an existing EJ: inserted, then their trees rebuilt.
+    arbres = {}
+    for ej_finess, egs_de_l_ej in eg_par_ej.items():
+        if ej_finess not in ej_existantes:
+            continue
+        ej = Structure.objects.get(pk=ej_existantes[ej_finess])
+        arbres[ej.tree_id] = ej
+        egs = creer([structure(Niveau.EG, e, parent_id=ej.pk, ej_id=ej.pk, tree_id=ej.tree_id, level=1, lft=0,
+                               rght=0) for e in egs_de_l_ej])
+        creer([structure(Niveau.UO, u, parent_id=eg.pk, ej_id=ej.pk, eg_id=eg.pk, tree_id=ej.tree_id, level=2,
+                         lft=0, rght=0, pre_peuplee=True, departement_id=eg.departement_id)
+               for eg, e in zip(egs, egs_de_l_ej) for u in e["uos"]])
+        crees.update({eg.finess: eg.pk for eg in egs})
+    for tree_id in arbres:
+        Structure.objects.partial_rebuild(tree_id)
+
+    # 3. EG that FINESS attaches to another EJ (rare): moved with their subtree.
+    for eg_pk, ej_finess in (rattachements or {}).items():
+        ej = Structure.objects.get(niveau=Niveau.EJ, finess=ej_finess)
+        deplacer_structure(user, Structure.objects.get(pk=eg_pk), ej, raison=raison)
+
+    # 4. Changed EG: FINESS fields only, one history row each.
+    pks = list(modifications)
+    for debut in range(0, len(pks), _LOT):
+        lot = Structure.objects.in_bulk(pks[debut:debut + _LOT])
+        champs_touches = set()
+        for pk, s in lot.items():
+            for champ, valeur in modifications[pk].items():
+                setattr(s, _attname(champ), valeur)
+                champs_touches.add(champ)
+            s.version = (s.version or 0) + 1
+            s.modifie_le = maintenant
+        bulk_update_with_history(list(lot.values()), Structure, sorted(champs_touches) + ["version", "modifie_le"],
+                                 batch_size=500, **historique)
+        progres(0.8 + 0.2 * (debut + len(lot)) / len(pks), f"Mise à jour : {debut + len(lot)} établissements "
+                                                             f"sur {len(pks)}")
+    return crees
