@@ -136,7 +136,7 @@ class Plan:
     nouveaux_eg: list[dict] = field(default_factory=list)
     modifications: dict[int, dict] = field(default_factory=dict)
     rattachements: dict[int, str] = field(default_factory=dict)
-    changements: list[Changement] = field(default_factory=list)
+    changements: list[dict] = field(default_factory=list)  # rows of Changement
     fermes: int = 0
     rouverts: int = 0
     modifies: int = 0
@@ -155,9 +155,10 @@ def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, i
                         .values_list("finess", flat=True))
 
     def changement(type_, niveau, finess, nom, structure_id=None, champ="", avant="", apres=""):
-        plan.changements.append(Changement(
-            import_finess=imp, type=type_, niveau=niveau, finess=finess, nom=nom[:250], structure_id=structure_id,
-            champ=champ, libelle_champ=LIBELLES.get(champ, champ), avant=avant, apres=apres))
+        plan.changements.append({
+            "import_finess_id": imp.pk, "type": type_, "niveau": niveau, "finess": finess, "nom": nom[:250],
+            "structure_id": structure_id, "champ": champ, "libelle_champ": LIBELLES.get(champ, champ),
+            "avant": avant, "apres": apres})
 
     ej_a_creer: dict[str, Etablissement] = {}
     for finess in sorted(extrait.etablissements):
@@ -257,14 +258,14 @@ def executer(imp: ImportFiness, contenu: bytes, progres=None) -> ImportFiness:
                 modifications=plan.modifications, rattachements=plan.rattachements,
                 progres=lambda f, e: progres(0.5 + 0.45 * f, e))
             for c in plan.changements:
-                if c.structure_id is None:
-                    c.structure_id = crees.get(c.finess)
-            Changement.objects.bulk_create(plan.changements, batch_size=5000)
+                if c["structure_id"] is None:
+                    c["structure_id"] = crees.get(c["finess"])
+            services.inserer_par_copy(Changement, plan.changements)
             ImportFiness.objects.filter(pk=imp.pk).update(
                 statut=ImportFiness.Statut.TERMINE, termine_le=timezone.now(),
                 date_extraction=extrait.date_extraction, nb_lignes=extrait.nb_lignes,
                 nb_etablissements=len(extrait.etablissements),
-                nb_nouveaux=sum(1 for c in plan.changements if c.type == Changement.Type.NOUVEAU),
+                nb_nouveaux=sum(1 for c in plan.changements if c["type"] == Changement.Type.NOUVEAU),
                 nb_modifies=plan.modifies, nb_fermes=plan.fermes, nb_rouverts=plan.rouverts,
                 nb_uo_proposees=plan.uo_proposees)
     except FichierInvalide as erreur:
