@@ -6,7 +6,6 @@ that reflects the Répertoire with a few changes.
 """
 
 import csv
-import io
 import random
 from datetime import date
 from functools import lru_cache
@@ -158,24 +157,23 @@ def generer(chemin: Path, *, departements: set[str] | None, nombre_eg: int, grai
     return len(structures)
 
 
-def extrait_du_repertoire(egs, date_extraction: date) -> str:
-    """An extract describing these EG as they are in the Répertoire (for the demo)."""
+def lignes_du_repertoire(egs, date_extraction: date) -> tuple[list[list[str]], list[list[str]]]:
+    """structureet and geolocalisation lines describing these EG as the Répertoire has them."""
     structures, geos = [], []
     for eg in egs:
         dep_finess, commune = code_commune_finess(eg.commune_id or "", eg.departement_id or "")
+        ville = eg.commune.nom.upper() if eg.commune else ""
         structures.append(ligne_structureet({
             "section": "structureet", "nofinesset": eg.finess, "nofinessej": eg.ej.finess if eg.ej else "",
             "rs": eg.nom, "rslongue": eg.nom_officiel or eg.nom, "numvoie": eg.numero_voie,
             "typvoie": eg.type_voie.code if eg.type_voie else "", "voie": eg.voie,
             "compldistrib": eg.complement_adresse, "lieuditbp": eg.lieu_dit, "commune": commune,
-            "departement": dep_finess, "ligneacheminement": f"{eg.code_postal} {eg.commune.nom.upper() if eg.commune else ''}",
+            "departement": dep_finess, "ligneacheminement": f"{eg.code_postal} {ville}".strip(),
             "telephone": eg.telephone.replace(" ", ""), "telecopie": eg.fax.replace(" ", ""),
             "categetab": eg.categorie.code if eg.categorie else "", "siret": eg.siret,
             "dateouv": eg.date_ouverture.isoformat() if eg.date_ouverture else "",
         }))
-        if eg.latitude is not None:
+        if eg.latitude is not None and eg.longitude is not None:
             x, y, epsg = projeter(eg.latitude, eg.longitude, eg.departement_id or "")
             geos.append(ligne_geolocalisation(eg.finess, x, y, epsg, date_extraction.isoformat()))
-    sortie = io.StringIO()
-    ecrire(sortie, date_extraction, structures, geos)
-    return sortie.getvalue()
+    return structures, geos

@@ -33,6 +33,8 @@ LIBELLES = {
     "ej": "entité juridique",
 }
 CHAMPS_ADRESSE = ("numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit")
+# A position that moved less than about half a metre has not moved (projection round trips).
+TOLERANCE_DEGRES = 5e-6
 CLES_FK = {"type_voie", "commune", "departement", "categorie"}
 
 
@@ -122,6 +124,9 @@ def differences(actuel: dict, voulu: dict) -> dict:
     for champ, valeur in voulu.items():
         vide = valeur is None or valeur == ""
         if vide and not (champ in CHAMPS_ADRESSE and adresse_donnee):
+            continue
+        if champ in {"latitude", "longitude"} and actuel[champ] is not None and not vide \
+                and abs(actuel[champ] - valeur) < TOLERANCE_DEGRES:
             continue
         if actuel[champ] != valeur and not (vide and actuel[champ] in (None, "")):
             diff[champ] = valeur

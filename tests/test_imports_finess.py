@@ -256,3 +256,17 @@ def test_commande_import_finess(national, tmp_path):
     chemin.write_text("finess,etalab,111,2026-05-12\n")
     with pytest.raises(CommandError, match="ligne 1.*séparateur"):
         call_command("import_finess", str(chemin), stdout=out)
+
+
+@pytest.mark.django_db
+def test_import_hebdomadaire_depuis_le_chemin_configure(national, settings):
+    from imports.tasks import import_hebdomadaire
+
+    settings.FINESS_FICHIER_PLANIFIE = ""
+    assert import_hebdomadaire() == "aucun fichier FINESS configuré"
+    settings.FINESS_FICHIER_PLANIFIE = str(ECHANTILLON)
+    assert import_hebdomadaire().endswith(": Terminé")
+    imp = ImportFiness.objects.get()
+    assert imp.origine == ImportFiness.Origine.PLANIFIE and imp.nb_nouveaux == 10
+    assert import_hebdomadaire() == "fichier déjà importé"  # same file next week: nothing to do
+    assert ImportFiness.objects.count() == 1
