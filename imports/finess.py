@@ -220,8 +220,8 @@ def _numero(valeur: str, numero: int, nom: str) -> str:
     return valeur
 
 
-def _etablissement(champs: list[str], numero: int, referentiel: Referentiel) -> Etablissement:
-    v = [c.strip() for c in champs]
+def _etablissement(v: list[str], numero: int, referentiel: Referentiel) -> Etablissement:
+    v = [c.strip() if c else c for c in v]
     dep_finess, commune = v[COL["departement"]], v[COL["commune"]]
     dep = DEPARTEMENTS_OUTRE_MER.get(dep_finess, dep_finess)
     if not re.fullmatch(r"\d{2}|2A|2B|97\d", dep) or not re.fullmatch(r"\d{2,3}", commune):

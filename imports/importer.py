@@ -42,6 +42,9 @@ def _attname(champ: str) -> str:
     return f"{champ}_id" if champ in CLES_FK else champ
 
 
+CHAMPS_COMPARES = [(c, _attname(c)) for c in LIBELLES if c not in {"ej", "etat", "date_fermeture"}]
+
+
 @dataclass
 class Reference:
     """Reference data read once: nomenclature ids and labels, communes, départements."""
@@ -178,12 +181,12 @@ def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, i
                             "champ_id": _concept(ref, "J20", p["champ"])})
             plan.uo_proposees += len(uos)
             plan.nouveaux_eg.append({"finess": finess, "ej_finess": etab.finess_ej, "uos": uos,
-                                     **{_attname(c): v for c, v in voulu.items()}})
+                                     **{a: voulu[c] for c, a in CHAMPS_COMPARES}})
             changement(Changement.Type.NOUVEAU, Niveau.EG, finess, voulu["nom"])
             if etab.finess_ej not in ej_existantes and etab.finess_ej not in ej_a_creer:
                 ej_a_creer[etab.finess_ej] = etab
             continue
-        courant = {c: actuel[_attname(c)] for c in voulu}
+        courant = {c: actuel[a] for c, a in CHAMPS_COMPARES}
         diff = differences(courant, voulu)
         if actuel["etat"] == Etat.FERME:
             diff.update(etat=Etat.OUVERT, date_fermeture=None)

@@ -195,25 +195,27 @@ def inserer_par_copy(model, lignes, colonnes: list[str] | None = None) -> int:
     take the field default. Call it inside a transaction."""
     champs = [f for f in model._meta.concrete_fields
               if (f.attname in colonnes if colonnes is not None else not isinstance(f, models.AutoField))]
-    defauts = {f.attname: (f.get_default() if f.has_default() else (None if f.null else "")) for f in champs}
+    defauts = [(f.attname, f.get_default() if f.has_default() else (None if f.null else "")) for f in champs]
     n = 0
     with connection.cursor() as cursor:
         with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(f.column for f in champs)}) FROM STDIN") as copie:
             for ligne in lignes:
-                copie.write_row([ligne.get(f.attname, defauts[f.attname]) for f in champs])
+                copie.write_row([ligne.get(nom, defaut) for nom, defaut in defauts])
                 n += 1
     return n
 
 
 def _creer_avec_historique(lignes: list[dict], user, raison: str, date) -> None:
-    """New structures (with their ids) and their "+" history rows, by COPY."""
-    colonnes = [f.attname for f in Structure._meta.concrete_fields]
-    inserer_par_copy(Structure, lignes, colonnes)
+    """New structures (with their ids) by COPY, then their "+" history rows copied server-side."""
+    inserer_par_copy(Structure, lignes, [f.attname for f in Structure._meta.concrete_fields])
     historique = Structure.history.model
-    colonnes_h = [f.attname for f in historique._meta.concrete_fields if f.attname != "history_id"]
-    supplement = {"history_date": date, "history_change_reason": raison, "history_type": "+",
-                  "history_user_id": getattr(user, "pk", None)}
-    inserer_par_copy(historique, ({**ligne, **supplement} for ligne in lignes), colonnes_h)
+    colonnes = [f.column for f in historique._meta.concrete_fields if not f.attname.startswith("history_")]
+    liste = ", ".join(colonnes)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {historique._meta.db_table} ({liste}, history_date, history_change_reason, history_type, "
+            f"history_user_id) SELECT {liste}, %s, %s, '+', %s FROM {Structure._meta.db_table} WHERE id = ANY(%s)",
+            [date, raison, getattr(user, "pk", None), [ligne["id"] for ligne in lignes]])
 
 
 def _allouer_ids(n: int) -> list[int]:
