@@ -99,7 +99,13 @@ def decoder(contenu: bytes) -> str:
     try:
         return contenu.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return contenu.decode("cp1252")
+    except UnicodeDecodeError as erreur:
+        ligne = contenu[:erreur.start].count(b"\n") + 1
+        raise FichierInvalide("encodage illisible (ni UTF-8 ni Windows-1252) : est-ce bien un fichier texte ?",
+                              ligne) from None
 
 
 def lire_date(valeur: str, ligne: int, nom: str) -> date | None:

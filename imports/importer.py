@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept, Departement
@@ -33,6 +33,7 @@ LIBELLES = {
     "ej": "entité juridique",
 }
 CHAMPS_ADRESSE = ("numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit")
+VERROU_IMPORT = 7_007_001  # PostgreSQL advisory lock key of FINESS imports
 # A position that moved less than about half a metre has not moved (projection round trips).
 TOLERANCE_DEGRES = 5e-6
 CLES_FK = {"type_voie", "commune", "departement", "categorie"}
@@ -259,6 +260,8 @@ def executer(imp: ImportFiness, contenu: bytes, progres=None) -> ImportFiness:
         extrait = lire_extrait(contenu, referentiel, lambda f, e: progres(0.4 * f, e))
         progres(0.4, "Comparaison avec le Répertoire")
         with transaction.atomic():
+            with connection.cursor() as cursor:  # one import at a time: the second waits for the first
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT])
             plan = planifier(extrait, ref, departements, imp)
             progres(0.5, "Écriture des changements")
             crees = services.appliquer_import_finess(

@@ -270,3 +270,11 @@ def test_import_hebdomadaire_depuis_le_chemin_configure(national, settings):
     assert imp.origine == ImportFiness.Origine.PLANIFIE and imp.nb_nouveaux == 10
     assert import_hebdomadaire() == "fichier déjà importé"  # same file next week: nothing to do
     assert ImportFiness.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_fichier_binaire_refuse(national, tmp_path):
+    chemin = tmp_path / "image.csv"
+    chemin.write_bytes(b"finess;etalab;111;2026-05-12\n\x81\x8d\x8f\x90\x9d\x00")
+    imp = importer_fichier(chemin)
+    assert imp.statut == ImportFiness.Statut.ECHEC and imp.ligne_erreur == 2 and "encodage" in imp.erreur
