@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from nomenclatures.models import Departement
@@ -29,12 +30,21 @@ def types_unite() -> dict[str, str]:
     return types
 
 
+CLASSES_BADGE = {"a_jour": "fr-badge--success", "ancienne": "fr-badge--warning", "obsolete": "fr-badge--error",
+                 "absente": "fr-badge--info"}
+
+
 @dataclass
 class Fraicheur:
     code: str  # a_jour, ancienne, obsolete, absente
     libelle: str
     icone: str
     age: str
+
+    @property
+    def classe(self) -> str:
+        """DSFR badge (colour AND icon AND text)."""
+        return CLASSES_BADGE[self.code]
 
 
 def fraicheur(date: datetime | None, maintenant: datetime) -> Fraicheur:
@@ -81,6 +91,7 @@ class Ligne:
     latitude: float | None
     longitude: float | None
     fraicheur: Fraicheur | None = None
+    url_historique: str = ""
 
 
 @dataclass
@@ -195,6 +206,7 @@ def lignes(filtres: Filtres, maintenant: datetime | None = None) -> list[Ligne]:
         cursor.execute(sql, params)
         rangees = cursor.fetchall()
     libelle_type = _libelle_type_par_concept()
+    modele_url = reverse("disponibilites:historique_unite", args=[987654321])  # one reverse, not one per row
     resultat, vues = [], set()
     for (uo_id, nom, age_min, age_max, installes, eg_id, eg_nom, dep, lat, lon, activites, dispo, suppl, fermes,
          occupes, date_maj, prenom, nom_famille, identifiant) in rangees:
@@ -206,7 +218,7 @@ def lignes(filtres: Filtres, maintenant: datetime | None = None) -> list[Ligne]:
         saisi_par = f"{prenom} {nom_famille}".strip() or (identifiant or "")
         resultat.append(Ligne(uo_id, nom, eg_id, eg_nom or "", dep, code_patientele(age_min, age_max), types,
                               installes, dispo, suppl, fermes, occupes, date_maj, saisi_par, lat, lon,
-                              fraicheur(date_maj, maintenant)))
+                              fraicheur(date_maj, maintenant), modele_url.replace("987654321", str(uo_id))))
     return resultat
 
 
