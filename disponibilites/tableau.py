@@ -126,6 +126,12 @@ class GroupeDepartement:
     etablissements: list[GroupeEG] = field(default_factory=list)
     totaux: Totaux = field(default_factory=Totaux)
 
+    @property
+    def corps(self):
+        from .rendu import corps_departement
+
+        return corps_departement(self)
+
 
 @dataclass
 class Filtres:
@@ -250,13 +256,18 @@ def grouper(lignes_: list[Ligne]) -> tuple[list[GroupeDepartement], Totaux]:
 
 
 def signature(filtres: Filtres, maintenant: datetime) -> str:
-    """Changes when the board would: a new figure, a marked unit, a tension, or a minute passing (ages)."""
+    """Changes whenever the board would: a new figure, a change in the Répertoire, a marked unit,
+    a tension, new settings, or a minute passing (the ages shown)."""
     from django.db.models import Max
 
     from .models import SituationTension
 
     derniere = SituationLits.objects.aggregate(m=Max("modifie_le"))["m"]
+    repertoire = Structure.objects.aggregate(m=Max("modifie_le"))["m"]
     marques = UniteMarquee.objects.aggregate(m=Max("le"))["m"]
-    tensions = SituationTension.objects.aggregate(d=Max("debut"), f=Max("fin"))
-    return "-".join(str(x) for x in (filtres.type_unite, filtres.age, filtres.departement, derniere, marques,
-                                      tensions["d"], tensions["f"], int(maintenant.timestamp() // 60)))
+    tensions = SituationTension.objects.aggregate(d=Max("debut"), f=Max("fin"), n=Max("id"))
+    reglages = (settings.ROR_REGION_CODE, settings.DISPONIBILITES_SEUIL_ANCIEN_HEURES,
+                settings.DISPONIBILITES_SEUIL_OBSOLETE_HEURES, tuple(settings.DISPONIBILITES_ACTIVITES_J17))
+    return "|".join(str(x) for x in (filtres.type_unite, filtres.age, filtres.departement, derniere, repertoire,
+                                      marques, tensions["d"], tensions["f"], tensions["n"], hash(reglages),
+                                      int(maintenant.timestamp() // 60)))

@@ -1,12 +1,15 @@
 import csv
+import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -22,17 +25,19 @@ from .models import JetonApi, SituationLits, SituationTension, UniteMarquee
 
 # -- regional board --------------------------------------------------------------
 
-def _contexte_tableau(request):
-    filtres = tableau.Filtres.depuis(request.GET)
+def _contenu_tableau(filtres: tableau.Filtres) -> tuple[str, str]:
+    """The board's body and its ETag. Identical for every user, so rendered once per change
+    (or per minute, for the ages) however many pages poll it."""
     maintenant = timezone.now()
-    departements, total = tableau.grouper(tableau.lignes(filtres, maintenant))
-    return {
-        "filtres": filtres, "departements": departements, "total": total, "maintenant": maintenant,
-        "tensions": services.situations_actives(),
-        "choix_types": tableau.types_unite(), "choix_ages": tableau.GROUPES_AGE,
-        "choix_departements": tableau.departements_de_la_region(),
-        "peut_saisir": access.peut_saisir_quelque_chose(request.user),
-    }
+    etag = hashlib.sha1(tableau.signature(filtres, maintenant).encode()).hexdigest()
+    cle = f"disponibilites:tableau:{etag}"
+    html = cache.get(cle)
+    if html is None:
+        departements, total = tableau.grouper(tableau.lignes(filtres, maintenant))
+        html = render_to_string("disponibilites/_tableau_contenu.html", {
+            "departements": departements, "total": total, "tensions": services.situations_actives()})
+        cache.set(cle, html, 120)
+    return html, f'"{etag}"'
 
 
 @login_required
@@ -40,24 +45,25 @@ def _contexte_tableau(request):
 def tableau_regional(request):
     from django.conf import settings
 
-    contexte = _contexte_tableau(request)
-    contexte["rafraichissement"] = settings.DISPONIBILITES_RAFRAICHISSEMENT_SECONDES
-    contexte["query"] = request.GET.urlencode()
-    return render(request, "disponibilites/tableau.html", contexte)
+    filtres = tableau.Filtres.depuis(request.GET)
+    contenu, _ = _contenu_tableau(filtres)
+    return render(request, "disponibilites/tableau.html", {
+        "contenu": contenu, "filtres": filtres, "maintenant": timezone.now(),
+        "choix_types": tableau.types_unite(), "choix_ages": tableau.GROUPES_AGE,
+        "choix_departements": tableau.departements_de_la_region(),
+        "peut_saisir": access.peut_saisir_quelque_chose(request.user),
+        "rafraichissement": settings.DISPONIBILITES_RAFRAICHISSEMENT_SECONDES, "query": request.GET.urlencode(),
+    })
 
 
 @login_required
 @require_GET
 def tableau_contenu(request):
     """The board's body alone, fetched by the page every few seconds (no reload)."""
-    filtres = tableau.Filtres.depuis(request.GET)
-    etag = '"' + tableau.signature(filtres, timezone.now()).replace('"', "") + '"'
+    contenu, etag = _contenu_tableau(tableau.Filtres.depuis(request.GET))
     if request.headers.get("If-None-Match") == etag:
         return HttpResponse(status=304, headers={"ETag": etag})
-    reponse = render(request, "disponibilites/_tableau_contenu.html", _contexte_tableau(request))
-    reponse["ETag"] = etag
-    reponse["Cache-Control"] = "no-cache"
-    return reponse
+    return HttpResponse(contenu, headers={"ETag": etag, "Cache-Control": "no-cache"})
 
 
 @login_required

@@ -18,8 +18,7 @@
       })
       .then(function (html) {
         conteneur.innerHTML = html;
-        var marque = conteneur.querySelector("[data-heure]");
-        if (heure && marque) { heure.textContent = marque.getAttribute("data-heure"); }
+        if (heure) { heure.textContent = new Date().toLocaleTimeString("fr-FR"); }
       })
       .catch(function () {
         if (heure) { heure.textContent = heure.textContent.replace(/ \(échec.*$/, "") + " (échec de la dernière actualisation)"; }
