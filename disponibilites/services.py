@@ -144,31 +144,45 @@ def controler_plafonds(figures: list[Figure]) -> dict[int, list[str]]:
     return erreurs
 
 
+# Bulk writes pass one array per column (`unnest`): a few parameters instead of 14 per figure.
+COLONNES_HISTORIQUE = [
+    ("uo_id", "bigint"), ("eg_id", "bigint"), ("departement_id", "varchar"), ("region_id", "varchar"),
+    ("nature_id", "bigint"), ("statut_id", "bigint"), ("temporalite_id", "bigint"), ("genre_id", "bigint"),
+    ("source_id", "bigint"), ("nombre", "integer"), ("date_maj", "timestamptz"), ("saisi_par_id", "bigint"),
+    ("jeton_id", "bigint"), ("enregistre_le", "timestamptz"),
+]
+
+
+def _departement(uo: Structure) -> str | None:
+    return uo.departement_id or (uo.eg.departement_id if uo.eg_id else None)
+
+
+def _inserer_en_masse(table: str, colonnes: list[tuple[str, str]], lignes: list[list], suite: str) -> list:
+    noms = ",".join(nom for nom, _ in colonnes)
+    tableaux = ",".join(f"%s::{type_}[]" for _, type_ in colonnes)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({noms}) SELECT * FROM unnest({tableaux}) {suite}",
+                       [list(colonne) for colonne in zip(*lignes)])
+        return cursor.fetchall() if "RETURNING" in suite else []
+
+
 def _inserer_historique(figures: list[Figure], user, jeton, regions: dict) -> list[Figure]:
     """Append the figures; return those that were new (a replay of a known fact is skipped)."""
-    colonnes = ("uo_id", "eg_id", "departement_id", "region_id", "nature_id", "statut_id", "temporalite_id",
-                "genre_id", "source_id", "nombre", "date_maj", "saisi_par_id", "jeton_id", "enregistre_le")
-    maintenant = timezone.now()
-    valeurs, params = [], []
-    for f in figures:
-        dep = f.uo.departement_id or (f.uo.eg.departement_id if f.uo.eg_id else None)
-        valeurs.append("(" + ",".join(["%s"] * len(colonnes)) + ")")
-        params += [f.uo.pk, f.uo.eg_id, dep, regions.get(dep), concept_id("J187", f.nature),
-                   concept_id("R330", f.statut), concept_id("J189", f.temporalite),
-                   concept_id("J190", f.genre) if f.genre else None, concept_id("J193", f.source), f.nombre,
-                   f.date_maj, getattr(user, "pk", None), getattr(jeton, "pk", None), maintenant]
-    if not valeurs:
+    if not figures:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO disponibilites_capacite ({','.join(colonnes)}) VALUES {','.join(valeurs)} "
-            "ON CONFLICT DO NOTHING RETURNING uo_id, statut_id, temporalite_id, nature_id, genre_id, date_maj",
-            params)
-        nouveaux = {tuple(r) for r in cursor.fetchall()}
-    return [f for f in figures
-            if (f.uo.pk, concept_id("R330", f.statut), concept_id("J189", f.temporalite),
-                concept_id("J187", f.nature), concept_id("J190", f.genre) if f.genre else None, f.date_maj)
-            in nouveaux]
+    maintenant = timezone.now()
+    cles, lignes = [], []
+    for f in figures:
+        dep = _departement(f.uo)
+        cle = (f.uo.pk, concept_id("J187", f.nature), concept_id("R330", f.statut), concept_id("J189", f.temporalite),
+               concept_id("J190", f.genre) if f.genre else None)
+        cles.append(cle + (f.date_maj,))
+        lignes.append([f.uo.pk, f.uo.eg_id, dep, regions.get(dep), *cle[1:], concept_id("J193", f.source), f.nombre,
+                       f.date_maj, getattr(user, "pk", None), getattr(jeton, "pk", None), maintenant])
+    nouveaux = {tuple(r) for r in _inserer_en_masse(
+        Capacite._meta.db_table, COLONNES_HISTORIQUE, lignes,
+        "ON CONFLICT DO NOTHING RETURNING uo_id, nature_id, statut_id, temporalite_id, genre_id, date_maj")}
+    return [f for f, cle in zip(figures, cles) if cle in nouveaux]
 
 
 def _mettre_a_jour_situations(figures: list[Figure], user, regions: dict) -> None:
@@ -186,18 +200,16 @@ def _mettre_a_jour_situations(figures: list[Figure], user, regions: dict) -> Non
     if not par_uo:
         return
     cols = list(COLONNES_PAR_STATUT.values())
-    noms = ["uo_id", "eg_id", "departement_id", "region_id"] + [x for c in cols for x in (c, f"{c}_le")] + [
-        "saisi_par_id", "source_id", "modifie_le"]
-    valeurs, params = [], []
-    maintenant = timezone.now()
+    colonnes = ([("uo_id", "bigint"), ("eg_id", "bigint"), ("departement_id", "varchar"), ("region_id", "varchar")]
+                + [x for c in cols for x in ((c, "integer"), (f"{c}_le", "timestamptz"))]
+                + [("saisi_par_id", "bigint"), ("source_id", "bigint"), ("modifie_le", "timestamptz")])
+    maintenant, lignes = timezone.now(), []
     for uo_pk, ligne in par_uo.items():
-        uo = ligne["uo"]
-        dep = uo.departement_id or (uo.eg.departement_id if uo.eg_id else None)
-        params += [uo_pk, uo.eg_id, dep, regions.get(dep)]
+        dep = _departement(ligne["uo"])
+        valeurs = [uo_pk, ligne["uo"].eg_id, dep, regions.get(dep)]
         for c in cols:
-            params += list(ligne.get(c, (None, None)))
-        params += [getattr(user, "pk", None), concept_id("J193", ligne["source"]), maintenant]
-        valeurs.append("(" + ",".join(["%s"] * len(noms)) + ")")
+            valeurs += list(ligne.get(c, (None, None)))
+        lignes.append(valeurs + [getattr(user, "pk", None), concept_id("J193", ligne["source"]), maintenant])
 
     def plus_recent(c):
         return f"(EXCLUDED.{c}_le IS NOT NULL AND (t.{c}_le IS NULL OR EXCLUDED.{c}_le >= t.{c}_le))"
@@ -209,10 +221,8 @@ def _mettre_a_jour_situations(figures: list[Figure], user, regions: dict) -> Non
         affectations.append(f"{c}_le = CASE WHEN {plus_recent(c)} THEN EXCLUDED.{c}_le ELSE t.{c}_le END")
     for c in ("saisi_par_id", "source_id"):
         affectations.append(f"{c} = CASE WHEN {plus_recent('disponibles')} THEN EXCLUDED.{c} ELSE t.{c} END")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO disponibilites_situationlits AS t ({','.join(noms)}) VALUES {','.join(valeurs)} "
-            f"ON CONFLICT (uo_id) DO UPDATE SET {', '.join(affectations)}", params)
+    _inserer_en_masse(f"{SituationLits._meta.db_table} AS t", colonnes, lignes,
+                      f"ON CONFLICT (uo_id) DO UPDATE SET {', '.join(affectations)}")
 
 
 @transaction.atomic
@@ -306,7 +316,8 @@ def lire_elements_api(jeton: JetonApi, elements) -> list[Figure]:
     if not isinstance(elements, list) or not elements:
         raise SaisieInvalide({"disponibilites": ["« disponibilites » doit être une liste non vide."]})
     ids = {e.get("uo") for e in elements if isinstance(e, dict) and isinstance(e.get("uo"), int)}
-    unites = {u.pk: u for u in unites_concernees().filter(pk__in=ids).select_related("eg")}
+    unites = {u.pk: u for u in unites_concernees().filter(pk__in=ids).select_related("eg").only(
+        "id", "nom", "eg_id", "departement_id", "lits_installes", "eg__departement_id")}
     erreurs, figures, index_par_uo = {}, [], {}
     for i, e in enumerate(elements):
         try:
