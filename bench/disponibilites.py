@@ -148,10 +148,14 @@ def mesurer(voulues: int, repetitions: int) -> None:
     client = Client()
     client.force_login(consultant)
 
-    def chronometrer(url, n, **entetes):
+    def chronometrer(url, n, apres_donnee=False, **entetes):
         client.get(url, **entetes)  # warm-up
         durees = []
-        for _ in range(n):
+        for i in range(n):
+            if apres_donnee:  # a unit has just entered its beds: the board body is computed again
+                uo = unites[i % len(unites)]
+                services.enregistrer_figures([services.Figure(uo, "02", rng.randint(0, uo.lits_installes or 5),
+                                                              timezone.now())])
             t = time.perf_counter()
             reponse = client.get(url, **entetes)
             durees.append((time.perf_counter() - t) * 1000)
@@ -162,9 +166,15 @@ def mesurer(voulues: int, repetitions: int) -> None:
         settings.ROR_REGION_CODE = region
         durees, reponse = chronometrer("/disponibilites/", repetitions)
         lignes = reponse.content.decode().count('id="uo-')
-        print(f"tableau régional, page entière ({libelle}, {lignes} unités affichées) : {centiles(durees)}")
+        print(f"tableau régional, page entière, corps déjà calculé ({libelle}, {lignes} unités affichées) : "
+              f"{centiles(durees)}")
+        durees, _ = chronometrer("/disponibilites/", repetitions, apres_donnee=True)
+        print(f"tableau régional, page entière recalculée (après une nouvelle donnée, {libelle}) : "
+              f"{centiles(durees)}")
+        durees, _ = chronometrer("/disponibilites/tableau/contenu/", repetitions, apres_donnee=True)
+        print(f"tableau régional, fragment recalculé ({libelle}) : {centiles(durees)}")
         durees, reponse = chronometrer("/disponibilites/tableau/contenu/", repetitions)
-        print(f"tableau régional, fragment rafraîchi ({libelle}) : {centiles(durees)}")
+        print(f"tableau régional, fragment rafraîchi, déjà calculé ({libelle}) : {centiles(durees)}")
         etag = reponse["ETag"]
         durees, _ = chronometrer("/disponibilites/tableau/contenu/", repetitions, HTTP_IF_NONE_MATCH=etag)
         print(f"tableau régional, rafraîchissement sans changement (304, {libelle}) : {centiles(durees)}")

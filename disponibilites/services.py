@@ -308,6 +308,7 @@ def _code_valide(jeu: str, code, obligatoire: bool, defaut: str | None = None):
     return code
 
 
+MAX_ELEMENTS_API = 20000
 CHAMPS_API = {"uo", "statut", "nombre", "date_maj", "nature", "temporalite", "genre", "source"}
 
 
@@ -315,6 +316,8 @@ def lire_elements_api(jeton: JetonApi, elements) -> list[Figure]:
     """Parse and check an API call; raise SaisieInvalide (by item index) if any item is bad."""
     if not isinstance(elements, list) or not elements:
         raise SaisieInvalide({"disponibilites": ["« disponibilites » doit être une liste non vide."]})
+    if len(elements) > MAX_ELEMENTS_API:
+        raise SaisieInvalide({"disponibilites": [f"Au plus {MAX_ELEMENTS_API} éléments par appel."]})
     ids = {e.get("uo") for e in elements if isinstance(e, dict) and isinstance(e.get("uo"), int)}
     unites = {u.pk: u for u in unites_concernees().filter(pk__in=ids).select_related("eg").only(
         "id", "nom", "eg_id", "departement_id", "lits_installes", "eg__departement_id")}

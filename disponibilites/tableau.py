@@ -4,11 +4,13 @@ The board is the most-read page in a crisis, so it reads `SituationLits` (one ro
 per unit) joined to the unit and its EG, without touching the history.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -159,8 +161,21 @@ def departements_de_la_region() -> list[tuple[str, str]]:
     return list(qs.order_by("code").values_list("code", "nom"))
 
 
-def _requete(filtres: Filtres, departements: list[str]) -> tuple[str, dict]:
+def _unites_du_territoire(filtres: Filtres, departements: list[str] | None) -> dict[int, list[int]]:
+    """uo id → followed activity ids, for the followed units of the territory.
+
+    The costly part (it reads every followed unit of the database, ~16,000 nationally),
+    so it is kept in the cache until the Répertoire or the gestionnaires' marks change.
+    """
+    from django.db.models import Max
+
     activites = ids_activites_suivies(filtres.type_unite if filtres.type_unite != TYPE_AUTRES else None)
+    version = (filtres.type_unite, departements, activites,
+               Structure.objects.aggregate(m=Max("modifie_le"))["m"], UniteMarquee.objects.aggregate(m=Max("le"))["m"])
+    cle = "disponibilites:unites:" + hashlib.sha1(repr(version).encode()).hexdigest()
+    unites = cache.get(cle)
+    if unites is not None:
+        return unites
     suivies = ("SELECT structure_id AS uo_id, array_agg(concept_id) AS activites "
                f"FROM {Structure.activites.through._meta.db_table} WHERE concept_id = ANY(%(activites)s) "
                "GROUP BY structure_id")
@@ -172,23 +187,41 @@ def _requete(filtres: Filtres, departements: list[str]) -> tuple[str, dict]:
     else:
         source = f"{suivies} UNION ALL {marquees}"
     sql = f"""
-        SELECT uo.id, uo.nom, uo.age_min, uo.age_max, uo.lits_installes, eg.id, eg.nom,
-               COALESCE(uo.departement_id, eg.departement_id) AS dep,
-               COALESCE(uo.latitude, eg.latitude), COALESCE(uo.longitude, eg.longitude), s.activites,
-               sl.disponibles, sl.supplementaires, sl.fermes, sl.occupes, sl.disponibles_le,
-               u.first_name, u.last_name, u.username
-        FROM ({source}) s
+        SELECT s.uo_id, s.activites FROM ({source}) s
         JOIN {Structure._meta.db_table} uo ON uo.id = s.uo_id AND uo.niveau = 'UO' AND uo.etat = 'ouvert'
         LEFT JOIN {Structure._meta.db_table} eg ON eg.id = uo.eg_id
-        LEFT JOIN {SituationLits._meta.db_table} sl ON sl.uo_id = uo.id
-        LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = sl.saisi_par_id
         WHERE NOT EXISTS (SELECT 1 FROM {UniteMarquee._meta.db_table} m WHERE m.uo_id = uo.id AND NOT m.suivie)
     """
     params = {"activites": activites}
     if departements is not None:
         sql += " AND COALESCE(uo.departement_id, eg.departement_id) = ANY(%(departements)s)"
         params["departements"] = departements
-    return sql, params
+    unites = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for uo_id, ids in cursor.fetchall():
+            unites.setdefault(uo_id, ids or [])
+    cache.set(cle, unites, 300)
+    return unites
+
+
+def _details(ids: list[int]) -> list[tuple]:
+    """Names, ages, capacity, position and current beds of these units."""
+    sql = f"""
+        SELECT uo.id, uo.nom, uo.age_min, uo.age_max, uo.lits_installes, eg.id, eg.nom,
+               COALESCE(uo.departement_id, eg.departement_id) AS dep,
+               COALESCE(uo.latitude, eg.latitude), COALESCE(uo.longitude, eg.longitude),
+               sl.disponibles, sl.supplementaires, sl.fermes, sl.occupes, sl.disponibles_le,
+               u.first_name, u.last_name, u.username
+        FROM {Structure._meta.db_table} uo
+        LEFT JOIN {Structure._meta.db_table} eg ON eg.id = uo.eg_id
+        LEFT JOIN {SituationLits._meta.db_table} sl ON sl.uo_id = uo.id
+        LEFT JOIN {get_user_model()._meta.db_table} u ON u.id = sl.saisi_par_id
+        WHERE uo.id = ANY(%(ids)s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"ids": ids})
+        return cursor.fetchall()
 
 
 def _dans_groupe_age(age_min, age_max, groupe: str) -> bool:
@@ -207,19 +240,16 @@ def lignes(filtres: Filtres, maintenant: datetime | None = None) -> list[Ligne]:
         departements = [code for code, _ in departements_de_la_region()]
     else:
         departements = None
-    sql, params = _requete(filtres, departements)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rangees = cursor.fetchall()
+    unites = _unites_du_territoire(filtres, departements)
+    rangees = _details(list(unites))
     libelle_type = _libelle_type_par_concept()
     modele_url = reverse("disponibilites:historique_unite", args=[987654321])  # one reverse, not one per row
-    resultat, vues = [], set()
-    for (uo_id, nom, age_min, age_max, installes, eg_id, eg_nom, dep, lat, lon, activites, dispo, suppl, fermes,
+    resultat = []
+    for (uo_id, nom, age_min, age_max, installes, eg_id, eg_nom, dep, lat, lon, dispo, suppl, fermes,
          occupes, date_maj, prenom, nom_famille, identifiant) in rangees:
-        if uo_id in vues or (filtres.age and not _dans_groupe_age(age_min, age_max, filtres.age)):
+        if filtres.age and not _dans_groupe_age(age_min, age_max, filtres.age):
             continue
-        vues.add(uo_id)
-        types = sorted({libelle_type[a] for a in activites or [] if a in libelle_type}) or [
+        types = sorted({libelle_type[a] for a in unites[uo_id] if a in libelle_type}) or [
             types_unite()[TYPE_AUTRES]]
         saisi_par = f"{prenom} {nom_famille}".strip() or (identifiant or "")
         resultat.append(Ligne(uo_id, nom, eg_id, eg_nom or "", dep, code_patientele(age_min, age_max), types,

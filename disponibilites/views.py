@@ -108,6 +108,8 @@ def carte(request):
 
 # -- Saisie ----------------------------------------------------------------------
 
+MAX_UNITES_SAISIE = 300
+
 @login_required
 def saisie(request):
     """All my units on one screen; one submit; nothing saved when one value is wrong."""
@@ -117,6 +119,9 @@ def saisie(request):
     if departement:
         unites = unites.filter(Q(departement_id=departement) | Q(departement__isnull=True,
                                                                   eg__departement_id=departement))
+    trop = not departement and unites.count() > MAX_UNITES_SAISIE
+    if trop:  # a gestionnaire's whole region: one département at a time
+        unites = unites.none()
     situations = {s.uo_id: s for s in SituationLits.objects.filter(uo__in=unites)}
     donnees = request.POST if request.method == "POST" else None
     formulaires = [LitsUniteForm(donnees, uo=uo, situation=situations.get(uo.pk)) for uo in unites]
@@ -135,7 +140,7 @@ def saisie(request):
             nb = sum(1 for f in formulaires if f.errors)
             messages.error(request, f"Rien n'a été enregistré : {nb} unité(s) à corriger (voir ci-dessous).")
     return render(request, "disponibilites/saisie.html", {
-        "formulaires": formulaires, "departement": departement,
+        "formulaires": formulaires, "departement": departement, "trop": trop,
         "choix_departements": tableau.departements_de_la_region(),
         "est_gestionnaire": access.access.est_gestionnaire(request.user),
     }, status=400 if request.method == "POST" and any(f.errors for f in formulaires) else 200)

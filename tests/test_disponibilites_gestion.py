@@ -102,3 +102,13 @@ def test_un_jeton_ne_peut_viser_qu_un_etablissement_suivi(client, region):
     client.force_login(region.gestionnaire)
     reponse = client.post(reverse("disponibilites:jetons"), {"eg": region.ehpad.pk, "libelle": "X"})
     assert reponse.status_code == 400 and not JetonApi.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_la_tache_periodique_relance_les_unites_en_retard_dans_un_vrai_worker(celery_worker, region):
+    from disponibilites.models import Relance
+    from disponibilites.tasks import relancer_unites_en_retard
+
+    services.declarer_tension(region.gestionnaire, concept("J194", "02"), None, 4)
+    assert relancer_unites_en_retard.delay().get(timeout=60) == 1  # the CH's réanimation, never updated
+    assert list(Relance.objects.values_list("uo_id", "destinataires")) == [(region.uo_rea.pk, 1)]
