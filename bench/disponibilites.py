@@ -143,7 +143,8 @@ def mesurer(voulues: int, repetitions: int) -> None:
     print(f"{len(unites)} unités suivies parmi {nb_uo} UO ; {nb_historique} données d'historique "
           f"(préparation {preparation:.0f} s)")
 
-    consultant = utilisateur(f"banc_{int(time.time())}", access.GROUPE_CONSULTANT)
+    consultant = utilisateur(f"banc_{int(time.time())}", access.GROUPE_CONSULTANT,
+                             cgu_version=getattr(settings, "ROR_CGU_VERSION", ""))
     Group.objects.get_or_create(name=access.GROUPE_CONSULTANT)
     client = Client()
     client.force_login(consultant)
