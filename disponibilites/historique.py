@@ -57,11 +57,12 @@ def graphique(s: Serie) -> dict:
     largeur_utile, hauteur_utile = LARGEUR - MARGE_G - MARGE_D, HAUTEUR - MARGE_H - MARGE_B
     duree = (s.fin - s.debut).total_seconds() or 1
 
+    # Coordinates as strings with a dot: the French locale would print floats "12,5" in templates.
     def x(instant):
-        return round(MARGE_G + largeur_utile * (instant - s.debut).total_seconds() / duree, 1)
+        return f"{MARGE_G + largeur_utile * (instant - s.debut).total_seconds() / duree:.1f}"
 
     def y(valeur):
-        return round(MARGE_H + hauteur_utile * (1 - valeur / maximum), 1)
+        return f"{MARGE_H + hauteur_utile * (1 - valeur / maximum):.1f}"
 
     segments, precedent = [], None
     for instant, valeur in s.points:
@@ -85,7 +86,7 @@ def graphique(s: Serie) -> dict:
             resume[cle] = (min(mini, valeur), max(maxi, valeur), valeur)
     return {
         "largeur": LARGEUR, "hauteur": HAUTEUR, "points": " ".join(segments),
-        "x0": MARGE_G, "x1": LARGEUR - MARGE_D, "y0": HAUTEUR - MARGE_B, "y_haut": MARGE_H,
+        "x0": MARGE_G, "x1": LARGEUR - MARGE_D, "x_libelle_y": MARGE_G - 6, "y0": HAUTEUR - MARGE_B, "y_haut": MARGE_H,
         "graduations_y": [{"y": y(v), "valeur": v} for v in sorted({0, maximum // 2, maximum})],
         "jours": jours, "y_libelle_jour": HAUTEUR - MARGE_B + 18,
         "resume": [{"jour": j, "min": a, "max": b, "dernier": c} for j, (a, b, c) in resume.items()],

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,6 +149,9 @@ def test_historique_d_une_unite_en_svg(client, region, lits):
     client.force_login(region.consultant)
     page = client.get(reverse("disponibilites:historique_unite", args=[region.uo_rea.pk])).content.decode()
     assert '<svg class="ror-graphique"' in page and "<polyline" in page
+    svg = page[page.index("<svg"):page.index("</svg>")]
+    assert not re.search(r' (x|y|x1|x2|y1|y2)="[^"]*,', svg)  # coordinates, not French decimals
+    assert re.search(r'points="\d+\.\d,\d+\.\d ', svg)
     assert "dernière valeur 4" in page
     assert page.count("<td>Disponible</td>") == 3
     assert "referent_autre" in page or str(region.referent_autre) in page
