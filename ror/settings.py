@@ -298,3 +298,7 @@ CELERY_BEAT_SCHEDULE["disponibilites-relancer-retards"] = {
     "task": "disponibilites.tasks.relancer_unites_en_retard",
     "schedule": 15 * 60,
 }
+
+# --- dossiers ---
+# Address of the portal used in the e-mails of the dossiers collaboratifs.
+ROR_URL_PORTAIL = os.environ.get("ROR_URL_PORTAIL", "http://127.0.0.1:8000")
