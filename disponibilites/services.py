@@ -450,7 +450,7 @@ def relancer_retards(situation: SituationTension, acteur=None) -> int:
     recent = timezone.now() - timedelta(minutes=settings.DISPONIBILITES_RELANCE_MINUTES)
     deja = set(Relance.objects.filter(situation=situation, envoyee_le__gte=recent).values_list("uo_id", flat=True))
     envoyees = 0
-    lien = reverse("disponibilites:saisie")
+    lien = getattr(settings, "ROR_URL_PORTAIL", "") + reverse("disponibilites:saisie")
     for uo in unites_en_retard(situation):
         if uo.pk in deja:
             continue

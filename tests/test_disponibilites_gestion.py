@@ -29,6 +29,7 @@ def test_declarer_une_tension_lister_les_retards_et_relancer(client, region):
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["referent_autre@exemple.fr"]
     assert "Réanimation adulte" in mail.outbox[0].subject
+    assert "http://127.0.0.1:8000/disponibilites/saisie/" in mail.outbox[0].body
     # Not sent again within the reminder interval.
     client.post(reverse("disponibilites:tension", args=[situation.pk]), {"action": "relancer"})
     assert len(mail.outbox) == 1
