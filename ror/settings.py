@@ -270,6 +270,35 @@ if not DEBUG:
     SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 3600)))  # one working day
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
+# --- disponibilites ---
+# Units whose beds are followed: UO with one of these activités opérationnelles (J17),
+# grouped by type of unit for the board's filter. A gestionnaire may add other units.
+DISPONIBILITES_TYPES_UNITE = {
+    "reanimation": ("Réanimation", ["122", "123", "124", "125", "126", "127", "128", "129", "130"]),
+    "soins_intensifs": ("Soins intensifs", ["351", "352", "353", "354", "356", "357", "360", "361", "362",
+                                            "363", "364", "365", "366", "367", "368", "369", "370", "371",
+                                            "372"]),
+    "soins_continus": ("Soins continus / surveillance continue", [str(c) for c in range(373, 392)]),
+    "grands_brules": ("Grands brûlés", ["121", "359", "379"]),
+}
+DISPONIBILITES_ACTIVITES_J17 = env_list(
+    "DISPONIBILITES_ACTIVITES_J17",
+    ",".join(code for _, codes in DISPONIBILITES_TYPES_UNITE.values() for code in codes),
+)
+# Age of a figure beyond which it is shown "ancienne" (stale), then "obsolète".
+DISPONIBILITES_SEUIL_ANCIEN_HEURES = float(os.environ.get("DISPONIBILITES_SEUIL_ANCIEN_HEURES", "12"))
+DISPONIBILITES_SEUIL_OBSOLETE_HEURES = float(os.environ.get("DISPONIBILITES_SEUIL_OBSOLETE_HEURES", "24"))
+# How often the regional board asks the server for fresh figures (seconds).
+DISPONIBILITES_RAFRAICHISSEMENT_SECONDES = int(os.environ.get("DISPONIBILITES_RAFRAICHISSEMENT_SECONDES", "30"))
+# Days shown by the history charts.
+DISPONIBILITES_HISTORIQUE_JOURS = int(os.environ.get("DISPONIBILITES_HISTORIQUE_JOURS", "7"))
+# During a situation de tension, late units are reminded by e-mail at most this often.
+DISPONIBILITES_RELANCE_MINUTES = int(os.environ.get("DISPONIBILITES_RELANCE_MINUTES", "60"))
+CELERY_BEAT_SCHEDULE["disponibilites-relancer-retards"] = {
+    "task": "disponibilites.tasks.relancer_unites_en_retard",
+    "schedule": 15 * 60,
+}
+
 # --- dossiers ---
 # Address of the portal used in the e-mails of the dossiers collaboratifs.
 ROR_URL_PORTAIL = os.environ.get("ROR_URL_PORTAIL", "http://127.0.0.1:8000")

@@ -79,3 +79,26 @@ def construire_region() -> Region:
         s.refresh_from_db()
     return Region(ej, ehpad, uo_hp, uo_aj, autre_ej, ch, uo_rea, consultant, referent, referent_autre, directeur,
                   gestionnaire)
+
+
+def unites_en_masse(nom_eg: str, n: int, activite: Concept, commune_id: str = "49099", lits_installes: int = 20,
+                    latitude: float | None = None, longitude: float | None = None) -> list[Structure]:
+    """A new EJ → EG with `n` UO of one activity, inserted in bulk (tests and benchmarks at scale).
+
+    The tree fields are computed here (EJ 1..2n+4, EG 2..2n+3, UO i 3+2i..4+2i) instead
+    of one MPTT insert per unit, which takes minutes for thousands of units.
+    """
+    ej = services.creer_structure(None, Niveau.EJ, None, nom=f"EJ {nom_eg}", commune_id=commune_id)
+    eg = services.creer_structure(None, Niveau.EG, ej, nom=nom_eg, commune_id=commune_id, latitude=latitude,
+                                  longitude=longitude)
+    commune = Commune.objects.get(pk=commune_id)
+    unites = Structure.objects.bulk_create([
+        Structure(niveau=Niveau.UO, parent=eg, ej=ej, eg=eg, nom=f"{nom_eg} unité {i:05d}", tree_id=ej.tree_id,
+                  lft=3 + 2 * i, rght=4 + 2 * i, level=2, lits_installes=lits_installes, commune=commune,
+                  departement_id=commune.departement_id, age_min=18, age_max=120)
+        for i in range(n)])
+    Structure.objects.filter(pk=eg.pk).update(rght=3 + 2 * n)
+    Structure.objects.filter(pk=ej.pk).update(rght=4 + 2 * n)
+    Structure.activites.through.objects.bulk_create(
+        [Structure.activites.through(structure_id=uo.pk, concept_id=activite.pk) for uo in unites])
+    return unites

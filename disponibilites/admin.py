@@ -1,0 +1,58 @@
+"""Admin for reading and support. The history is append-only: no change, no deletion here."""
+
+from django.contrib import admin
+
+from .models import Capacite, JetonApi, Relance, SituationLits, SituationTension, UniteMarquee
+
+
+class LectureSeuleAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Capacite)
+class CapaciteAdmin(LectureSeuleAdmin):
+    list_display = ("uo", "statut", "temporalite", "nombre", "date_maj", "source", "saisi_par")
+    list_filter = ("statut", "source", "departement")
+    raw_id_fields = ("uo", "eg", "saisi_par", "jeton")
+    date_hierarchy = "date_maj"
+
+
+@admin.register(SituationLits)
+class SituationLitsAdmin(LectureSeuleAdmin):
+    list_display = ("uo", "disponibles", "disponibles_le", "supplementaires", "fermes", "saisi_par")
+    list_filter = ("departement",)
+    raw_id_fields = ("uo", "eg", "saisi_par")
+
+
+@admin.register(Relance)
+class RelanceAdmin(LectureSeuleAdmin):
+    list_display = ("situation", "uo", "envoyee_le", "destinataires")
+    raw_id_fields = ("uo",)
+
+
+@admin.register(JetonApi)
+class JetonApiAdmin(LectureSeuleAdmin):
+    """Tokens are created and revoked on the portal's page (which records who did it)."""
+
+    list_display = ("eg", "libelle", "prefixe", "cree_le", "revoque_le", "dernier_usage")
+    exclude = ("empreinte",)
+    raw_id_fields = ("eg", "cree_par")
+
+
+@admin.register(SituationTension)
+class SituationTensionAdmin(admin.ModelAdmin):
+    list_display = ("type_crise", "departement", "frequence_heures", "debut", "fin")
+    raw_id_fields = ("declaree_par", "levee_par")
+
+
+@admin.register(UniteMarquee)
+class UniteMarqueeAdmin(admin.ModelAdmin):
+    list_display = ("uo", "suivie", "par", "le")
+    raw_id_fields = ("uo", "par")

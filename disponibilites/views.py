@@ -1,0 +1,309 @@
+import csv
+import hashlib
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from nomenclatures.models import Departement
+from repertoire.models import Niveau, Structure
+
+from . import access, historique, services, tableau
+from .forms import JetonForm, LitsUniteForm, RechercheUniteForm, TensionForm
+from .models import JetonApi, SituationLits, SituationTension, UniteMarquee
+
+
+# -- regional board --------------------------------------------------------------
+
+def _contenu_tableau(filtres: tableau.Filtres) -> tuple[str, str]:
+    """The board's body and its ETag. Identical for every user, so rendered once per change
+    (or per minute, for the ages) however many pages poll it."""
+    maintenant = timezone.now()
+    etag = hashlib.sha1(tableau.signature(filtres, maintenant).encode()).hexdigest()
+    cle = f"disponibilites:tableau:{etag}"
+    html = cache.get(cle)
+    if html is None:
+        departements, total = tableau.grouper(tableau.lignes(filtres, maintenant))
+        html = render_to_string("disponibilites/_tableau_contenu.html", {
+            "departements": departements, "total": total, "tensions": services.situations_actives()})
+        cache.set(cle, html, 120)
+    return html, f'"{etag}"'
+
+
+@login_required
+@require_GET
+def tableau_regional(request):
+    from django.conf import settings
+
+    filtres = tableau.Filtres.depuis(request.GET)
+    contenu, _ = _contenu_tableau(filtres)
+    return render(request, "disponibilites/tableau.html", {
+        "contenu": contenu, "filtres": filtres, "maintenant": timezone.now(),
+        "choix_types": tableau.types_unite(), "choix_ages": tableau.GROUPES_AGE,
+        "choix_departements": tableau.departements_de_la_region(),
+        "peut_saisir": access.peut_saisir_quelque_chose(request.user),
+        "rafraichissement": settings.DISPONIBILITES_RAFRAICHISSEMENT_SECONDES, "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@require_GET
+def tableau_contenu(request):
+    """The board's body alone, fetched by the page every few seconds (no reload)."""
+    contenu, etag = _contenu_tableau(tableau.Filtres.depuis(request.GET))
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304, headers={"ETag": etag})
+    return HttpResponse(contenu, headers={"ETag": etag, "Cache-Control": "no-cache"})
+
+
+@login_required
+@require_GET
+def export_csv(request):
+    filtres = tableau.Filtres.depuis(request.GET)
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="disponibilites-{timezone.localdate():%Y%m%d}.csv"'
+    reponse.write("\ufeff")  # Excel reads UTF-8 with the BOM
+    ecrivain = csv.writer(reponse, delimiter=";")
+    ecrivain.writerow(["Département", "Établissement", "Unité", "Identifiant ROR", "Types", "Patientèle",
+                       "Lits installés", "Lits disponibles", "Lits supplémentaires", "Lits fermés",
+                       "Date de la donnée", "État de la donnée", "Saisi par"])
+    for ligne in sorted(tableau.lignes(filtres), key=lambda x: (x.departement or "", x.eg_nom, x.nom)):
+        ecrivain.writerow([
+            ligne.departement or "", ligne.eg_nom, ligne.nom, ligne.uo_id, " / ".join(ligne.types), ligne.patientele,
+            _vide(ligne.installes), _vide(ligne.disponibles), _vide(ligne.supplementaires), _vide(ligne.fermes),
+            timezone.localtime(ligne.date_maj).strftime("%d/%m/%Y %H:%M") if ligne.date_maj else "",
+            ligne.fraicheur.libelle, ligne.saisi_par])
+    return reponse
+
+
+def _vide(valeur):
+    return "" if valeur is None else valeur
+
+
+@login_required
+@require_GET
+def carte(request):
+    filtres = tableau.Filtres.depuis(request.GET)
+    marqueurs = [{
+        "lat": ligne.latitude, "lon": ligne.longitude, "nom": ligne.nom, "eg": ligne.eg_nom,
+        "disponibles": ligne.disponibles, "installes": ligne.installes, "etat": ligne.fraicheur.libelle,
+        "age": ligne.fraicheur.age, "code": ligne.fraicheur.code,
+    } for ligne in tableau.lignes(filtres) if ligne.latitude is not None and ligne.longitude is not None]
+    return render(request, "disponibilites/carte.html", {
+        "marqueurs": marqueurs, "filtres": filtres, "choix_types": tableau.types_unite(),
+        "choix_ages": tableau.GROUPES_AGE, "choix_departements": tableau.departements_de_la_region(),
+        "query": request.GET.urlencode(),
+    })
+
+
+# -- Saisie ----------------------------------------------------------------------
+
+MAX_UNITES_SAISIE = 300
+
+@login_required
+def saisie(request):
+    """All my units on one screen; one submit; nothing saved when one value is wrong."""
+    access.exiger_acces_saisie(request.user)
+    unites = access.unites_saisissables(request.user).select_related("eg").order_by("eg__nom", "nom")
+    departement = request.GET.get("departement", "")
+    if departement:
+        unites = unites.filter(Q(departement_id=departement) | Q(departement__isnull=True,
+                                                                  eg__departement_id=departement))
+    trop = not departement and unites.count() > MAX_UNITES_SAISIE
+    if trop:  # a gestionnaire's whole region: one département at a time
+        unites = unites.none()
+    situations = {s.uo_id: s for s in SituationLits.objects.filter(uo__in=unites)}
+    donnees = request.POST if request.method == "POST" else None
+    formulaires = [LitsUniteForm(donnees, uo=uo, situation=situations.get(uo.pk)) for uo in unites]
+    if request.method == "POST":
+        if all([f.is_valid() for f in formulaires]):
+            lignes = [ligne for ligne in (f.ligne() for f in formulaires) if ligne]
+            try:
+                bilan = services.saisir_lits(request.user, lignes)
+            except services.SaisieInvalide as erreur:
+                messages.error(request, f"Rien n'a été enregistré : {erreur}")
+            else:
+                messages.success(request, f"{len(bilan.unites)} unité(s) mise(s) à jour."
+                                 if bilan.unites else "Aucune valeur modifiée : rien à enregistrer.")
+                return redirect(request.get_full_path())
+        else:
+            nb = sum(1 for f in formulaires if f.errors)
+            messages.error(request, f"Rien n'a été enregistré : {nb} unité(s) à corriger (voir ci-dessous).")
+    return render(request, "disponibilites/saisie.html", {
+        "formulaires": formulaires, "departement": departement, "trop": trop,
+        "choix_departements": tableau.departements_de_la_region(),
+        "est_gestionnaire": access.access.est_gestionnaire(request.user),
+    }, status=400 if request.method == "POST" and any(f.errors for f in formulaires) else 200)
+
+
+# -- history ---------------------------------------------------------------------
+
+@login_required
+@require_GET
+def historique_unite(request, pk):
+    uo = access.get_unite_suivie_or_404(pk)
+    serie = historique.serie(Q(uo_id=uo.pk))
+    figures = (uo.capacites_lits.select_related("statut", "temporalite", "source", "saisi_par", "genre")
+               .order_by("-date_maj", "-id")[:50])
+    return render(request, "disponibilites/historique_unite.html", {
+        "uo": uo, "graphique": historique.graphique(serie), "figures": figures,
+        "situation": SituationLits.objects.filter(uo=uo).first(),
+        "peut_saisir": access.access.peut(request.user, access.access.SAISIR_LITS, uo),
+    })
+
+
+@login_required
+@require_GET
+def historique_territoire(request):
+    from django.conf import settings
+
+    departements = tableau.departements_de_la_region()
+    code = request.GET.get("departement", "")
+    if code and code in dict(departements):
+        filtre, titre = Q(departement_id=code), dict(departements)[code]
+    else:
+        code = ""
+        filtre = Q(region_id=settings.ROR_REGION_CODE) if settings.ROR_REGION_CODE else Q()
+        titre = settings.ROR_REGION_NOM
+    return render(request, "disponibilites/historique_territoire.html", {
+        "graphique": historique.graphique(historique.serie(filtre)), "titre": titre, "departement": code,
+        "choix_departements": departements,
+    })
+
+
+# -- situations de tension -------------------------------------------------------
+
+@login_required
+def tensions(request):
+    access.exiger_gestionnaire(request.user)
+    departements = Departement.objects.filter(code__in=[c for c, _ in tableau.departements_de_la_region()])
+    form = TensionForm(request.POST or None, departements=departements)
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            situation = services.declarer_tension(request.user, d["type_crise"], d["departement"],
+                                                  d["frequence_heures"], d["commentaire"])
+            messages.success(request, f"Situation de tension déclarée : {situation}.")
+            return redirect("disponibilites:tension", pk=situation.pk)
+        messages.error(request, "Rien n'a été déclaré : corrigez le formulaire.")
+    return render(request, "disponibilites/tensions.html", {
+        "form": form, "situations": SituationTension.objects.select_related("type_crise", "departement")[:50],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def tension(request, pk):
+    access.exiger_gestionnaire(request.user)
+    situation = get_object_or_404(SituationTension.objects.select_related("type_crise", "departement"), pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "relancer":
+            n = services.relancer_retards(situation, acteur=request.user)
+            messages.success(request, f"{n} unité(s) relancée(s) par courriel.")
+        elif action == "lever":
+            services.lever_tension(request.user, situation)
+            messages.success(request, "La situation de tension est levée.")
+        else:
+            messages.error(request, "Action inconnue : rien n'a été fait.")
+        return redirect("disponibilites:tension", pk=situation.pk)
+    return render(request, "disponibilites/tension.html", {
+        "situation": situation,
+        "retards": services.unites_en_retard(situation) if situation.active else [],
+    })
+
+
+# -- followed units --------------------------------------------------------------
+
+@login_required
+def unites_suivies(request):
+    access.exiger_gestionnaire(request.user)
+    if request.method == "POST":
+        uo = get_object_or_404(Structure, pk=request.POST.get("uo") or 0, niveau=Niveau.UO)
+        suivie = request.POST.get("suivie") == "1"
+        services.marquer_unite(request.user, uo, suivie)
+        messages.success(request, f"« {uo.nom} » est {'désormais suivie' if suivie else 'retirée du suivi'}.")
+        return redirect(reverse("disponibilites:unites_suivies") + "?" + request.GET.urlencode())
+    form = RechercheUniteForm(request.GET or None)
+    trouvees = []
+    if form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        trouvees = (Structure.objects.filter(niveau=Niveau.UO).filter(Q(nom__icontains=q) | Q(eg__nom__icontains=q))
+                    .select_related("eg").order_by("eg__nom", "nom")[:30])
+    return render(request, "disponibilites/unites_suivies.html", {
+        "form": form, "trouvees": trouvees,
+        "suivies": set(services.unites_concernees().filter(pk__in=[u.pk for u in trouvees])
+                       .values_list("pk", flat=True)),
+        "marquees": UniteMarquee.objects.select_related("uo", "uo__eg", "par").order_by("-le")[:100],
+    })
+
+
+# -- API tokens (gestionnaire) ---------------------------------------------------
+
+def _etablissements_suivis():
+    return Structure.objects.filter(niveau=Niveau.EG, pk__in=services.unites_concernees().values("eg_id")).order_by(
+        "nom")
+
+
+@login_required
+def jetons(request):
+    access.exiger_gestionnaire(request.user)
+    form = JetonForm(request.POST or None, etablissements=_etablissements_suivis())
+    clair = None
+    if request.method == "POST":
+        if form.is_valid():
+            jeton, clair = services.creer_jeton(request.user, form.cleaned_data["eg"], form.cleaned_data["libelle"])
+            messages.success(request, "Jeton créé : copiez-le maintenant, il ne sera plus affiché.")
+            form = JetonForm(etablissements=_etablissements_suivis())
+        else:
+            messages.error(request, "Aucun jeton créé : corrigez le formulaire.")
+    return render(request, "disponibilites/jetons.html", {
+        "form": form, "clair": clair, "jetons": JetonApi.objects.select_related("eg", "cree_par")[:200],
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def revoquer_jeton(request, pk):
+    access.exiger_gestionnaire(request.user)
+    jeton = get_object_or_404(JetonApi, pk=pk)
+    services.revoquer_jeton(request.user, jeton)
+    messages.success(request, f"Le jeton {jeton.prefixe}… est révoqué.")
+    return redirect("disponibilites:jetons")
+
+
+# -- API for bed-management software ---------------------------------------------
+
+@csrf_exempt
+@require_POST
+def api_lits(request):
+    """POST {"disponibilites": [{"uo", "statut", "nombre", "date_maj", …}]} with `Authorization: Bearer <jeton>`."""
+    entete = request.headers.get("Authorization", "")
+    jeton = services.authentifier_jeton(entete[7:].strip() if entete.startswith("Bearer ") else "")
+    if jeton is None:
+        return JsonResponse({"erreur": "Jeton absent, inconnu ou révoqué."}, status=401,
+                            headers={"WWW-Authenticate": 'Bearer realm="ror-disponibilites"'})
+    try:
+        corps = json.loads(request.body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return JsonResponse({"erreur": "Le corps de la requête n'est pas du JSON valide.", "erreurs": []}, status=400)
+    elements = corps.get("disponibilites") if isinstance(corps, dict) else None
+    try:
+        with transaction.atomic():
+            bilan = services.appliquer_api(jeton, elements)
+    except services.SaisieInvalide as erreur:
+        return JsonResponse({
+            "erreur": "Aucune donnée n'a été enregistrée : corrigez les éléments signalés.",
+            "erreurs": [{"element": cle, "raisons": raisons} for cle, raisons in erreur.erreurs.items()],
+        }, status=400)
+    return JsonResponse({"enregistrees": bilan.enregistrees, "deja_connues": bilan.deja_connues,
+                         "unites": len(bilan.unites)})
