@@ -1,6 +1,8 @@
 """The FHIR API: every resource served validates (fhir.resources, R4B), searches filter as a
 consumer expects, bad input gets an OperationOutcome 400, no token 401."""
 
+from datetime import timezone as dt_timezone
+
 import pytest
 from django.utils import timezone
 
@@ -155,7 +157,7 @@ def test_recherche_par_zone_d_intervention(api, region):
 def test_recherche_last_updated_et_pages(api, region):
     avant = timezone.now()
     services.modifier_structure(None, region.uo_rea, {"nom": "Réanimation polyvalente"}, raison="test")
-    horodatage = avant.isoformat(timespec="seconds").replace("+00:00", "Z")
+    horodatage = avant.astimezone(dt_timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
     bundle = _get(api, f"/fhir/HealthcareService?_lastUpdated=ge{horodatage}")
     assert _ids(bundle) == {region.uo_rea.pk} and bundle["total"] == 1
     assert _ids(_get(api, f"/fhir/HealthcareService?_lastUpdated=lt{horodatage}")) == {region.uo_hp.pk,
