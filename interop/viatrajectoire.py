@@ -328,14 +328,21 @@ def resynchroniser_eg(acteur, eg: Structure) -> int:
     return len(structures)
 
 
-def reprendre_existant(acteur=None) -> int:
-    """Mark the whole current outbox as already known by ViaTrajectoire (when the portal is
-    connected to a ViaTrajectoire that already holds the offer). Returns the count."""
-    collecter_changements()
+def reprendre_existant(acteur=None, egs=None) -> int:
+    """Record that ViaTrajectoire already holds the current offer (connecting the portal to a
+    ViaTrajectoire fed before): the given EG (default: the whole perimeter) become "à jour" and
+    the history up to now is not sent again. Returns how many EG were marked."""
     maintenant = timezone.now()
     with transaction.atomic():
-        n = ChangementSync.objects.filter(etat=EtatChangement.EN_ATTENTE).update(
+        collecter_changements()
+        CurseurSync.objects.filter(nom="viatrajectoire").update(history_date=maintenant)
+        egs = list((egs if egs is not None else eg_du_perimetre()).values_list("pk", flat=True))
+        ChangementSync.objects.filter(etat=EtatChangement.EN_ATTENTE, eg_id__in=egs).update(
             etat=EtatChangement.ENVOYE, envoye_le=maintenant, origine="reprise")
-    rafraichir_etats(set(ChangementSync.objects.filter(envoye_le=maintenant).values_list("eg_id", flat=True)))
-    journaliser(acteur, "viatrajectoire_reprise_existant", details={"changements": n})
-    return n
+        existants = set(EtatSyncEG.objects.filter(eg_id__in=egs).values_list("eg_id", flat=True))
+        EtatSyncEG.objects.filter(eg_id__in=existants).update(etat=EtatSync.A_JOUR, message="", date_erreur=None,
+                                                              dernier_envoi=maintenant)
+        EtatSyncEG.objects.bulk_create([EtatSyncEG(eg_id=pk, etat=EtatSync.A_JOUR, dernier_envoi=maintenant)
+                                        for pk in egs if pk not in existants], batch_size=2000)
+        journaliser(acteur, "viatrajectoire_reprise_existant", details={"eg": len(egs)})
+    return len(egs)

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from interop import nos
-from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION
+from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION, pour_lecture, ressources
 from repertoire import services
 from repertoire.models import Niveau, Structure
 from tests.factories import concept
@@ -215,3 +215,25 @@ def test_metadata_publique_et_valide(client, db):
     capability = client.get("/fhir/metadata").json()
     valider(capability)
     assert {r["type"] for r in capability["rest"][0]["resource"]} == {"Organization", "HealthcareService", "Location"}
+
+
+def test_validation_de_chaque_ej_eg_uo_de_la_region_de_demo(api):
+    """The whole demo region (~3,000 EG): every EJ, EG and UO mapped and validated."""
+    from repertoire.demo_region import generer
+
+    generer()
+    for type_ressource, niveaux in (("Organization", [Niveau.EJ, Niveau.EG]), ("HealthcareService", [Niveau.UO]),
+                                    ("Location", [Niveau.UO])):
+        queryset, _ = pour_lecture(type_ressource)
+        ids = list(queryset.filter(niveau__in=niveaux).order_by("pk").values_list("pk", flat=True))
+        assert len(ids) > 1000
+        valides = 0
+        for debut in range(0, len(ids), 500):
+            lot = list(queryset.filter(pk__in=ids[debut:debut + 500]))
+            for ressource in ressources(type_ressource, lot):
+                valider(ressource)
+                valides += 1
+        assert valides == len(ids), type_ressource
+        bundle = _get(api, f"/fhir/{type_ressource}?_count=200")  # and one full page through the API
+        valider(bundle)
+        assert bundle["total"] == len(ids) and len(bundle["entry"]) == 200
