@@ -7,9 +7,11 @@ ids are the Structure ids; Location/<id> is the place of HealthcareService/<id>.
 Plain dicts (JSON-ready); tests validate them with fhir.resources.
 """
 
-from django.conf import settings
-from django.db.models import Prefetch
+from collections import namedtuple
 
+from django.conf import settings
+
+from nomenclatures.models import Commune, Concept
 from repertoire.models import Niveau, Structure
 
 from . import nos
@@ -209,22 +211,22 @@ def _caracteristique(concept, type_acte: str | None = None) -> dict:
 
 def caracteristiques(uo) -> list[dict]:
     """characteristic: mode de prise en charge, temporalité, modalités d'accueil, actes spécifiques…"""
-    liste = [_caracteristique(c) for c in uo.modes_prise_en_charge.all()]
-    liste += [_caracteristique(c) for c in uo.temporalites_accueil.all()]
-    liste += [_caracteristique(c) for c in uo.modalites_accueil.all()]
-    liste += [_caracteristique(c, "specificAct") for c in uo.actes.all()]
-    liste += [_caracteristique(c) for c in uo.specialisations.all()]
-    liste += [_caracteristique(c) for c in uo.professions.all()]
-    liste += [_caracteristique(c) for c in uo.competences.all()]
+    resultat = [_caracteristique(c) for c in liste(uo, "modes_prise_en_charge")]
+    resultat += [_caracteristique(c) for c in liste(uo, "temporalites_accueil")]
+    resultat += [_caracteristique(c) for c in liste(uo, "modalites_accueil")]
+    resultat += [_caracteristique(c, "specificAct") for c in liste(uo, "actes")]
+    resultat += [_caracteristique(c) for c in liste(uo, "specialisations")]
+    resultat += [_caracteristique(c) for c in liste(uo, "professions")]
+    resultat += [_caracteristique(c) for c in liste(uo, "competences")]
     if uo.ouverture_annuelle_id:
-        liste.append(_caracteristique(uo.ouverture_annuelle))
+        resultat.append(_caracteristique(uo.ouverture_annuelle))
     if uo.niveau_expertise_id:
-        liste.append(_caracteristique(uo.niveau_expertise))
-    return liste
+        resultat.append(_caracteristique(uo.niveau_expertise))
+    return resultat
 
 
 def patientele(uo) -> dict:
-    sous = [{"url": "supportedPatientInfo", "valueCodeableConcept": nos.codeable(p)} for p in uo.publics.all()]
+    sous = [{"url": "supportedPatientInfo", "valueCodeableConcept": nos.codeable(p)} for p in liste(uo, "publics")]
     if uo.age_min is not None or uo.age_max is not None:
         sous.append({"url": "ageRange", "valueRange": _sans_vides({
             "low": {"value": uo.age_min, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
@@ -240,7 +242,7 @@ def zone_intervention(uo) -> list[dict]:
         {"url": "typeTerritorialDivision", "valueCodeableConcept": nos.codeable_code(
             nos.TRE_R201, "3", "Commune")},
         {"url": "codeTerritorialDivision", "valueCodeableConcept": nos.codeable_code(nos.TRE_R13, c.code_insee, c.nom)},
-    ]} for c in uo.territoire.all()]
+    ]} for c in liste(uo, "territoire")]
 
 
 def healthcare_service(uo) -> dict:
@@ -260,7 +262,7 @@ def healthcare_service(uo) -> dict:
         "providedBy": {"reference": f"Organization/{uo.eg_id}"} if uo.eg_id else None,
         "category": [nos.codeable(uo.type_uo)] if uo.type_uo_id else [],
         "type": [nos.codeable(uo.champ)] if uo.champ_id else [],
-        "specialty": [nos.codeable(a) for a in uo.activites.all()],
+        "specialty": [nos.codeable(a) for a in liste(uo, "activites")],
         "location": [{"reference": f"Location/{uo.pk}"}],
         "name": uo.nom,
         "comment": uo.conditions_admission[:1000] if uo.conditions_admission else None,
@@ -274,8 +276,44 @@ def healthcare_service(uo) -> dict:
 
 def uo_queryset():
     return (Structure.objects.filter(niveau=Niveau.UO)
-            .select_related(*CONCEPTS_UO, "commune", "eg", "eg__commune", "eg__type_voie")
-            .prefetch_related(*M2M_UO))
+            .select_related(*CONCEPTS_UO, "commune", "eg", "eg__commune", "eg__type_voie"))
+
+
+Code = namedtuple("Code", "code systeme libelle")
+CommuneLue = namedtuple("CommuneLue", "code_insee nom")
+
+
+def precharger(uos) -> None:
+    """Read the many-to-many values of a page of UO in one plain query per relation and attach
+    them as `_pf_<field>` lists (model instances through prefetch_related cost more than the SQL)."""
+    ids = [uo.pk for uo in uos]
+    liens = {}
+    for champ in M2M_UO:
+        through = Structure._meta.get_field(champ).remote_field.through
+        cible = "commune_id" if champ == "territoire" else "concept_id"
+        liens[champ] = list(through.objects.filter(structure_id__in=ids).values_list("structure_id", cible))
+    concepts = {pk: Code(code, systeme, libelle) for pk, code, systeme, libelle in Concept.objects.filter(
+        pk__in={cid for champ, rangs in liens.items() if champ != "territoire" for _, cid in rangs})
+        .values_list("pk", "code", "systeme", "libelle")}
+    communes = {pk: CommuneLue(pk, nom) for pk, nom in Commune.objects.filter(
+        pk__in={cid for _, cid in liens["territoire"]}).values_list("pk", "nom")}
+    for uo in uos:
+        for champ in M2M_UO:
+            setattr(uo, f"_pf_{champ}", [])
+    par_id = {uo.pk: uo for uo in uos}
+    for champ, rangs in liens.items():
+        source = communes if champ == "territoire" else concepts
+        for sid, cid in rangs:
+            getattr(par_id[sid], f"_pf_{champ}").append(source[cid])
+    for uo in uos:
+        for champ in M2M_UO:
+            getattr(uo, f"_pf_{champ}").sort(key=lambda x: x[0])
+
+
+def liste(structure, champ: str) -> list:
+    """A many-to-many's values, prefetched by uo_queryset() or read now."""
+    valeurs = getattr(structure, f"_pf_{champ}", None)
+    return valeurs if valeurs is not None else list(getattr(structure, champ).all())
 
 
 # -- Location (where a UO delivers its offer) --------------------------------------
@@ -348,7 +386,8 @@ def ressources(type_ressource: str, structures) -> list[dict]:
         disponibles = lits_disponibles([s.pk for s in structures])
         return [location(s, disponibles) for s in structures]
     _, fonction = pour_lecture(type_ressource)
+    if type_ressource == "HealthcareService":
+        precharger(structures)
     return [fonction(s) for s in structures]
 
 
-__all__ = ["organization", "healthcare_service", "location", "pour_lecture", "ressources", "Prefetch"]

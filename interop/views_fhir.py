@@ -118,7 +118,10 @@ def recherche(request, type_ressource: str):
     if curseur:
         date, pk = curseur
         page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gt=pk))
-    structures = list(page[:count + 1]) if count else []
+    # Two steps: the page's ids by the (modifie_le, id) index, then those rows with their joins.
+    ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
+    par_id = {s.pk: s for s in queryset.filter(pk__in=ids)}
+    structures = [par_id[pk] for pk in ids]
     suivante = len(structures) > count
     structures = structures[:count]
     base = _base(request)
