@@ -323,16 +323,18 @@ PARAMETRES_DE_RESULTAT = {"_count", "_curseur", "_format", "_total"}
 
 # -- paging: keyset on (modifie_le, id), the order a sync consumer needs ----------------
 
-def encoder_curseur(structure) -> str:
-    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}"
+def encoder_curseur(structure, total: int) -> str:
+    """Where the next page starts, and the search's total (counted once, on the first page:
+    counting a million rows on every page would cost more than the page itself)."""
+    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{total}"
     return base64.urlsafe_b64encode(brut.encode()).decode().rstrip("=")
 
 
-def decoder_curseur(valeur: str) -> tuple[datetime, int]:
+def decoder_curseur(valeur: str) -> tuple[datetime, int, int]:
     try:
         brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4)).decode()
-        date, pk = brut.split("|")
-        return datetime.fromisoformat(date), int(pk)
+        date, pk, total = brut.split("|")
+        return datetime.fromisoformat(date), int(pk), int(total)
     except (ValueError, UnicodeDecodeError):
         raise ParametreInvalide("Curseur de page invalide : repartez du lien « next » du Bundle.") from None
 

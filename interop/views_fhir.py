@@ -113,11 +113,12 @@ def recherche(request, type_ressource: str):
     queryset, _ = fhir.pour_lecture(type_ressource)
     queryset = queryset.filter(niveau__in=NIVEAUX[type_ressource])
     queryset, count, curseur = appliquer(type_ressource, queryset, request.GET)
-    total = queryset.order_by().count()
     page = queryset.order_by("modifie_le", "pk")
     if curseur:
-        date, pk = curseur
+        date, pk, total = curseur
         page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gt=pk))
+    else:
+        total = queryset.order_by().count()
     # Two steps: the page's ids by the (modifie_le, id) index, then those rows with their joins.
     ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
     par_id = {s.pk: s for s in queryset.filter(pk__in=ids)}
@@ -136,7 +137,7 @@ def recherche(request, type_ressource: str):
     }
     if suivante:
         params = [(k, v) for k, vs in request.GET.lists() if k not in ("_curseur", "_count") for v in vs]
-        params += [("_count", str(count)), ("_curseur", encoder_curseur(structures[-1]))]
+        params += [("_count", str(count)), ("_curseur", encoder_curseur(structures[-1], total))]
         bundle["link"].append({"relation": "next", "url": f"{base}{type_ressource}?{urlencode(params)}"})
     if not bundle["entry"]:
         del bundle["entry"]
