@@ -27,7 +27,7 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from repertoire.models import Contact, Discipline, Horaire, Niveau, Structure
@@ -60,18 +60,17 @@ class ConfigurationInvalide(Exception):
 def uo_du_perimetre(queryset=None):
     """UO in ViaTrajectoire's perimeter: health (MCO, SMR, PSY, SLD…) and medico-social for
     older or disabled people. City medicine is out; a medico-social UO whose publics are
-    known and include neither PA nor PH is out."""
+    known and include neither PA nor PH is out. (EXISTS, not IN: a million UO nationally.)"""
     queryset = queryset if queryset is not None else Structure.objects.all()
-    through = Structure.publics.through
-    avec_publics = through.objects.values("structure_id")
-    pa_ph = through.objects.filter(concept__code__in=PUBLICS_PA_PH,
-                                   concept__nomenclature__cle="J29").values("structure_id")
+    publics = Structure.publics.through.objects.filter(structure_id=OuterRef("pk"))
+    pa_ph = publics.filter(concept__code__in=PUBLICS_PA_PH, concept__nomenclature__cle="J29")
     return (queryset.filter(niveau=Niveau.UO).exclude(discipline=Discipline.VIL)
-            .exclude(Q(discipline=Discipline.MSS) & Q(pk__in=avec_publics) & ~Q(pk__in=pa_ph)))
+            .exclude(Q(discipline=Discipline.MSS) & Exists(publics) & ~Exists(pa_ph)))
 
 
 def eg_du_perimetre():
-    return Structure.objects.filter(niveau=Niveau.EG, pk__in=uo_du_perimetre().values("eg_id"))
+    return Structure.objects.filter(niveau=Niveau.EG).filter(
+        Exists(uo_du_perimetre().filter(eg_id=OuterRef("pk"))))
 
 
 # -- 1. collect ------------------------------------------------------------------------
