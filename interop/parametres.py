@@ -48,6 +48,7 @@ def _prefixe(valeur: str, autorises=("eq", "gt", "lt", "ge", "le")) -> tuple[str
 
 def intervalle_date(valeur: str) -> tuple[datetime, datetime]:
     """A FHIR date/dateTime → [start, end) at its precision (a day, a month, a second…)."""
+    valeur = re.sub(r" (\d{2}:\d{2})$", r"+\1", valeur)  # an unencoded "+" arrives as a space
     m = DATE_RE.match(valeur)
     if not m:
         raise ParametreInvalide(f"Date illisible « {valeur} » (attendu AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ss+01:00).")
@@ -284,7 +285,7 @@ def _near_insee_code(qs, valeur):
 
 def _capacity_status(qs, valeur):
     """R330 statut: 01 installé (installed beds/places), 02 disponible (beds reported available)."""
-    from .lits import lits_disponibles
+    from .lits import filtre_lits_disponibles
 
     codes = {code for systeme, code in jetons(valeur, "capacity-status")
              if systeme in (None, nos.TRE_R330)}
@@ -295,8 +296,7 @@ def _capacity_status(qs, valeur):
     if "01" in codes:
         condition |= Q(lits_installes__gt=0) | Q(places_installees__gt=0)
     if "02" in codes:
-        disponibles = lits_disponibles(qs.values_list("pk", flat=True)) if qs.query.where else {}
-        condition |= Q(pk__in=list(disponibles))
+        condition |= filtre_lits_disponibles()
     return qs.filter(condition)
 
 

@@ -237,3 +237,14 @@ def test_validation_de_chaque_ej_eg_uo_de_la_region_de_demo(api):
         bundle = _get(api, f"/fhir/{type_ressource}?_count=200")  # and one full page through the API
         valider(bundle)
         assert bundle["total"] == len(ids) and len(bundle["entry"]) == 200
+
+
+def test_last_updated_avec_fuseau_non_encode(api, region):
+    # "+01:00" typed as is in a URL arrives as " 01:00": read as the offset it means.
+    assert len(_ids(_get(api, "/fhir/HealthcareService?_lastUpdated=ge2000-01-01T00:00:00+01:00"))) == 3
+    assert _ids(_get(api, "/fhir/HealthcareService?_lastUpdated=ge2999-01-01T00:00:00%2B01:00")) == set()
+
+
+def test_lits_disponibles_sans_application_disponibilites(api, region):
+    # Until disponibilites exposes its reading function, no Location claims available beds.
+    assert _ids(_get(api, "/fhir/Location?capacity-status=02")) == set()
