@@ -171,3 +171,14 @@ def retirer_droit(acteur, utilisateur, codename: str, structure: Structure) -> N
     oublier_droits(utilisateur)
     journaliser(acteur, "droit_retire", cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})
+
+
+@transaction.atomic
+def marquer_statut_fiche(structures, statut: str) -> int:
+    """Set the Répertoire pictogram of fiches (a dossier collaboratif works on them).
+
+    A pictogram is not offer data: no history record and no version bump, so an
+    operational edit made meanwhile is not taken for a conflict.
+    """
+    ids = [s.pk if isinstance(s, Structure) else s for s in structures]
+    return Structure.objects.filter(pk__in=ids).update(statut_fiche=statut)
