@@ -326,3 +326,18 @@ CELERY_BEAT_SCHEDULE["qualite-relances-mensuelles"] = {
 # Quality: yearly verification; référents are reminded one month before it is due.
 QUALITE_MOIS_VERIFICATION = 12
 QUALITE_MOIS_RELANCE = 11
+
+# --- interop ---
+# ViaTrajectoire: HTTPS endpoint receiving the published changes as FHIR transaction
+# Bundles (empty: nothing is sent, changes wait in the outbox), its bearer token,
+# and the retry policy (exponential backoff: base × 2^n seconds, capped).
+VIATRAJECTOIRE_URL = os.environ.get("VIATRAJECTOIRE_URL", "")
+VIATRAJECTOIRE_JETON = os.environ.get("VIATRAJECTOIRE_JETON", "")
+VIATRAJECTOIRE_TIMEOUT = float(os.environ.get("VIATRAJECTOIRE_TIMEOUT", "20"))
+VIATRAJECTOIRE_BACKOFF_BASE = float(os.environ.get("VIATRAJECTOIRE_BACKOFF_BASE", "30"))
+VIATRAJECTOIRE_BACKOFF_MAX = float(os.environ.get("VIATRAJECTOIRE_BACKOFF_MAX", "3600"))
+VIATRAJECTOIRE_MAX_RETRIES = int(os.environ.get("VIATRAJECTOIRE_MAX_RETRIES", "8"))
+CELERY_BEAT_SCHEDULE["synchroniser-viatrajectoire"] = {
+    "task": "interop.tasks.synchroniser_viatrajectoire",
+    "schedule": float(os.environ.get("VIATRAJECTOIRE_PERIODE", "300")),
+}

@@ -1,0 +1,111 @@
+"""Benchmark: server time of FHIR `_lastUpdated` searchset pages, as a synchronising
+consumer reads them (HealthcareService, 200 per page — the API maximum — so a
+1,000-resource read is 5 pages; Location and Organization pages too).
+
+    .venv/bin/python bench/fhir.py [--tours 5]
+
+Runs against DATABASE_URL (for the national base: a copy of it, see the brief) or the
+local embedded database; if that one has no offer yet, builds the demo region in it
+first. Time is measured in-process through Django's full request stack (middleware,
+token check, query, mapping, JSON), without network. Goal: ≤ 200 ms a page.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+
+
+def _pages(client, url, entete, nombre):
+    """Follow `next` links for `nombre` pages; returns [(ms, entries)]."""
+    mesures = []
+    for _ in range(nombre):
+        debut, cpu = time.perf_counter(), time.process_time()
+        reponse = client.get(url, HTTP_AUTHORIZATION=entete)
+        duree = (time.perf_counter() - debut) * 1000
+        cpu = (time.process_time() - cpu) * 1000
+        assert reponse.status_code == 200, reponse.content[:300]
+        bundle = reponse.json()
+        mesures.append((duree, len(bundle.get("entry", [])), bundle["total"], cpu))
+        url = next((l["url"] for l in bundle["link"] if l["relation"] == "next"), None)
+        if not url:
+            break
+    return mesures
+
+
+def _resume(nom, mesures):
+    temps = sorted(m[0] for m in mesures)
+    p95 = temps[min(len(temps) - 1, int(round(0.95 * (len(temps) - 1))))]
+    ressources = sum(m[1] for m in mesures)
+    print(f"{nom:<58} pages={len(temps):>3}  p50={statistics.median(temps):7.1f} ms  p95={p95:7.1f} ms  "
+          f"max={temps[-1]:7.1f} ms  CPU Python p50={statistics.median(m[3] for m in mesures):6.1f} ms  "
+          f"({ressources} ressources, total={mesures[0][2]})")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tours", type=int, default=5, help="répétitions de chaque lecture")
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from interop.auth import creer_jeton, revoquer_jeton
+    from interop.fhir import instant
+    from repertoire.models import Niveau, Structure
+
+    if not Structure.objects.filter(niveau=Niveau.UO).exists():
+        print("Base sans offre : construction de la région de démonstration…")
+        call_command("preparer_demo", stdout=open(os.devnull, "w"))
+    nb_uo = Structure.objects.filter(niveau=Niveau.UO).count()
+    nb_eg = Structure.objects.filter(niveau=Niveau.EG).count()
+    national = Path("/work/national/READY").exists() and "national" in str(connection.settings_dict.get("HOST", ""))
+    print(f"Charge de la machine (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")
+    print(f"Base : {connection.settings_dict['NAME']} ({'copie nationale' if national else 'données locales'}) — "
+          f"{nb_eg} EG, {nb_uo} UO")
+
+    jeton, clair = creer_jeton(None, "bench")
+    entete = f"Bearer {clair}"
+    client = Client()
+    try:
+        # "What changed since X", X chosen so that 1,000 UO match, then since the beginning.
+        recents = Structure.objects.filter(niveau=Niveau.UO).order_by("-modifie_le").values_list("modifie_le",
+                                                                                                 flat=True)
+        depuis_1000 = instant(recents[min(999, nb_uo - 1)]).replace("+00:00", "Z")
+        depuis_tout = instant(Structure.objects.order_by("modifie_le").values_list("modifie_le", flat=True)
+                              .first()).replace("+00:00", "Z")
+        _pages(client, "/fhir/HealthcareService?_count=200", entete, 1)  # warm-up
+        lectures = [
+            ("HealthcareService _lastUpdated (1 000 dernières), 200/page",
+             f"/fhir/HealthcareService?_lastUpdated=ge{depuis_1000}&_count=200", 5),
+            ("HealthcareService _lastUpdated (tout), 200/page",
+             f"/fhir/HealthcareService?_lastUpdated=ge{depuis_tout}&_count=200", 5),
+            ("Location _lastUpdated (1 000 dernières), 200/page",
+             f"/fhir/Location?_lastUpdated=ge{depuis_1000}&_count=200", 5),
+            ("Organization _lastUpdated (tout), 200/page",
+             f"/fhir/Organization?_lastUpdated=ge{depuis_tout}&_count=200", 5),
+        ]
+        for nom, url, pages in lectures:
+            mesures, totaux = [], []
+            for _ in range(args.tours):
+                tour = _pages(client, url, entete, pages)
+                mesures += tour
+                totaux.append(sum(m[0] for m in tour))
+            _resume(nom, mesures)
+            print(f"{'':<58} 1 000 ressources (5 pages) : médiane {statistics.median(totaux):.0f} ms")
+    finally:
+        revoquer_jeton(None, jeton)
+        jeton.delete()
+
+
+if __name__ == "__main__":
+    main()

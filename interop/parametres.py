@@ -1,0 +1,360 @@
+"""FHIR search parameters of the ROR (ANS IG CapabilityStatement) → querysets.
+
+Each resource type lists the parameters it accepts; anything else, or a value
+that cannot be read, raises ParametreInvalide (served as an OperationOutcome 400).
+"""
+
+import base64
+import math
+import re
+from datetime import datetime, timedelta
+
+from django.db.models import F, FloatField, Q
+from django.db.models.functions import ACos, Cos, Coalesce, Least, Radians, Sin
+from django.utils import timezone
+
+from nomenclatures.models import Commune, Concept
+from repertoire.models import Etat, Structure
+
+from . import nos
+
+COUNT_DEFAUT = 50
+COUNT_MAX = 200
+
+
+class ParametreInvalide(Exception):
+    def __init__(self, message: str, code: str = "invalid"):
+        self.message, self.code = message, code
+        super().__init__(message)
+
+
+# -- value readers -------------------------------------------------------------------
+
+PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
+DATE_RE = re.compile(
+    r"^(?P<y>\d{4})(-(?P<m>\d{2})(-(?P<d>\d{2})(T(?P<H>\d{2}):(?P<M>\d{2})(:(?P<S>\d{2})(\.(?P<f>\d{1,6}))?)?"
+    r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$")
+
+
+def _prefixe(valeur: str, autorises=("eq", "gt", "lt", "ge", "le")) -> tuple[str, str]:
+    if len(valeur) > 2 and valeur[:2] in PREFIXES and not valeur[:2].isdigit():
+        prefixe, reste = valeur[:2], valeur[2:]
+        if prefixe not in autorises:
+            raise ParametreInvalide(f"Préfixe « {prefixe} » non pris en charge ici (possibles : "
+                                    f"{', '.join(autorises)}).")
+        return prefixe, reste
+    return "eq", valeur
+
+
+def intervalle_date(valeur: str) -> tuple[datetime, datetime]:
+    """A FHIR date/dateTime → [start, end) at its precision (a day, a month, a second…)."""
+    valeur = re.sub(r" (\d{2}:\d{2})$", r"+\1", valeur)  # an unencoded "+" arrives as a space
+    m = DATE_RE.match(valeur)
+    if not m:
+        raise ParametreInvalide(f"Date illisible « {valeur} » (attendu AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ss+01:00).")
+    try:
+        y = int(m["y"])
+        if m["H"] is not None:
+            tz = timezone.get_current_timezone()
+            if m["tz"]:
+                tz = datetime.fromisoformat("2000-01-01T00:00:00" + ("+00:00" if m["tz"] == "Z" else m["tz"])).tzinfo
+            debut = datetime(y, int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), int(m["S"] or 0),
+                             int((m["f"] or "0").ljust(6, "0")), tzinfo=tz)
+            pas = timedelta(microseconds=1) if m["f"] else timedelta(seconds=1) if m["S"] else timedelta(minutes=1)
+            return debut, debut + pas
+        tz = timezone.get_current_timezone()
+        if m["d"]:
+            debut = datetime(y, int(m["m"]), int(m["d"]), tzinfo=tz)
+            return debut, debut + timedelta(days=1)
+        if m["m"]:
+            debut = datetime(y, int(m["m"]), 1, tzinfo=tz)
+            fin = datetime(y + (debut.month == 12), debut.month % 12 + 1, 1, tzinfo=tz)
+            return debut, fin
+        return datetime(y, 1, 1, tzinfo=tz), datetime(y + 1, 1, 1, tzinfo=tz)
+    except ValueError:
+        raise ParametreInvalide(f"Date impossible « {valeur} ».") from None
+
+
+def filtre_date(champ: str, valeur: str) -> Q:
+    prefixe, reste = _prefixe(valeur)
+    debut, fin = intervalle_date(reste)
+    return {
+        "eq": Q(**{f"{champ}__gte": debut, f"{champ}__lt": fin}),
+        "ge": Q(**{f"{champ}__gte": debut}),
+        "gt": Q(**{f"{champ}__gte": fin}),
+        "le": Q(**{f"{champ}__lt": fin}),
+        "lt": Q(**{f"{champ}__lt": debut}),
+    }[prefixe]
+
+
+def entier(valeur: str, nom: str, minimum: int = 0, maximum: int = 10**9) -> int:
+    if not re.fullmatch(r"\d{1,9}", valeur or ""):
+        raise ParametreInvalide(f"« {nom} » attend un nombre entier, pas « {valeur} ».")
+    n = int(valeur)
+    if not minimum <= n <= maximum:
+        raise ParametreInvalide(f"« {nom} » doit être compris entre {minimum} et {maximum}.")
+    return n
+
+
+def jetons(valeur: str, nom: str) -> list[tuple[str | None, str]]:
+    """`[system|]code[,…]` → [(system or None, code)]."""
+    resultat = []
+    for morceau in valeur.split(","):
+        systeme, _, code = morceau.rpartition("|") if "|" in morceau else (None, None, morceau)
+        code = code.strip()
+        if not code:
+            raise ParametreInvalide(f"« {nom} » : code vide dans « {valeur} ».")
+        resultat.append((systeme or None, code))
+    return resultat
+
+
+def concepts_de(valeur: str, nom: str, jeux: list[str]) -> list[int]:
+    """Concept ids of value sets `jeux` matching `[system|]code[,…]`."""
+    condition = Q(pk__in=[])
+    for systeme, code in jetons(valeur, nom):
+        c = Q(code=code)
+        if systeme:
+            c &= Q(systeme__in=nos.systemes_pour_url(systeme))
+        condition |= c
+    return list(Concept.objects.filter(nomenclature__cle__in=jeux).filter(condition).values_list("pk", flat=True))
+
+
+def m2m_contient(champ: str, concept_ids: list[int]) -> Q:
+    through = Structure._meta.get_field(champ).remote_field.through
+    return Q(pk__in=through.objects.filter(concept_id__in=concept_ids).values("structure_id"))
+
+
+# -- parameters per resource type ----------------------------------------------------
+
+def _id(qs, valeur):
+    ids = [v.strip() for v in valeur.split(",")]
+    if not all(re.fullmatch(r"\d{1,18}", i) for i in ids):
+        raise ParametreInvalide(f"« _id » attend des identifiants numériques, pas « {valeur} ».")
+    return qs.filter(pk__in=[int(i) for i in ids])
+
+
+def _last_updated(qs, valeur):
+    return qs.filter(filtre_date("modifie_le", valeur))
+
+
+def _specialty(qs, valeur):
+    return qs.filter(m2m_contient("activites", concepts_de(valeur, "specialty", ["J17"])))
+
+
+def _service_category(qs, valeur):
+    return qs.filter(type_uo__in=concepts_de(valeur, "service-category", ["J34"]))
+
+
+def _service_type(qs, valeur):
+    return qs.filter(champ__in=concepts_de(valeur, "service-type", ["J20"]))
+
+
+CARACTERISTIQUES = {"modes_prise_en_charge": "R213", "temporalites_accueil": "J30", "modalites_accueil": "J226",
+                    "actes": "J16", "specialisations": "J35", "professions": "J186", "competences": "J33"}
+
+
+def _characteristic(qs, valeur):
+    ids = concepts_de(valeur, "characteristic", list(CARACTERISTIQUES.values()) + ["J28", "J227"])
+    condition = Q(ouverture_annuelle__in=ids) | Q(niveau_expertise__in=ids)
+    for champ in CARACTERISTIQUES:
+        condition |= m2m_contient(champ, ids)
+    return qs.filter(condition)
+
+
+def _patient_type(qs, valeur):
+    return qs.filter(m2m_contient("publics", concepts_de(valeur, "patient-type", ["J29"])))
+
+
+def _age(champ: str, nom: str):
+    def filtre(qs, valeur):
+        prefixe, reste = _prefixe(valeur)
+        reste = reste.split("|")[0]  # quantity: number[|system|code]
+        age = entier(reste, nom, 0, 150)
+        lookup = {"eq": "", "ge": "__gte", "gt": "__gt", "le": "__lte", "lt": "__lt"}[prefixe]
+        return qs.filter(**{f"{champ}{lookup}": age})
+    return filtre
+
+
+def _intervention_zone(qs, valeur):
+    codes = [code for _, code in jetons(valeur, "intervention-zone")]
+    if not all(re.fullmatch(r"[0-9][0-9AB][0-9]{3}", c) for c in codes):
+        raise ParametreInvalide("« intervention-zone » attend des codes INSEE de communes (5 caractères).")
+    return qs.filter(pk__in=Structure.territoire.through.objects.filter(commune_id__in=codes).values("structure_id"))
+
+
+def _name(qs, valeur):
+    return qs.filter(Q(nom__istartswith=valeur) | Q(nom_officiel__istartswith=valeur))
+
+
+def _name_contains(qs, valeur):
+    return qs.filter(Q(nom__icontains=valeur) | Q(nom_officiel__icontains=valeur))
+
+
+def _reference_organisation(valeur: str, nom: str) -> int:
+    ref = valeur.removeprefix("Organization/")
+    if not re.fullmatch(r"\d{1,18}", ref):
+        raise ParametreInvalide(f"« {nom} » attend une référence Organization/<id>.")
+    return int(ref)
+
+
+def _organization(qs, valeur):
+    return qs.filter(eg_id=_reference_organisation(valeur, "organization"))
+
+
+def _identifier_offre(qs, valeur):
+    from .fhir import SYSTEME_OFFRE
+
+    condition = Q(pk__in=[])
+    for systeme, code in jetons(valeur, "identifier"):
+        if systeme and systeme != SYSTEME_OFFRE:
+            continue
+        m = re.fullmatch(r"[0-9A-Z]{1,3}-(\d{1,18})", code)
+        if m:
+            condition |= Q(pk=int(m[1]))
+    return qs.filter(condition)
+
+
+def _identifier_organisation(qs, valeur):
+    from .fhir import SYSTEME_FINESS, SYSTEME_IDNATST, SYSTEME_SIRENE
+
+    condition = Q(pk__in=[])
+    for systeme, code in jetons(valeur, "identifier"):
+        if systeme in (None, SYSTEME_FINESS):
+            condition |= Q(finess=code)
+        if systeme in (None, SYSTEME_SIRENE):
+            condition |= Q(siren=code) | Q(siret=code)
+        if systeme in (None, SYSTEME_IDNATST) and code.startswith("1") and len(code) == 10:
+            condition |= Q(finess=code[1:])
+    return qs.filter(condition)
+
+
+def _type_organisation(qs, valeur):
+    ids = concepts_de(valeur, "type", ["J55", "J173"])
+    return qs.filter(Q(categorie__in=ids) | Q(statut_juridique__in=ids))
+
+
+def _partof(qs, valeur):
+    return qs.filter(parent_id=_reference_organisation(valeur, "partof"))
+
+
+def _active(qs, valeur):
+    if valeur not in ("true", "false"):
+        raise ParametreInvalide("« active » vaut true ou false.")
+    return qs.filter(etat=Etat.OUVERT if valeur == "true" else Etat.FERME)
+
+
+def _commune_cog(qs, valeur):
+    codes = [code for _, code in jetons(valeur, "commune-cog")]
+    return qs.filter(Q(commune_id__in=codes) | Q(commune__isnull=True, eg__commune_id__in=codes))
+
+
+UNITES_KM = {"km": 1.0, "m": 0.001, "[mi_i]": 1.609344}
+
+
+def _near_insee_code(qs, valeur):
+    """`<INSEE commune>|<distance>|<unit>` (unit km, m): places within that distance of the commune."""
+    morceaux = valeur.split("|")
+    if len(morceaux) not in (1, 3):
+        raise ParametreInvalide("« near-insee-code » s'écrit <code INSEE>|<distance>|km.")
+    code = morceaux[0]
+    distance, unite = (morceaux[1], morceaux[2] or "km") if len(morceaux) == 3 else ("10", "km")
+    try:
+        distance_km = float(distance) * UNITES_KM[unite]
+    except (ValueError, KeyError):
+        raise ParametreInvalide(f"Distance illisible « {distance}|{unite} » (ex. 20|km).") from None
+    if not (0 <= distance_km <= 1000) or math.isnan(distance_km):
+        raise ParametreInvalide("La distance doit être comprise entre 0 et 1000 km.")
+    commune = Commune.objects.filter(pk=code).first()
+    if commune is None:
+        raise ParametreInvalide(f"Commune INSEE « {code} » inconnue.")
+    if commune.latitude is None:
+        return qs.filter(Q(commune_id=code) | Q(commune__isnull=True, eg__commune_id=code))
+    lat, lon = commune.latitude, commune.longitude
+    dlat = distance_km / 111.2
+    dlon = distance_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
+    qs = qs.annotate(
+        _lat=Coalesce("latitude", "eg__latitude", "commune__latitude", "eg__commune__latitude",
+                      output_field=FloatField()),
+        _lon=Coalesce("longitude", "eg__longitude", "commune__longitude", "eg__commune__longitude",
+                      output_field=FloatField()),
+    ).filter(_lat__range=(lat - dlat, lat + dlat), _lon__range=(lon - dlon, lon + dlon))
+    cosinus = (Sin(Radians(F("_lat"))) * math.sin(math.radians(lat))
+               + Cos(Radians(F("_lat"))) * math.cos(math.radians(lat)) * Cos(Radians(F("_lon")) - math.radians(lon)))
+    return qs.annotate(_distance_km=6371.0 * ACos(Least(cosinus, 1.0))).filter(_distance_km__lte=distance_km)
+
+
+def _capacity_status(qs, valeur):
+    """R330 statut: 01 installé (installed beds/places), 02 disponible (beds reported available)."""
+    from .lits import filtre_lits_disponibles
+
+    codes = {code for systeme, code in jetons(valeur, "capacity-status")
+             if systeme in (None, nos.TRE_R330)}
+    inconnus = codes - {"01", "02", "03", "04", "05", "06"}
+    if inconnus:
+        raise ParametreInvalide(f"« capacity-status » : code(s) inconnu(s) {sorted(inconnus)} (TRE_R330).")
+    condition = Q(pk__in=[])
+    if "01" in codes:
+        condition |= Q(lits_installes__gt=0) | Q(places_installees__gt=0)
+    if "02" in codes:
+        condition |= filtre_lits_disponibles()
+    return qs.filter(condition)
+
+
+COMMUNS = {"_id": _id, "_lastUpdated": _last_updated}
+PARAMETRES = {
+    "HealthcareService": {
+        **COMMUNS, "specialty": _specialty, "service-category": _service_category, "service-type": _service_type,
+        "characteristic": _characteristic, "patient-type": _patient_type,
+        "age-range-low": _age("age_min", "age-range-low"), "age-range-high": _age("age_max", "age-range-high"),
+        "intervention-zone": _intervention_zone, "name": _name, "name:contains": _name_contains,
+        "organization": _organization, "identifier": _identifier_offre, "active": _active,
+    },
+    "Location": {
+        **COMMUNS, "near-insee-code": _near_insee_code, "capacity-status": _capacity_status,
+        "commune-cog": _commune_cog, "organization": _organization, "name": _name,
+    },
+    "Organization": {
+        **COMMUNS, "identifier": _identifier_organisation, "name": _name, "name:contains": _name_contains,
+        "type": _type_organisation, "partof": _partof, "active": _active,
+    },
+}
+PARAMETRES_DE_RESULTAT = {"_count", "_curseur", "_format", "_total"}
+
+
+# -- paging: keyset on (modifie_le, id), the order a sync consumer needs ----------------
+
+def encoder_curseur(structure, total: int) -> str:
+    """Where the next page starts, and the search's total (counted once, on the first page:
+    counting a million rows on every page would cost more than the page itself)."""
+    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{total}"
+    return base64.urlsafe_b64encode(brut.encode()).decode().rstrip("=")
+
+
+def decoder_curseur(valeur: str) -> tuple[datetime, int, int]:
+    try:
+        brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4)).decode()
+        date, pk, total = brut.split("|")
+        return datetime.fromisoformat(date), int(pk), int(total)
+    except (ValueError, UnicodeDecodeError):
+        raise ParametreInvalide("Curseur de page invalide : repartez du lien « next » du Bundle.") from None
+
+
+def appliquer(type_ressource: str, queryset, params) -> tuple:
+    """Filter `queryset` with the request's parameters. Returns (queryset, count, cursor)."""
+    connus = PARAMETRES[type_ressource]
+    for nom in params:
+        if nom not in connus and nom not in PARAMETRES_DE_RESULTAT:
+            raise ParametreInvalide(f"Paramètre de recherche inconnu pour {type_ressource} : « {nom} ». "
+                                    f"Paramètres acceptés : {', '.join(sorted(connus))}.", code="not-supported")
+    for nom, valeurs in params.lists():
+        if nom in PARAMETRES_DE_RESULTAT:
+            if len(valeurs) > 1:
+                raise ParametreInvalide(f"« {nom} » ne peut être donné qu'une fois.")
+            continue
+        for valeur in valeurs:  # repeated parameters combine with AND (e.g. _lastUpdated=ge…&_lastUpdated=lt…)
+            if valeur == "":
+                raise ParametreInvalide(f"« {nom} » est vide.")
+            queryset = connus[nom](queryset, valeur)
+    count = entier(params["_count"], "_count", 0, COUNT_MAX) if "_count" in params else COUNT_DEFAUT
+    curseur = decoder_curseur(params["_curseur"]) if "_curseur" in params else None
+    return queryset, count, curseur

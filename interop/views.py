@@ -1,0 +1,166 @@
+"""Pages of interop: API tokens, ViaTrajectoire sync dashboard, open data."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from repertoire.models import Niveau, Structure
+
+from . import auth, opendata, viatrajectoire
+from .access import exiger_administration, get_eg_or_403
+from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG, JetonApi
+
+
+# -- API tokens ----------------------------------------------------------------------------
+
+@login_required
+def jetons(request):
+    exiger_administration(request.user)
+    nouveau = None
+    if request.method == "POST":
+        try:
+            jeton, nouveau = auth.creer_jeton(request.user, request.POST.get("consommateur", ""))
+            messages.success(request, f"Jeton créé pour « {jeton.consommateur} ». Copiez-le maintenant : "
+                                      "il ne sera plus affiché.")
+        except ValueError as erreur:
+            messages.error(request, str(erreur))
+    elif request.method != "GET":
+        return HttpResponse(status=405)
+    return render(request, "interop/jetons.html", {"jetons": JetonApi.objects.all(), "nouveau": nouveau})
+
+
+@login_required
+@require_POST
+def revoquer_jeton(request, pk):
+    exiger_administration(request.user)
+    jeton = get_object_or_404(JetonApi, pk=pk)
+    auth.revoquer_jeton(request.user, jeton)
+    messages.success(request, f"Le jeton de « {jeton.consommateur} » est révoqué.")
+    return redirect("interop:jetons")
+
+
+# -- ViaTrajectoire ------------------------------------------------------------------------
+
+class _SansResultat:
+    """The view never waits for the task: no result backend is touched."""
+
+    def __init__(self, task_id):
+        self.id = task_id
+
+
+def _lancer_synchronisation() -> bool:
+    from ror.celery import app
+
+    try:
+        # Own connection, no result: nothing cached on the app (its producer pool and result
+        # backend keep the broker they were first built with).
+        with app.connection_for_write() as connexion:
+            app.send_task("interop.tasks.synchroniser_viatrajectoire", ignore_result=True,
+                          result_cls=_SansResultat, connection=connexion)
+        return True
+    except Exception:  # broker unreachable: the periodic run will do it
+        return False
+
+
+@login_required
+@require_safe
+def synchronisation(request):
+    exiger_administration(request.user)
+    try:
+        destination, erreur_configuration = viatrajectoire.url_destination(), ""
+    except viatrajectoire.ConfigurationInvalide as erreur:
+        destination, erreur_configuration = "", str(erreur)
+    filtre = request.GET.get("etat", EtatSync.EN_ERREUR)
+    if filtre not in EtatSync.values:
+        filtre = EtatSync.EN_ERREUR
+    egs = (EtatSyncEG.objects.filter(etat=filtre).select_related("eg", "eg__commune")
+           .order_by("-date_erreur", "eg__nom")[:100])
+    return render(request, "interop/synchronisation.html", {
+        "tableau": viatrajectoire.tableau_de_bord(), "destination": destination,
+        "erreur_configuration": erreur_configuration, "etats": EtatSync.choices, "filtre": filtre, "egs": egs,
+    })
+
+
+@login_required
+@require_POST
+def lancer_synchronisation(request):
+    exiger_administration(request.user)
+    if _lancer_synchronisation():
+        messages.success(request, "Synchronisation lancée : les changements en attente partent vers ViaTrajectoire.")
+    else:
+        messages.warning(request, "Le service de tâches est injoignable : la synchronisation partira au prochain "
+                                  "passage planifié.")
+    return redirect("interop:synchronisation")
+
+
+@login_required
+@require_POST
+def resynchroniser_eg(request, pk):
+    exiger_administration(request.user)
+    eg = get_object_or_404(Structure, pk=pk, niveau=Niveau.EG)
+    n = viatrajectoire.resynchroniser_eg(request.user, eg)
+    _lancer_synchronisation()
+    messages.success(request, f"« {eg.nom} » : {n} fiche(s) renvoyée(s) à ViaTrajectoire.")
+    return redirect(request.POST.get("retour") if request.POST.get("retour", "").startswith("/interop/")
+                    else "interop:synchronisation")
+
+
+@login_required
+@require_safe
+def etat_eg(request, pk):
+    eg = get_eg_or_403(request.user, pk)
+    changements = (ChangementSync.objects.filter(eg_id=eg.pk)
+                   .filter(Q(etat__in=[EtatChangement.EN_ATTENTE, EtatChangement.REJETE]) | Q(envoye_le__isnull=False))
+                   .order_by("-date_changement")[:20])
+    noms = dict(Structure.objects.filter(pk__in={c.structure_id for c in changements}).values_list("pk", "nom"))
+    return render(request, "interop/etat_eg.html", {
+        "eg": eg, "etat": viatrajectoire.etat_de(eg), "changements": changements, "noms": noms,
+        "dans_perimetre": viatrajectoire.eg_du_perimetre().filter(pk=eg.pk).exists(),
+    })
+
+
+# -- open data -------------------------------------------------------------------------------
+
+@require_safe
+def opendata_index(request):
+    return render(request, "interop/opendata.html", {"colonnes": opendata.COLONNES, "licence": opendata.LICENCE})
+
+
+class _Tampon:
+    def write(self, valeur):
+        return valeur
+
+
+@require_safe
+def opendata_csv(request):
+    ecrivain = csv.writer(_Tampon(), delimiter=";")
+
+    def contenu():
+        yield "\ufeff" + ecrivain.writerow(opendata.NOMS_COLONNES)
+        for ligne in opendata.lignes():
+            yield ecrivain.writerow([ligne[n] for n in opendata.NOMS_COLONNES])
+
+    reponse = StreamingHttpResponse(contenu(), content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="offre-ror.csv"'
+    return reponse
+
+
+@require_safe
+def opendata_json(request):
+    donnees = {
+        "titre": "Offre de santé et médico-sociale publiée dans le ROR",
+        "licence": opendata.LICENCE,
+        "genere_le": timezone.now().isoformat(timespec="seconds"),
+        "colonnes": [{"nom": c.nom, "description": c.description} for c in opendata.COLONNES],
+        "donnees": list(opendata.lignes()),
+    }
+    reponse = HttpResponse(json.dumps(donnees, ensure_ascii=False), content_type="application/json; charset=utf-8")
+    reponse["Content-Disposition"] = 'inline; filename="offre-ror.json"'
+    return reponse

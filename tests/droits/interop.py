@@ -1,0 +1,28 @@
+from tests.droits import Url, gestionnaire_seulement, lecture_connectee, lecture_publique
+
+# The FHIR API answers to consumer tokens, not to portal sessions: 401 without a token, whoever is logged in.
+def fhir_sans_jeton(nom, **autres):
+    return Url(nom, 401, 401, 401, 401, 401, 401, **autres)
+
+
+ATTENDUS = [
+    lecture_publique("interop:fhir_metadata"),
+    fhir_sans_jeton("interop:fhir_recherche", kwargs=lambda r: {"type_ressource": "HealthcareService"}),
+    fhir_sans_jeton("interop:fhir_lecture", kwargs=lambda r: {"type_ressource": "Organization", "pk": str(r.ehpad.pk)}),
+    lecture_publique("interop:opendata"),
+    lecture_publique("interop:opendata_csv"),
+    lecture_publique("interop:opendata_json"),
+    gestionnaire_seulement("interop:jetons"),
+    gestionnaire_seulement("interop:jetons", methode="post", data=lambda r: {"consommateur": "Santé.fr"}),
+    gestionnaire_seulement("interop:revoquer_jeton", ok=302, methode="post", kwargs=lambda r: {"pk": _jeton(r).pk}),
+    gestionnaire_seulement("interop:synchronisation"),
+    gestionnaire_seulement("interop:lancer_synchronisation", ok=302, methode="post"),
+    lecture_connectee("interop:etat_eg", kwargs=lambda r: {"pk": r.ehpad.pk}),
+    gestionnaire_seulement("interop:resynchroniser_eg", ok=302, methode="post", kwargs=lambda r: {"pk": r.ehpad.pk}),
+]
+
+
+def _jeton(region):
+    from interop.auth import creer_jeton
+
+    return creer_jeton(region.gestionnaire, "Consommateur de test")[0]

@@ -1,0 +1,112 @@
+"""Pages of interop: open data without personal data, API tokens, sync dashboard, demo."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.utils.html import escape
+
+from interop import opendata, viatrajectoire
+from interop.models import ChangementSync, EtatSync, EtatSyncEG, JetonApi
+from repertoire import services
+from repertoire.models import Contact, Niveau
+from nomenclatures.models import Concept
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(client):
+    reponse = client.get("/opendata/offre.csv")
+    assert reponse.status_code == 200 and reponse["Content-Type"].startswith("text/csv")
+    texte = b"".join(reponse.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(texte), delimiter=";"))
+
+
+def test_opendata_csv_et_json_sans_donnee_personnelle(client, region):
+    Contact.objects.create(structure=region.uo_rea, nom="Martin", prenom="Claire", telephone="06 12 34 56 78",
+                           email="claire.martin@exemple.fr", est_responsable=True)
+    services.modifier_structure(None, region.ehpad, {"email": "direction.dupont@exemple.fr"}, raison="test")
+    ferme = services.creer_structure(None, Niveau.UO, region.ch, nom="Unité fermée", discipline="MCO")
+    services.fermer_structure(None, ferme, raison="test")
+    lignes = _csv(client)
+    assert list(lignes[0]) == opendata.NOMS_COLONNES
+    rea = [l for l in lignes if l["uo_id"] == str(region.uo_rea.pk)][0]
+    assert rea["eg_finess"] == "490000049" and rea["activites_codes"] == "127" and rea["lits_installes"] == "12"
+    assert rea["latitude"] == "47.06" and rea["commune_insee"] == "49099"
+    assert {l["uo_id"] for l in lignes} == {str(region.uo_hp.pk), str(region.uo_aj.pk), str(region.uo_rea.pk)}
+    contenu = json.dumps(lignes, ensure_ascii=False)
+    for personnel in ("Martin", "Claire", "06 12 34 56 78", "claire.martin", "dupont@"):
+        assert personnel not in contenu
+    donnees = client.get("/opendata/offre.json").json()
+    assert [c["nom"] for c in donnees["colonnes"]] == opendata.NOMS_COLONNES
+    assert len(donnees["donnees"]) == 3 and "Martin" not in json.dumps(donnees, ensure_ascii=False)
+
+
+def test_opendata_exclut_cabinets_et_medecine_de_ville(client, region):
+    secteur = Concept.objects.filter(nomenclature__cle="J55", systeme=opendata.SYSTEME_CABINETS).first()
+    services.creer_structure(None, Niveau.EG, region.ej, nom="CABINET DU DR DURAND", categorie=secteur)
+    services.creer_structure(None, Niveau.UO, region.ehpad, nom="Consultation du Dr Petit", discipline="VIL")
+    contenu = json.dumps(_csv(client), ensure_ascii=False)
+    assert "DURAND" not in contenu and "Petit" not in contenu
+
+
+def test_page_opendata_documente_les_colonnes(client, db):
+    page = client.get("/opendata/").content.decode()
+    for colonne in opendata.COLONNES:
+        assert f"<code>{colonne.nom}</code>" in page and escape(colonne.description) in page
+
+
+def test_gestionnaire_cree_et_revoque_un_jeton(client, region):
+    client.force_login(region.gestionnaire)
+    page = client.post("/interop/jetons/", {"consommateur": "ViaTrajectoire"}).content.decode()
+    jeton = JetonApi.objects.get()
+    clair = page.split('class="ror-jeton">')[1].split("<")[0]
+    assert clair.startswith(jeton.prefixe) and clair not in client.get("/interop/jetons/").content.decode()
+    assert client.get("/fhir/Organization", HTTP_AUTHORIZATION=f"Bearer {clair}").status_code == 200
+    client.post(f"/interop/jetons/{jeton.pk}/revoquer/")
+    assert client.get("/fhir/Organization", HTTP_AUTHORIZATION=f"Bearer {clair}").status_code == 401
+    assert "révoqué" in client.get("/interop/jetons/").content.decode()
+
+
+def test_jeton_sans_consommateur_refuse(client, region):
+    client.force_login(region.gestionnaire)
+    page = client.post("/interop/jetons/", {"consommateur": "  "}).content.decode()
+    assert "Indiquez le nom du service consommateur" in page and not JetonApi.objects.exists()
+
+
+def test_referent_ne_cree_pas_de_jeton(client, region):
+    client.force_login(region.referent)
+    assert client.post("/interop/jetons/", {"consommateur": "Pirate"}).status_code == 403
+    assert not JetonApi.objects.exists()
+
+
+def test_resynchroniser_depuis_le_tableau(client, region):
+    client.force_login(region.gestionnaire)
+    reponse = client.post(f"/interop/synchronisation/eg/{region.ehpad.pk}/resynchroniser/", follow=True)
+    assert "fiche(s) renvoyée(s)" in reponse.content.decode()
+    assert ChangementSync.objects.filter(eg_id=region.ehpad.pk, origine="resynchronisation").count() == 3
+    assert EtatSyncEG.objects.get(eg=region.ehpad).etat == EtatSync.EN_ATTENTE
+    page = client.get(f"/interop/synchronisation/eg/{region.ehpad.pk}/").content.decode()
+    assert "ViaTrajectoire : En attente" in page and "Hébergement permanent" in page
+
+
+def test_etat_eg_visible_par_un_consultant_sans_bouton(client, region):
+    client.force_login(region.consultant)
+    page = client.get(f"/interop/synchronisation/eg/{region.ch.pk}/").content.decode()
+    assert "ViaTrajectoire : Jamais synchronisée" in page and "Resynchroniser" not in page
+    assert client.post(f"/interop/synchronisation/eg/{region.ch.pk}/resynchroniser/").status_code == 403
+    assert not ChangementSync.objects.exists()
+
+
+def test_demo_idempotente(region):
+    import io as _io
+
+    from interop.demo import peupler_demo
+
+    sortie = _io.StringIO()
+    peupler_demo(sortie)
+    peupler_demo(sortie)
+    assert JetonApi.objects.count() == 1
+    assert viatrajectoire.tableau_de_bord().perimetre == 2
+    assert ChangementSync.objects.filter(etat="en_attente").exists()
