@@ -12,6 +12,7 @@ NAVIGATION = [
 NAVIGATION_GESTIONNAIRE = [
     ("Import FINESS", "imports:liste", "/imports/"),
     ("Qualité", "qualite:tableau", "/qualite/"),
+    ("Synchronisation", "interop:synchronisation", "/interop/"),
 ]
 
 
