@@ -1,0 +1,196 @@
+"""Reading the Répertoire efficiently: a fiche with everything it shows in a fixed
+number of queries, tree nodes with their child counts in one aggregated query,
+and the values of an encadré ready for a template (labels, never codes)."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+
+from nomenclatures.models import Commune, Concept
+
+from .encadres import encadres_de
+from .models import LIBELLES_PATIENTELE, Discipline, Favori, Niveau, Structure
+
+SELECT_FICHE = ["parent", "ej", "eg", "statut_juridique", "categorie", "type_oi", "type_uo", "champ", "type_voie",
+                "commune", "departement", "accessibilite", "ouverture_annuelle", "niveau_expertise", "verifie_par"]
+M2M_TOUS = ["publics", "activites", "actes", "equipements", "specialisations", "specialites_ordinales", "competences",
+            "professions", "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "aides_financieres"]
+
+
+def _m2m_du_niveau(niveau: str) -> list[str]:
+    noms = {n for e in encadres_de(niveau) for n in e.lecture + e.m2m}
+    return [n for n in M2M_TOUS + ["territoire"] if n in noms]
+
+
+def prefetches(niveau: str) -> list:
+    liste = [Prefetch(nom, queryset=Concept.objects.order_by("libelle")) for nom in _m2m_du_niveau(niveau)
+             if nom != "territoire"]
+    if "territoire" in _m2m_du_niveau(niveau):
+        liste.append(Prefetch("territoire", queryset=Commune.objects.order_by("nom")))
+    liste += [Prefetch("contacts", queryset=Structure.contacts.rel.related_model.objects.select_related("civilite")),
+              "horaires", "pieces_jointes"]
+    return liste
+
+
+def charger_fiche(pk) -> Structure:
+    """One structure with all it displays (select_related + one query per list shown)."""
+    from django.db.models import prefetch_related_objects
+    from django.shortcuts import get_object_or_404
+
+    structure = get_object_or_404(Structure.objects.select_related(*SELECT_FICHE), pk=pk)
+    prefetch_related_objects([structure], *prefetches(structure.niveau))
+    return structure
+
+
+# -- values of an encadré ------------------------------------------------------------------
+
+def _texte(structure: Structure, nom: str):
+    champ = Structure._meta.get_field(nom)
+    valeur = getattr(structure, nom)
+    if valeur is None or valeur == "":
+        return None
+    if champ.choices:
+        return getattr(structure, f"get_{nom}_display")()
+    if isinstance(valeur, bool):
+        return "Oui" if valeur else "Non"
+    if isinstance(valeur, Concept):
+        return valeur.libelle
+    if isinstance(valeur, FieldFile):
+        return valeur.url if valeur else None
+    if hasattr(valeur, "strftime"):
+        return valeur.strftime("%d/%m/%Y")
+    return str(valeur)
+
+
+def lignes(structure: Structure, encadre) -> list[dict]:
+    """[{nom, libelle, texte | liste, structurel}] for the fields an encadré shows."""
+    resultat = []
+    for nom in encadre.lecture:
+        champ = Structure._meta.get_field(nom)
+        ligne = {"nom": nom, "libelle": str(champ.verbose_name).capitalize(), "structurel": nom in encadre.structurels}
+        if champ.many_to_many:
+            ligne["liste"] = [str(x) for x in getattr(structure, nom).all()]
+        else:
+            ligne["texte"] = _texte(structure, nom)
+        resultat.append(ligne)
+    return resultat
+
+
+def adresse(structure: Structure) -> list[str]:
+    voie = " ".join(x for x in [structure.numero_voie, structure.type_voie.libelle if structure.type_voie else "",
+                                structure.voie] if x)
+    ville = " ".join(x for x in [structure.code_postal, structure.commune.nom if structure.commune else ""] if x)
+    return [x for x in [voie, structure.complement_adresse, structure.lieu_dit, ville] if x]
+
+
+def patientele(structure: Structure) -> str:
+    code = structure.code_patientele
+    if not code:
+        return ""
+    ages = f"{structure.age_min if structure.age_min is not None else 0} – " \
+           f"{structure.age_max if structure.age_max is not None else 150} ans"
+    return f"{code} = {LIBELLES_PATIENTELE.get(code, code)} ({ages})"
+
+
+def anciennete(date) -> str:
+    """"il y a 3 mois" in words a user reads at a glance."""
+    if not date:
+        return ""
+    jours = (timezone.now() - date).days
+    if jours < 1:
+        return "aujourd'hui"
+    if jours < 31:
+        return f"il y a {jours} jour{'s' if jours > 1 else ''}"
+    mois = jours // 30
+    if mois < 12:
+        return f"il y a {mois} mois"
+    ans = jours // 365
+    return f"il y a {ans} an{'s' if ans > 1 else ''}"
+
+
+def planning(structure: Structure) -> list[dict]:
+    from .models import Jour
+
+    par_jour = {}
+    for h in structure.horaires.all():
+        par_jour.setdefault(h.jour, []).append(f"{h.debut:%H:%M} – {h.fin:%H:%M}")
+    return [{"jour": j.label, "creneaux": par_jour.get(j.value, [])} for j in Jour] if par_jour else []
+
+
+# -- tree ----------------------------------------------------------------------------------
+
+CODES_LEGENDE = [
+    ("EJ", "Entité juridique"), ("EG", "Entité géographique"), ("P", "Pôle"), ("S", "Structure interne (service)"),
+    ("UF", "Unité fonctionnelle"), ("UE", "Unité élémentaire"), ("OI", "Organisation interne"),
+    ("UO", "Unité opérationnelle"), ("DF", "Département français"),
+]
+ICONES_STATUT = {
+    "standard": "fr-icon-file-line", "modification": "fr-icon-edit-line", "creation": "fr-icon-add-circle-line",
+    "finalisee": "fr-icon-checkbox-circle-line", "supprimee": "fr-icon-delete-line",
+    "deplacee": "fr-icon-arrow-right-line",
+}
+DISCIPLINES = list(Discipline.choices)
+TOUTES_DISCIPLINES = {code for code, _ in DISCIPLINES}
+
+
+def filtrer_disciplines(queryset, disciplines: set[str]):
+    """Keep only what leads to an offer of the chosen disciplines (no filter when all are chosen)."""
+    if disciplines >= TOUTES_DISCIPLINES:
+        return queryset
+    uo = Structure.objects.filter(niveau=Niveau.UO, discipline__in=disciplines)
+    return queryset.filter(
+        Q(niveau=Niveau.UO, discipline__in=disciplines)
+        | Q(niveau=Niveau.EJ) & Exists(uo.filter(ej=OuterRef("pk")))
+        | Q(niveau=Niveau.EG) & Exists(uo.filter(eg=OuterRef("pk")))
+        | Q(niveau=Niveau.OI) & Exists(uo.filter(tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"),
+                                                  rght__lt=OuterRef("rght")))
+    )
+
+
+def noeuds(queryset, disciplines: set[str], user=None, debut: int = 0, limite: int = 200) -> list[Structure]:
+    """Tree nodes (a page of them) with `comptes` [(niveau, n)] of their children, in ONE aggregated query."""
+    liste = list(filtrer_disciplines(queryset, disciplines).select_related("type_oi")[debut:debut + limite])
+    if not liste:
+        return liste
+    enfants = Structure.objects.filter(parent_id__in=[s.pk for s in liste])
+    if not disciplines >= TOUTES_DISCIPLINES:
+        enfants = enfants.filter(~Q(niveau=Niveau.UO) | Q(discipline__in=disciplines))
+    comptes: dict[int, list] = {}
+    for parent_id, niveau, n in enfants.order_by().values_list("parent_id", "niveau").annotate(n=Count("id")):
+        comptes.setdefault(parent_id, []).append((niveau, n))
+    favoris = set()
+    if user is not None and user.is_authenticated:
+        favoris = set(Favori.objects.filter(user=user, structure_id__in=[s.pk for s in liste])
+                      .values_list("structure_id", flat=True))
+    ordre = {Niveau.EG: 0, Niveau.OI: 1, Niveau.UO: 2}
+    for s in liste:
+        s.comptes = sorted(comptes.get(s.pk, []), key=lambda c: ordre.get(c[0], 9))
+        s.nb_enfants = sum(n for _, n in s.comptes)
+        s.est_favori = s.pk in favoris
+        s.icone_statut = ICONES_STATUT.get(s.statut_fiche, ICONES_STATUT["standard"])
+    return liste
+
+
+def departements_avec_comptes(disciplines: set[str]) -> list[dict]:
+    """Départements holding EG, with the number of EG (one grouped query on an index)."""
+    from nomenclatures.models import Departement
+
+    egs = Structure.objects.filter(niveau=Niveau.EG, departement__isnull=False)
+    egs = filtrer_disciplines(egs, disciplines)
+    comptes = dict(egs.order_by().values_list("departement_id").annotate(n=Count("id")))
+    return [{"code": d.code, "nom": d.nom, "nb": comptes[d.code]}
+            for d in Departement.objects.filter(code__in=comptes).order_by("code")]
+
+
+def sans_accents(texte: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii").lower().strip()
+
+
+def chercher_par_nom(texte: str):
+    """Structures whose name contains `texte`, accents and case ignored (trigram index)."""
+    motif = sans_accents(texte).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return (Structure.objects.extra(where=["lower(immutable_unaccent(repertoire_structure.nom)) LIKE %s"],
+                                    params=[f"%{motif}%"])
+            .select_related("eg", "ej").order_by("niveau", "nom"))
