@@ -11,7 +11,7 @@ from nomenclatures.models import Commune, Concept
 from .encadres import encadres_de
 from .models import LIBELLES_PATIENTELE, Discipline, Favori, Niveau, Structure
 
-SELECT_FICHE = ["parent", "ej", "eg", "statut_juridique", "categorie", "type_oi", "type_uo", "champ", "type_voie",
+SELECT_FICHE = ["parent", "ej", "eg", "eg__commune", "eg__type_voie", "statut_juridique", "categorie", "type_oi", "type_uo", "champ", "type_voie",
                 "commune", "departement", "accessibilite", "ouverture_annuelle", "niveau_expertise", "verifie_par"]
 M2M_TOUS = ["publics", "activites", "actes", "equipements", "specialisations", "specialites_ordinales", "competences",
             "professions", "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "aides_financieres"]
@@ -76,7 +76,22 @@ def lignes(structure: Structure, encadre) -> list[dict]:
     return resultat
 
 
+def source_adresse(structure: Structure) -> Structure:
+    """A UO (or OI) without an address of its own is at its EG's address."""
+    if not (structure.voie or structure.commune_id or structure.lieu_dit) and structure.eg_id:
+        return structure.eg
+    return structure
+
+
+def position(structure: Structure):
+    for s in (structure, structure.eg if structure.eg_id else None):
+        if s is not None and s.latitude is not None and s.longitude is not None:
+            return {"lat": f"{s.latitude:f}", "lon": f"{s.longitude:f}"}
+    return None
+
+
 def adresse(structure: Structure) -> list[str]:
+    structure = source_adresse(structure)
     voie = " ".join(x for x in [structure.numero_voie, structure.type_voie.libelle if structure.type_voie else "",
                                 structure.voie] if x)
     ville = " ".join(x for x in [structure.code_postal, structure.commune.nom if structure.commune else ""] if x)
@@ -115,6 +130,15 @@ def planning(structure: Structure) -> list[dict]:
     for h in structure.horaires.all():
         par_jour.setdefault(h.jour, []).append(f"{h.debut:%H:%M} – {h.fin:%H:%M}")
     return [{"jour": j.label, "creneaux": par_jour.get(j.value, [])} for j in Jour] if par_jour else []
+
+
+def details(structure: Structure) -> dict:
+    """What the special encadrés show (address, patientèle, planning, contacts, responsable)."""
+    contacts = list(structure.contacts.all())
+    return {"adresse": adresse(structure), "adresse_eg": source_adresse(structure) != structure,
+            "patientele": patientele(structure), "planning": planning(structure),
+            "contacts": [c for c in contacts if not c.est_responsable],
+            "responsable": next((c for c in contacts if c.est_responsable), None)}
 
 
 # -- tree ----------------------------------------------------------------------------------

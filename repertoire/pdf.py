@@ -15,11 +15,7 @@ def _section(structure: Structure) -> dict:
         "structure": structure,
         "blocs": [{"encadre": e, "lignes": lecture.lignes(structure, e)} for e in encadres_de(structure.niveau)
                   if e.cle != "photo"],
-        "adresse": lecture.adresse(structure),
-        "patientele": lecture.patientele(structure),
-        "planning": lecture.planning(structure),
-        "contacts": [c for c in structure.contacts.all() if not c.est_responsable],
-        "responsable": next((c for c in structure.contacts.all() if c.est_responsable), None),
+        **lecture.details(structure),
     }
 
 

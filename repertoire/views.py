@@ -137,11 +137,8 @@ def _contexte_fiche(request, structure: Structure) -> dict:
         "ancetres": list(structure.get_ancestors().select_related("type_oi")),
         "enfants": enfants,
         "blocs": [_bloc(structure, e, peut_modifier) for e in encadres_de(structure.niveau)],
-        "adresse": lecture.adresse(structure),
-        "patientele": lecture.patientele(structure),
-        "planning": lecture.planning(structure),
-        "contacts": [c for c in structure.contacts.all() if not c.est_responsable],
-        "responsable": next((c for c in structure.contacts.all() if c.est_responsable), None),
+        **lecture.details(structure),
+        "position": lecture.position(structure),
         "verifiee": lecture.anciennete(structure.date_verification),
         "peut_modifier": peut_modifier,
         "peut_dossier": access.peut(request.user, access.OUVRIR_DOSSIER, structure),
@@ -173,7 +170,7 @@ def _rendu_encadre(request, structure, encadre, edition=None, conflit=None, enre
     """The encadré, read or in edit mode; a fragment for htmx, a page otherwise."""
     contexte = {"structure": structure, "bloc": _bloc(structure, encadre, True), "edition": edition,
                 "conflit": conflit, "enregistre": enregistre, "url_dossier": url_dossier(structure),
-                **_details_encadre(structure)}
+                **lecture.details(structure)}
     if request.htmx:  # htmx swaps only successful answers
         status = 200
     if edition is None and request.htmx:
@@ -181,13 +178,6 @@ def _rendu_encadre(request, structure, encadre, edition=None, conflit=None, enre
     if request.htmx:
         return render(request, "repertoire/_encadre_form.html", contexte, status=status)
     return render(request, "repertoire/encadre_modifier.html", contexte, status=status)
-
-
-def _details_encadre(structure):
-    return {"adresse": lecture.adresse(structure), "patientele": lecture.patientele(structure),
-            "planning": lecture.planning(structure),
-            "contacts": [c for c in structure.contacts.all() if not c.est_responsable],
-            "responsable": next((c for c in structure.contacts.all() if c.est_responsable), None)}
 
 
 @login_required
