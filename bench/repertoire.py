@@ -43,6 +43,7 @@ def mesurer(client, urls, entetes=None, repetitions=1):
     durees, requetes = [], []
     for url in urls:
         for _ in range(repetitions):
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as q:
                 debut = time.perf_counter()
                 reponse = client.get(url, **(entetes or {}))

@@ -2,6 +2,7 @@
 number of queries, tree nodes with their child counts in one aggregated query,
 and the values of an encadré ready for a template (labels, never codes)."""
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -11,8 +12,11 @@ from nomenclatures.models import Commune, Concept
 from .encadres import encadres_de
 from .models import LIBELLES_PATIENTELE, Discipline, Favori, Niveau, Structure
 
-SELECT_FICHE = ["parent", "ej", "eg", "eg__commune", "eg__type_voie", "statut_juridique", "categorie", "type_oi", "type_uo", "champ", "type_voie",
-                "commune", "departement", "accessibilite", "ouverture_annuelle", "niveau_expertise", "verifie_par"]
+# Related rows of a fiche, loaded by a few primary-key queries rather than one wide join
+# (a 17-table join costs more to plan than to run).
+PARENTS_FICHE = ["parent", "ej", "eg", "verifie_par"]
+SELECT_FICHE = ["parent", "ej", "eg", "verifie_par", "commune", "departement", "type_voie", "statut_juridique",
+                "categorie", "type_oi", "type_uo", "champ", "accessibilite", "ouverture_annuelle", "niveau_expertise"]
 M2M_TOUS = ["publics", "activites", "actes", "equipements", "specialisations", "specialites_ordinales", "competences",
             "professions", "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "aides_financieres"]
 
@@ -23,8 +27,8 @@ def _m2m_du_niveau(niveau: str) -> list[str]:
 
 
 def prefetches(niveau: str) -> list:
-    liste = [Prefetch(nom, queryset=Concept.objects.order_by("libelle")) for nom in _m2m_du_niveau(niveau)
-             if nom != "territoire"]
+    """Lists other than the coded ones (those come in one query from `prefetch_listes`)."""
+    liste = []
     if "territoire" in _m2m_du_niveau(niveau):
         liste.append(Prefetch("territoire", queryset=Commune.objects.order_by("nom")))
     liste += [Prefetch("contacts", queryset=Structure.contacts.rel.related_model.objects.select_related("civilite")),
@@ -32,12 +36,73 @@ def prefetches(niveau: str) -> list:
     return liste
 
 
+def prefetch_listes(structures: list, noms: list[str]) -> None:
+    """Every coded list (activités, actes…) of `structures` in ONE query (a UNION over the
+    many-to-many tables), placed in Django's prefetch cache so `.all()` reads it."""
+    noms = [n for n in noms if n != "territoire"]
+    ids = [s.pk for s in structures]
+    if not noms or not ids:
+        return
+    colonnes = [f.column for f in Concept._meta.concrete_fields]
+    parties, params = [], []
+    for nom in noms:
+        through = Structure._meta.get_field(nom).remote_field.through._meta
+        parties.append(f"SELECT %s AS champ, t.structure_id, {', '.join('c.' + c for c in colonnes)} "
+                       f"FROM {through.db_table} t JOIN nomenclatures_concept c ON c.id = t.concept_id "
+                       f"WHERE t.structure_id = ANY(%s)")
+        params += [nom, ids]
+    resultats = {(s.pk, nom): [] for s in structures for nom in noms}
+    with connection.cursor() as curseur:
+        curseur.execute(" UNION ALL ".join(parties) + " ORDER BY libelle", params)
+        for champ, structure_id, *valeurs in curseur.fetchall():
+            resultats[(structure_id, champ)].append(Concept.from_db("default", colonnes, valeurs))
+    for s in structures:
+        cache = s.__dict__.setdefault("_prefetched_objects_cache", {})
+        for nom in noms:
+            queryset = getattr(s, nom).all()
+            queryset._result_cache, queryset._prefetch_done = resultats[(s.pk, nom)], True
+            cache[nom] = queryset
+
+
+def attacher_references(structures: list) -> None:
+    """Fill the coded fields, communes, départements and parents of `structures` (and of their
+    EG, for the address a UO inherits) with one query per kind of row."""
+    from django.contrib.auth import get_user_model
+
+    from nomenclatures.models import Departement
+
+    parents_ids = {getattr(s, f"{n}_id") for s in structures for n in ("parent", "ej", "eg")} - {None}
+    parents = {p.pk: p for p in Structure.objects.filter(pk__in=parents_ids).select_related("type_oi")}
+    tous = list(structures) + [parents[s.eg_id] for s in structures if s.eg_id in parents]
+    champs = [f for f in Structure._meta.concrete_fields if f.is_relation and f.name in SELECT_FICHE
+              and f.name not in PARENTS_FICHE]
+    modeles = {Concept: Concept.objects.all(), Commune: Commune.objects.all(), Departement: Departement.objects.all()}
+    lignes = {}
+    for modele, queryset in modeles.items():
+        ids = {getattr(s, f.attname) for s in tous for f in champs if f.related_model is modele} - {None}
+        lignes[modele] = {o.pk: o for o in queryset.filter(pk__in=ids)} if ids else {}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in={s.verifie_par_id for s in structures} - {None})}
+    for s in tous:
+        for f in champs:
+            valeur = getattr(s, f.attname)
+            if valeur is not None:
+                setattr(s, f.name, lignes[f.related_model].get(valeur))
+    for s in structures:
+        for nom in ("parent", "ej", "eg"):
+            if getattr(s, f"{nom}_id") in parents:
+                setattr(s, nom, parents[getattr(s, f"{nom}_id")])
+        if s.verifie_par_id:
+            s.verifie_par = users.get(s.verifie_par_id)
+
+
 def charger_fiche(pk) -> Structure:
-    """One structure with all it displays (select_related + one query per list shown)."""
+    """One structure with all it displays, in a fixed number of small queries."""
     from django.db.models import prefetch_related_objects
     from django.shortcuts import get_object_or_404
 
-    structure = get_object_or_404(Structure.objects.select_related(*SELECT_FICHE), pk=pk)
+    structure = get_object_or_404(Structure, pk=pk)
+    attacher_references([structure])
+    prefetch_listes([structure], _m2m_du_niveau(structure.niveau))
     prefetch_related_objects([structure], *prefetches(structure.niveau))
     return structure
 

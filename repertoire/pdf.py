@@ -25,7 +25,9 @@ def fiche_pdf(structure: Structure, request=None) -> bytes:
     if principale.niveau in (Niveau.EG, Niveau.EJ, Niveau.OI):
         uos = list(Structure.objects.filter(tree_id=principale.tree_id, lft__gt=principale.lft,
                                             rght__lt=principale.rght, niveau=Niveau.UO)
-                   .select_related(*lecture.SELECT_FICHE).order_by("lft")[:500])
+                   .order_by("lft")[:500])
+        lecture.attacher_references(uos)
+        lecture.prefetch_listes(uos, lecture.M2M_TOUS)
         prefetch_related_objects(uos, *lecture.prefetches(Niveau.UO))
         sections += [_section(uo) for uo in uos]
     html = render_to_string("repertoire/pdf/fiche.html", {

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import access, lecture, services
 from .encadres import encadre_de, encadres_de
 from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes
-from .historique import historique_de
+from .historique import formater_valeur, historique_de
 from .models import Favori, Niveau, SignalementAnomalie, Structure
 
 TAILLE_PAGE_ARBRE = 200
@@ -223,8 +223,6 @@ def _conflit(conflit: services.ConflitDeVersion) -> dict:
     """Who changed the fiche meanwhile, in which encadré, and which values (from its history)."""
     auteurs = list(conflit.structure.history.filter(version__gt=conflit.version_lue)
                    .select_related("history_user").order_by("history_date"))
-    from .historique import formater_valeur
-
     return {
         "auteurs": [{"par": h.history_user, "le": h.history_date, "encadre": h.history_change_reason} for h in auteurs],
         "changements": [{"libelle": c["libelle"].capitalize(), "avant": formater_valeur(c["champ"], c["avant"]),
