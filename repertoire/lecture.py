@@ -2,9 +2,11 @@
 number of queries, tree nodes with their child counts in one aggregated query,
 and the values of an encadré ready for a template (labels, never codes)."""
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.fields.files import FieldFile
+from django.urls import reverse
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept
@@ -222,23 +224,32 @@ DISCIPLINES = list(Discipline.choices)
 TOUTES_DISCIPLINES = {code for code, _ in DISCIPLINES}
 
 
-def filtrer_disciplines(queryset, disciplines: set[str]):
-    """Keep only what leads to an offer of the chosen disciplines (no filter when all are chosen)."""
+def filtrer_disciplines(queryset, disciplines: set[str], niveau: str | None = None):
+    """Keep only what leads to an offer of the chosen disciplines (no filter when all are chosen).
+
+    With `niveau` (all rows of one level), only that level's condition is written, which
+    lets PostgreSQL walk the rows in order and probe the partial index for each one."""
     if disciplines >= TOUTES_DISCIPLINES:
         return queryset
     uo = Structure.objects.filter(niveau=Niveau.UO, discipline__in=disciplines)
-    return queryset.filter(
-        Q(niveau=Niveau.UO, discipline__in=disciplines)
-        | Q(niveau=Niveau.EJ) & Exists(uo.filter(ej=OuterRef("pk")))
-        | Q(niveau=Niveau.EG) & Exists(uo.filter(eg=OuterRef("pk")))
-        | Q(niveau=Niveau.OI) & Exists(uo.filter(tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"),
-                                                  rght__lt=OuterRef("rght")))
-    )
+    conditions = {
+        Niveau.UO: Q(discipline__in=disciplines),
+        Niveau.EJ: Exists(uo.filter(ej=OuterRef("pk"))),
+        Niveau.EG: Exists(uo.filter(eg=OuterRef("pk"))),
+        Niveau.OI: Exists(uo.filter(tree_id=OuterRef("tree_id"), lft__gt=OuterRef("lft"), rght__lt=OuterRef("rght"))),
+    }
+    if niveau:
+        return queryset.filter(conditions[niveau])
+    tout = Q(pk__in=[])
+    for n, condition in conditions.items():
+        tout |= Q(niveau=n) & condition
+    return queryset.filter(tout)
 
 
-def noeuds(queryset, disciplines: set[str], user=None, debut: int = 0, limite: int = 200) -> list[Structure]:
+def noeuds(queryset, disciplines: set[str], user=None, debut: int = 0, limite: int = 200,
+           niveau: str | None = None) -> list[Structure]:
     """Tree nodes (a page of them) with `comptes` [(niveau, n)] of their children, in ONE aggregated query."""
-    liste = list(filtrer_disciplines(queryset, disciplines).select_related("type_oi")[debut:debut + limite])
+    liste = list(filtrer_disciplines(queryset, disciplines, niveau).select_related("type_oi")[debut:debut + limite])
     if not liste:
         return liste
     enfants = Structure.objects.filter(parent_id__in=[s.pk for s in liste])
@@ -252,7 +263,10 @@ def noeuds(queryset, disciplines: set[str], user=None, debut: int = 0, limite: i
         favoris = set(Favori.objects.filter(user=user, structure_id__in=[s.pk for s in liste])
                       .values_list("structure_id", flat=True))
     ordre = {Niveau.EG: 0, Niveau.OI: 1, Niveau.UO: 2}
+    fiche, enfants_de = reverse("repertoire:fiche", args=[0])[:-2], reverse("repertoire:arbre_enfants", args=[0])
     for s in liste:
+        s.url_fiche = f"{fiche}{s.pk}/"
+        s.url_enfants = enfants_de.replace("/0/", f"/{s.pk}/")
         s.comptes = sorted(comptes.get(s.pk, []), key=lambda c: ordre.get(c[0], 9))
         s.nb_enfants = sum(n for _, n in s.comptes)
         s.est_favori = s.pk in favoris
@@ -264,9 +278,13 @@ def departements_avec_comptes(disciplines: set[str]) -> list[dict]:
     """Départements holding EG, with the number of EG (one grouped query on an index)."""
     from nomenclatures.models import Departement
 
-    egs = Structure.objects.filter(niveau=Niveau.EG, departement__isnull=False)
-    egs = filtrer_disciplines(egs, disciplines)
-    comptes = dict(egs.order_by().values_list("departement_id").annotate(n=Count("id")))
+    def compter():
+        egs = filtrer_disciplines(Structure.objects.filter(niveau=Niveau.EG, departement__isnull=False), disciplines,
+                                  Niveau.EG)
+        return dict(egs.order_by().values_list("departement_id").annotate(n=Count("id")))
+
+    # Counting 100,000 EG per département takes a noticeable moment and changes rarely: cached briefly.
+    comptes = cache.get_or_set("repertoire:departements:" + ",".join(sorted(disciplines)), compter, 300)
     return [{"code": d.code, "nom": d.nom, "nb": comptes[d.code]}
             for d in Departement.objects.filter(code__in=comptes).order_by("code")]
 
@@ -277,9 +295,19 @@ def sans_accents(texte: str) -> str:
     return unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii").lower().strip()
 
 
+ORDRE_NIVEAUX = {Niveau.EJ: 0, Niveau.EG: 1, Niveau.OI: 2, Niveau.UO: 3}
+
+
+def trier(noeuds_: list) -> list:
+    return sorted(noeuds_, key=lambda s: (ORDRE_NIVEAUX.get(s.niveau, 9), s.nom))
+
+
 def chercher_par_nom(texte: str):
-    """Structures whose name contains `texte`, accents and case ignored (trigram index)."""
+    """Structures whose name contains `texte`, accents and case ignored (trigram index).
+
+    Unordered on purpose: sorting every match of a common word ("ehpad") over a million
+    rows costs seconds; the caller takes the first ones and sorts them (`trier`)."""
     motif = sans_accents(texte).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return (Structure.objects.extra(where=["lower(immutable_unaccent(repertoire_structure.nom)) LIKE %s"],
                                     params=[f"%{motif}%"])
-            .select_related("eg", "ej").order_by("niveau", "nom"))
+            .select_related("eg", "ej").order_by())

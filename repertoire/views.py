@@ -19,7 +19,7 @@ from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, che
 from .historique import formater_valeur, historique_de
 from .models import Favori, Niveau, SignalementAnomalie, Structure
 
-TAILLE_PAGE_ARBRE = 200
+TAILLE_PAGE_ARBRE = 100
 
 
 # -- the tree -----------------------------------------------------------------------------------
@@ -59,8 +59,8 @@ def arbre(request):
         if len(lecture.sans_accents(texte)) < 3:
             contexte["erreur_q"] = "Saisissez au moins 3 lettres du nom."
         else:
-            contexte["resultats"] = lecture.noeuds(lecture.chercher_par_nom(texte), disciplines, request.user,
-                                                   limite=100)
+            contexte["resultats"] = lecture.trier(lecture.noeuds(lecture.chercher_par_nom(texte), disciplines,
+                                                                 request.user, limite=100))
     elif mode == "departement":
         contexte["departements"] = lecture.departements_avec_comptes(disciplines)
     elif mode == "favoris":
@@ -68,7 +68,7 @@ def arbre(request):
         contexte["racines"] = lecture.noeuds(favoris.order_by("nom"), disciplines, request.user)
     else:
         racines = Structure.objects.filter(niveau=Niveau.EJ).order_by("tree_id")
-        contexte["racines"] = lecture.noeuds(racines, disciplines, request.user, debut, TAILLE_PAGE_ARBRE)
+        contexte["racines"] = lecture.noeuds(racines, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EJ)
         if len(contexte["racines"]) == TAILLE_PAGE_ARBRE:
             contexte["suite"] = debut + TAILLE_PAGE_ARBRE
     if request.htmx and debut:
@@ -102,7 +102,7 @@ def arbre_departement(request, code):
     disciplines = _disciplines(request)
     debut = _page(request)
     egs = Structure.objects.filter(niveau=Niveau.EG, departement=departement).order_by("nom")
-    noeuds = lecture.noeuds(egs, disciplines, request.user, debut, TAILLE_PAGE_ARBRE)
+    noeuds = lecture.noeuds(egs, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EG)
     contexte = {"noeuds": noeuds, "departement": departement, **_contexte_filtre(request, disciplines),
                 "suite": debut + TAILLE_PAGE_ARBRE if len(noeuds) == TAILLE_PAGE_ARBRE else None,
                 "url_suite": reverse("repertoire:arbre_departement", args=[code])}

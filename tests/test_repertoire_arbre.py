@@ -46,6 +46,9 @@ def test_fermee_dans_l_arbre(client, region):
 
 
 def test_par_departement(client, region):
+    from django.core.cache import cache
+
+    cache.clear()  # the département counts are cached for a few minutes
     html = page(client, region.consultant, mode="departement")
     assert "49 – Maine-et-Loire" in html and "(2 EG)" in html
     html = page(client, region.consultant, "repertoire:arbre_departement", ["49"])
