@@ -265,7 +265,7 @@ class Generateur:
                                 "telephone": self.telephone(lieu.departement),
                                 "email": f"{_slug(prenom)}.{_slug(nom_famille)}@{_slug(eg.champs['nom'])}.fr",
                                 "est_responsable": True})
-        uo.territoire = territoire
+        uo.territoire = territoire if repetition == 0 else []
         # About one UO in ten is left incomplete on purpose (quality dashboards have work).
         if not complet and self.rng.random() < 0.10:
             manque = self.rng.choice(["activites", "ages", "contacts"])
