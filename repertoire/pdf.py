@@ -10,6 +10,9 @@ from .encadres import encadres_de
 from .models import Niveau, Structure
 
 
+MAX_UO_PAR_PDF = 300
+
+
 def _section(structure: Structure) -> dict:
     return {
         "structure": structure,
@@ -22,10 +25,10 @@ def _section(structure: Structure) -> dict:
 def fiche_pdf(structure: Structure, request=None) -> bytes:
     principale = lecture.charger_fiche(structure.pk)
     sections = [_section(principale)]
-    if principale.niveau in (Niveau.EG, Niveau.EJ, Niveau.OI):
+    if principale.niveau in (Niveau.EG, Niveau.OI):  # an EJ prints alone: some hold hundreds of units
         uos = list(Structure.objects.filter(tree_id=principale.tree_id, lft__gt=principale.lft,
                                             rght__lt=principale.rght, niveau=Niveau.UO)
-                   .order_by("lft")[:500])
+                   .order_by("lft")[:MAX_UO_PAR_PDF])
         lecture.attacher_references(uos)
         lecture.prefetch_listes(uos, lecture.M2M_TOUS)
         prefetch_related_objects(uos, *lecture.prefetches(Niveau.UO))

@@ -29,6 +29,8 @@ def ouvrir_encadre(page, cle):
 
 
 def test_referent_change_telephone_et_activites_fiche_et_historique(live_server, page, connecter, region):
+    refus_csp = []
+    page.on("console", lambda m: refus_csp.append(m.text) if "Content Security Policy" in m.text else None)
     connecter(region.referent)
     page.goto(fiche(live_server, region.uo_hp))
     ouvrir_encadre(page, "contacts")
@@ -55,6 +57,7 @@ def test_referent_change_telephone_et_activites_fiche_et_historique(live_server,
     expect(historique).to_contain_text("Activités opérationnelles")
     expect(historique).to_contain_text(f"Ajouté : {ajoutee.libelle}")
     expect(historique.locator("[data-encadre]").first).to_have_text("Activités opérationnelles")  # newest first
+    assert not refus_csp
 
 
 def test_consultant_sans_controle_et_post_force_refuse(live_server, page, connecter, region):
@@ -109,6 +112,8 @@ def test_avertit_avant_d_abandonner_un_encadre_modifie(live_server, page, connec
 
 
 def test_arbre_paresseux_et_carte_sans_tuiles(live_server, page, connecter, region):
+    refus_csp = []
+    page.on("console", lambda m: refus_csp.append(m.text) if "Content Security Policy" in m.text else None)
     connecter(region.consultant)
     page.goto(f"{live_server.url}/repertoire/")
     expect(page.locator("#arbre")).not_to_contain_text("EHPAD LES TILLEULS")
@@ -119,3 +124,4 @@ def test_arbre_paresseux_et_carte_sans_tuiles(live_server, page, connecter, regi
     page.locator(f"#enfants-{region.ehpad.pk} a", has_text="Accueil de jour").click()
     expect(page).to_have_url(re.compile(rf"/repertoire/{region.uo_aj.pk}/$"))
     expect(page.locator("#carte .leaflet-marker-icon")).to_be_visible()  # no tile server, the marker shows
+    assert not refus_csp  # tree, htmx and map run under the production Content-Security-Policy
