@@ -330,3 +330,14 @@ def traiter_anomalie(user, anomalie: SignalementAnomalie, reponse: str) -> Signa
         transaction.on_commit(lambda: notifier_reponse(anomalie))
     journaliser(user, "anomalie_traitee", cible=f"structure:{anomalie.structure_id}", details={"anomalie": anomalie.pk})
     return anomalie
+
+
+@transaction.atomic
+def marquer_statut_fiche(structures, statut: str) -> int:
+    """Set the Répertoire pictogram of fiches (a dossier collaboratif works on them).
+
+    A pictogram is not offer data: no history record and no version bump, so an
+    operational edit made meanwhile is not taken for a conflict.
+    """
+    ids = [s.pk if isinstance(s, Structure) else s for s in structures]
+    return Structure.objects.filter(pk__in=ids).update(statut_fiche=statut)

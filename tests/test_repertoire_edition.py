@@ -121,6 +121,9 @@ def test_donnees_structurelles_en_lecture_seule_avec_lien_dossier(client, region
     assert uo.nom == "Hébergement permanent – personnes âgées" and uo.type_uo_id == ancien_type
     html = client.get(url(region.uo_hp, "identification")).content.decode()
     assert "dossier collaboratif" in html and "structurel" in html
+    lien = reverse("dossiers:ouvrir", args=[region.uo_hp.pk])
+    assert f'href="{lien}"' in html
+    assert client.get(lien).status_code == 200  # the dossiers app opens it on the UO's EG
 
 
 def test_deux_modifications_concurrentes_la_seconde_est_refusee(client, region):
