@@ -118,3 +118,31 @@ def structures_autorisees(user, action: str, queryset=None):
 def exiger_gestionnaire(user) -> None:
     if not est_gestionnaire(user):
         raise PermissionDenied("Réservé aux gestionnaires du ROR.")
+
+
+# -- Anomalies: who is told, who may treat ------------------------------------------
+
+def destinataires_anomalie(structure: Structure):
+    """Référents of the structure (rights on it or an ancestor) and every gestionnaire."""
+    from django.contrib.auth import get_user_model
+
+    ancetres = structure.get_ancestors(include_self=True).values("pk")
+    droit = Q(structureuserobjectpermission__permission__codename="referent",
+              structureuserobjectpermission__content_object__in=ancetres)
+    return get_user_model().objects.filter(is_active=True).filter(
+        droit | Q(groups__name=GROUPE_GESTIONNAIRE)).distinct()
+
+
+def anomalies_a_traiter(user, queryset=None):
+    """The reports a user may treat: those on structures whose operational data they may change."""
+    from .models import SignalementAnomalie
+
+    queryset = queryset if queryset is not None else SignalementAnomalie.objects.all()
+    if est_gestionnaire(user):
+        return queryset
+    return queryset.filter(structure__in=structures_autorisees(user, MODIFIER).values("pk"))
+
+
+def exiger_traitement_anomalie(user, anomalie) -> None:
+    if not (est_gestionnaire(user) or peut(user, MODIFIER, anomalie.structure)):
+        raise PermissionDenied("Seuls les référents de la structure et les gestionnaires traitent ce signalement.")

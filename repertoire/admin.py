@@ -3,7 +3,7 @@ from guardian.admin import GuardedModelAdmin
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Contact, Horaire, PieceJointe, Structure
+from .models import Contact, Favori, Horaire, PieceJointe, SignalementAnomalie, Structure
 
 
 class ContactInline(admin.TabularInline):
@@ -43,3 +43,16 @@ class HoraireAdmin(SimpleHistoryAdmin):
 class PieceJointeAdmin(admin.ModelAdmin):
     list_display = ("structure", "titre", "ajoutee_le")
     raw_id_fields = ("structure",)
+
+
+@admin.register(Favori)
+class FavoriAdmin(admin.ModelAdmin):
+    list_display = ("user", "structure", "ajoute_le")
+    raw_id_fields = ("user", "structure")
+
+
+@admin.register(SignalementAnomalie)
+class SignalementAnomalieAdmin(admin.ModelAdmin):
+    list_display = ("structure", "auteur", "cree_le", "traitee_le")
+    list_filter = ("traitee_le",)
+    raw_id_fields = ("structure", "auteur", "traitee_par")

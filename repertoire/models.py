@@ -383,3 +383,36 @@ simple_history.register(
 )
 simple_history.register(Contact)
 simple_history.register(Horaire)
+
+
+class Favori(models.Model):
+    """A fiche a user starred: the tree's "Favoris" display mode lists them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favoris_ror")
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    ajoute_le = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "structure"], name="favori_unique")]
+
+
+class SignalementAnomalie(models.Model):
+    """"Signaler une anomalie": any user reports an error on a fiche; the référents of the
+    structure and the gestionnaires see it and mark it treated with a reply."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="anomalies")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    description = models.TextField("ce qui est erroné")
+    cree_le = models.DateTimeField("signalée le", default=timezone.now, db_index=True)
+    traitee_le = models.DateTimeField("traitée le", null=True, blank=True)
+    traitee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reponse = models.TextField("réponse", blank=True)
+
+    class Meta:
+        ordering = ["-cree_le"]
+        verbose_name = "signalement d'anomalie"
+
+    @property
+    def est_traitee(self) -> bool:
+        return self.traitee_le is not None

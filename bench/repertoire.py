@@ -1,0 +1,98 @@
+"""Répertoire benchmark: server time of a fiche page, of expanding a département / an EJ
+in the tree, of the name filter, and of the PDF export.
+
+    .venv/bin/python bench/repertoire.py                       # local database
+    DATABASE_URL=postgresql://…/bench_repertoire?host=… .venv/bin/python bench/repertoire.py
+
+Goals (issue #3): fiche p95 ≤ 50 ms, département expansion p95 ≤ 100 ms, PDF ≤ 1 s.
+Times are measured around Django's test client (URL resolution, views, queries,
+templates), without network.
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from repertoire.models import Niveau, Structure  # noqa: E402
+
+settings.ALLOWED_HOSTS = ["*"]
+settings.DEBUG = False
+
+
+def percentile(valeurs, p):
+    valeurs = sorted(valeurs)
+    return valeurs[min(len(valeurs) - 1, int(round(p / 100 * (len(valeurs) - 1))))]
+
+
+def mesurer(client, urls, entetes=None, repetitions=1):
+    durees, requetes = [], []
+    for url in urls:
+        for _ in range(repetitions):
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as q:
+                debut = time.perf_counter()
+                reponse = client.get(url, **(entetes or {}))
+                durees.append((time.perf_counter() - debut) * 1000)
+            requetes.append(len(q))
+            assert reponse.status_code == 200, (url, reponse.status_code)
+    return durees, requetes
+
+
+def afficher(titre, durees, requetes):
+    print(f"{titre:<42} n={len(durees):>4}  p50={statistics.median(durees):7.1f} ms  "
+          f"p95={percentile(durees, 95):7.1f} ms  max={max(durees):7.1f} ms  requêtes/page≈{max(requetes)}")
+
+
+def main():
+    User = get_user_model()
+    user, _ = User.objects.get_or_create(username="bench_repertoire", defaults={"email": ""})
+    if getattr(settings, "ROR_CGU_VERSION", "") and getattr(user, "cgu_version", None) != settings.ROR_CGU_VERSION:
+        user.cgu_version = settings.ROR_CGU_VERSION  # a reader who accepted the CGU (no redirect to them)
+        user.save(update_fields=["cgu_version"])
+    client = Client()
+    client.force_login(user)
+    comptes = {n: Structure.objects.filter(niveau=n).count() for n in (Niveau.EJ, Niveau.EG, Niveau.UO)}
+    print(f"Base : {settings.DATABASES['default']['NAME']} — {comptes[Niveau.EJ]} EJ, {comptes[Niveau.EG]} EG, "
+          f"{comptes[Niveau.UO]} UO")
+    uos = list(Structure.objects.filter(niveau=Niveau.UO).order_by("?").values_list("pk", flat=True)[:300])
+    egs = list(Structure.objects.filter(niveau=Niveau.EG).order_by("?").values_list("pk", flat=True)[:100])
+    ejs = list(Structure.objects.filter(niveau=Niveau.EJ).order_by("?").values_list("pk", flat=True)[:100])
+    departements = list(Structure.objects.filter(niveau=Niveau.EG).order_by().values_list("departement_id", flat=True)
+                        .distinct())
+    mesurer(client, [f"/repertoire/{pk}/" for pk in uos[:20]])  # warm-up
+    afficher("Fiche UO (page complète)", *mesurer(client, [f"/repertoire/{pk}/" for pk in uos]))
+    afficher("Fiche EG (page complète)", *mesurer(client, [f"/repertoire/{pk}/" for pk in egs]))
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    afficher("Arbre : déplier un département",
+             *mesurer(client, [f"/repertoire/departement/{d}/" for d in departements if d], htmx))
+    afficher("Arbre : déplier une EJ", *mesurer(client, [f"/repertoire/noeud/{pk}/enfants/" for pk in ejs], htmx))
+    afficher("Arbre : déplier une EG", *mesurer(client, [f"/repertoire/noeud/{pk}/enfants/" for pk in egs], htmx))
+    afficher("Arbre : racine par EJ (100 premières)", *mesurer(client, ["/repertoire/"], repetitions=10))
+    afficher("Arbre : par département", *mesurer(client, ["/repertoire/?mode=departement"], repetitions=10))
+    afficher("Arbre : filtre par nom (« ehpad », « réa »…)",
+             *mesurer(client, [f"/repertoire/?q={q}" for q in ("ehpad", "reanimation", "accueil de jour", "HOPITAL",
+                                                                 "pédiatrie", "ssiad")], repetitions=3))
+    afficher("Arbre : filtre discipline MCO (racine)",
+             *mesurer(client, ["/repertoire/?filtre=1&d=MCO"], repetitions=5))
+    afficher("Historique d'une UO", *mesurer(client, [f"/repertoire/{pk}/historique/" for pk in uos[:50]]))
+    afficher("PDF d'une UO", *mesurer(client, [f"/repertoire/{pk}/pdf/" for pk in uos[:10]]))
+    afficher("PDF d'une EG avec toutes ses UO", *mesurer(client, [f"/repertoire/{pk}/pdf/" for pk in egs[:10]]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,342 @@
+"""Forms of the Répertoire: one per encadré, built from the encadrés table.
+
+Coded fields offer only their value set, by label (never by code number);
+bad input gets a French message on the field and nothing is written.
+"""
+
+import copy
+import re
+
+from django import forms
+from django.db.models import Q
+from django.forms import modelform_factory, modelformset_factory
+from django.urls import reverse
+
+from nomenclatures.models import Commune, Concept
+from nomenclatures.texte import normaliser
+
+from .encadres import Encadre
+from .models import Contact, Jour, PieceJointe, SignalementAnomalie, Structure
+
+TAILLE_MAX_PHOTO = 2 * 1024 * 1024
+TAILLE_MAX_PIECE = 5 * 1024 * 1024
+EXTENSIONS_PIECES = {"pdf", "odt", "ods", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png"}
+
+
+def _octets_en_mo(n: int) -> str:
+    return f"{n / 1024 / 1024:.0f} Mo"
+
+
+# -- communes, by name or postcode -------------------------------------------------------
+
+def chercher_communes(texte: str, limite: int = 20):
+    """Communes whose postcode or INSEE code starts with `texte`, or whose name does (accents ignored)."""
+    texte = (texte or "").strip()
+    if not texte:
+        return Commune.objects.none()
+    if texte.isdigit():
+        return Commune.objects.filter(Q(codes_postaux__contains=[texte]) | Q(code_insee=texte)).order_by("nom")[:limite] \
+            if len(texte) == 5 else Commune.objects.filter(code_insee__startswith=texte).order_by("code_insee")[:limite]
+    return Commune.objects.filter(nom_recherche__startswith=normaliser(texte)).order_by("-population", "nom")[:limite]
+
+
+MOTIF_COMMUNE_AFFICHEE = re.compile(r"^(?P<nom>.+?)\s*\((?P<cp>\d{5})\)$")
+
+
+def resoudre_commune(texte: str) -> Commune:
+    """One commune from "Angers", "49000", "49007" or "Angers (49000)"; French error otherwise."""
+    texte = (texte or "").strip()
+    motif = MOTIF_COMMUNE_AFFICHEE.match(texte)
+    if motif:
+        trouvees = list(Commune.objects.filter(nom_recherche=normaliser(motif["nom"]),
+                                               codes_postaux__contains=[motif["cp"]])[:2])
+    elif texte.isdigit() and len(texte) == 5:
+        trouvees = list(Commune.objects.filter(Q(code_insee=texte) | Q(codes_postaux__contains=[texte]))[:2])
+    else:
+        trouvees = list(Commune.objects.filter(nom_recherche=normaliser(texte))[:2])
+    if not trouvees:
+        raise forms.ValidationError(f"Commune introuvable : « {texte} ». Saisissez son nom ou son code postal.")
+    if len(trouvees) > 1:
+        raise forms.ValidationError(f"Plusieurs communes correspondent à « {texte} » : "
+                                    "précisez le code postal, par exemple « Angers (49000) ».")
+    return trouvees[0]
+
+
+class CommuneField(forms.CharField):
+    widget = forms.TextInput(attrs={"data-communes": "", "autocomplete": "off"})
+
+    def prepare_value(self, value):
+        if isinstance(value, Commune):
+            return str(value)
+        if isinstance(value, str) and value.isdigit() and len(value) == 5:  # the instance's code INSEE
+            commune = Commune.objects.filter(pk=value).first()
+            return str(commune) if commune else value
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        return resoudre_commune(value) if value else None
+
+
+# -- coded fields: labels only, searchable -------------------------------------------------
+
+class PhotoField(forms.ImageField):
+    """An image of limited size: the size is checked before the file is even opened as an image."""
+
+    def to_python(self, data):
+        taille = getattr(data, "size", 0) or 0
+        if taille > TAILLE_MAX_PHOTO:
+            raise forms.ValidationError(f"La photo ne doit pas dépasser {_octets_en_mo(TAILLE_MAX_PHOTO)} "
+                                        f"(fichier de {_octets_en_mo(taille)}).")
+        return super().to_python(data)
+
+
+class ChoixConcepts(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.libelle
+
+
+class ChoixConcept(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.libelle
+
+
+def _champ_concepts(champ_modele, actuels):
+    """Multi-select of one value set (active codes, plus the ones already chosen), by label."""
+    jeu = champ_modele.jeu
+    queryset = Concept.objects.filter(nomenclature__cle=jeu).filter(Q(actif=True) | Q(pk__in=actuels)).order_by("libelle")
+    return ChoixConcepts(queryset=queryset, required=False, label=champ_modele.verbose_name.capitalize(),
+                         widget=forms.SelectMultiple(attrs={"data-multiselect": "", "size": "8"}))
+
+
+def _champ_concept(champ_modele):
+    queryset = Concept.objects.filter(nomenclature__cle=champ_modele.jeu, actif=True).order_by("libelle")
+    return ChoixConcept(queryset=queryset, required=False, label=champ_modele.verbose_name.capitalize(),
+                        empty_label="— Non renseigné —")
+
+
+class FormulaireChamps(forms.ModelForm):
+    """The scalar and coded fields of one encadré; validated by the model (constraints included)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    ajouter_communes = forms.CharField(
+        required=False, label="Ajouter des communes",
+        help_text="Noms ou codes postaux, séparés par des virgules (ex. : Angers, 49300).",
+        widget=forms.TextInput(attrs={"data-communes": "", "autocomplete": "off"}))
+
+    def clean_ajouter_communes(self):
+        morceaux = [m.strip() for m in re.split(r"[,;\n]+", self.cleaned_data.get("ajouter_communes") or "") if m.strip()]
+        communes, erreurs = [], []
+        for morceau in morceaux:
+            try:
+                communes.append(resoudre_commune(morceau))
+            except forms.ValidationError as e:
+                erreurs.extend(e.messages)
+        if erreurs:
+            raise forms.ValidationError(erreurs)
+        return communes
+
+
+def formulaire_champs(encadre: Encadre, structure: Structure, data=None, files=None):
+    champs = [c for c in encadre.champs + encadre.m2m]
+    classe = modelform_factory(Structure, form=FormulaireChamps, fields=champs)
+    form = classe(data, files, instance=copy.copy(structure), initial={"version": structure.version})
+    for nom in list(form.fields):
+        if nom in ("version", "ajouter_communes"):
+            continue
+        champ_modele = Structure._meta.get_field(nom)
+        if nom == "commune":
+            form.fields[nom] = CommuneField(required=False, label="Commune (nom ou code postal)")
+        elif nom == "territoire":
+            _preparer_territoire(form, structure, data)
+        elif champ_modele.many_to_many:
+            form.fields[nom] = _champ_concepts(champ_modele, [c.pk for c in getattr(structure, nom).all()])
+        elif getattr(champ_modele, "jeu", None):
+            form.fields[nom] = _champ_concept(champ_modele)
+        elif nom == "photo":
+            form.fields[nom] = PhotoField(required=False, label="Photo",
+                                          help_text=f"Image JPEG, PNG ou WebP, {_octets_en_mo(TAILLE_MAX_PHOTO)} au plus.",
+                                          widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+    if "territoire" not in form.fields:
+        del form.fields["ajouter_communes"]
+    for champ in form.fields.values():
+        if "data-communes" in champ.widget.attrs:
+            champ.widget.attrs["data-communes"] = reverse("repertoire:communes")
+    return form
+
+
+def _preparer_territoire(form, structure, data):
+    champ = forms.ModelMultipleChoiceField(
+        queryset=Commune.objects.all(), required=False, label="Communes du territoire d'intervention",
+        help_text="Décochez une commune pour la retirer.", widget=forms.CheckboxSelectMultiple)
+    codes = {c.pk for c in structure.territoire.all()}
+    if data is not None:
+        codes |= {c for c in data.getlist("territoire") if c.isdigit() or len(c) == 5}
+    champ.widget.choices = [(c.pk, str(c)) for c in Commune.objects.filter(pk__in=codes).order_by("nom")]
+    form.fields["territoire"] = champ
+
+
+# -- contacts, responsable, planning, pièces jointes -------------------------------------------------
+
+ContactFormSet = modelformset_factory(Contact, fields=("libelle", "telephone", "email"), extra=1, can_delete=True)
+
+
+class FormulaireResponsable(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ("civilite", "titre", "prenom", "nom", "email", "telephone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["civilite"] = _champ_concept(Contact._meta.get_field("civilite"))
+
+
+CRENEAU = re.compile(r"^(\d{1,2})(?:[:h](\d{2})?)?\s*(?:-|–|à)\s*(\d{1,2})(?:[:h](\d{2})?)?$")
+
+
+def lire_creneaux(texte: str) -> list[tuple]:
+    """"08:30-12:00, 13h30-17h" → [(time(8,30), time(12)), (time(13,30), time(17))]."""
+    from datetime import time
+
+    creneaux = []
+    for morceau in [m.strip() for m in re.split(r"[,;]+", texte or "") if m.strip()]:
+        motif = CRENEAU.match(morceau.lower())
+        if not motif:
+            raise forms.ValidationError(f"Créneau illisible : « {morceau} ». Écrivez par exemple 08:30-12:00.")
+        h1, m1, h2, m2 = (int(x or 0) for x in motif.groups())
+        if h1 > 23 or h2 > 24 or m1 > 59 or m2 > 59:
+            raise forms.ValidationError(f"Heure impossible dans « {morceau} ».")
+        debut, fin = time(h1, m1), time(23, 59) if h2 == 24 else time(h2, m2)
+        if debut >= fin:
+            raise forms.ValidationError(f"Dans « {morceau} », l'heure de fin doit suivre l'heure de début.")
+        creneaux.append((debut, fin))
+    return creneaux
+
+
+def ecrire_creneaux(horaires) -> str:
+    return ", ".join(f"{h.debut:%H:%M}-{h.fin:%H:%M}" for h in horaires)
+
+
+class FormulairePlanning(forms.Form):
+    def __init__(self, *args, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        par_jour = {}
+        for h in structure.horaires.all():
+            par_jour.setdefault(h.jour, []).append(h)
+        for jour in Jour:
+            self.fields[f"jour_{jour.value}"] = forms.CharField(
+                required=False, label=jour.label, initial=ecrire_creneaux(par_jour.get(jour.value, [])),
+                help_text="Ex. : 08:30-12:00, 13:30-17:00 (vide : fermé)")
+
+    def creneaux(self) -> list[tuple]:
+        return [(jour.value, debut, fin) for jour in Jour for debut, fin in self.cleaned_data[f"jour_{jour.value}"]]
+
+    def clean(self):
+        for jour in Jour:
+            nom = f"jour_{jour.value}"
+            if nom in self.cleaned_data:
+                try:
+                    self.cleaned_data[nom] = lire_creneaux(self.cleaned_data[nom])
+                except forms.ValidationError as e:
+                    self.add_error(nom, e)
+        return self.cleaned_data
+
+
+class FormulairePieces(forms.Form):
+    piece_titre = forms.CharField(required=False, max_length=200, label="Titre de la pièce jointe")
+    piece_fichier = forms.FileField(required=False, label="Fichier",
+                                    help_text=f"PDF, bureautique ou image, {_octets_en_mo(TAILLE_MAX_PIECE)} au plus.")
+    pieces_retirer = forms.ModelMultipleChoiceField(queryset=PieceJointe.objects.none(), required=False,
+                                                    label="Pièces jointes à retirer",
+                                                    widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pieces_retirer"].queryset = structure.pieces_jointes.all()
+
+    def clean(self):
+        fichier, titre = self.cleaned_data.get("piece_fichier"), self.cleaned_data.get("piece_titre")
+        if fichier:
+            extension = fichier.name.rsplit(".", 1)[-1].lower() if "." in fichier.name else ""
+            if extension not in EXTENSIONS_PIECES:
+                self.add_error("piece_fichier", "Type de fichier refusé : PDF, documents bureautiques ou images seulement.")
+            elif fichier.size > TAILLE_MAX_PIECE:
+                self.add_error("piece_fichier", f"Le fichier ne doit pas dépasser {_octets_en_mo(TAILLE_MAX_PIECE)}.")
+            elif not titre:
+                self.add_error("piece_titre", "Donnez un titre à la pièce jointe.")
+        return self.cleaned_data
+
+
+# -- one encadré = the forms it needs ------------------------------------------------------
+
+class EditionEncadre:
+    """The forms of one encadré, validated together; `donnees()` feeds services.modifier_encadre."""
+
+    def __init__(self, encadre: Encadre, structure: Structure, data=None, files=None):
+        self.encadre, self.structure = encadre, structure
+        self.champs = formulaire_champs(encadre, structure, data, files)
+        self.contacts = self.responsable = self.planning = self.pieces = None
+        if "contacts" in encadre.special:
+            self.contacts = ContactFormSet(data, prefix="contacts",
+                                           queryset=structure.contacts.filter(est_responsable=False))
+        if "responsable" in encadre.special:
+            self.responsable = FormulaireResponsable(data, prefix="responsable",
+                                                     instance=structure.contacts.filter(est_responsable=True).first())
+        if "planning" in encadre.special:
+            self.planning = FormulairePlanning(data, structure=structure, prefix="planning")
+        if "pieces" in encadre.special:
+            self.pieces = FormulairePieces(data, files, structure=structure, prefix="pieces")
+
+    @property
+    def sous_formulaires(self):
+        return [f for f in (self.champs, self.contacts, self.responsable, self.planning, self.pieces) if f is not None]
+
+    def is_valid(self) -> bool:
+        return all([f.is_valid() for f in self.sous_formulaires])
+
+    @property
+    def version(self) -> int:
+        return self.champs.cleaned_data["version"]
+
+    def donnees(self) -> dict:
+        donnees = {}
+        for nom in self.encadre.champs + self.encadre.m2m:
+            if nom not in self.champs.cleaned_data:
+                continue
+            valeur = self.champs.cleaned_data[nom]
+            if nom == "photo":
+                if valeur is False:
+                    donnees[nom] = ""
+                elif hasattr(valeur, "content_type"):
+                    donnees[nom] = valeur
+                continue
+            donnees[nom] = valeur
+        if "territoire" in donnees:
+            donnees["territoire"] = list(donnees["territoire"]) + self.champs.cleaned_data.get("ajouter_communes", [])
+        if self.contacts is not None:
+            donnees["contacts"] = [
+                {"id": f.instance.pk, **{k: f.cleaned_data.get(k, "") for k in ("libelle", "telephone", "email")}}
+                for f in self.contacts.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                and any(f.cleaned_data.get(k) for k in ("libelle", "telephone", "email"))]
+        if self.responsable is not None:
+            donnees["responsable"] = {k: self.responsable.cleaned_data.get(k) or ("" if k != "civilite" else None)
+                                      for k in FormulaireResponsable.Meta.fields}
+        if self.planning is not None:
+            donnees["horaires"] = self.planning.creneaux()
+        if self.pieces is not None:
+            fichier = self.pieces.cleaned_data.get("piece_fichier")
+            donnees["pieces_ajout"] = [(self.pieces.cleaned_data["piece_titre"], fichier)] if fichier else []
+            donnees["pieces_retrait"] = [p.pk for p in self.pieces.cleaned_data.get("pieces_retirer", [])]
+        return donnees
+
+
+class FormulaireAnomalie(forms.ModelForm):
+    class Meta:
+        model = SignalementAnomalie
+        fields = ("description",)
+        widgets = {"description": forms.Textarea(attrs={"rows": 4, "maxlength": 2000})}
+
+
+class FormulaireTraitement(forms.Form):
+    reponse = forms.CharField(label="Réponse à l'auteur", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

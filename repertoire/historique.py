@@ -1,0 +1,216 @@
+"""The "Historique" of a fiche: who, when, which encadré, each field before → after.
+
+Built from django-simple-history records of the structure (its lists included),
+of its contacts and of its planning, in a fixed number of queries: labels of
+codes, communes and users are fetched once for the whole page.
+"""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import ForeignKey
+
+from nomenclatures.models import Commune, Concept
+
+from .models import HISTORY_M2M_FIELDS, Contact, Horaire, Jour, Structure
+
+IGNORES = {"id", "version", "modifie_le", "cree_le", "lft", "rght", "tree_id", "level", "ej", "eg", "verifie_par"}
+FUSION = timedelta(seconds=5)  # one save writes several records (fiche, contacts, horaires)
+
+
+def _champs_scalaires():
+    return [f for f in Structure._meta.concrete_fields if f.name not in IGNORES]
+
+
+def _cible_m2m(nom: str):
+    through = Structure.history.model._meta.get_field(f"historicalstructure_{nom}").related_model
+    cible = next(f for f in through._meta.fields if f.name not in {"id", "structure", "history", "m2m_history_id"})
+    return through, cible
+
+
+class Libelles:
+    """Labels of the codes, communes and users met in the records, fetched in bulk."""
+
+    def __init__(self):
+        self.concepts, self.communes, self.users = set(), set(), set()
+
+    def charger(self):
+        self.concepts = dict(Concept.objects.filter(pk__in=self.concepts).values_list("pk", "libelle"))
+        self.communes = {c.pk: str(c) for c in Commune.objects.filter(pk__in=self.communes)}
+        self.users = {u.pk: u.get_full_name() or u.username
+                      for u in get_user_model().objects.filter(pk__in=self.users)}
+
+    def noter(self, champ, valeur):
+        if valeur in (None, ""):
+            return
+        cible = _modele_cible(champ)
+        ensemble = {Concept: self.concepts, Commune: self.communes}.get(cible)
+        if ensemble is None and cible is get_user_model():
+            ensemble = self.users
+        if ensemble is None:
+            return
+        for v in valeur if isinstance(valeur, (list, tuple)) else [valeur]:
+            ensemble.add(v)
+
+    def texte(self, champ, valeur) -> str:
+        if valeur in (None, "", []):
+            return ""
+        cible = _modele_cible(champ)
+        if isinstance(valeur, (list, tuple)):
+            return ", ".join(sorted(self.texte(champ, v) for v in valeur))
+        if cible is Concept:
+            return self.concepts.get(valeur, str(valeur))
+        if cible is Commune:
+            return self.communes.get(valeur, str(valeur))
+        if cible is get_user_model():
+            return self.users.get(valeur, str(valeur))
+        if getattr(champ, "choices", None):
+            return str(dict(champ.choices).get(valeur, valeur))
+        if isinstance(valeur, bool):
+            return "Oui" if valeur else "Non"
+        if hasattr(valeur, "strftime"):
+            return valeur.strftime("%d/%m/%Y %H:%M" if hasattr(valeur, "hour") else "%d/%m/%Y")
+        return str(valeur)
+
+
+def _modele_cible(champ):
+    if champ is None:
+        return None
+    if champ.many_to_many or isinstance(champ, ForeignKey):
+        return champ.related_model
+    return None
+
+
+def formater_valeur(nom: str, valeur) -> str:
+    """A value as found in a simple-history diff (ids, lists of through rows) → text (labels)."""
+    champ = Structure._meta.get_field(nom)
+    if champ.many_to_many and isinstance(valeur, list):
+        cible = _cible_m2m(nom)[1].name
+        valeur = [row.get(cible) if isinstance(row, dict) else row for row in valeur]
+    libelles = Libelles()
+    libelles.noter(champ, getattr(valeur, "pk", valeur))
+    libelles.charger()
+    return libelles.texte(champ, getattr(valeur, "pk", valeur))
+
+
+def _entree(record, raison, changements, libelles) -> dict:
+    return {"le": record.history_date, "user_id": record.history_user_id, "encadre": raison or "",
+            "changements": changements, "type": record.history_type}
+
+
+def _historique_structure(structure: Structure, limite: int, libelles: Libelles) -> list[dict]:
+    modele = Structure.history.model
+    records = list(reversed(modele.objects.filter(id=structure.pk).order_by("-history_date", "-history_id")[:limite + 1]))
+    ids = [r.history_id for r in records]
+    listes = {}
+    for nom in HISTORY_M2M_FIELDS:
+        through, cible = _cible_m2m(nom)
+        valeurs = {}
+        for history_id, valeur in through.objects.filter(history_id__in=ids).values_list("history_id", cible.attname):
+            valeurs.setdefault(history_id, []).append(valeur)
+        listes[nom] = valeurs
+    champs = _champs_scalaires()
+    entrees = []
+    for precedent, record in zip([None] + records, records):
+        libelles.users.add(record.history_user_id)
+        if precedent is None:
+            if record.history_type == "+":
+                entrees.append(_entree(record, record.history_change_reason or "Création de la fiche", [], libelles))
+            continue
+        changements = []
+        for champ in champs:
+            avant, apres = getattr(precedent, champ.attname), getattr(record, champ.attname)
+            if avant != apres:
+                libelles.noter(champ, avant)
+                libelles.noter(champ, apres)
+                changements.append({"champ": champ, "avant": avant, "apres": apres})
+        for nom in HISTORY_M2M_FIELDS:
+            avant = sorted(listes[nom].get(precedent.history_id, []))
+            apres = sorted(listes[nom].get(record.history_id, []))
+            if avant != apres:
+                champ = Structure._meta.get_field(nom)
+                libelles.noter(champ, avant)
+                libelles.noter(champ, apres)
+                changements.append({"champ": champ, "avant": avant, "apres": apres, "liste": True,
+                                    "ajouts": sorted(set(apres) - set(avant)),
+                                    "retraits": sorted(set(avant) - set(apres))})
+        if changements or record.history_type != "~":
+            entrees.append(_entree(record, record.history_change_reason, changements, libelles))
+    return entrees
+
+
+def _historique_lignes(modele, structure, decrire, libelles) -> list[dict]:
+    """History of rows attached to the fiche (contacts, horaires): one entry per record."""
+    records = list(modele.history.filter(structure_id=structure.pk).order_by("history_date", "history_id")[:500])
+    derniers = {}
+    entrees = []
+    for record in records:
+        libelles.users.add(record.history_user_id)
+        precedent = derniers.get(record.id)
+        derniers[record.id] = record
+        changements = decrire(precedent, record)
+        if changements:
+            entrees.append(_entree(record, record.history_change_reason, changements, libelles))
+    return entrees
+
+
+def _decrire_contact(precedent, record):
+    champs = [f for f in Contact._meta.concrete_fields if f.name in {"libelle", "civilite", "titre", "nom", "prenom",
+                                                                      "telephone", "email"}]
+    nom = " ".join(x for x in [record.libelle, record.prenom, record.nom] if x) or "contact"
+    changements = []
+    for champ in champs:
+        avant = getattr(precedent, champ.attname) if precedent is not None and record.history_type != "+" else None
+        apres = None if record.history_type == "-" else getattr(record, champ.attname)
+        if record.history_type == "-":
+            avant = getattr(record, champ.attname)
+        if (avant or None) != (apres or None):
+            changements.append({"champ": champ, "avant": avant, "apres": apres,
+                                "libelle": f"{'Responsable' if record.est_responsable else 'Contact'} « {nom} » : "
+                                           f"{champ.verbose_name}"})
+    return changements
+
+
+def _decrire_horaire(precedent, record):
+    creneau = f"{record.debut:%H:%M} – {record.fin:%H:%M}"
+    jour = Jour(record.jour).label
+    if record.history_type == "+":
+        return [{"libelle": f"Planning : {jour}", "avant": "", "apres": creneau}]
+    if record.history_type == "-":
+        return [{"libelle": f"Planning : {jour}", "avant": creneau, "apres": ""}]
+    if precedent is not None:
+        ancien = f"{precedent.debut:%H:%M} – {precedent.fin:%H:%M}"
+        if ancien != creneau:
+            return [{"libelle": f"Planning : {jour}", "avant": ancien, "apres": creneau}]
+    return []
+
+
+def historique_de(structure: Structure, limite: int = 200) -> list[dict]:
+    """Newest first: [{le, par, encadre, changements: [{libelle, avant, apres, liste, ajouts, retraits}]}]."""
+    libelles = Libelles()
+    entrees = (_historique_structure(structure, limite, libelles)
+               + _historique_lignes(Contact, structure, _decrire_contact, libelles)
+               + _historique_lignes(Horaire, structure, _decrire_horaire, libelles))
+    libelles.charger()
+    entrees.sort(key=lambda e: e["le"])
+    fusionnees: list[dict] = []
+    for entree in entrees:
+        dernier = fusionnees[-1] if fusionnees else None
+        if (dernier and dernier["user_id"] == entree["user_id"] and entree["le"] - dernier["le"] <= FUSION
+                and (dernier["encadre"] == entree["encadre"] or not entree["changements"] or not dernier["changements"])):
+            dernier["changements"] += entree["changements"]
+            dernier["encadre"] = dernier["encadre"] or entree["encadre"]
+            continue
+        fusionnees.append(entree)
+    for entree in fusionnees:
+        entree["par"] = libelles.users.get(entree["user_id"], "Système (import ou reprise)")
+        for c in entree["changements"]:
+            champ = c.get("champ")
+            if "libelle" not in c:
+                c["libelle"] = str(champ.verbose_name).capitalize()
+            c["avant_texte"] = libelles.texte(champ, c["avant"]) if champ is not None else c["avant"]
+            c["apres_texte"] = libelles.texte(champ, c["apres"]) if champ is not None else c["apres"]
+            if c.get("liste"):
+                c["ajouts_texte"] = [libelles.texte(champ, v) for v in c["ajouts"]]
+                c["retraits_texte"] = [libelles.texte(champ, v) for v in c["retraits"]]
+    return list(reversed(fusionnees))[:limite]

@@ -1,0 +1,320 @@
+"""Répertoire pages: browse the tree, read a fiche, edit one encadré, history, PDF,
+favourites and anomaly reports. Each view is one user step; writes go through
+repertoire.services, access checks through repertoire.access."""
+
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from . import access, lecture, services
+from .encadres import encadre_de, encadres_de
+from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes
+from .historique import formater_valeur, historique_de
+from .models import Favori, Niveau, SignalementAnomalie, Structure
+
+TAILLE_PAGE_ARBRE = 100
+
+
+# -- the tree -----------------------------------------------------------------------------------
+
+def _disciplines(request) -> set[str]:
+    """Checked disciplines; all of them on a first visit."""
+    if "filtre" not in request.GET:
+        return set(lecture.TOUTES_DISCIPLINES)
+    return {d for d in request.GET.getlist("d") if d in lecture.TOUTES_DISCIPLINES}
+
+
+def _contexte_filtre(request, disciplines) -> dict:
+    filtre = "filtre=1" + "".join(f"&d={d}" for d in sorted(disciplines))
+    return {"disciplines": disciplines, "filtre_qs": filtre, "DISCIPLINES": lecture.DISCIPLINES}
+
+
+def _page(request) -> int:
+    try:
+        return max(0, int(request.GET.get("debut", 0)))
+    except ValueError:
+        return 0
+
+
+@login_required
+@require_GET
+def arbre(request):
+    """The Répertoire: the tree by Entité juridique, by Département or the user's Favoris, filtered."""
+    disciplines = _disciplines(request)
+    mode = request.GET.get("mode", "ej")
+    if mode not in {"ej", "departement", "favoris"}:
+        mode = "ej"
+    texte = request.GET.get("q", "").strip()
+    contexte = {"mode": mode, "q": texte, "codes": lecture.CODES_LEGENDE, "statuts": lecture.ICONES_STATUT,
+                **_contexte_filtre(request, disciplines)}
+    debut = _page(request)
+    if texte:
+        if len(lecture.sans_accents(texte)) < 3:
+            contexte["erreur_q"] = "Saisissez au moins 3 lettres du nom."
+        else:
+            contexte["resultats"] = lecture.trier(lecture.noeuds(lecture.chercher_par_nom(texte), disciplines,
+                                                                 request.user, limite=100))
+    elif mode == "departement":
+        contexte["departements"] = lecture.departements_avec_comptes(disciplines)
+    elif mode == "favoris":
+        favoris = Structure.objects.filter(pk__in=Favori.objects.filter(user=request.user).values("structure_id"))
+        contexte["racines"] = lecture.noeuds(favoris.order_by("nom"), disciplines, request.user)
+    else:
+        racines = Structure.objects.filter(niveau=Niveau.EJ).order_by("tree_id")
+        contexte["racines"] = lecture.noeuds(racines, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EJ)
+        if len(contexte["racines"]) == TAILLE_PAGE_ARBRE:
+            contexte["suite"] = debut + TAILLE_PAGE_ARBRE
+    if request.htmx and debut:
+        return render(request, "repertoire/_noeuds.html", {**contexte, "noeuds": contexte["racines"]})
+    return render(request, "repertoire/arbre.html", contexte)
+
+
+@login_required
+@require_GET
+def arbre_enfants(request, pk):
+    """Expanding a node: its children, with their own child counts."""
+    parent = access.get_structure_or_403(request.user, pk)
+    disciplines = _disciplines(request)
+    debut = _page(request)
+    enfants = lecture.noeuds(Structure.objects.filter(parent=parent).order_by("lft"), disciplines, request.user,
+                             debut, TAILLE_PAGE_ARBRE)
+    contexte = {"noeuds": enfants, "parent": parent, **_contexte_filtre(request, disciplines),
+                "suite": debut + TAILLE_PAGE_ARBRE if len(enfants) == TAILLE_PAGE_ARBRE else None,
+                "url_suite": reverse("repertoire:arbre_enfants", args=[pk])}
+    gabarit = "repertoire/_noeuds.html" if request.htmx else "repertoire/arbre_noeud.html"
+    return render(request, gabarit, contexte)
+
+
+@login_required
+@require_GET
+def arbre_departement(request, code):
+    """Expanding a département: its entités géographiques."""
+    from nomenclatures.models import Departement
+
+    departement = get_object_or_404(Departement, pk=code)
+    disciplines = _disciplines(request)
+    debut = _page(request)
+    egs = Structure.objects.filter(niveau=Niveau.EG, departement=departement).order_by("nom")
+    noeuds = lecture.noeuds(egs, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EG)
+    contexte = {"noeuds": noeuds, "departement": departement, **_contexte_filtre(request, disciplines),
+                "suite": debut + TAILLE_PAGE_ARBRE if len(noeuds) == TAILLE_PAGE_ARBRE else None,
+                "url_suite": reverse("repertoire:arbre_departement", args=[code])}
+    gabarit = "repertoire/_noeuds.html" if request.htmx else "repertoire/arbre_noeud.html"
+    return render(request, gabarit, contexte)
+
+
+# -- a fiche ------------------------------------------------------------------------------------
+
+def url_dossier(structure: Structure) -> str | None:
+    """Where to open a dossier collaboratif on this structure, once the dossiers app serves it."""
+    try:
+        return reverse("dossiers:ouvrir", args=[structure.pk])
+    except NoReverseMatch:
+        try:
+            return reverse("dossiers:ouvrir") + f"?structure={structure.pk}"
+        except NoReverseMatch:
+            return None
+
+
+def _bloc(structure: Structure, encadre, peut_modifier: bool) -> dict:
+    return {"encadre": encadre, "lignes": lecture.lignes(structure, encadre),
+            "modifiable": peut_modifier and encadre.modifiable}
+
+
+def _contexte_fiche(request, structure: Structure) -> dict:
+    peut_modifier = access.peut(request.user, access.MODIFIER, structure)
+    enfants = lecture.noeuds(Structure.objects.filter(parent=structure).order_by("lft"), lecture.TOUTES_DISCIPLINES,
+                             None, 0, 500)
+    return {
+        "structure": structure,
+        "ancetres": list(structure.get_ancestors().select_related("type_oi")),
+        "enfants": enfants,
+        "blocs": [_bloc(structure, e, peut_modifier) for e in encadres_de(structure.niveau)],
+        **lecture.details(structure),
+        "position": lecture.position(structure),
+        "verifiee": lecture.anciennete(structure.date_verification),
+        "peut_modifier": peut_modifier,
+        "peut_dossier": access.peut(request.user, access.OUVRIR_DOSSIER, structure),
+        "url_dossier": url_dossier(structure),
+        "est_favori": Favori.objects.filter(user=request.user, structure=structure).exists(),
+        "icone_statut": lecture.ICONES_STATUT.get(structure.statut_fiche),
+        "tuiles": [{"url": url, "attribution": options.get("attribution", "")}
+                   for _nom, url, options in settings.LEAFLET_CONFIG.get("TILES", []) if url],
+    }
+
+
+@login_required
+@require_GET
+def fiche(request, pk):
+    structure = access.exiger(request.user, access.LIRE, lecture.charger_fiche(pk))
+    return render(request, "repertoire/fiche.html", _contexte_fiche(request, structure))
+
+
+@login_required
+@require_GET
+def historique(request, pk):
+    structure = access.exiger(request.user, access.LIRE, get_object_or_404(Structure, pk=pk))
+    return render(request, "repertoire/historique.html", {
+        "structure": structure, "ancetres": list(structure.get_ancestors().select_related("type_oi")),
+        "entrees": historique_de(structure), "onglet": "historique"})
+
+
+def _rendu_encadre(request, structure, encadre, edition=None, conflit=None, enregistre=False, status=200):
+    """The encadré, read or in edit mode; a fragment for htmx, a page otherwise."""
+    contexte = {"structure": structure, "bloc": _bloc(structure, encadre, True), "edition": edition,
+                "conflit": conflit, "enregistre": enregistre, "url_dossier": url_dossier(structure),
+                **lecture.details(structure)}
+    if request.htmx:  # htmx swaps only successful answers
+        status = 200
+    if edition is None and request.htmx:
+        return render(request, "repertoire/_encadre.html", contexte, status=status)
+    if request.htmx:
+        return render(request, "repertoire/_encadre_form.html", contexte, status=status)
+    return render(request, "repertoire/encadre_modifier.html", contexte, status=status)
+
+
+@login_required
+def modifier_encadre(request, pk, cle):
+    """Edit ONE encadré of operational data; published at once, never over someone else's change."""
+    structure = access.exiger(request.user, access.MODIFIER, lecture.charger_fiche(pk))
+    encadre = encadre_de(structure.niveau, cle)
+    if encadre is None or not encadre.modifiable:
+        raise Http404("Encadré inconnu.")
+    if request.method == "GET":
+        if request.GET.get("lecture"):
+            return _rendu_encadre(request, structure, encadre)
+        return _rendu_encadre(request, structure, encadre, EditionEncadre(encadre, structure))
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    edition = EditionEncadre(encadre, structure, request.POST, request.FILES)
+    if not edition.is_valid():
+        return _rendu_encadre(request, structure, encadre, edition, status=400)
+    version_lue = edition.version
+    try:
+        services.modifier_encadre(request.user, structure, cle, edition.donnees(), version_attendue=version_lue)
+    except services.ConflitDeVersion as conflit:
+        actuelle = lecture.charger_fiche(pk)
+        # Keep what the user typed, against the current version: saving again is a deliberate choice.
+        donnees = request.POST.copy()
+        donnees["version"] = actuelle.version
+        edition = EditionEncadre(encadre, actuelle, donnees, request.FILES)
+        edition.is_valid()
+        return _rendu_encadre(request, actuelle, encadre, edition, conflit=_conflit(conflit), status=409)
+    except ValidationError as erreur:
+        edition.champs.add_error(None, erreur)
+        return _rendu_encadre(request, structure, encadre, edition, status=400)
+    if request.htmx:
+        actuelle = lecture.charger_fiche(pk)
+        reponse = _rendu_encadre(request, actuelle, encadre, enregistre=True)
+        reponse["HX-Trigger"] = json.dumps({"ror:version": {"avant": version_lue, "apres": actuelle.version}})
+        return reponse
+    messages.success(request, f"Encadré « {encadre.titre} » enregistré et publié.")
+    return redirect(reverse("repertoire:fiche", args=[pk]) + f"#encadre-{cle}")
+
+
+def _conflit(conflit: services.ConflitDeVersion) -> dict:
+    """Who changed the fiche meanwhile, in which encadré, and which values (from its history)."""
+    auteurs = list(conflit.structure.history.filter(version__gt=conflit.version_lue)
+                   .select_related("history_user").order_by("history_date"))
+    return {
+        "auteurs": [{"par": h.history_user, "le": h.history_date, "encadre": h.history_change_reason} for h in auteurs],
+        "changements": [{"libelle": c["libelle"].capitalize(), "avant": formater_valeur(c["champ"], c["avant"]),
+                         "apres": formater_valeur(c["champ"], c["apres"])} for c in conflit.changements],
+    }
+
+
+@login_required
+@require_POST
+def verifier(request, pk):
+    """"J'ai vérifié mes données"."""
+    structure = access.get_structure_or_403(request.user, pk, access.MODIFIER)
+    services.confirmer_verification(request.user, structure)
+    messages.success(request, "Merci : la vérification de la fiche est enregistrée.")
+    return redirect("repertoire:fiche", pk=pk)
+
+
+@login_required
+@require_POST
+def favori(request, pk):
+    structure = access.get_structure_or_403(request.user, pk)
+    if request.POST.get("action") == "retirer":
+        services.retirer_favori(request.user, structure)
+        messages.info(request, "Fiche retirée de vos favoris.")
+    else:
+        services.ajouter_favori(request.user, structure)
+        messages.success(request, "Fiche ajoutée à vos favoris.")
+    return redirect("repertoire:fiche", pk=pk)
+
+
+@login_required
+@require_GET
+def pdf(request, pk):
+    from .pdf import fiche_pdf
+
+    structure = access.get_structure_or_403(request.user, pk)
+    contenu = fiche_pdf(structure, request)
+    reponse = HttpResponse(contenu, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'inline; filename="fiche-{structure.niveau.lower()}-{structure.pk}.pdf"'
+    return reponse
+
+
+# -- anomalies ----------------------------------------------------------------------------------
+
+@login_required
+def signaler(request, pk):
+    structure = access.get_structure_or_403(request.user, pk)
+    form = FormulaireAnomalie(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signaler_anomalie(request.user, structure, form.cleaned_data["description"])
+        except ValidationError as erreur:
+            form.add_error(None, erreur)
+        else:
+            messages.success(request, "Merci : votre signalement a été transmis aux référents de la structure "
+                                      "et à l'équipe du ROR.")
+            return redirect("repertoire:fiche", pk=pk)
+    return render(request, "repertoire/signaler.html", {"structure": structure, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_GET
+def anomalies(request):
+    """Reports to treat (référents of the structure, gestionnaires) and the user's own reports."""
+    a_traiter = access.anomalies_a_traiter(request.user).select_related("structure", "auteur", "traitee_par")
+    statut = request.GET.get("statut", "ouvertes")
+    if statut == "ouvertes":
+        a_traiter = a_traiter.filter(traitee_le__isnull=True)
+    mes_signalements = SignalementAnomalie.objects.filter(auteur=request.user).select_related("structure")
+    return render(request, "repertoire/anomalies.html", {
+        "a_traiter": a_traiter[:200], "statut": statut, "mes_signalements": mes_signalements[:50],
+        "form": FormulaireTraitement()})
+
+
+@login_required
+@require_POST
+def traiter_anomalie(request, pk):
+    anomalie = get_object_or_404(SignalementAnomalie.objects.select_related("structure"), pk=pk)
+    access.exiger_traitement_anomalie(request.user, anomalie)
+    form = FormulaireTraitement(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Rédigez une réponse pour l'auteur du signalement.")
+        return redirect("repertoire:anomalies")
+    services.traiter_anomalie(request.user, anomalie, form.cleaned_data["reponse"])
+    messages.success(request, "Signalement marqué comme traité ; son auteur a reçu votre réponse.")
+    return redirect("repertoire:anomalies")
+
+
+@login_required
+@require_GET
+def communes(request):
+    """Autocomplete of communes by name or postcode (territoire d'intervention, adresse)."""
+    return JsonResponse({"communes": [{"code": c.pk, "libelle": str(c)}
+                                      for c in chercher_communes(request.GET.get("q", ""))]})

@@ -1,0 +1,79 @@
+"""Reading fiches: every level, every encadré, breadcrumb, children, Fermé, patientèle, verification, map."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from repertoire import services
+from repertoire.models import Structure
+from tests.factories import concept
+
+pytestmark = pytest.mark.django_db
+
+
+def lire(client, user, structure):
+    client.force_login(user)
+    reponse = client.get(reverse("repertoire:fiche", args=[structure.pk]))
+    assert reponse.status_code == 200
+    return reponse.content.decode()
+
+
+def test_fiche_uo_montre_tous_ses_encadres_avec_libelles(client, region):
+    html = lire(client, region.consultant, region.uo_rea)
+    for titre in ["Identification", "Adresse", "Contacts", "Patientèle", "Activités opérationnelles",
+                  "Actes spécifiques", "Équipements spécifiques", "Spécialisations et compétences",
+                  "Modalités d&#x27;accès et d&#x27;accueil", "Capacité", "Planning", "Territoire d&#x27;intervention",
+                  "Responsable"]:
+        assert titre in html, titre
+    assert concept("J17", "127").libelle in html  # label of the activity, not its code
+    assert "Réanimation adulte" in html
+    # breadcrumb: EJ then EG
+    assert "CENTRE HOSPITALIER DE CHOLET" in html and "CH CHOLET" in html
+    assert "12" in html  # lits installés
+
+
+def test_fiche_uo_fermee_patientele_et_verification(client, region):
+    services.fermer_structure(region.gestionnaire, region.uo_aj, raison="Fermeture")
+    Structure.objects.filter(pk=region.uo_aj.pk).update(date_verification=timezone.now() - timedelta(days=95))
+    html = lire(client, region.consultant, region.uo_aj)
+    assert "data-ferme" in html and "Fermé" in html
+    assert "PA = Personnes âgées (60 – 120 ans)" in html
+    assert "vérifiées il y a 3 mois" in html
+
+
+def test_fiches_eg_et_ej_listent_leurs_enfants_avec_comptes(client, region):
+    html = lire(client, region.consultant, region.ehpad)
+    assert "Hébergement permanent" in html and "Accueil de jour" in html
+    assert "Direction" in html
+    html = lire(client, region.consultant, region.ej)
+    assert "EHPAD LES TILLEULS" in html and "2 UO" in html
+
+
+def test_la_carte_a_la_position_de_la_structure_sans_tuiles(client, region, settings):
+    html = lire(client, region.consultant, region.ehpad)
+    assert 'data-lat="47.470000"' in html and 'data-lon="-0.550000"' in html
+    assert "leaflet/leaflet.js" in html
+
+
+def test_fiche_sans_requetes_en_rafale(client, region):
+    """The number of queries of a fiche does not grow with its lists (no N+1)."""
+    client.force_login(region.consultant)
+    url = reverse("repertoire:fiche", args=[region.uo_rea.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as avant:
+        client.get(url)
+    services.modifier_structure(region.gestionnaire, region.uo_rea, {}, raison="test", m2m={
+        "activites": [concept("J17", c) for c in ("127", "293", "294")],
+        "actes": list(Structure._meta.get_field("actes").related_model.objects.filter(nomenclature__cle="J16")[:20])})
+    with CaptureQueriesContext(connection) as apres:
+        client.get(url)
+    assert len(apres) == len(avant)
+
+
+def test_un_visiteur_anonyme_est_renvoye_a_la_connexion(client, region):
+    reponse = client.get(reverse("repertoire:fiche", args=[region.uo_rea.pk]))
+    assert reponse.status_code == 302 and "/connexion/" in reponse["Location"]

@@ -1,0 +1,53 @@
+"""The Historique tab: who, when, which encadré, each field before → after (lists too), newest first."""
+
+import pytest
+from django.urls import reverse
+
+from repertoire import services
+from repertoire.historique import historique_de
+from tests.factories import concept
+
+pytestmark = pytest.mark.django_db
+
+
+def test_historique_qui_quand_quel_encadre_avant_apres(client, region):
+    uo = region.uo_hp
+    services.modifier_encadre(region.referent, uo, "contacts", {"telephone": "02 41 11 22 33", "contacts": []},
+                              version_attendue=uo.version)
+    uo.refresh_from_db()
+    services.modifier_encadre(region.directeur, uo, "activites",
+                              {"activites": [concept("J17", "293"), concept("J17", "294")]},
+                              version_attendue=uo.version)
+    entrees = historique_de(uo)
+    assert [e["encadre"] for e in entrees[:2]] == ["Activités opérationnelles", "Contacts"]  # newest first
+    activites = entrees[0]["changements"][0]
+    assert activites["libelle"] == "Activités opérationnelles"
+    assert activites["ajouts_texte"] == [concept("J17", "294").libelle]
+    assert concept("J17", "293").libelle in activites["avant_texte"]
+    telephone = entrees[1]["changements"][0]
+    assert (telephone["avant_texte"], telephone["apres_texte"]) == ("", "02 41 11 22 33")
+
+    client.force_login(region.consultant)
+    html = client.get(reverse("repertoire:historique", args=[uo.pk])).content.decode()
+    assert html.index("Activités opérationnelles") < html.index("02 41 11 22 33")
+    assert "referent" in html and "directeur" in html
+    assert concept("J17", "294").libelle in html
+
+
+def test_historique_du_planning_et_du_responsable(region):
+    uo = region.uo_aj
+    from datetime import time
+
+    services.modifier_encadre(region.referent, uo, "planning", {"horaires": [(1, time(9), time(17))]},
+                              version_attendue=uo.version)
+    uo.refresh_from_db()
+    services.modifier_encadre(region.referent, uo, "responsable",
+                              {"responsable": {"civilite": None, "titre": "", "prenom": "Paul", "nom": "Martin",
+                                               "email": "", "telephone": ""}},
+                              version_attendue=uo.version)
+    entrees = historique_de(uo)
+    assert entrees[0]["encadre"] == "Responsable"
+    assert any(c["apres_texte"] == "Martin" for c in entrees[0]["changements"])
+    assert entrees[1]["encadre"] == "Planning"
+    assert entrees[1]["changements"][0]["libelle"] == "Planning : Lundi"
+    assert entrees[1]["changements"][0]["apres_texte"] == "09:00 – 17:00"
