@@ -10,9 +10,11 @@ from django.db import connection, transaction
 
 CONFIG = "french_unaccent"
 
-# Labels of the offer (one text per UO, weight B of the document).
+# Labels of the offer (one text per UO, weight B of the document). Modes and modalités
+# are filters, not words: "Hébergement (accueil jour et nuit)" must not answer "accueil de jour".
 TABLES_LIBELLES = ["activites", "actes", "equipements", "specialisations", "competences",
-                   "modes_prise_en_charge", "modalites_accueil", "specialites_ordinales", "professions"]
+                   "specialites_ordinales", "professions"]
+TABLES_FILTRES = ["publics", "modes_prise_en_charge", "modalites_accueil", "territoire"]
 
 # Value sets whose labels feed the autocomplete of "Que recherchez-vous ?" (source, rank).
 JEUX_AUTOCOMPLETION = [
@@ -115,9 +117,18 @@ def reindexer_eg(eg_id: int) -> None:
 def reindexer_tout() -> int:
     """Rebuild the whole index and the dictionaries; returns the number of UO indexed."""
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # TRUNCATE refuses pending deferred FK checks
         cursor.execute("TRUNCATE recherche_uniteindexee")
+        # Building the secondary indexes once after the load is much faster than row by row.
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'recherche_uniteindexee' "
+                       "AND indexname NOT LIKE '%%pkey'")
+        index = cursor.fetchall()
+        for nom, _ in index:
+            cursor.execute(f'DROP INDEX "{nom}"')
         cursor.execute(_sql_index(""))
         nombre = cursor.rowcount
+        for _, definition in index:
+            cursor.execute(definition)
         cursor.execute("TRUNCATE recherche_mot, recherche_libelle")
         cursor.execute(_SQL_MOTS_NOMS.format(cfg=CONFIG, filtre=""))
     construire_dictionnaires()

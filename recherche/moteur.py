@@ -79,6 +79,9 @@ class Analyse:
 
     tsquery: str = ""  # SQL expression
     params: list = field(default_factory=list)
+    # The same words, consecutive ones as phrases ("accueil de jour" ≠ "accueil jour et nuit").
+    tsquery_phrase: str = ""
+    params_phrase: list = field(default_factory=list)
     corrections: dict = field(default_factory=dict)  # typed word -> corrected word
     inconnus: list = field(default_factory=list)  # words no label or name contains
 
@@ -87,13 +90,13 @@ class Analyse:
         return not self.tsquery
 
 
-MOTS_VIDES = {"pres", "proche", "autour", "ans", "an", "age", "agee", "agees", "de", "du", "des", "la", "le",
-              "les", "pour", "avec", "sur", "dans", "en", "et", "ou", "un", "une", "au", "aux", "d", "l"}
+# Words of a need that describe the person or the place, not the offer ("8 ans", "près de").
+MOTS_IGNORES = {"pres", "proche", "autour", "ans", "an"}
 
 
 def analyser_texte(texte: str) -> Analyse:
     """Words → tsquery (AND of words; each word OR its synonym), typos corrected."""
-    mots = [m for m in normaliser(texte).split() if not m.isdigit() and m not in MOTS_VIDES and len(m) >= 2]
+    mots = [m for m in normaliser(texte).split() if not m.isdigit() and m not in MOTS_IGNORES]
     analyse = Analyse()
     if not mots:
         return analyse
@@ -111,9 +114,18 @@ def analyser_texte(texte: str) -> Analyse:
             FROM unnest(%s::text[]) WITH ORDINALITY AS w(mot, rang) ORDER BY w.rang
         """, [mots])
         lignes = cursor.fetchall()
-    parties = []
+    parties, phrases, suite = [], [], []
+
+    def clore_suite():
+        if suite:
+            phrases.append(f"phraseto_tsquery('{CONFIG}', %s)")
+            analyse.params_phrase.append(" ".join(suite))
+            suite.clear()
+
     for mot, vide, connu, correction in lignes:
-        if vide:
+        if vide:  # a stop word ("de", "d'"): it only counts as a position inside a phrase
+            if suite:
+                suite.append(mot)
             continue
         synonyme = SYNONYMES.get(mot)
         if not connu and not synonyme:
@@ -128,8 +140,30 @@ def analyser_texte(texte: str) -> Analyse:
         if synonyme:
             expression = f"({expression} || phraseto_tsquery('{CONFIG}', %s))"
             analyse.params.append(synonyme)
+            clore_suite()
+            phrases.append(expression)
+            analyse.params_phrase += analyse.params[-2:]
+        else:
+            suite.append(mot)
         parties.append(expression)
+    clore_suite()
     analyse.tsquery = " && ".join(parties)
+    analyse.tsquery_phrase = " && ".join(phrases)
+    return analyse
+
+
+def preparer(critere: "Critere") -> Analyse:
+    """Read the text and keep the phrase reading when it finds something, else all words anywhere."""
+    analyse = analyser_texte(critere.texte)
+    if analyse.vide or analyse.tsquery_phrase == analyse.tsquery:
+        return analyse
+    stricte = Analyse(analyse.tsquery_phrase, analyse.params_phrase, corrections=analyse.corrections,
+                      inconnus=analyse.inconnus)
+    lignes, params = _lignes_correspondantes(critere, stricte)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT EXISTS ({lignes})", params)
+        if cursor.fetchone()[0]:
+            return stricte
     return analyse
 
 
@@ -236,7 +270,7 @@ def _ordre(critere: Critere, analyse: Analyse) -> str:
 
 def rechercher(critere: Critere, page: int = 1, par_page: int = PAR_PAGE, analyse: Analyse | None = None) -> Page:
     """One page of establishments (EG) with their matching UO, and the total."""
-    analyse = analyse or analyser_texte(critere.texte)
+    analyse = analyse or preparer(critere)
     lignes, params = _lignes_correspondantes(critere, analyse)
     page = max(1, page)
     sql = f"""
@@ -286,7 +320,7 @@ def facettes(critere: Critere, analyse: Analyse) -> dict[str, dict]:
 
 def points_carte(critere: Critere, analyse: Analyse | None = None) -> list[list]:
     """Every matching establishment as [eg_id, lat, lon, number of UO] (compact JSON for the map)."""
-    analyse = analyse or analyser_texte(critere.texte)
+    analyse = analyse or preparer(critere)
     lignes, params = _lignes_correspondantes(critere, analyse)
     sql = f"""
         SELECT eg_id, round(min(latitude)::numeric, 5)::float8, round(min(longitude)::numeric, 5)::float8, count(*)
@@ -299,7 +333,7 @@ def points_carte(critere: Critere, analyse: Analyse | None = None) -> list[list]
 
 def uo_correspondantes(critere: Critere, eg_id: int, analyse: Analyse | None = None) -> list[int]:
     """The matching UO of one establishment (the map's popup)."""
-    analyse = analyse or analyser_texte(critere.texte)
+    analyse = analyse or preparer(critere)
     lignes, params = _lignes_correspondantes(critere, analyse)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT uo_id FROM ({lignes}) m WHERE eg_id = %s ORDER BY score DESC, uo_id",
@@ -356,7 +390,7 @@ def _lieu_par_code(genre: str, code: str) -> Lieu | None:
 
 def proposer_lieux(saisie: str, limite: int = 10) -> list[dict]:
     """Autocomplete of "Où ?": communes (name or postcode), départements, establishments."""
-    texte = normaliser(saisie)
+    texte = re.sub(r"\bste\b", "sainte", re.sub(r"\bst\b", "saint", normaliser(saisie)))
     if len(texte) < 2:
         return []
     propositions = []
@@ -376,12 +410,24 @@ def proposer_lieux(saisie: str, limite: int = 10) -> list[dict]:
         for code, nom, cps in cursor.fetchall():
             cp = f" ({cps[0]})" if cps else ""
             propositions.append({"valeur": f"commune:{code}", "libelle": f"{nom}{cp}", "genre": "Commune"})
-        if not texte.isdigit():
-            cursor.execute("SELECT code, nom FROM nomenclatures_departement WHERE lower(immutable_unaccent(nom)) "
-                           "LIKE %s ORDER BY code LIMIT 3", [texte.replace(" ", "%") + "%"])
-            for code, nom in cursor.fetchall():
-                propositions.insert(0, {"valeur": f"departement:{code}", "libelle": f"{nom} ({code})",
-                                        "genre": "Département"})
+        # Départements: by code ("44"), by name, or as the autocomplete shows them ("Mayenne (53)").
+        nom_dep, code_dep = texte, ""
+        fin = re.match(r"^(.*?) ?(\d{2,3}|2a|2b)$", texte)
+        if fin and len(texte) <= 40:
+            nom_dep, code_dep = fin.group(1), fin.group(2).upper()
+        cursor.execute("""
+            SELECT code, nom, regexp_replace(lower(immutable_unaccent(nom)), '[^a-z0-9]+', ' ', 'g') = %s
+            FROM nomenclatures_departement
+            WHERE (%s <> '' AND code = %s AND (%s = '' OR lower(immutable_unaccent(nom)) LIKE %s))
+               OR (%s = '' AND regexp_replace(lower(immutable_unaccent(nom)), '[^a-z0-9]+', ' ', 'g') LIKE %s)
+            ORDER BY code LIMIT 3
+        """, [nom_dep, code_dep, code_dep, nom_dep, nom_dep.replace(" ", "%") + "%", code_dep, nom_dep + "%"])
+        deps = cursor.fetchall()
+        commune_exacte = bool(propositions) and normaliser(propositions[0]["libelle"].rsplit(" (", 1)[0]) == texte
+        for code, nom, exact in reversed(deps):
+            proposition = {"valeur": f"departement:{code}", "libelle": f"{nom} ({code})", "genre": "Département"}
+            # "Paris", "Mayenne": the commune of that name first; "Loire-Atlantique (44)": the département
+            propositions.insert(1 if commune_exacte and not code_dep else 0, proposition)
         if len(texte) >= 3 and len(propositions) < limite:
             cursor.execute("""
                 SELECT id, nom, code_postal FROM repertoire_structure
@@ -399,10 +445,12 @@ def proposer_libelles(saisie: str, limite: int = 10) -> list[dict]:
     if len(texte) < 2:
         return []
     assurer_dictionnaires()
+    # every typed word starts a word of the label ("rea ped" → "Réanimation spécialisée pédiatrique")
+    mots = texte.split()[:6]
+    conditions = " AND ".join(["(' ' || normalise) LIKE %s"] * len(mots))
     with connection.cursor() as cursor:
-        cursor.execute("""
-            SELECT libelle, source FROM recherche_libelle
-            WHERE normalise LIKE %s OR normalise LIKE %s
+        cursor.execute(f"""
+            SELECT libelle, source FROM recherche_libelle WHERE {conditions}
             ORDER BY normalise LIKE %s DESC, rang, length(libelle), libelle LIMIT %s
-        """, [texte + "%", "% " + texte + "%", texte + "%", limite])
+        """, [f"% {m}%" for m in mots] + [texte + "%", limite])
         return [{"libelle": lib, "genre": source} for lib, source in cursor.fetchall()]

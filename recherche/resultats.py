@@ -9,10 +9,10 @@ from repertoire.models import LIBELLES_PATIENTELE, Structure
 from .moteur import Page
 
 
-def url_fiche(pk: int) -> str | None:
-    """The Répertoire fiche of a structure, when the Répertoire serves one."""
+def url_fiche(pk: int, page: str = "fiche") -> str | None:
+    """A Répertoire page of a structure (its fiche, its PDF), when the Répertoire serves one."""
     try:
-        return reverse("repertoire:fiche", kwargs={"pk": pk})
+        return reverse(f"repertoire:{page}", kwargs={"pk": pk})
     except NoReverseMatch:
         return None
 

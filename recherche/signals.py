@@ -5,7 +5,7 @@ from django.dispatch import receiver
 
 from repertoire.models import Niveau, Structure
 
-from .indexation import TABLES_LIBELLES, reindexer_eg, reindexer_uo
+from .indexation import TABLES_FILTRES, TABLES_LIBELLES, reindexer_eg, reindexer_uo
 
 
 @receiver(post_save)
@@ -28,6 +28,6 @@ def _offre_modifiee(sender, instance, action, reverse, pk_set, **kwargs):
         reindexer_uo([instance.pk])
 
 
-for _champ in TABLES_LIBELLES + ["publics", "territoire"]:
+for _champ in TABLES_LIBELLES + TABLES_FILTRES:
     m2m_changed.connect(_offre_modifiee, sender=getattr(Structure, _champ).through,
                         dispatch_uid=f"recherche_{_champ}")

@@ -12,7 +12,7 @@ from repertoire.models import Structure
 
 from .access import eg_lisible, lecteur_requis, uo_lisible
 from .forms import RechercheForm
-from .moteur import PAR_PAGE, analyser_texte, facettes, points_carte, proposer_libelles, proposer_lieux, \
+from .moteur import PAR_PAGE, preparer, facettes, points_carte, proposer_libelles, proposer_lieux, \
     rechercher, uo_correspondantes
 from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre, url_fiche
 
@@ -61,7 +61,7 @@ def recherche(request):
         form, critere = _formulaire(request)
         contexte["form"] = form
         if critere is not None:
-            analyse = analyser_texte(critere.texte)
+            analyse = preparer(critere)
             contexte.update(critere=critere, analyse=analyse)
             if vue == "liste":
                 numero = form.cleaned_data.get("page") or 1
@@ -127,7 +127,7 @@ def resultat(request, pk):
     numero = 1
     if critere is not None:
         numero = form.cleaned_data.get("page") or 1
-        analyse = analyser_texte(critere.texte)
+        analyse = preparer(critere)
         page = rechercher(critere, numero, analyse=analyse)
         ordre = uos_en_ordre(page)
         if uo.pk in ordre:
@@ -149,7 +149,7 @@ def resultat(request, pk):
     return render(request, "recherche/resultat.html", {
         "uo": uo, "eg": uo.eg, "parents": [(p, url_fiche(p.pk)) for p in parents],
         "adresse": adresse(uo if uo.commune_id else uo.eg), "patientele": patientele(uo),
-        "url_fiche": url_fiche(uo.pk), "precedent": lien(precedent), "suivant": lien(suivant),
+        "url_fiche": url_fiche(uo.pk), "url_pdf": url_fiche(uo.pk, "fiche_pdf"), "precedent": lien(precedent), "suivant": lien(suivant),
         "retour": reverse("recherche:recherche") + "?" + _requete(request, page=str(numero)),
         "telephone": uo.telephone or uo.eg.telephone,
     })
