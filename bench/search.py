@@ -11,6 +11,7 @@ département ≤ 100 ms. Builds the search index first if it is empty.
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import time
@@ -122,8 +123,9 @@ def main():
             duree, requetes = mesurer(client, url, params)
             brut = sql_brut(requetes)
             if i == 0:
-                reponse = client.get(url, params)
-                total = reponse.context["page"].total if reponse.context and "page" in reponse.context else "?"
+                html = client.get(url, params).content.decode()
+                trouve = re.search(r'id="nombre-resultats"[^>]*>\s*<strong>([\d\s\u202f\xa0]+)</strong>', html)
+                total = re.sub(r"\D", "", trouve.group(1)) if trouve else "?"
                 continue
             pages.append(duree)
             bruts.append(brut)

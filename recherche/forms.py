@@ -1,6 +1,10 @@
 """The search form: everything lives in the URL (GET), validated here into a Critere."""
 
+from functools import lru_cache
+
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from nomenclatures.models import Concept
 from repertoire.models import Discipline
@@ -10,9 +14,28 @@ from .moteur import RAYON_DEFAUT, Critere, trouver_lieu
 RAYONS = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km"), (100, "100 km")]
 
 
+@lru_cache(maxsize=8)
+def concepts_du_jeu(jeu: str) -> tuple[tuple[int, str, str], ...]:
+    """(id, code, libellé) of the active codes of a value set; read once per process (they change
+    only when the nomenclatures are reloaded, which restarts the portal)."""
+    concepts = Concept.objects.du_jeu(jeu).actifs().order_by("libelle").values_list("pk", "code", "libelle")
+    return tuple((pk, code, libelle.strip()) for pk, code, libelle in concepts)
+
+
 def _choix(jeu: str, vide: str) -> list[tuple[str, str]]:
-    concepts = Concept.objects.du_jeu(jeu).actifs().order_by("libelle").values_list("code", "libelle")
-    return [("", vide)] + [(code, libelle.strip()) for code, libelle in concepts]
+    return [("", vide)] + [(code, libelle) for _, code, libelle in concepts_du_jeu(jeu)]
+
+
+class ListeDeroulante(forms.Select):
+    """A <select> rendered in one pass: Django's per-option templates cost ~1 ms per option
+    here, and the filters have ~90 options."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        valeur = "" if value is None else str(value)
+        options = format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+            (v, " selected" if str(v) == valeur else "", libelle) for v, libelle in self.choices))
+        return format_html("<select name=\"{}\"{}>{}</select>", name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           options)
 
 
 class RechercheForm(forms.Form):
@@ -22,16 +45,16 @@ class RechercheForm(forms.Form):
                          help_text="Commune, code postal, département ou établissement ; vide : toute la région")
     lieu = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     rayon = forms.TypedChoiceField(label="Dans un rayon de", choices=RAYONS, coerce=int, required=False,
-                                   empty_value=RAYON_DEFAUT)
+                                   empty_value=RAYON_DEFAUT, initial=RAYON_DEFAUT, widget=ListeDeroulante)
     intervient = forms.BooleanField(label="Intervient dans cette commune (territoire d'intervention)",
                                     required=False)
     discipline = forms.ChoiceField(label="Champ / discipline", required=False,
-                                   choices=[("", "Toutes")] + list(Discipline.choices))
-    public = forms.ChoiceField(label="Public pris en charge", required=False)
+                                   choices=[("", "Toutes")] + list(Discipline.choices), widget=ListeDeroulante)
+    public = forms.ChoiceField(label="Public pris en charge", required=False, widget=ListeDeroulante)
     age = forms.IntegerField(label="Âge de la personne", required=False, min_value=0, max_value=150,
                              error_messages={"invalid": "Indiquez un âge en années (nombre entier)."})
-    mode = forms.ChoiceField(label="Mode de prise en charge", required=False)
-    modalite = forms.ChoiceField(label="Modalités d'accueil et d'accès", required=False)
+    mode = forms.ChoiceField(label="Mode de prise en charge", required=False, widget=ListeDeroulante)
+    modalite = forms.ChoiceField(label="Modalités d'accueil et d'accès", required=False, widget=ListeDeroulante)
     aide_sociale = forms.BooleanField(label="Habilitée à l'aide sociale", required=False)
     fermees = forms.BooleanField(label="Inclure les unités fermées", required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=100000, widget=forms.HiddenInput)
@@ -60,9 +83,7 @@ class RechercheForm(forms.Form):
         d = self.cleaned_data
         ids = {}
         for champ, jeu in self.CHAMPS_CONCEPTS.items():
-            ids[champ] = None
-            if d.get(champ):
-                ids[champ] = Concept.objects.du_jeu(jeu).filter(code=d[champ]).values_list("pk", flat=True).first()
+            ids[champ] = next((pk for pk, code, _ in concepts_du_jeu(jeu) if d.get(champ) and code == d[champ]), None)
         return Critere(texte=d.get("quoi") or "", lieu=self.lieu_trouve, rayon=d.get("rayon") or RAYON_DEFAUT,
                        intervient=bool(d.get("intervient")), discipline=d.get("discipline") or "",
                        public=ids["public"], mode=ids["mode"], modalite=ids["modalite"], age=d.get("age"),

@@ -194,9 +194,9 @@ def _conditions(critere: Critere, analyse: Analyse) -> tuple[list[str], list]:
     elif lieu and lieu.ponctuel:
         point, p = _point(lieu)
         metres = critere.rayon * 1000
-        sql.append(f"earth_box({point}, %s) @> ll_to_earth(latitude, longitude)")
+        sql.append(f"earth_box({point}, %s) @> position")
         params += p + [metres]
-        sql.append(f"earth_distance({point}, ll_to_earth(latitude, longitude)) <= %s")
+        sql.append(f"earth_distance({point}, position) <= %s")
         params += p + [metres]
     elif lieu and lieu.genre == "departement":
         sql.append("departement = %s")
@@ -219,9 +219,13 @@ def _conditions(critere: Critere, analyse: Analyse) -> tuple[list[str], list]:
     return sql, params
 
 
-def _lignes_correspondantes(critere: Critere, analyse: Analyse) -> tuple[str, list]:
+def _lignes_correspondantes(critere: Critere, analyse: Analyse, pour_facettes: bool = False) -> tuple[str, list]:
     """SELECT of the matching index rows with their score and distance (metres or NULL)."""
     where, params = _conditions(critere, analyse)
+    condition = " AND ".join(where) or "true"
+    if pour_facettes:  # no rank nor distance to compute
+        return (f"SELECT eg_id, discipline, publics, modes, modalites, aide_sociale "
+                f"FROM recherche_uniteindexee WHERE {condition}", params)
     select_params = []
     score = "0::real"
     if not analyse.vide:
@@ -230,11 +234,10 @@ def _lignes_correspondantes(critere: Critere, analyse: Analyse) -> tuple[str, li
     distance = "NULL::float8"
     if critere.lieu and critere.lieu.ponctuel:
         point, p = _point(critere.lieu)
-        distance = f"earth_distance({point}, ll_to_earth(latitude, longitude))"
+        distance = f"earth_distance({point}, position)"
         select_params += p
-    sql = (f"SELECT uo_id, eg_id, nom_eg, latitude, longitude, {score} AS score, {distance} AS distance, "
-           f"discipline, publics, modes, modalites, aide_sociale "
-           f"FROM recherche_uniteindexee WHERE {' AND '.join(where) or 'true'}")
+    sql = (f"SELECT uo_id, eg_id, nom_eg, latitude, longitude, {score} AS score, {distance} AS distance "
+           f"FROM recherche_uniteindexee WHERE {condition}")
     return sql, select_params + params
 
 
@@ -301,7 +304,7 @@ FACETTES = ["discipline", "public", "mode", "modalite", "aide_sociale"]
 
 def facettes(critere: Critere, analyse: Analyse) -> dict[str, dict]:
     """How many establishments each filter value would give, within the current results."""
-    lignes, params = _lignes_correspondantes(critere, analyse)
+    lignes, params = _lignes_correspondantes(critere, analyse, pour_facettes=True)
     sql = f"""
         WITH m AS MATERIALIZED ({lignes})
         SELECT 'discipline', discipline, count(DISTINCT eg_id) FROM m WHERE discipline <> '' GROUP BY 2

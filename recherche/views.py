@@ -7,11 +7,10 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from nomenclatures.models import Concept
 from repertoire.models import Structure
 
 from .access import eg_lisible, lecteur_requis, uo_lisible
-from .forms import RechercheForm
+from .forms import RechercheForm, concepts_du_jeu
 from .moteur import PAR_PAGE, preparer, facettes, points_carte, proposer_libelles, proposer_lieux, \
     rechercher, uo_correspondantes
 from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre, url_fiche
@@ -39,13 +38,11 @@ def _formulaire(request):
 
 def _avec_comptes(form, comptes: dict) -> None:
     """Show next to each filter value how many establishments it would give."""
-    codes_par_id = {}
-    for champ, jeu in RechercheForm.CHAMPS_CONCEPTS.items():
-        ids = [int(v) for v in comptes[champ]]
-        codes_par_id[champ] = dict(Concept.objects.filter(pk__in=ids).values_list("pk", "code"))
+    codes_par_id = {champ: {pk: code for pk, code, _ in concepts_du_jeu(jeu)}
+                    for champ, jeu in RechercheForm.CHAMPS_CONCEPTS.items()}
     for champ in ["discipline", *RechercheForm.CHAMPS_CONCEPTS]:
         par_code = comptes[champ] if champ == "discipline" else {
-            codes_par_id[champ][int(i)]: n for i, n in comptes[champ].items()}
+            codes_par_id[champ].get(int(i)): n for i, n in comptes[champ].items()}
         field = form.fields[champ]
         field.choices = [(v, f"{lib} ({par_code.get(v, 0)})" if v else lib) for v, lib in field.choices]
     nb = comptes["aide_sociale"].get("oui", 0)
@@ -56,7 +53,7 @@ def _avec_comptes(form, comptes: dict) -> None:
 def recherche(request):
     """The search page: the form, then the results as a list (or the map)."""
     vue = "carte" if request.GET.get("vue") == "carte" else "liste"
-    contexte = {"vue": vue, "form": RechercheForm(), "requete": _requete(request)}
+    contexte = {"vue": vue, "form": None, "requete": _requete(request)}
     if request.GET:
         form, critere = _formulaire(request)
         contexte["form"] = form
@@ -69,7 +66,7 @@ def recherche(request):
                 _avec_comptes(form, facettes(critere, analyse))
                 contexte.update(page=page, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1),
                                 pages=_pagination(page))
-    form = contexte["form"]
+    form = contexte["form"] = contexte["form"] or RechercheForm()
     contexte["filtres_listes"] = [form[n] for n in ("discipline", "public", "mode", "modalite")]
     contexte["filtres_cases"] = [form[n] for n in ("intervient", "aide_sociale", "fermees")]
     contexte["carte"] = _reglages_carte()
