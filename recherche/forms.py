@@ -63,6 +63,9 @@ class RechercheForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("rayon"):  # the select shows the default radius
+            self.data = self.data.copy()
+            self.data["rayon"] = str(RAYON_DEFAUT)
         self.fields["public"].choices = _choix("J29", "Tous")
         self.fields["mode"].choices = _choix("R213", "Tous")
         self.fields["modalite"].choices = _choix("J226", "Toutes")
