@@ -18,7 +18,6 @@ install: $(STAMP)
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py preparer_demo
-	$(PY) manage.py comptes_demo
 	sh scripts/serve.sh
 
 test: install

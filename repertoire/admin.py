@@ -27,4 +27,19 @@ class StructureAdmin(SimpleHistoryAdmin, GuardedModelAdmin, MPTTModelAdmin):
     inlines = [ContactInline, HoraireInline]
 
 
-admin.site.register(PieceJointe)
+@admin.register(Contact)
+class ContactAdmin(SimpleHistoryAdmin):
+    list_display = ("structure", "libelle", "nom", "telephone")
+    raw_id_fields = ("structure",)
+
+
+@admin.register(Horaire)
+class HoraireAdmin(SimpleHistoryAdmin):
+    list_display = ("structure", "jour", "debut", "fin")
+    raw_id_fields = ("structure",)
+
+
+@admin.register(PieceJointe)
+class PieceJointeAdmin(admin.ModelAdmin):
+    list_display = ("structure", "titre", "ajoutee_le")
+    raw_id_fields = ("structure",)

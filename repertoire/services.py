@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from nomenclatures.models import verifier_jeu
 from ror.audit import journaliser
 
 from .access import oublier_droits
@@ -43,6 +44,10 @@ def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None
     if structure.pk:
         structure.version = (structure.version or 0) + 1
     if m2m:
+        for nom, valeurs in m2m.items():
+            jeu = getattr(Structure._meta.get_field(nom), "jeu", None)
+            if jeu:
+                verifier_jeu(valeurs, jeu)
         if not structure.pk:
             structure.skip_history_when_saving = True
             structure.save()

@@ -119,3 +119,24 @@ def test_deplacer_une_uo_dans_la_meme_ej(region):
     assert region.uo_aj.parent_id == oi.pk and region.uo_aj.eg_id == region.ehpad.pk
     with pytest.raises(ValidationError):
         services.deplacer_structure(region.gestionnaire, region.uo_aj, region.ch, raison="Dossier 1")
+
+
+NOS_APPLICATIONS = {"ror", "nomenclatures", "repertoire", "recherche", "dossiers", "disponibilites", "imports",
+                    "qualite", "interop"}
+
+
+def test_chaque_modele_a_son_administration(admin_client):
+    from django.apps import apps
+    from django.contrib import admin
+
+    oublies = [
+        m._meta.label for m in apps.get_models()
+        if m._meta.app_label in NOS_APPLICATIONS and not m._meta.auto_created
+        and not m.__name__.startswith("Historical") and not m._meta.proxy and m not in admin.site._registry
+        and not m.__name__.endswith("ObjectPermission")
+    ]
+    assert not oublies, f"modèles sans administration : {oublies}"
+    for modele in admin.site._registry:
+        if modele._meta.app_label in NOS_APPLICATIONS:
+            url = f"/admin/{modele._meta.app_label}/{modele._meta.model_name}/"
+            assert admin_client.get(url).status_code == 200, url

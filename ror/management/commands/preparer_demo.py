@@ -1,3 +1,4 @@
+import os
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -20,7 +21,9 @@ class Command(BaseCommand):
             call_command("load_communes", stdout=self.stdout)
         if not Structure.objects.exists():
             call_command("demo_region", stdout=self.stdout)
+        call_command("comptes_demo", stdout=open(os.devnull, "w"))  # the apps' demos act as these accounts
         # Each feature app may add its part (beds, dossiers, import report…): idempotent functions.
         for config in apps.get_app_configs():
             if config.name != "repertoire" and find_spec(f"{config.name}.demo"):
                 import_module(f"{config.name}.demo").peupler_demo(self.stdout)
+        call_command("comptes_demo", stdout=self.stdout)
