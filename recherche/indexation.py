@@ -25,6 +25,19 @@ JEUX_AUTOCOMPLETION = [
 JEUX_DICTIONNAIRE = [j for j, _, _ in JEUX_AUTOCOMPLETION] + ["R213", "J226", "J29", "J186", "J210"]
 
 
+# Acronyms professionals type for a kind of establishment (FINESS category J55), which
+# no NOS label spells out: indexed with the establishment (weight C).
+SIGLES_CATEGORIE = {
+    "500": "EHPAD", "202": "EHPA résidence autonomie", "101": "CHU CHR hôpital", "355": "CH hôpital",
+    "106": "CH hôpital local", "292": "CHS hôpital psychiatrique", "362": "USLD", "127": "HAD", "183": "IME",
+    "246": "ESAT", "255": "MAS", "437": "FAM EAM", "382": "foyer de vie", "354": "SSIAD", "460": "SAAD",
+    "209": "SPASAD", "182": "SESSAD", "190": "CAMSP", "189": "CMPP", "186": "ITEP", "446": "SAVS",
+    "445": "SAMSAH", "188": "EEAP", "197": "CSAPA", "180": "LHSS", "604": "CPTS", "603": "MSP maison de santé",
+    "606": "DAC", "109": "SMR SSR", "365": "clinique",
+}
+_VALEURS_SIGLES = ", ".join(f"('{code}', '{sigle}')" for code, sigle in SIGLES_CATEGORIE.items())
+
+
 def _sql_index(filtre_uo: str) -> str:
     """INSERT … SELECT of the index rows of the UO matched by `filtre_uo` (SQL on alias s)."""
     union = " UNION ALL ".join(
@@ -57,7 +70,8 @@ def _sql_index(filtre_uo: str) -> str:
     SELECT uo.id, uo.eg_id, (uo.etat = 'ouvert' AND eg.etat = 'ouvert'), eg.nom,
         setweight(to_tsvector('{CONFIG}', uo.nom || ' ' || coalesce(tu.libelle, '')), 'A')
         || setweight(to_tsvector('{CONFIG}', coalesce(lib.textes, '')), 'B')
-        || setweight(to_tsvector('{CONFIG}', eg.nom || ' ' || coalesce(cat.libelle, '')), 'C')
+        || setweight(to_tsvector('{CONFIG}', eg.nom || ' ' || coalesce(cat.libelle, '') || ' '
+                                 || coalesce(sig.sigle, '')), 'C')
         || setweight(to_tsvector('{CONFIG}', coalesce(pub.textes, '')), 'D'),
         CASE WHEN uo.latitude IS NOT NULL THEN uo.latitude ELSE eg.latitude END,
         CASE WHEN uo.latitude IS NOT NULL THEN uo.longitude ELSE eg.longitude END,
@@ -69,11 +83,13 @@ def _sql_index(filtre_uo: str) -> str:
     JOIN repertoire_structure eg ON eg.id = uo.eg_id
     LEFT JOIN nomenclatures_concept tu ON tu.id = uo.type_uo_id
     LEFT JOIN nomenclatures_concept cat ON cat.id = eg.categorie_id
+    LEFT JOIN (VALUES {_VALEURS_SIGLES}) AS sig(code, sigle) ON sig.code = cat.code
     LEFT JOIN lib ON lib.structure_id = uo.id
     LEFT JOIN pub ON pub.structure_id = uo.id
     LEFT JOIN mpc ON mpc.structure_id = uo.id
     LEFT JOIN mda ON mda.structure_id = uo.id
     LEFT JOIN ter ON ter.structure_id = uo.id
+    {'ORDER BY 8, 2' if not filtre_uo else ''}
     ON CONFLICT (uo_id) DO UPDATE SET eg_id = EXCLUDED.eg_id, ouverte = EXCLUDED.ouverte, nom_eg = EXCLUDED.nom_eg,
         document = EXCLUDED.document, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,
         departement = EXCLUDED.departement, age_min = EXCLUDED.age_min, age_max = EXCLUDED.age_max,
@@ -129,6 +145,8 @@ def reindexer_tout() -> int:
         nombre = cursor.rowcount
         for _, definition in index:
             cursor.execute(definition)
+        # Rows were written in département then EG order: a place or a département reads
+        # neighbouring pages.
         cursor.execute("TRUNCATE recherche_mot, recherche_libelle")
         cursor.execute(_SQL_MOTS_NOMS.format(cfg=CONFIG, filtre=""))
     construire_dictionnaires()
@@ -158,6 +176,13 @@ def construire_dictionnaires() -> None:
             WHERE n.cle = ANY(%s) AND length(m) >= 3
             ON CONFLICT (mot) DO NOTHING
         """, [JEUX_DICTIONNAIRE])
+        cursor.execute(f"""
+            INSERT INTO recherche_mot (mot, lexeme)
+            SELECT DISTINCT m, coalesce((tsvector_to_array(to_tsvector('{CONFIG}', m)))[1], m)
+            FROM unnest(%s::text[]) AS s, regexp_split_to_table(lower(immutable_unaccent(s)), '[^a-z0-9]+') AS m
+            WHERE length(m) >= 2
+            ON CONFLICT (mot) DO NOTHING
+        """, [list(SIGLES_CATEGORIE.values())])
 
 
 def assurer_dictionnaires() -> None:

@@ -18,10 +18,9 @@ from .indexation import CONFIG, assurer_dictionnaires
 PAR_PAGE = 20
 RAYON_DEFAUT = 20
 
-# Acronyms professionals type that no label spells out (query-side synonyms).
+# Words professionals type that no label spells out (query-side synonyms; the acronyms of
+# kinds of establishment are indexed instead, see indexation.SIGLES_CATEGORIE).
 SYNONYMES = {
-    "ehpad": "hébergement personnes âgées dépendantes",
-    "ehpa": "hébergement personnes âgées",
     "rea": "réanimation",
     "chu": "centre hospitalier universitaire",
     "hopital": "centre hospitalier",
@@ -184,10 +183,14 @@ def _conditions(critere: Critere, analyse: Analyse) -> tuple[list[str], list]:
     sql, params = [], []
     if not critere.fermees:
         sql.append("ouverte")
-    if not analyse.vide:
-        sql.append(f"document @@ ({analyse.tsquery})")
-        params += analyse.params
     lieu = critere.lieu
+    if not analyse.vide:
+        # Near a place, the place selects few rows: match the text row by row (ts_match_vq is
+        # @@ without the GIN index), since merging the postings of common words nationwide
+        # costs more than the whole place. Region-wide, let the planner use the GIN index.
+        localise = lieu is not None and (lieu.genre == "departement" or (lieu.ponctuel and critere.rayon <= 100))
+        sql.append(f"ts_match_vq(document, ({analyse.tsquery}))" if localise else f"document @@ ({analyse.tsquery})")
+        params += analyse.params
     if lieu and lieu.genre == "commune" and critere.intervient:
         sql.append("territoire @> ARRAY[%s]::varchar(5)[]")
         params.append(lieu.code)
