@@ -222,13 +222,16 @@ def _conditions(critere: Critere, analyse: Analyse) -> tuple[list[str], list]:
     return sql, params
 
 
-def _lignes_correspondantes(critere: Critere, analyse: Analyse, pour_facettes: bool = False) -> tuple[str, list]:
+COLONNES_FACETTES = "discipline, publics, modes, modalites, aide_sociale"
+
+
+def _lignes_correspondantes(critere: Critere, analyse: Analyse, pour_facettes: bool = False,
+                            avec_facettes: bool = False) -> tuple[str, list]:
     """SELECT of the matching index rows with their score and distance (metres or NULL)."""
     where, params = _conditions(critere, analyse)
     condition = " AND ".join(where) or "true"
     if pour_facettes:  # no rank nor distance to compute
-        return (f"SELECT eg_id, discipline, publics, modes, modalites, aide_sociale "
-                f"FROM recherche_uniteindexee WHERE {condition}", params)
+        return f"SELECT eg_id, {COLONNES_FACETTES} FROM recherche_uniteindexee WHERE {condition}", params
     select_params = []
     score = "0::real"
     if not analyse.vide:
@@ -239,7 +242,8 @@ def _lignes_correspondantes(critere: Critere, analyse: Analyse, pour_facettes: b
         point, p = _point(critere.lieu)
         distance = f"earth_distance({point}, position)"
         select_params += p
-    sql = (f"SELECT uo_id, eg_id, nom_eg, latitude, longitude, {score} AS score, {distance} AS distance "
+    facettes = f", {COLONNES_FACETTES}" if avec_facettes else ""
+    sql = (f"SELECT uo_id, eg_id, nom_eg, latitude, longitude, {score} AS score, {distance} AS distance{facettes} "
            f"FROM recherche_uniteindexee WHERE {condition}")
     return sql, select_params + params
 
@@ -295,6 +299,43 @@ def rechercher(critere: Critere, page: int = 1, par_page: int = PAR_PAGE, analys
     return Page([Resultat(r[0], r[1], r[2] or 0.0, list(r[3])) for r in rows], total, page, analyse)
 
 
+def page_et_facettes(critere: Critere, numero: int = 1) -> tuple[Page, dict[str, dict]]:
+    """The list page in ONE scan of the index: a page of establishments, the total and the
+    facet counts. The phrase reading of the text is tried first, all words anywhere if it
+    finds nothing."""
+    lue = analyser_texte(critere.texte)
+    lectures = [lue]
+    if not lue.vide and lue.tsquery_phrase != lue.tsquery:
+        lectures.insert(0, Analyse(lue.tsquery_phrase, lue.params_phrase, corrections=lue.corrections,
+                                   inconnus=lue.inconnus))
+    numero = max(1, numero)
+    for analyse in lectures:
+        lignes, params = _lignes_correspondantes(critere, analyse, avec_facettes=True)
+        sql = f"""
+            WITH m AS MATERIALIZED ({lignes}),
+            g AS (SELECT eg_id, min(distance) AS distance, max(score) AS score, min(nom_eg) AS nom_eg,
+                         array_agg(uo_id ORDER BY score DESC, uo_id) AS uos FROM m GROUP BY eg_id),
+            p AS (SELECT * FROM g ORDER BY {_ordre(critere, analyse)} LIMIT %s OFFSET %s)
+            SELECT 'page', row_number() OVER (ORDER BY {_ordre(critere, analyse)})::text, NULL::bigint,
+                   eg_id, distance, score, uos FROM p
+            UNION ALL SELECT 'total', '', count(*), NULL, NULL, NULL, NULL FROM g
+            UNION ALL SELECT f.*, NULL, NULL, NULL, NULL FROM ({_SQL_FACETTES}) f
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params + [PAR_PAGE, (numero - 1) * PAR_PAGE])
+            rows = cursor.fetchall()
+        total = next(r[2] for r in rows if r[0] == "total")
+        if total or analyse is lectures[-1]:
+            break
+    resultats = sorted((r for r in rows if r[0] == "page"), key=lambda r: int(r[1]))
+    comptes: dict[str, dict] = {nom: {} for nom in FACETTES}
+    for genre, valeur, nombre, *_ in rows:
+        if genre in comptes:
+            comptes[genre][valeur] = nombre
+    page = Page([Resultat(r[3], r[4], r[5] or 0.0, list(r[6])) for r in resultats], total, numero, analyse)
+    return page, comptes
+
+
 def compter(critere: Critere, analyse: Analyse) -> int:
     lignes, params = _lignes_correspondantes(critere, analyse)
     with connection.cursor() as cursor:
@@ -303,25 +344,14 @@ def compter(critere: Critere, analyse: Analyse) -> int:
 
 
 FACETTES = ["discipline", "public", "mode", "modalite", "aide_sociale"]
-
-
-def facettes(critere: Critere, analyse: Analyse) -> dict[str, dict]:
-    """How many establishments each filter value would give, within the current results."""
-    lignes, params = _lignes_correspondantes(critere, analyse, pour_facettes=True)
-    sql = f"""
-        WITH m AS MATERIALIZED ({lignes})
-        SELECT 'discipline', discipline, count(DISTINCT eg_id) FROM m WHERE discipline <> '' GROUP BY 2
-        UNION ALL SELECT 'public', v::text, count(DISTINCT eg_id) FROM m, unnest(publics) v GROUP BY 2
-        UNION ALL SELECT 'mode', v::text, count(DISTINCT eg_id) FROM m, unnest(modes) v GROUP BY 2
-        UNION ALL SELECT 'modalite', v::text, count(DISTINCT eg_id) FROM m, unnest(modalites) v GROUP BY 2
-        UNION ALL SELECT 'aide_sociale', 'oui', count(DISTINCT eg_id) FROM m WHERE aide_sociale
-    """
-    comptes: dict[str, dict] = {nom: {} for nom in FACETTES}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for nom, valeur, nombre in cursor.fetchall():
-            comptes[nom][valeur] = nombre
-    return comptes
+# Counts of establishments per filter value, over the matching rows m.
+_SQL_FACETTES = """
+    SELECT 'discipline', discipline, count(DISTINCT eg_id) FROM m WHERE discipline <> '' GROUP BY 2
+    UNION ALL SELECT 'public', v::text, count(DISTINCT eg_id) FROM m, unnest(publics) v GROUP BY 2
+    UNION ALL SELECT 'mode', v::text, count(DISTINCT eg_id) FROM m, unnest(modes) v GROUP BY 2
+    UNION ALL SELECT 'modalite', v::text, count(DISTINCT eg_id) FROM m, unnest(modalites) v GROUP BY 2
+    UNION ALL SELECT 'aide_sociale', 'oui', count(DISTINCT eg_id) FROM m WHERE aide_sociale
+"""
 
 
 def points_carte(critere: Critere, analyse: Analyse | None = None) -> list[list]:

@@ -11,8 +11,8 @@ from repertoire.models import Structure
 
 from .access import eg_lisible, lecteur_requis, uo_lisible
 from .forms import RechercheForm, concepts_du_jeu
-from .moteur import PAR_PAGE, preparer, facettes, points_carte, proposer_libelles, proposer_lieux, \
-    rechercher, uo_correspondantes
+from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
+                     proposer_lieux, rechercher, uo_correspondantes)
 from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre, url_fiche
 
 LIMITE_EXPORT = 5000  # establishments
@@ -58,14 +58,15 @@ def recherche(request):
         form, critere = _formulaire(request)
         contexte["form"] = form
         if critere is not None:
-            analyse = preparer(critere)
-            contexte.update(critere=critere, analyse=analyse)
+            contexte["critere"] = critere
             if vue == "liste":
                 numero = form.cleaned_data.get("page") or 1
-                page = rechercher(critere, numero, analyse=analyse)
-                _avec_comptes(form, facettes(critere, analyse))
-                contexte.update(page=page, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1),
+                page, comptes = page_et_facettes(critere, numero)
+                _avec_comptes(form, comptes)
+                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1),
                                 pages=_pagination(page))
+            else:
+                contexte["analyse"] = analyser_texte(critere.texte)  # corrections shown above the map
     form = contexte["form"] = contexte["form"] or RechercheForm()
     contexte["filtres_listes"] = [form[n] for n in ("discipline", "public", "mode", "modalite")]
     contexte["filtres_cases"] = [form[n] for n in ("intervient", "aide_sociale", "fermees")]
