@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import JournalAudit, User
+from .models import AcceptationCGU, DemandeAcces, JournalAudit, User
 
 
 @admin.register(User)
@@ -16,3 +16,16 @@ class JournalAuditAdmin(admin.ModelAdmin):
     list_display = ("quand", "acteur", "action", "cible")
     list_filter = ("action",)
     readonly_fields = [f.name for f in JournalAudit._meta.fields]
+
+
+@admin.register(DemandeAcces)
+class DemandeAccesAdmin(admin.ModelAdmin):
+    list_display = ("cree_le", "prenom", "nom", "structure", "role", "statut")
+    list_filter = ("statut", "role")
+    raw_id_fields = ("structure", "traitee_par", "compte")
+
+
+@admin.register(AcceptationCGU)
+class AcceptationCGUAdmin(admin.ModelAdmin):
+    list_display = ("acceptee_le", "user", "version")
+    readonly_fields = ("user", "version", "acceptee_le")

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "django_htmx",
     "django_filters",
+    "axes",
+    "csp",
     "ror",
     "nomenclatures",
     "repertoire",
@@ -68,6 +70,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "ror.comptes.middleware.CGUMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "ror.urls"
@@ -106,6 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "ror.User"
 
 AUTHENTICATION_BACKENDS = [
+    "ror.comptes.backends.AxesBackend",  # first: refuses locked-out account+IP pairs
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -213,3 +219,53 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- comptes ---
+from datetime import timedelta  # noqa: E402
+
+# Conditions générales d'utilisation: a new version is asked again at the next page.
+ROR_CGU_VERSION = os.environ.get("ROR_CGU_VERSION", "2026-1")
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(3 * 24 * 3600)))  # link lifetime
+
+# Pro Santé Connect (OpenID Connect), optional: enabled when the three are set.
+ROR_PSC_ISSUER = os.environ.get("ROR_PSC_ISSUER", "")  # e.g. https://auth.esw.esante.gouv.fr/auth/realms/esante-wallet
+ROR_PSC_CLIENT_ID = os.environ.get("ROR_PSC_CLIENT_ID", "")
+ROR_PSC_CLIENT_SECRET = os.environ.get("ROR_PSC_CLIENT_SECRET", "")
+ROR_PSC_SCOPES = os.environ.get("ROR_PSC_SCOPES", "openid scope_all")
+ROR_PSC_ACR_VALUES = os.environ.get("ROR_PSC_ACR_VALUES", "eidas1")
+
+# Brute force (django-axes): 5 failures for one account from one IP lock that pair for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "ror/comptes/verrouille.html"
+AXES_VERBOSE = False  # axes would log user names: our audit log records failures without them
+AXES_CLIENT_STR_CALLABLE = "ror.comptes.signaux.description_client_axes"
+AXES_DISABLE_ACCESS_LOG = True  # logins are in JournalAudit
+
+# Content-Security-Policy (django-csp): no inline script anywhere; json_script data blocks
+# are not executed, so they need nothing. Style attributes are tolerated (DSFR/Leaflet), <style> blocks are not.
+_CSP_IMAGES = ["'self'", "data:"]
+if LEAFLET_TILES_URL:
+    from urllib.parse import urlsplit
+
+    _CSP_IMAGES.append("{0.scheme}://{0.netloc}".format(urlsplit(LEAFLET_TILES_URL)))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": _CSP_IMAGES,
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if not DEBUG:
+    SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 3600)))  # one working day
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .comptes import views as comptes_views
 
 
 def _autodiscover_admin() -> None:
@@ -26,8 +27,9 @@ admin.site.site_title = "Portail ROR"
 
 urlpatterns = [
     path("", views.accueil, name="accueil"),
-    path("connexion/", auth_views.LoginView.as_view(template_name="ror/connexion.html"), name="login"),
+    path("connexion/", comptes_views.Connexion.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/", include("ror.comptes.urls")),
     path("admin/", admin.site.urls),
     path("repertoire/", include("repertoire.urls")),
     path("recherche/", include("recherche.urls")),

@@ -22,6 +22,7 @@ CHROMIUM = os.environ.get("ROR_CHROMIUM", "/usr/bin/chromium")
 def _reglages_de_test(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ROR_CGU_VERSION = ""  # CGU not asked, except in tests/test_comptes_* that set a version
 
 
 TABLES_DE_REFERENCE = ["nomenclatures_nomenclature", "nomenclatures_concept", "nomenclatures_region",

@@ -23,7 +23,8 @@ class Command(BaseCommand):
             call_command("demo_region", stdout=self.stdout)
         call_command("comptes_demo", stdout=open(os.devnull, "w"))  # the apps' demos act as these accounts
         # Each feature app may add its part (beds, dossiers, import report…): idempotent functions.
-        for config in apps.get_app_configs():
-            if config.name != "repertoire" and find_spec(f"{config.name}.demo"):
-                import_module(f"{config.name}.demo").peupler_demo(self.stdout)
+        modules = [f"{config.name}.demo" for config in apps.get_app_configs() if config.name != "repertoire"]
+        for module in ["ror.comptes.demo"] + modules:
+            if find_spec(module):
+                import_module(module).peupler_demo(self.stdout)
         call_command("comptes_demo", stdout=self.stdout)
