@@ -99,6 +99,7 @@ def main():
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     settings.DEBUG = False
+    settings.ROR_CGU_VERSION = ""  # the bench account is not asked to accept the CGU
 
     if not UniteIndexee.objects.exists():
         debut = time.monotonic()

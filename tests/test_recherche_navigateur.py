@@ -10,7 +10,7 @@ def test_recherche_carte_resultat_suivant_retour_export(live_server, page, conne
     page.goto(f"{live_server.url}/recherche/")
     # autocomplete of "Où ?" fills its suggestions
     page.fill("#id_ou", "Anger")
-    page.wait_for_function("document.querySelectorAll('#propositions-ou option').length > 0")
+    page.wait_for_selector("#propositions-ou option", state="attached")
     assert page.locator("#propositions-ou option").first.get_attribute("value") == "Angers (49000)"
     page.fill("#id_ou", "Angers (49000)")
     page.dispatch_event("#id_ou", "input")
