@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("finess/", views.liste, name="liste"),
+    path("finess/lancer/", views.lancer, name="lancer"),
+    path("finess/<int:pk>/", views.detail, name="detail"),
+    path("finess/<int:pk>/progression/", views.progression, name="progression"),
+    path("finess/<int:pk>/rapport.csv", views.rapport_csv, name="rapport_csv"),
+]

@@ -8,11 +8,19 @@ NAVIGATION = [
     ("Disponibilités en lits", "disponibilites:tableau", "/disponibilites/"),
     ("Dossiers collaboratifs", "dossiers:liste", "/dossiers/"),
 ]
+# Shown to gestionnaires ROR only.
+NAVIGATION_GESTIONNAIRE = [
+    ("Import FINESS", "imports:liste", "/imports/"),
+    ("Qualité", "qualite:tableau", "/qualite/"),
+]
 
 
 def _navigation(request):
+    from repertoire.access import est_gestionnaire
+
     liens = []
-    for titre, nom, prefixe in NAVIGATION:
+    entrees = NAVIGATION + (NAVIGATION_GESTIONNAIRE if est_gestionnaire(getattr(request, "user", None)) else [])
+    for titre, nom, prefixe in entrees:
         try:
             url = reverse(nom)
         except NoReverseMatch:

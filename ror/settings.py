@@ -269,3 +269,31 @@ CONTENT_SECURITY_POLICY = {
 if not DEBUG:
     SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 3600)))  # one working day
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
+# --- dossiers ---
+# Address of the portal used in the e-mails of the dossiers collaboratifs.
+ROR_URL_PORTAIL = os.environ.get("ROR_URL_PORTAIL", "http://127.0.0.1:8000")
+
+# --- imports / qualite ---
+from celery.schedules import crontab  # noqa: E402
+
+
+def _departements_de_la_region(code_region: str) -> list[str]:
+    import json
+
+    with open(BASE_DIR / "fixtures" / "communes" / "departements.json", encoding="utf-8") as f:
+        return sorted(d["code"] for d in json.load(f) if d["region"] == code_region)
+
+
+# FINESS import perimeter: the région's départements, or the whole file with FINESS_PERIMETRE=national.
+FINESS_DEPARTEMENTS = (None if os.environ.get("FINESS_PERIMETRE", "region") == "national"
+                       else env_list("FINESS_DEPARTEMENTS", ",".join(_departements_de_la_region(ROR_REGION_CODE))))
+# The weekly import reads this file when it is set (e.g. dropped by a nightly download).
+FINESS_FICHIER_PLANIFIE = os.environ.get("FINESS_FICHIER_PLANIFIE", "")
+CELERY_BEAT_SCHEDULE["imports-finess-hebdomadaire"] = {
+    "task": "imports.tasks.import_hebdomadaire", "schedule": crontab(day_of_week="mon", hour=5, minute=0)}
+CELERY_BEAT_SCHEDULE["qualite-relances-mensuelles"] = {
+    "task": "qualite.tasks.relancer_referents", "schedule": crontab(day_of_month="1", hour=7, minute=0)}
+# Quality: yearly verification; référents are reminded one month before it is due.
+QUALITE_MOIS_VERIFICATION = 12
+QUALITE_MOIS_RELANCE = 11

@@ -1,0 +1,111 @@
+"""Benchmark: a dossier collaboratif on the biggest structures of the database.
+
+    DATABASE_URL=postgresql://…/bench_dossiers?host=… .venv/bin/python bench/dossiers.py [--tours 3]
+
+Opens a dossier on the EG with the most units and on the EJ with the most EGs, edits
+fiches (rename the EG, change 20 units, create 5, delete 1), sends, validates, checks the
+conflicts and publishes, then the list and "à traiter" queries. Every tour runs inside a
+transaction that is rolled back: the database is left as it was (use a copy, never the
+shared `ror` database). Prints the time of each step (median over the tours).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+
+
+class _Annuler(Exception):
+    pass
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tours", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db import transaction
+    from django.db.models import Count
+
+    from dossiers import access, services
+    from nomenclatures.models import Concept
+    from repertoire import access as repertoire_access
+    from repertoire import services as repertoire
+    from repertoire.models import Niveau, Structure
+
+    nb_eg = Structure.objects.filter(niveau=Niveau.EG).count()
+    nb_uo = Structure.objects.filter(niveau=Niveau.UO).count()
+    grosse_eg = (Structure.objects.filter(niveau=Niveau.UO).values("eg").annotate(n=Count("id"))
+                 .order_by("-n").first())
+    grosse_ej = (Structure.objects.filter(niveau=Niveau.EG).values("ej").annotate(n=Count("id"))
+                 .order_by("-n").first())
+    eg = Structure.objects.get(pk=grosse_eg["eg"])
+    ej = Structure.objects.get(pk=grosse_ej["ej"])
+    print(f"Base : {nb_eg} EG, {nb_uo} UO. EG la plus grande : {eg.nom} ({grosse_eg['n']} UO) ; "
+          f"EJ la plus grande : {ej.nom} ({grosse_ej['n']} EG, {ej.get_descendant_count()} fiches).")
+    type_uo, activite = Concept.objects.du_jeu("J34").get(code="21"), Concept.objects.du_jeu("J17").get(code="293")
+    mesures: dict[str, list[float]] = {}
+
+    def mesurer(etape, fonction, *a, **k):
+        debut = time.perf_counter()
+        resultat = fonction(*a, **k)
+        mesures.setdefault(etape, []).append((time.perf_counter() - debut) * 1000)
+        return resultat
+
+    User = get_user_model()
+    for _ in range(args.tours):
+        try:
+            with transaction.atomic():
+                gestionnaire = User.objects.create(username="bench-gestionnaire")
+                gestionnaire.groups.add(Group.objects.get_or_create(name=repertoire_access.GROUPE_GESTIONNAIRE)[0])
+                referent = User.objects.create(username="bench-referent")
+                directeur = User.objects.create(username="bench-directeur")
+                repertoire.accorder_droit(None, referent, "referent", eg)
+                repertoire.accorder_droit(None, directeur, "directeur", eg.ej)
+
+                dossier = mesurer("ouvrir (EG la plus grande)", services.ouvrir_dossier, referent, eg)
+                fiche_eg = dossier.fiches.get(structure=eg)
+                mesurer("enregistrer une fiche", services.enregistrer_fiche, referent, fiche_eg,
+                        {"nom": eg.nom + " BIS"}, finaliser=False)
+                for fiche in dossier.fiches.filter(niveau=Niveau.UO)[:20]:
+                    services.enregistrer_fiche(referent, fiche, {"conditions_admission": "Sur dossier"},
+                                               finaliser=False)
+                    fiche.statut = "finalisee"
+                    fiche.save(update_fields=["statut"])
+                services.enregistrer_fiche(referent, fiche_eg, {}, finaliser=False)
+                fiche_eg.statut = "finalisee"
+                fiche_eg.save(update_fields=["statut"])
+                creees = mesurer("créer 5 unités", services.creer_unites, referent, dossier, eg, 5, nom="Bench",
+                                 discipline="MSS", type_uo=type_uo)
+                for fiche in creees:
+                    services.enregistrer_fiche(referent, fiche, {"age_min": 60, "age_max": 120,
+                                                                 "activites": [activite.pk]}, finaliser=True)
+                services.supprimer_unite(referent, dossier.fiches.filter(niveau=Niveau.UO, creation=False).last())
+                mesurer("envoyer en validation", services.envoyer_en_validation, referent, dossier)
+                mesurer("valider", services.valider, directeur, dossier)
+                mesurer("calculer les conflits", services.conflits, dossier)
+                mesurer("publier (27 changements)", services.publier_dossier, gestionnaire, dossier)
+                autre = mesurer("ouvrir (EJ la plus grande)", services.ouvrir_dossier, gestionnaire, ej)
+                mesurer("liste des dossiers (gestionnaire)", lambda: list(access.dossiers_visibles(gestionnaire)
+                                                                           .order_by("-modifie_le")[:50]))
+                mesurer("à traiter (référent)", lambda: list(access.dossiers_a_traiter(referent)))
+                assert autre.fiches.count() == ej.get_descendant_count() + 1
+                raise _Annuler
+        except _Annuler:
+            pass
+    for nom, valeurs in mesures.items():
+        print(f"{nom:<36} médiane {statistics.median(valeurs):8.1f} ms   max {max(valeurs):8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,308 @@
+"""Pages of the dossier collaboratif; each view is one user step and calls one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from repertoire import access as repertoire_access
+from repertoire.models import Niveau, Structure
+
+from . import access, services
+from .brouillon import afficher, lignes_de_diff, lire_fiches
+from .forms import CommentaireForm, CreerUnitesForm, DeplacerForm, DossierFilter, formulaire_de_fiche
+from .models import ETATS_OUVERTS, EtatDossier, FicheBrouillon, StatutBrouillon
+from .nommage import avertissements
+
+
+def _erreur(request, erreur: services.ActionImpossible) -> None:
+    details = f" ({', '.join(erreur.details)})" if erreur.details else ""
+    messages.error(request, f"{erreur.message}{details}")
+
+
+def _vers_le_dossier(dossier):
+    return redirect("dossiers:detail", pk=dossier.pk)
+
+
+def _fiche_du_dossier(dossier, pk) -> FicheBrouillon:
+    return get_object_or_404(dossier.fiches.select_related("structure", "parent"), pk=pk)
+
+
+# -- list and "à traiter" -------------------------------------------------------------
+
+@login_required
+def liste(request):
+    access.exiger_acces_aux_dossiers(request.user)
+    visibles = access.dossiers_visibles(request.user).select_related("structure", "ouvert_par")
+    filtre = DossierFilter(request.GET or None, queryset=visibles.order_by("-modifie_le"))
+    page = Paginator(filtre.qs, 50).get_page(request.GET.get("page"))
+    return render(request, "dossiers/liste.html", {
+        "filtre": filtre, "page": page, "a_traiter": access.dossiers_a_traiter(request.user),
+        "a_ouvrir": access.structures_a_ouvrir(request.user),
+    })
+
+
+# -- opening ------------------------------------------------------------------------
+
+@login_required
+def ouvrir(request, pk):
+    structure = repertoire_access.get_structure_or_403(request.user, pk, repertoire_access.OUVRIR_DOSSIER)
+    if structure.niveau in (Niveau.OI, Niveau.UO):
+        structure = structure.eg
+    if request.method == "POST":
+        try:
+            dossier = services.ouvrir_dossier(request.user, structure, request.POST.get("titre", ""))
+        except services.DossierDejaOuvert as erreur:
+            messages.warning(request, erreur.message)
+            if access.peut(request.user, access.VOIR, erreur.dossier):
+                return _vers_le_dossier(erreur.dossier)
+            return redirect("dossiers:liste")
+        messages.success(request, f"{dossier.reference} ouvert : modifiez les fiches, puis finalisez-les.")
+        return _vers_le_dossier(dossier)
+    return render(request, "dossiers/ouvrir.html", {
+        "structure": structure, "nb_fiches": structure.get_descendant_count() + 1,
+        "deja": structure.dossiers_collaboratifs.filter(etat__in=ETATS_OUVERTS).first(),
+    })
+
+
+# -- the dossier --------------------------------------------------------------------
+
+def _fiches_en_arbre(dossier) -> list[FicheBrouillon]:
+    """Live fiches in tree order, each created unit right after its parent."""
+    fiches = list(dossier.fiches.select_related("structure", "parent").order_by("id"))
+    creees = [f for f in fiches if f.est_creation]
+    ordre = []
+    for fiche in (f for f in fiches if not f.est_creation):
+        ordre.append(fiche)
+        ordre += [c for c in creees if c.parent_id == fiche.structure_id]
+    ordre += [c for c in creees if c not in ordre]
+    for fiche in ordre:  # naming rules: for what the dossier changes only
+        touchee = fiche.statut != StatutBrouillon.INCHANGEE and not fiche.a_supprimer
+        fiche.avertissements = avertissements(fiche.niveau, fiche.donnees) if touchee else []
+    return ordre
+
+
+@login_required
+def detail(request, pk):
+    dossier = access.get_dossier_or_403(request.user, pk, access.VOIR)
+    user = request.user
+    return render(request, "dossiers/detail.html", {
+        "dossier": dossier,
+        "fiches": _fiches_en_arbre(dossier),
+        "transitions": dossier.transitions.select_related("par"),
+        "peut_remplir": dossier.est_brouillon and access.peut(user, access.REMPLIR, dossier),
+        "peut_valider": dossier.etat == EtatDossier.VALIDATION_DIRECTEUR and access.peut(user, access.VALIDER,
+                                                                                       dossier),
+        "peut_publier": dossier.etat == EtatDossier.VALIDATION_GESTIONNAIRE and access.peut(user, access.PUBLIER,
+                                                                                          dossier),
+        "form_commentaire": CommentaireForm(),
+        "nb_en_attente": dossier.fiches.filter(statut=StatutBrouillon.EN_ATTENTE).count(),
+    })
+
+
+@login_required
+def fiche(request, pk, fiche):
+    dossier = access.get_dossier_or_403(request.user, pk, access.VOIR)
+    brouillon = _fiche_du_dossier(dossier, fiche)
+    modifiable = (dossier.est_brouillon and not brouillon.a_supprimer
+                  and access.peut(request.user, access.REMPLIR, dossier))
+    if not modifiable:
+        if request.method == "POST":
+            access.exiger(request.user, access.REMPLIR, dossier)
+            messages.error(request, "Cette fiche n'est plus modifiable (dossier envoyé ou fiche supprimée).")
+            return _vers_le_dossier(dossier)
+        return render(request, "dossiers/fiche_lecture.html", {
+            "dossier": dossier, "fiche": brouillon, "avertissements": avertissements(brouillon.niveau,
+                                                                                     brouillon.donnees),
+            "lignes": lignes_de_diff(brouillon.niveau, {}, brouillon.donnees, seulement_changes=False)})
+    form = formulaire_de_fiche(brouillon, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        finaliser = request.POST.get("action") == "finaliser"
+        try:
+            services.enregistrer_fiche(request.user, brouillon, form.donnees(), finaliser=finaliser)
+        except services.ActionImpossible as erreur:
+            _erreur(request, erreur)
+        else:
+            messages.success(request, f"Fiche « {brouillon.nom} » " + (
+                "enregistrée et finalisée." if finaliser else "enregistrée et mise en attente."))
+            return _vers_le_dossier(dossier)
+    return render(request, "dossiers/fiche.html", {
+        "dossier": dossier, "fiche": brouillon, "form": form,
+        "avertissements": avertissements(brouillon.niveau, brouillon.donnees),
+    })
+
+
+@login_required
+def creer_unites(request, pk):
+    dossier = access.get_dossier_or_403(request.user, pk, access.REMPLIR)
+    form = CreerUnitesForm(request.POST or None, dossier=dossier)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            creees = services.creer_unites(request.user, dossier, d["parent"], d["nombre"], nom=d["nom"],
+                                           discipline=d["discipline"], type_uo=d["type_uo"])
+        except services.ActionImpossible as erreur:
+            _erreur(request, erreur)
+        else:
+            messages.success(request, f"{len(creees)} unité(s) opérationnelle(s) en création : complétez-les.")
+            if len(creees) == 1:
+                return redirect("dossiers:fiche", pk=dossier.pk, fiche=creees[0].pk)
+            return _vers_le_dossier(dossier)
+    return render(request, "dossiers/creer_unites.html", {"dossier": dossier, "form": form})
+
+
+def _action_sur_unite(request, pk, fiche, fonction, succes: str):
+    dossier = access.get_dossier_or_403(request.user, pk, access.REMPLIR)
+    brouillon = _fiche_du_dossier(dossier, fiche)
+    try:
+        fonction(request.user, brouillon)
+        messages.success(request, succes.format(nom=brouillon.nom))
+    except services.ActionImpossible as erreur:
+        _erreur(request, erreur)
+    return _vers_le_dossier(dossier)
+
+
+@login_required
+@require_POST
+def supprimer_unite(request, pk, fiche):
+    return _action_sur_unite(request, pk, fiche, services.supprimer_unite, "Unité « {nom} » marquée pour suppression.")
+
+
+@login_required
+@require_POST
+def retablir_unite(request, pk, fiche):
+    return _action_sur_unite(request, pk, fiche, services.retablir_unite, "Unité « {nom} » rétablie.")
+
+
+def _destinations(user, dossier, brouillon):
+    racine = dossier.structure
+    ej_id = racine.pk if racine.niveau == Niveau.EJ else racine.ej_id
+    possibles = Structure.objects.filter(ej_id=ej_id, niveau__in=[Niveau.EG, Niveau.OI]).exclude(
+        pk=brouillon.parent_id).order_by("tree_id", "lft")
+    return repertoire_access.structures_autorisees(user, repertoire_access.OUVRIR_DOSSIER, possibles)
+
+
+@login_required
+def deplacer_unite(request, pk, fiche):
+    dossier = access.get_dossier_or_403(request.user, pk, access.REMPLIR)
+    brouillon = _fiche_du_dossier(dossier, fiche)
+    form = DeplacerForm(request.POST or None, destinations=_destinations(request.user, dossier, brouillon))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deplacer_unite(request.user, brouillon, form.cleaned_data["parent"])
+        except services.ActionImpossible as erreur:
+            _erreur(request, erreur)
+        else:
+            messages.success(request, f"Unité « {brouillon.nom} » déplacée sous « {form.cleaned_data['parent']} ».")
+            return _vers_le_dossier(dossier)
+    return render(request, "dossiers/deplacer.html", {"dossier": dossier, "fiche": brouillon, "form": form})
+
+
+# -- comparing ------------------------------------------------------------------------
+
+def comparaison(dossier) -> list[dict]:
+    """For each fiche the dossier changes: what, and the side-by-side rows (live ↔ dossier)."""
+    blocs = []
+    fiches = _fiches_en_arbre(dossier)
+    # Open: against the live Répertoire; closed: against the fiches as they were copied.
+    vivantes = lire_fiches(f.structure for f in fiches if f.structure and not f.est_creation) \
+        if dossier.est_ouvert else {}
+    for brouillon in fiches:
+        if brouillon.a_supprimer:
+            blocs.append({"fiche": brouillon, "nature": "Suppression", "lignes": []})
+            continue
+        if brouillon.est_creation:
+            lignes = lignes_de_diff(brouillon.niveau, {}, brouillon.donnees)
+            blocs.append({"fiche": brouillon, "nature": "Création", "lignes": lignes})
+            continue
+        vivante = vivantes.get(brouillon.structure_id, brouillon.reference)
+        lignes = lignes_de_diff(brouillon.niveau, vivante, brouillon.donnees)
+        if lignes or brouillon.est_deplacee:
+            blocs.append({"fiche": brouillon, "nature": "Déplacement" if brouillon.est_deplacee and not lignes
+                          else "Modification", "lignes": lignes})
+    return blocs
+
+
+@login_required
+def comparer(request, pk):
+    dossier = access.get_dossier_or_403(request.user, pk, access.VOIR)
+    return render(request, "dossiers/comparer.html", {"dossier": dossier, "blocs": comparaison(dossier)})
+
+
+# -- the workflow steps -----------------------------------------------------------------
+
+def _etape(request, pk, droit, fonction, succes: str):
+    dossier = access.get_dossier_or_403(request.user, pk, droit)
+    form = CommentaireForm(request.POST)
+    commentaire = form.cleaned_data["commentaire"] if form.is_valid() else ""
+    try:
+        fonction(request.user, dossier, commentaire)
+    except services.ActionImpossible as erreur:
+        _erreur(request, erreur)
+    else:
+        messages.success(request, succes)
+    return _vers_le_dossier(dossier)
+
+
+@login_required
+@require_POST
+def envoyer(request, pk):
+    return _etape(request, pk, access.REMPLIR, services.envoyer_en_validation,
+                  "Dossier envoyé en validation : le directeur de la structure est prévenu.")
+
+
+@login_required
+@require_POST
+def valider(request, pk):
+    return _etape(request, pk, access.VALIDER, services.valider,
+                  "Dossier validé : les gestionnaires du ROR sont prévenus.")
+
+
+@login_required
+@require_POST
+def renvoyer(request, pk):
+    return _etape(request, pk, access.VALIDER, services.renvoyer_au_referent, "Dossier renvoyé au référent.")
+
+
+@login_required
+@require_POST
+def rejeter(request, pk):
+    return _etape(request, pk, access.PUBLIER, services.rejeter_dossier, "Dossier rejeté.")
+
+
+@login_required
+@require_POST
+def abandonner(request, pk):
+    return _etape(request, pk, access.REMPLIR, services.abandonner_dossier, "Dossier abandonné.")
+
+
+@login_required
+def publier(request, pk):
+    dossier = access.get_dossier_or_403(request.user, pk, access.PUBLIER)
+    conflits = services.conflits(dossier) if dossier.etat == EtatDossier.VALIDATION_GESTIONNAIRE else []
+    if request.method == "POST":
+        choix = {cle[len("choix-"):]: valeur for cle, valeur in request.POST.items() if cle.startswith("choix-")}
+        try:
+            services.publier_ou_expliquer(request.user, dossier, choix)
+        except services.ConflitsDePublication as erreur:
+            conflits = erreur.conflits
+            messages.error(request, "Des fiches ont changé dans le Répertoire depuis la copie : choisissez, pour "
+                                    "chaque champ en conflit, la valeur à publier.")
+        except services.ActionImpossible as erreur:
+            _erreur(request, erreur)
+        else:
+            messages.success(request, f"{dossier.reference} publié : le Répertoire montre les changements.")
+            return _vers_le_dossier(dossier)
+    for conflit in conflits:
+        conflit["lignes"] = _affichage_conflit(conflit)
+    fiches = _fiches_en_arbre(dossier)
+    return render(request, "dossiers/publier.html", {
+        "dossier": dossier, "blocs": comparaison(dossier), "conflits": conflits,
+        "fiches_averties": [f for f in fiches if f.avertissements],
+    })
+
+
+def _affichage_conflit(conflit) -> dict:
+    return {cote: afficher(conflit["champ"], conflit[cote]) for cote in ("copie", "repertoire", "dossier")}
+

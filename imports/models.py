@@ -1,0 +1,90 @@
+"""FINESS import runs and their change reports."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class ImportFiness(models.Model):
+    class Statut(models.TextChoices):
+        EN_ATTENTE = "en_attente", "En attente"
+        EN_COURS = "en_cours", "En cours"
+        TERMINE = "termine", "Terminé"
+        ECHEC = "echec", "Refusé"
+
+    class Origine(models.TextChoices):
+        TELEVERSEMENT = "televersement", "Fichier téléversé"
+        COMMANDE = "commande", "Commande import_finess"
+        PLANIFIE = "planifie", "Import hebdomadaire planifié"
+        DEMONSTRATION = "demonstration", "Démonstration"
+
+    cree_le = models.DateTimeField("lancé le", auto_now_add=True, db_index=True)
+    termine_le = models.DateTimeField("terminé le", null=True, blank=True)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", verbose_name="lancé par")
+    origine = models.CharField(max_length=14, choices=Origine.choices, default=Origine.TELEVERSEMENT)
+    fichier = models.FileField(upload_to="imports/finess/%Y/", blank=True)
+    chemin = models.CharField("fichier lu", max_length=500, blank=True, help_text="chemin du fichier importé")
+    nom_fichier = models.CharField("nom du fichier", max_length=255, blank=True)
+    empreinte = models.CharField("empreinte SHA-256", max_length=64, blank=True, db_index=True)
+    perimetre = models.CharField("périmètre", max_length=200, blank=True)
+    date_extraction = models.DateField("date de l'extraction", null=True, blank=True)
+    statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.EN_ATTENTE, db_index=True)
+    tache = models.CharField("tâche Celery", max_length=64, blank=True)
+    erreur = models.TextField("motif du refus", blank=True)
+    ligne_erreur = models.PositiveIntegerField("ligne en erreur", null=True, blank=True)
+    nb_lignes = models.PositiveIntegerField("lignes lues", default=0)
+    nb_etablissements = models.PositiveIntegerField("établissements du périmètre", default=0)
+    nb_nouveaux = models.PositiveIntegerField("nouveaux", default=0)
+    nb_modifies = models.PositiveIntegerField("modifiés", default=0)
+    nb_fermes = models.PositiveIntegerField("fermés", default=0)
+    nb_rouverts = models.PositiveIntegerField("rouverts", default=0)
+    nb_uo_proposees = models.PositiveIntegerField("unités pré-peuplées", default=0)
+
+    class Meta:
+        ordering = ["-cree_le"]
+        verbose_name = "import FINESS"
+        verbose_name_plural = "imports FINESS"
+
+    def __str__(self):
+        return f"Import FINESS du {self.cree_le:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("imports:detail", args=[self.pk])
+
+    @property
+    def est_fini(self) -> bool:
+        return self.statut in {self.Statut.TERMINE, self.Statut.ECHEC}
+
+    @property
+    def nb_changements(self) -> int:
+        return self.nb_nouveaux + self.nb_modifies + self.nb_fermes + self.nb_rouverts
+
+
+class Changement(models.Model):
+    """One line of the change report: a new, closed or reopened structure, or one changed field."""
+
+    class Type(models.TextChoices):
+        NOUVEAU = "nouveau", "Nouveau"
+        MODIFIE = "modifie", "Modifié"
+        FERME = "ferme", "Fermé"
+        ROUVERT = "rouvert", "Rouvert"
+
+    import_finess = models.ForeignKey(ImportFiness, on_delete=models.CASCADE, related_name="changements")
+    type = models.CharField(max_length=8, choices=Type.choices, db_index=True)
+    niveau = models.CharField(max_length=2)
+    structure = models.ForeignKey("repertoire.Structure", null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    finess = models.CharField("numéro FINESS", max_length=9)
+    nom = models.CharField(max_length=250)
+    champ = models.CharField(max_length=40, blank=True)
+    libelle_champ = models.CharField("champ", max_length=80, blank=True)
+    avant = models.TextField(blank=True)
+    apres = models.TextField("après", blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["import_finess", "type"])]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.finess} {self.libelle_champ}"

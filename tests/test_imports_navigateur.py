@@ -1,0 +1,36 @@
+"""In Chromium: the gestionnaire uploads an extract, the progress bar (static JS polling the
+real Celery worker) moves, then the page shows the report by itself."""
+
+import pytest
+
+from imports.generateur import generer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_televersement_barre_de_progression_puis_rapport(celery_worker, connecter, live_server, tmp_path):
+    from tests.factories import construire_region
+
+    region = construire_region()
+    chemin = tmp_path / "etalab-cs1100507-stock-navigateur.csv"
+    generer(chemin, departements={"53", "72"}, nombre_eg=4000)
+    page = connecter(region.gestionnaire)
+    page.goto(f"{live_server.url}/imports/finess/")
+    page.set_input_files("input[type=file]", str(chemin))
+    page.get_by_role("button", name="Lancer l'import").click()
+    page.wait_for_selector("#barre-progression")
+    valeurs = set()
+    for _ in range(600):
+        if page.locator("#rapport").count():
+            break
+        if page.locator("#barre-progression").count():
+            valeurs.add(page.eval_on_selector("#barre-progression", "b => b.value"))
+        page.wait_for_timeout(100)
+    page.wait_for_selector("#rapport", timeout=60_000)
+    assert any(0 < v < 100 for v in valeurs), valeurs
+    assert page.locator("#barre-progression").count() == 0  # the report replaced the bar
+    bilan = page.locator("#bilan").inner_text().replace("\xa0", " ")
+    assert "4 000\n\nétablissements lus" in bilan and "2\n\nfermés" in bilan
+    page.get_by_role("link", name="Fermé", exact=True).click()  # filter the report: the closures
+    fermes = page.locator("#rapport tbody").inner_text()
+    assert "CH CHOLET" in fermes and "EHPAD LES TILLEULS" in fermes
