@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "recherche"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.recherche, name="recherche"),
+    path("resultat/<int:pk>/", views.resultat, name="resultat"),
+    path("carte.json", views.carte_donnees, name="carte_donnees"),
+    path("carte/lieu/<int:pk>/", views.carte_lieu, name="carte_lieu"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("autocompletion/lieux/", views.autocompletion_lieux, name="autocompletion_lieux"),
+    path("autocompletion/libelles/", views.autocompletion_libelles, name="autocompletion_libelles"),
+]

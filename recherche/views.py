@@ -1,0 +1,181 @@
+"""Recherche: find the right unit near the person, as a list, on a map, or exported."""
+
+import csv
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from repertoire.models import Structure
+
+from .access import eg_lisible, lecteur_requis, uo_lisible
+from .forms import RechercheForm, concepts_du_jeu
+from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
+                     proposer_lieux, rechercher, uo_correspondantes)
+from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre, url_fiche
+
+LIMITE_EXPORT = 5000  # establishments
+
+
+def _requete(request, **changements) -> str:
+    """The current query string, without page/view, plus changes."""
+    q = request.GET.copy()
+    for cle in ("page", "vue"):
+        q.pop(cle, None)
+    for cle, valeur in changements.items():
+        if valeur is not None:
+            q[cle] = valeur
+    return q.urlencode()
+
+
+def _formulaire(request):
+    form = RechercheForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, form.critere()
+
+
+def _avec_comptes(form, comptes: dict) -> None:
+    """Show next to each filter value how many establishments it would give."""
+    codes_par_id = {champ: {pk: code for pk, code, _ in concepts_du_jeu(jeu)}
+                    for champ, jeu in RechercheForm.CHAMPS_CONCEPTS.items()}
+    for champ in ["discipline", *RechercheForm.CHAMPS_CONCEPTS]:
+        par_code = comptes[champ] if champ == "discipline" else {
+            codes_par_id[champ].get(int(i)): n for i, n in comptes[champ].items()}
+        field = form.fields[champ]
+        field.choices = [(v, f"{lib} ({par_code.get(v, 0)})" if v else lib) for v, lib in field.choices]
+    nb = comptes["aide_sociale"].get("oui", 0)
+    form.fields["aide_sociale"].label = f"{form.fields['aide_sociale'].label} ({nb})"
+
+
+@lecteur_requis
+def recherche(request):
+    """The search page: the form, then the results as a list (or the map)."""
+    vue = "carte" if request.GET.get("vue") == "carte" else "liste"
+    contexte = {"vue": vue, "form": None, "requete": _requete(request)}
+    if request.GET:
+        form, critere = _formulaire(request)
+        contexte["form"] = form
+        if critere is not None:
+            contexte["critere"] = critere
+            if vue == "liste":
+                numero = form.cleaned_data.get("page") or 1
+                page, comptes = page_et_facettes(critere, numero)
+                _avec_comptes(form, comptes)
+                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1),
+                                pages=_pagination(page))
+            else:
+                contexte["analyse"] = analyser_texte(critere.texte)  # corrections shown above the map
+    form = contexte["form"] = contexte["form"] or RechercheForm()
+    contexte["filtres_listes"] = [form[n] for n in ("discipline", "public", "mode", "modalite")]
+    contexte["filtres_cases"] = [form[n] for n in ("intervient", "aide_sociale", "fermees")]
+    contexte["carte"] = _reglages_carte()
+    return render(request, "recherche/recherche.html", contexte)
+
+
+def _reglages_carte() -> dict:
+    reglages = settings.LEAFLET_CONFIG
+    lat, lon = reglages.get("DEFAULT_CENTER", (47.4, -0.8))
+    return {"centre": f"{lat},{lon}", "zoom": reglages.get("DEFAULT_ZOOM", 8), "zoom_max": reglages.get("MAX_ZOOM", 18)}
+
+
+def _pagination(page) -> list[int | None]:
+    """Page numbers to show: first, last and around the current one (None = ellipsis)."""
+    voisines = {1, page.nb_pages, *range(max(1, page.numero - 2), min(page.nb_pages, page.numero + 2) + 1)}
+    numeros, precedent = [], 0
+    for n in sorted(voisines):
+        if n - precedent > 1:
+            numeros.append(None)
+        numeros.append(n)
+        precedent = n
+    return numeros
+
+
+@lecteur_requis
+def carte_donnees(request):
+    """Every matching establishment as compact JSON: {"points": [[id, lat, lon, nb_uo], …]}."""
+    form, critere = _formulaire(request)
+    if critere is None:
+        return JsonResponse({"erreurs": form.errors.get_json_data()}, status=400)
+    points = points_carte(critere)
+    centre = None
+    if critere.lieu and critere.lieu.ponctuel:
+        centre = [critere.lieu.latitude, critere.lieu.longitude]
+    return JsonResponse({"points": points, "centre": centre, "rayon_km": critere.rayon if centre else None})
+
+
+@lecteur_requis
+def carte_lieu(request, pk):
+    """The map popup: the matching units of one establishment."""
+    eg = eg_lisible(request.user, pk)
+    form, critere = _formulaire(request)
+    uo_ids = uo_correspondantes(critere, eg.pk) if critere else []
+    uos = Structure.objects.select_related("type_uo").in_bulk(uo_ids)
+    return render(request, "recherche/_carte_lieu.html", {
+        "eg": eg, "adresse": adresse(eg), "uos": [uos[pk] for pk in uo_ids if pk in uos], "requete": _requete(request)})
+
+
+@lecteur_requis
+def resultat(request, pk):
+    """A unit from the results: its fiche, previous / next result, back to the same page."""
+    uo = uo_lisible(request.user, pk)
+    form, critere = _formulaire(request)
+    precedent = suivant = None
+    numero = 1
+    if critere is not None:
+        numero = form.cleaned_data.get("page") or 1
+        analyse = preparer(critere)
+        page = rechercher(critere, numero, analyse=analyse)
+        ordre = uos_en_ordre(page)
+        if uo.pk in ordre:
+            i = ordre.index(uo.pk)
+            precedent = (ordre[i - 1], numero) if i > 0 else None
+            suivant = (ordre[i + 1], numero) if i + 1 < len(ordre) else None
+            if precedent is None and numero > 1:
+                precedent = (uos_en_ordre(rechercher(critere, numero - 1, analyse=analyse))[-1], numero - 1)
+            if suivant is None and numero < page.nb_pages:
+                voisine = uos_en_ordre(rechercher(critere, numero + 1, analyse=analyse))
+                suivant = (voisine[0], numero + 1) if voisine else None
+
+    def lien(cible):
+        if not cible:
+            return None
+        return reverse("recherche:resultat", kwargs={"pk": cible[0]}) + "?" + _requete(request, page=str(cible[1]))
+
+    parents = [p for p in uo.get_ancestors() if p.niveau != "UO"]
+    return render(request, "recherche/resultat.html", {
+        "uo": uo, "eg": uo.eg, "parents": [(p, url_fiche(p.pk)) for p in parents],
+        "adresse": adresse(uo if uo.commune_id else uo.eg), "patientele": patientele(uo),
+        "url_fiche": url_fiche(uo.pk), "url_pdf": url_fiche(uo.pk, "fiche_pdf"), "precedent": lien(precedent), "suivant": lien(suivant),
+        "retour": reverse("recherche:recherche") + "?" + _requete(request, page=str(numero)),
+        "telephone": uo.telephone or uo.eg.telephone,
+    })
+
+
+@lecteur_requis
+def export_csv(request):
+    """The results (one line per unit) as CSV for a spreadsheet."""
+    form, critere = _formulaire(request)
+    if critere is None:
+        return HttpResponse("Recherche invalide : " + "; ".join(
+            str(e) for erreurs in form.errors.values() for e in erreurs), status=400,
+            content_type="text/plain; charset=utf-8")
+    page = rechercher(critere, 1, par_page=LIMITE_EXPORT)
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = 'attachment; filename="recherche-ror.csv"'
+    reponse.write("\ufeff")  # Excel reads the accents as UTF-8
+    ecrivain = csv.writer(reponse, delimiter=";")
+    ecrivain.writerow(COLONNES_EXPORT)
+    ecrivain.writerows(lignes_export(garnir(page)))
+    return reponse
+
+
+@lecteur_requis
+def autocompletion_lieux(request):
+    return JsonResponse({"resultats": proposer_lieux(request.GET.get("q", "")[:100])})
+
+
+@lecteur_requis
+def autocompletion_libelles(request):
+    return JsonResponse({"resultats": proposer_libelles(request.GET.get("q", "")[:100])})

@@ -1,0 +1,172 @@
+"""Recherche on the small test region: the index follows the offer, the pages answer."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from recherche.indexation import reindexer_tout
+from recherche.models import UniteIndexee
+from repertoire import services
+from repertoire.models import Niveau
+from tests.factories import concept
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("recherche:recherche")
+
+
+@pytest.fixture
+def connecte(client, region):
+    client.force_login(region.consultant)
+    return client
+
+
+def noms_trouves(reponse) -> list[str]:
+    return [ligne.eg.nom for ligne in reponse.context["lignes"]]
+
+
+def test_anonyme_renvoye_vers_la_connexion(client, region):
+    reponse = client.get(URL, {"quoi": "reanimation"})
+    assert reponse.status_code == 302 and reponse.url.startswith("/connexion/")
+
+
+def test_accents_casse_pluriel_et_faute_de_frappe(connecte):
+    for saisie in ["réanimation", "Reanimations", "RÉANIMATION", "reanimaton"]:
+        reponse = connecte.get(URL, {"quoi": saisie})
+        assert noms_trouves(reponse) == ["CH CHOLET"], saisie
+    reponse = connecte.get(URL, {"quoi": "reanimaton"})
+    assert "« réanimation » au lieu de « reanimaton »".replace("réanimation", "reanimation") in reponse.content.decode()
+
+
+def test_tri_par_distance_depuis_une_commune(connecte, region):
+    reponse = connecte.get(URL, {"ou": "Angers", "rayon": "100"})
+    lignes = reponse.context["lignes"]
+    assert [ligne.eg.nom for ligne in lignes] == ["EHPAD LES TILLEULS", "CH CHOLET"]
+    assert lignes[0].distance_km < 1 < 40 < lignes[1].distance_km < 60
+    # 20 km around Angers: Cholet is too far
+    assert noms_trouves(connecte.get(URL, {"ou": "49000"})) == ["EHPAD LES TILLEULS"]
+
+
+def test_une_ligne_par_etablissement_avec_ses_unites(connecte):
+    reponse = connecte.get(URL, {"quoi": "EHPAD"})
+    (ligne,) = reponse.context["lignes"]
+    assert {u.nom for u in ligne.uos} == {"Hébergement permanent", "Accueil de jour"}
+    html = reponse.content.decode()
+    assert "2 unités correspondantes" in html and "02 41 00 00 00" in html
+    assert 'title="Patientèle : Personnes âgées"' in html
+
+
+def test_l_index_suit_les_ecritures_du_repertoire(connecte, region):
+    # a new unit is found at once
+    services.creer_structure(region.gestionnaire, Niveau.UO, region.ch, nom="Réanimation pédiatrique",
+                             discipline="MCO", age_min=0, age_max=17, m2m={"activites": [concept("J17", "130")]})
+    reponse = connecte.get(URL, {"quoi": "réanimation pédiatrique"})
+    assert [u.nom for u in reponse.context["lignes"][0].uos] == ["Réanimation pédiatrique"]
+    # an activity added later is searchable
+    services.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"specialisations": [concept("J35", "28")]},
+                                raison="test")
+    assert noms_trouves(connecte.get(URL, {"quoi": "alzheimer"})) == ["EHPAD LES TILLEULS"]
+    # a closed unit leaves the default results, and comes back with its badge on demand
+    services.fermer_structure(region.gestionnaire, region.uo_rea, raison="travaux")
+    reponse = connecte.get(URL, {"quoi": "réanimation adulte"})
+    assert noms_trouves(reponse) == []
+    reponse = connecte.get(URL, {"quoi": "réanimation adulte", "fermees": "on"})
+    assert noms_trouves(reponse) == ["CH CHOLET"] and "Fermé" in reponse.content.decode()
+    # renaming the establishment reaches its units' rows
+    services.modifier_structure(region.gestionnaire, region.ch, {"nom": "CH DES MAUGES"}, raison="test")
+    assert UniteIndexee.objects.get(uo=region.uo_rea).nom_eg == "CH DES MAUGES"
+
+
+def test_filtres_et_comptes(connecte, region):
+    services.modifier_structure(region.gestionnaire, region.uo_hp, {"habilitation_aide_sociale": True},
+                                m2m={"publics": [concept("J29", "01")]}, raison="test")
+    reponse = connecte.get(URL, {"ou": "", "age": "30"})
+    assert noms_trouves(reponse) == ["CH CHOLET"]  # the EHPAD takes people from 60
+    reponse = connecte.get(URL, {"discipline": "MSS"})
+    assert noms_trouves(reponse) == ["EHPAD LES TILLEULS"]
+    reponse = connecte.get(URL, {"public": "01"})
+    assert [u.nom for u in reponse.context["lignes"][0].uos] == ["Hébergement permanent"]
+    reponse = connecte.get(URL, {"aide_sociale": "on"})
+    assert [u.nom for u in reponse.context["lignes"][0].uos] == ["Hébergement permanent"]
+    # facet counts next to each choice
+    form = connecte.get(URL, {"quoi": ""}).context["form"]
+    assert ("MSS", "Médico-social et social (MSS) (1)") in form.fields["discipline"].choices
+    assert ("MCO", "Médecine, chirurgie, obstétrique (MCO) (1)") in form.fields["discipline"].choices
+    assert form.fields["aide_sociale"].label.endswith("(1)")
+
+
+def test_intervient_dans_la_commune(connecte, region):
+    services.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"territoire": ["49099"]}, raison="test")
+    reponse = connecte.get(URL, {"ou": "Cholet", "intervient": "on"})
+    assert [u.nom for ligne in reponse.context["lignes"] for u in ligne.uos] == ["Accueil de jour"]
+
+
+def test_saisies_invalides_messages_clairs_sans_erreur(connecte):
+    reponse = connecte.get(URL, {"age": "deux", "ou": "Xyzzyville", "rayon": "7", "page": "0", "lieu": "eg:abc"})
+    assert reponse.status_code == 200
+    html = reponse.content.decode()
+    assert "Indiquez un âge en années" in html and "Lieu introuvable" in html
+    assert "lignes" not in reponse.context
+    reponse = connecte.get(URL, {"intervient": "on"})
+    assert "Choisissez une commune" in reponse.content.decode()
+    reponse = connecte.get(URL, {"quoi": "zzzzzz"})
+    assert noms_trouves(reponse) == [] and "Aucun libellé ni nom ne contient « zzzzzz »" in reponse.content.decode()
+
+
+def test_autocompletion(connecte, region):
+    lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "angers"}).json()["resultats"]
+    assert lieux[0] == {"valeur": "commune:49007", "libelle": "Angers (49000)", "genre": "Commune"}
+    lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "49300"}).json()["resultats"]
+    assert lieux[0]["valeur"] == "commune:49099"
+    lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "tilleuls"}).json()["resultats"]
+    assert {"valeur": f"eg:{region.ehpad.pk}", "libelle": "EHPAD LES TILLEULS 49000", "genre": "Établissement"} in lieux
+    lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "loire atl"}).json()["resultats"]
+    assert lieux[0]["valeur"] == "departement:44"
+    libelles = connecte.get(reverse("recherche:autocompletion_libelles"), {"q": "reanimation ped"}).json()
+    assert libelles["resultats"][0] == {"libelle": "Réanimation spécialisée pédiatrique", "genre": "Activité"}
+
+
+def test_choisir_un_etablissement_comme_lieu(connecte, region):
+    reponse = connecte.get(URL, {"ou": "CH CHOLET", "lieu": f"eg:{region.ch.pk}", "rayon": "5"})
+    assert noms_trouves(reponse) == ["CH CHOLET"]
+
+
+def test_carte_donnees_compactes_et_liste_du_lieu(connecte, region):
+    donnees = connecte.get(reverse("recherche:carte_donnees"), {"ou": "Angers", "rayon": "100"}).json()
+    assert donnees["points"] == [[region.ehpad.pk, 47.47, -0.55, 2], [region.ch.pk, 47.06, -0.88, 1]] or sorted(
+        donnees["points"]) == sorted([[region.ehpad.pk, 47.47, -0.55, 2], [region.ch.pk, 47.06, -0.88, 1]])
+    assert donnees["rayon_km"] == 100
+    html = connecte.get(reverse("recherche:carte_lieu", kwargs={"pk": region.ehpad.pk}), {"quoi": "accueil de jour"}).content
+    assert "Accueil de jour" in html.decode() and "Hébergement permanent" not in html.decode()
+
+
+def test_resultat_precedent_suivant_et_retour(connecte, region):
+    params = {"ou": "Angers", "rayon": "100"}
+    reponse = connecte.get(reverse("recherche:resultat", kwargs={"pk": region.uo_hp.pk}), {**params, "page": "1"})
+    ordre = [u.pk for ligne in connecte.get(URL, params).context["lignes"] for u in ligne.uos]
+    assert ordre[0] in (region.uo_hp.pk, region.uo_aj.pk) and ordre[-1] == region.uo_rea.pk
+    html = reponse.content.decode()
+    assert "EHPAD LES TILLEULS" in html and "ASSOCIATION LES TILLEULS" in html  # parent fiches
+    i = ordre.index(region.uo_hp.pk)
+    if i + 1 < len(ordre):
+        assert reverse("recherche:resultat", kwargs={"pk": ordre[i + 1]}) in reponse.context["suivant"]
+    assert reponse.context["retour"].startswith(URL + "?") and "page=1" in reponse.context["retour"]
+    assert "ou=Angers" in reponse.context["retour"] and "rayon=100" in reponse.context["retour"]
+
+
+def test_export_csv(connecte, region):
+    reponse = connecte.get(reverse("recherche:export_csv"), {"ou": "Angers", "rayon": "100"})
+    assert reponse["Content-Type"].startswith("text/csv")
+    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    assert lignes[0][:3] == ["Établissement", "FINESS ET", "Unité opérationnelle"]
+    assert {(ligne[0], ligne[2]) for ligne in lignes[1:]} == {
+        ("EHPAD LES TILLEULS", "Hébergement permanent"), ("EHPAD LES TILLEULS", "Accueil de jour"),
+        ("CH CHOLET", "Réanimation adulte")}
+
+
+def test_reindexation_complete(region):
+    UniteIndexee.objects.all().delete()
+    assert reindexer_tout() == 3
+    assert UniteIndexee.objects.count() == 3
