@@ -3,9 +3,16 @@
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from repertoire.models import Niveau, Structure
+from django.db import connection, transaction
 
-from .indexation import TABLES_FILTRES, TABLES_LIBELLES, reindexer_eg, reindexer_uo
+from repertoire.models import Niveau, Structure
+from repertoire.signals import offre_modifiee_en_masse
+
+from .indexation import TABLES_FILTRES, TABLES_LIBELLES, reindexer_eg, reindexer_tout, reindexer_uo
+
+# Beyond this many EG, a bulk change (a national FINESS import) rebuilds the whole index
+# after the commit instead of inside the import's transaction.
+SEUIL_REINDEXATION_COMPLETE = 5000
 
 
 @receiver(post_save)
@@ -31,3 +38,14 @@ def _offre_modifiee(sender, instance, action, reverse, pk_set, **kwargs):
 for _champ in TABLES_LIBELLES + TABLES_FILTRES:
     m2m_changed.connect(_offre_modifiee, sender=getattr(Structure, _champ).through,
                         dispatch_uid=f"recherche_{_champ}")
+
+
+@receiver(offre_modifiee_en_masse)
+def offre_modifiee_en_masse_recue(sender, eg_ids, **kwargs):
+    eg_ids = list(set(eg_ids))
+    if len(eg_ids) > SEUIL_REINDEXATION_COMPLETE:
+        transaction.on_commit(reindexer_tout)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM repertoire_structure WHERE niveau = 'UO' AND eg_id = ANY(%s)", [eg_ids])
+        reindexer_uo([r[0] for r in cursor.fetchall()])

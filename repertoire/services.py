@@ -13,14 +13,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 from nomenclatures.models import verifier_jeu
 from ror.audit import journaliser
 
-from nomenclatures.models import verifier_jeu
-
 from .access import (LIRE, MODIFIER, destinataires_anomalie, exiger, exiger_traitement_anomalie,
                      oublier_droits)
 from .encadres import encadre_de
 from .notifications import notifier_anomalie, notifier_reponse
 from .models import (PARENTS_AUTORISES, Contact, Favori, Horaire, Niveau, PieceJointe, SignalementAnomalie,
                      Structure)
+from .signals import offre_modifiee_en_masse
 
 # Fields that are never written through the generic functions below.
 CHAMPS_TECHNIQUES = {"id", "lft", "rght", "tree_id", "level", "parent", "niveau", "ej", "eg", "version",
@@ -505,4 +504,6 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
                                  batch_size=500, **historique)
         progres(0.8 + 0.2 * (debut + len(lot)) / len(pks), f"Mise à jour : {debut + len(lot)} établissements "
                                                              f"sur {len(pks)}")
+    eg_ids = [pk for finess, pk in crees.items() if finess in {eg["finess"] for eg in nouveaux_eg}]
+    offre_modifiee_en_masse.send(sender=Structure, eg_ids=eg_ids + list(modifications) + list(rattachements or {}))
     return crees

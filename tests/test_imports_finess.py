@@ -278,3 +278,17 @@ def test_fichier_binaire_refuse(national, tmp_path):
     chemin.write_bytes(b"finess;etalab;111;2026-05-12\n\x81\x8d\x8f\x90\x9d\x00")
     imp = importer_fichier(chemin)
     assert imp.statut == ImportFiness.Statut.ECHEC and imp.ligne_erreur == 2 and "encodage" in imp.erreur
+
+
+@pytest.mark.django_db
+def test_un_etablissement_importe_se_trouve_aussitot_dans_la_recherche(region, pays_de_la_loire, tmp_path, client):
+    nouveau = structureet(nofinesset="490000099", rs="SSIAD DU LAYON", categetab="354")
+    chemin = fichier(tmp_path, [EN_TETE, structureet(),
+                                structureet(nofinesset="490000049", nofinessej="490000031", rs="CH CHOLET",
+                                            commune="099", ligneacheminement="49300 CHOLET", categetab="355"),
+                                nouveau, geolocalisation("490000023"), geolocalisation("490000049"),
+                                geolocalisation("490000099")])
+    assert importer_fichier(chemin).statut == ImportFiness.Statut.TERMINE
+    client.force_login(region.consultant)
+    reponse = client.get("/recherche/", {"q": "soins infirmiers"})
+    assert "SSIAD DU LAYON" in reponse.content.decode()

@@ -245,6 +245,17 @@ def test_last_updated_avec_fuseau_non_encode(api, region):
     assert _ids(_get(api, "/fhir/HealthcareService?_lastUpdated=ge2999-01-01T00:00:00%2B01:00")) == set()
 
 
-def test_lits_disponibles_sans_application_disponibilites(api, region):
-    # Until disponibilites exposes its reading function, no Location claims available beds.
+def test_lits_disponibles_saisis_servis_en_location(api, region):
+    from disponibilites.services import LigneSaisie, saisir_lits
+
     assert _ids(_get(api, "/fhir/Location?capacity-status=02")) == set()
+    services.accorder_droit(region.gestionnaire, region.referent_autre, "saisie_lits", region.ch)
+    saisir_lits(region.referent_autre, [LigneSaisie(uo=region.uo_rea, disponibles=3, supplementaires=None,
+                                                    fermes=None)])
+    bundle = _get(api, "/fhir/Location?capacity-status=02")
+    assert _ids(bundle) == {region.uo_rea.pk}
+    loc = bundle["entry"][0]["resource"]
+    capacites = [e for e in loc["extension"] if e["url"].endswith("ror-location-supported-capacity")]
+    disponibles = [c for c in capacites if any(
+        v.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("code") == "02" for v in c["extension"])]
+    assert disponibles and "3" in str(disponibles[0])

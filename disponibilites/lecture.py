@@ -1,0 +1,17 @@
+"""What other apps may read of the beds (the FHIR Location capacities read it)."""
+
+from .models import SituationLits
+
+
+def lits_disponibles(uo_ids) -> dict:
+    """{uo_id: (available beds, date of the figure)} for the units that reported one."""
+    return {
+        uo: (nombre, date)
+        for uo, nombre, date in SituationLits.objects.filter(uo__in=list(uo_ids), disponibles__isnull=False)
+        .values_list("uo_id", "disponibles", "disponibles_le")
+    }
+
+
+def uo_avec_lits_disponibles():
+    """Ids of the units reporting at least one available bed (FHIR capacity-status=02)."""
+    return SituationLits.objects.filter(disponibles__gt=0).values("uo_id")
