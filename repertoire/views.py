@@ -154,7 +154,8 @@ def _contexte_fiche(request, structure: Structure) -> dict:
 @require_GET
 def fiche(request, pk):
     structure = access.exiger(request.user, access.LIRE, lecture.charger_fiche(pk))
-    return render(request, "repertoire/fiche.html", _contexte_fiche(request, structure))
+    contexte = {**_contexte_fiche(request, structure), "extensions_fiche": settings.ROR_FICHE_EXTENSIONS}
+    return render(request, "repertoire/fiche.html", contexte)
 
 
 @login_required

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         call_command("comptes_demo", stdout=open(os.devnull, "w"))  # the apps' demos act as these accounts
         # Each feature app may add its part (beds, dossiers, import report…): idempotent functions.
         modules = [f"{config.name}.demo" for config in apps.get_app_configs() if config.name != "repertoire"]
-        for module in ["ror.comptes.demo"] + modules:
+        for module in ["ror.comptes.demo", "repertoire.demo_fiches"] + modules:
             if find_spec(module):
                 import_module(module).peupler_demo(self.stdout)
         call_command("comptes_demo", stdout=self.stdout)

@@ -1,0 +1,22 @@
+"""The Répertoire's part of the demo: favourites and a reported anomaly, made through the services."""
+
+from django.contrib.auth import get_user_model
+
+from . import services
+from .models import Niveau, SignalementAnomalie, Structure
+
+
+def peupler_demo(stdout) -> None:
+    utilisateurs = {u.username: u for u in get_user_model().objects.filter(username__in=["referent", "consultant"])}
+    ehpad = Structure.objects.filter(nom="EHPAD LES MAGNOLIAS", niveau=Niveau.EG).first()
+    chu = Structure.objects.filter(nom="CHU ANGERS", niveau=Niveau.EG).first()
+    if len(utilisateurs) < 2 or not ehpad or not chu:
+        return
+    services.ajouter_favori(utilisateurs["referent"], chu)
+    services.ajouter_favori(utilisateurs["consultant"], ehpad)
+    accueil = ehpad.get_children().filter(nom="Accueil de jour").first()
+    if accueil and not SignalementAnomalie.objects.filter(structure=accueil).exists():
+        services.signaler_anomalie(utilisateurs["consultant"], accueil,
+                                   "Le numéro du secrétariat ne répond plus ; l'accueil de jour est aussi ouvert "
+                                   "le samedi matin.")
+    stdout.write("Répertoire : favoris des comptes de démonstration et une anomalie signalée à traiter.")
