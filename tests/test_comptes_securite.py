@@ -6,10 +6,12 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
+from django.db.models import F
 
 from ror.models import JournalAudit
 from tests.factories import MOT_DE_PASSE
@@ -18,7 +20,9 @@ pytestmark = pytest.mark.django_db
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def _tenter(client, username, password, ip="192.0.2.10"):
+def _tenter(client, username, password, ip="192.0.2.10", patienter=True):
+    if patienter:  # the person waits as asked between attempts (see the slowing test)
+        AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=1))
     return client.post("/connexion/", {"username": username, "password": password}, REMOTE_ADDR=ip)
 
 
@@ -52,6 +56,19 @@ def test_cinq_echecs_verrouillent_le_compte_depuis_cette_adresse_puis_le_gestion
     tentative = AccessAttempt.objects.get(username="referent", ip_address="192.0.2.10")
     client.post(f"/compte/gestion/verrouillages/{tentative.pk}/deverrouiller/")
     client.logout()
+    assert _tenter(client, "referent", MOT_DE_PASSE).status_code == 302
+    assert _connecte(client)
+
+
+def test_les_essais_sont_ralentis_avant_le_verrouillage(client, region):
+    assert _tenter(client, "referent", "mauvais", patienter=False).status_code == 200
+    assert _tenter(client, "referent", "mauvais", patienter=False).status_code == 200
+    # A third try right away is refused without being checked, even with the right password.
+    trop_tot = _tenter(client, "referent", MOT_DE_PASSE, patienter=False)
+    assert trop_tot.status_code == 429 and "réessayez dans 2 secondes" in trop_tot.content.decode()
+    assert not _connecte(client)
+    assert AccessAttempt.objects.get().failures_since_start == 2  # not counted as a failure
+    # Once the delay has passed, the right password works.
     assert _tenter(client, "referent", MOT_DE_PASSE).status_code == 302
     assert _connecte(client)
 

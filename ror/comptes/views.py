@@ -25,6 +25,7 @@ from ror.models import DemandeAcces, JournalAudit
 from ror.templatetags.comptes import libelle_action
 
 from . import oidc, services
+from .ralentissement import attente_restante
 from .access import gestionnaire_requis, structure_pour_referents_or_403, structures_dirigees
 from .forms import (CGUForm, DemandeAccesForm, DroitForm, EmailForm, GroupesForm,
                     RechercheUtilisateurForm, ReferentForm, RefusForm)
@@ -430,3 +431,13 @@ class Connexion(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "psc_configure": oidc.est_configure()}
+
+    def post(self, request, *args, **kwargs):
+        attente = attente_restante(request, request.POST.get("username", ""))
+        if attente:
+            form = self.get_form()
+            form.is_bound = False  # shown again, not checked
+            messages.error(request, f"Trop de tentatives de connexion : réessayez dans {attente} seconde"
+                                    f"{'s' if attente > 1 else ''}.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
