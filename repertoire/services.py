@@ -504,6 +504,7 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
                                  batch_size=500, **historique)
         progres(0.8 + 0.2 * (debut + len(lot)) / len(pks), f"Mise à jour : {debut + len(lot)} établissements "
                                                              f"sur {len(pks)}")
-    eg_ids = [pk for finess, pk in crees.items() if finess in {eg["finess"] for eg in nouveaux_eg}]
+    finess_eg = {eg["finess"] for eg in nouveaux_eg}
+    eg_ids = [pk for finess, pk in crees.items() if finess in finess_eg]
     offre_modifiee_en_masse.send(sender=Structure, eg_ids=eg_ids + list(modifications) + list(rattachements or {}))
     return crees
