@@ -8,10 +8,10 @@ from django.db import connection, transaction
 from repertoire.models import Niveau, Structure
 from repertoire.signals import offre_modifiee_en_masse
 
-from .indexation import TABLES_FILTRES, TABLES_LIBELLES, reindexer_eg, reindexer_tout, reindexer_uo
+from .indexation import TABLES_FILTRES, TABLES_LIBELLES, reindexer_eg, reindexer_uo
 
-# Beyond this many EG, a bulk change (a national FINESS import) rebuilds the whole index
-# after the commit instead of inside the import's transaction.
+# Beyond this many EG, a bulk change (a national FINESS import) has the whole index rebuilt
+# by a Celery worker after the commit, instead of inside the import's transaction.
 SEUIL_REINDEXATION_COMPLETE = 5000
 
 
@@ -44,7 +44,9 @@ for _champ in TABLES_LIBELLES + TABLES_FILTRES:
 def offre_modifiee_en_masse_recue(sender, eg_ids, **kwargs):
     eg_ids = list(set(eg_ids))
     if len(eg_ids) > SEUIL_REINDEXATION_COMPLETE:
-        transaction.on_commit(reindexer_tout)
+        from .tasks import reindexer_recherche
+
+        transaction.on_commit(reindexer_recherche.delay)
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM repertoire_structure WHERE niveau = 'UO' AND eg_id = ANY(%s)", [eg_ids])
