@@ -60,26 +60,33 @@ class Concept(models.Model):
         return self.libelle
 
 
-class ConceptField(models.ForeignKey):
-    """A foreign key to a Concept of one value set (e.g. ConceptField("J55")).
+class _JeuDeValeurs:
+    """Shared by the two typed fields: which value set, offered in forms, kept out of migrations' noise."""
 
-    Forms only offer the codes of that set, and model validation refuses others.
-    """
-
-    def __init__(self, jeu=None, *args, **kwargs):
+    def _preparer(self, jeu, kwargs: dict) -> dict:
         self.jeu = jeu
         kwargs.setdefault("to", "nomenclatures.Concept")
-        kwargs.setdefault("on_delete", models.PROTECT)
         kwargs.setdefault("related_name", "+")
         if jeu:
             kwargs["limit_choices_to"] = {"nomenclature__cle": jeu}
-        super().__init__(*args, **kwargs)
+        return kwargs
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["jeu"] = self.jeu
         kwargs.pop("limit_choices_to", None)
         return name, path, args, kwargs
+
+
+class ConceptField(_JeuDeValeurs, models.ForeignKey):
+    """A foreign key to a Concept of one value set (e.g. ConceptField("J55")).
+
+    Forms only offer the codes of that set, and model validation refuses others.
+    """
+
+    def __init__(self, jeu=None, *args, **kwargs):
+        kwargs.setdefault("on_delete", models.PROTECT)
+        super().__init__(*args, **self._preparer(jeu, kwargs))
 
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
@@ -88,23 +95,12 @@ class ConceptField(models.ForeignKey):
                 raise ValidationError(f"Ce code n'appartient pas au jeu de valeurs {self.jeu}.")
 
 
-class ConceptsField(models.ManyToManyField):
+class ConceptsField(_JeuDeValeurs, models.ManyToManyField):
     """A many-to-many to Concepts of one value set (e.g. ConceptsField("J17"))."""
 
     def __init__(self, jeu=None, *args, **kwargs):
-        self.jeu = jeu
-        kwargs.setdefault("to", "nomenclatures.Concept")
-        kwargs.setdefault("related_name", "+")
         kwargs.setdefault("blank", True)
-        if jeu:
-            kwargs["limit_choices_to"] = {"nomenclature__cle": jeu}
-        super().__init__(*args, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["jeu"] = self.jeu
-        kwargs.pop("limit_choices_to", None)
-        return name, path, args, kwargs
+        super().__init__(*args, **self._preparer(jeu, kwargs))
 
 
 def verifier_jeu(concepts, jeu: str) -> None:

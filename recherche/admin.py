@@ -2,20 +2,13 @@
 
 from django.contrib import admin
 
+from ror.admin_lecture import LectureSeuleAdmin
+
 from .models import Libelle, Mot, UniteIndexee
 
 
-class LectureSeule(admin.ModelAdmin):
+class LectureSeule(LectureSeuleAdmin):
     show_full_result_count = False  # a million rows: no COUNT(*) on every page
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(UniteIndexee)

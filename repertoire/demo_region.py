@@ -83,9 +83,8 @@ class Generateur:
         return self.concepts[(cle, code)]
 
     def finess(self, dep: str) -> str:
-        prefixe = dep[:2] if len(dep) == 2 else dep[:2]
         while True:
-            numero = f"{prefixe}{self.rng.randrange(10**7):07d}"
+            numero = f"{dep[:2]}{self.rng.randrange(10**7):07d}"
             if numero not in self.finess_utilises:
                 self.finess_utilises.add(numero)
                 return numero
