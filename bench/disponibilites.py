@@ -59,7 +59,7 @@ def preparer_base() -> tuple[str, str]:
 
 
 def _url_embarquee(base_dir) -> str:
-    from ror.embedded_db import database_url
+    from socle.embedded_db import database_url
 
     return database_url(base_dir)
 

@@ -21,7 +21,7 @@ from django.utils import timezone
 from nomenclatures.models import Concept, Departement
 from repertoire import access as repertoire_access
 from repertoire.models import Niveau, Structure, StructureUserObjectPermission
-from ror.audit import journaliser
+from socle.audit import journaliser
 
 from .models import (COLONNES_PAR_STATUT, NATURE_LIT, SOURCE_SAISIE_MANUELLE, STATUT_DISPONIBLE,
                      STATUT_SUPPLEMENTAIRE, TEMPORALITE_COURANT, Capacite, JetonApi, Relance, SituationLits,

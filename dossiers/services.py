@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from repertoire import services as repertoire
 from repertoire.models import Niveau, StatutFiche, Structure
-from ror.audit import journaliser
+from socle.audit import journaliser
 
 from . import access, emails
 from .brouillon import champs_de, champs_differents, champs_manquants, libelle, lire_fiches, valeurs_pour_modele

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from ror.audit import journaliser
+from socle.audit import journaliser
 
 from .models import JetonApi, empreinte
 

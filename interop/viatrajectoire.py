@@ -31,7 +31,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from repertoire.models import Contact, Discipline, Horaire, Niveau, Structure
-from ror.audit import journaliser
+from socle.audit import journaliser
 
 from . import fhir
 from .models import ChangementSync, CurseurSync, EtatChangement, EtatSync, EtatSyncEG

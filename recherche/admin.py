@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ror.admin_lecture import LectureSeuleAdmin
+from socle.admin_lecture import LectureSeuleAdmin
 
 from .models import Libelle, Mot, UniteIndexee
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from nomenclatures.models import verifier_jeu
-from ror.audit import journaliser
+from socle.audit import journaliser
 
 from .access import (LIRE, MODIFIER, destinataires_anomalie, exiger, exiger_traitement_anomalie,
                      oublier_droits)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -319,3 +320,20 @@ def communes(request):
     """Autocomplete of communes by name or postcode (territoire d'intervention, adresse)."""
     return JsonResponse({"communes": [{"code": c.pk, "libelle": str(c)}
                                       for c in chercher_communes(request.GET.get("q", ""))]})
+
+
+# -- home page -------------------------------------------------------------------------------
+
+@require_GET
+def accueil(request):
+    """Home page: the region's offer in figures."""
+    comptes = dict(
+        Structure.objects.filter(etat="ouvert").order_by().values_list("niveau").annotate(n=Count("id"))
+    )
+    derniere_maj = Structure.objects.aggregate(m=Max("modifie_le"))["m"]
+    return render(request, "accueil.html", {
+        "nb_ej": comptes.get(Niveau.EJ, 0),
+        "nb_eg": comptes.get(Niveau.EG, 0),
+        "nb_uo": comptes.get(Niveau.UO, 0),
+        "derniere_maj": derniere_maj,
+    })

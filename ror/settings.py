@@ -48,9 +48,10 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
-    "ror",
+    "socle",
     "nomenclatures",
     "repertoire",
+    "comptes",
     "recherche",
     "dossiers",
     "disponibilites",
@@ -71,7 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
-    "ror.comptes.middleware.CGUMiddleware",
+    "comptes.middleware.CGUMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -88,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "ror.context_processors.portail",
+                "repertoire.context_processors.portail",
             ],
         },
     },
@@ -98,7 +99,7 @@ TEMPLATES = [
 if os.environ.get("DATABASE_URL"):
     _database_url = os.environ["DATABASE_URL"]
 else:
-    from ror.embedded_db import database_url
+    from socle.embedded_db import database_url
 
     _database_url = database_url(BASE_DIR)
 DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
@@ -111,7 +112,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "ror.User"
 
 AUTHENTICATION_BACKENDS = [
-    "ror.comptes.backends.AxesBackend",  # first: refuses locked-out account+IP pairs
+    "comptes.backends.AxesBackend",  # first: refuses locked-out account+IP pairs
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -239,9 +240,9 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "ror/comptes/verrouille.html"
+AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_VERBOSE = False  # axes would log user names: our audit log records failures without them
-AXES_CLIENT_STR_CALLABLE = "ror.comptes.signaux.description_client_axes"
+AXES_CLIENT_STR_CALLABLE = "comptes.signaux.description_client_axes"
 AXES_DISABLE_ACCESS_LOG = True  # logins are in JournalAudit
 
 # Content-Security-Policy (django-csp): no inline script anywhere; json_script data blocks

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
-from .comptes import views as comptes_views
+from comptes import views as comptes_views
+from repertoire import views as repertoire_views
 
 
 def _autodiscover_admin() -> None:
@@ -26,10 +26,10 @@ admin.site.site_header = "Administration du portail ROR"
 admin.site.site_title = "Portail ROR"
 
 urlpatterns = [
-    path("", views.accueil, name="accueil"),
+    path("", repertoire_views.accueil, name="accueil"),
     path("connexion/", comptes_views.Connexion.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
-    path("compte/", include("ror.comptes.urls")),
+    path("compte/", include("comptes.urls")),
     path("admin/", admin.site.urls),
     path("repertoire/", include("repertoire.urls")),
     path("recherche/", include("recherche.urls")),

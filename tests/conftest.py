@@ -190,7 +190,7 @@ def celery_worker(transactional_db, redis_url, tmp_path):
         cwd=BASE_DIR, env=env, stdout=journal, stderr=subprocess.STDOUT)
     try:
         # Ready when it answers a ping task.
-        from ror.tasks import ping
+        from socle.tasks import ping
 
         ping.delay("prêt").get(timeout=60)
         yield {"broker": "redis" if redis_url else "filesystem", "process": proc, "log": tmp_path / "worker.log"}

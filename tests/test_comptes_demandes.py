@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from repertoire import access
-from ror.models import DemandeAcces, JournalAudit
+from comptes.models import DemandeAcces
+from socle.models import JournalAudit
 from tests.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from repertoire import access
-from ror.models import AcceptationCGU, JournalAudit
+from comptes.models import AcceptationCGU
+from socle.models import JournalAudit
 from tests.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db
@@ -167,8 +168,8 @@ def test_changer_mon_mot_de_passe(client, region):
 def test_la_demo_ajoute_une_demande_en_attente_une_seule_fois(region):
     import io
 
-    from ror.comptes.demo import peupler_demo
-    from ror.models import DemandeAcces
+    from comptes.demo import peupler_demo
+    from comptes.models import DemandeAcces
 
     peupler_demo(io.StringIO())
     peupler_demo(io.StringIO())

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from ror.models import JournalAudit
+from socle.models import JournalAudit
 
 CLIENT_ID = "ror-portail"
 CLIENT_SECRET = "secret-de-test"

@@ -13,7 +13,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.db.models import F
 
-from ror.models import JournalAudit
+from socle.models import JournalAudit
 from tests.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db

@@ -90,12 +90,12 @@ def test_page_d_accueil_affiche_les_chiffres(client, region):
 
 
 def test_une_tache_celery_passe_par_un_vrai_worker(celery_worker):
-    from ror.tasks import ping
+    from socle.tasks import ping
 
     resultat = ping.delay("bonjour").get(timeout=30)
     assert resultat["message"] == "bonjour"
     assert resultat["database"] == connection.settings_dict["NAME"]  # the worker used the test database
-    assert "ror.tasks.ping" in celery_worker["log"].read_text()
+    assert "socle.tasks.ping" in celery_worker["log"].read_text()
 
 
 def test_mise_a_jour_perdue_refusee(region):
@@ -121,7 +121,7 @@ def test_deplacer_une_uo_dans_la_meme_ej(region):
         services.deplacer_structure(region.gestionnaire, region.uo_aj, region.ch, raison="Dossier 1")
 
 
-NOS_APPLICATIONS = {"ror", "nomenclatures", "repertoire", "recherche", "dossiers", "disponibilites", "imports",
+NOS_APPLICATIONS = {"ror", "comptes", "nomenclatures", "repertoire", "recherche", "dossiers", "disponibilites", "imports",
                     "qualite", "interop"}
 
 

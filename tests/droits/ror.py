@@ -2,7 +2,7 @@ from tests.droits import Url, gestionnaire_seulement, lecture_connectee, lecture
 
 
 def _demande(region):
-    from ror.models import DemandeAcces
+    from comptes.models import DemandeAcces
 
     return DemandeAcces.objects.create(prenom="Anne", nom="Martin", email="anne.martin@exemple.fr",
                                        structure=region.ehpad, role="referent", justification="Cadre de santé")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+
+from .models import AcceptationCGU, DemandeAcces
+
+
+@admin.register(DemandeAcces)
+class DemandeAccesAdmin(admin.ModelAdmin):
+    list_display = ("cree_le", "prenom", "nom", "structure", "role", "statut")
+    list_filter = ("statut", "role")
+    raw_id_fields = ("structure", "traitee_par", "compte")
+
+
+@admin.register(AcceptationCGU)
+class AcceptationCGUAdmin(admin.ModelAdmin):
+    list_display = ("acceptee_le", "user", "version")
+    readonly_fields = ("user", "version", "acceptee_le")

@@ -1,0 +1,203 @@
+"""Account actions: one function per user step, atomic, recorded in the audit log.
+
+Rights on structures go through repertoire.services.accorder_droit / retirer_droit.
+Audit rows name accounts by id (user:<pk>), never by e-mail or name.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from repertoire import access, services as repertoire_services
+from repertoire.models import Niveau
+from socle.audit import journaliser
+from comptes.models import AcceptationCGU, DemandeAcces
+
+User = get_user_model()
+
+# Rights that may be given on a structure, with their label and the global group that goes with them.
+DROITS = {
+    "referent": ("Référent structure", access.GROUPE_REFERENT),
+    "directeur": ("Directeur", access.GROUPE_DIRECTEUR),
+    "saisie_lits": ("Saisie des lits", None),
+}
+GROUPE_PAR_ROLE = {
+    DemandeAcces.Role.CONSULTANT: access.GROUPE_CONSULTANT,
+    DemandeAcces.Role.REFERENT: access.GROUPE_REFERENT,
+    DemandeAcces.Role.DIRECTEUR: access.GROUPE_DIRECTEUR,
+}
+NIVEAUX_HABILITABLES = (Niveau.EJ, Niveau.EG)
+
+
+def cible(user) -> str:
+    return f"user:{user.pk}"
+
+
+def groupe(nom: str) -> Group:
+    return Group.objects.get_or_create(name=nom)[0]
+
+
+def lien_definir_mot_de_passe(user, base_url: str) -> str:
+    """A single-use, expiring link (Django's password-reset token: it dies when the password changes)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return base_url.rstrip("/") + reverse("comptes:reinitialisation_confirmer", kwargs={"uidb64": uid, "token": token})
+
+
+def _envoyer(sujet: str, gabarit: str, destinataire: str, contexte: dict) -> None:
+    contexte = {"ROR_SITE_TITLE": settings.ROR_SITE_TITLE, **contexte}
+    send_mail(f"[{settings.ROR_SITE_TITLE}] {sujet}", render_to_string(gabarit, contexte),
+              settings.DEFAULT_FROM_EMAIL, [destinataire])
+
+
+@transaction.atomic
+def deposer_demande(**champs) -> DemandeAcces:
+    demande = DemandeAcces.objects.create(**champs)
+    journaliser(None, "demande_acces_recue", cible=f"demande:{demande.pk}",
+                details={"structure": demande.structure_id, "role": demande.role})
+    return demande
+
+
+def _verrouiller_demande(demande: DemandeAcces) -> DemandeAcces:
+    demande = DemandeAcces.objects.select_for_update().get(pk=demande.pk)
+    if demande.statut != DemandeAcces.Statut.EN_ATTENTE:
+        raise ValidationError("Cette demande a déjà été traitée.")
+    return demande
+
+
+@transaction.atomic
+def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
+    """Create the account (or reuse the one with this e-mail), give the requested role, mail a link to set a password."""
+    demande = _verrouiller_demande(demande)
+    user = User.objects.filter(email__iexact=demande.email).first()
+    nouveau = user is None
+    if nouveau:
+        user = User(username=demande.email.lower(), email=demande.email.lower(), first_name=demande.prenom,
+                    last_name=demande.nom, fonction=demande.fonction)
+        user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save()
+        journaliser(acteur, "compte_cree", cible=cible(user), details={"demande": demande.pk})
+    elif not user.is_active:
+        raise ValidationError("Un compte désactivé existe avec cette adresse : réactivez-le depuis sa fiche.")
+    user.groups.add(groupe(GROUPE_PAR_ROLE[demande.role]))
+    if demande.role in DROITS:
+        repertoire_services.accorder_droit(acteur, user, demande.role, demande.structure)
+    demande.statut = DemandeAcces.Statut.ACCEPTEE
+    demande.traitee_le = timezone.now()
+    demande.traitee_par = acteur
+    demande.compte = user
+    demande.save()
+    journaliser(acteur, "demande_acces_acceptee", cible=f"demande:{demande.pk}", details={"compte": user.pk})
+    contexte = {"user": user, "demande": demande, "nouveau": nouveau,
+                "lien": lien_definir_mot_de_passe(user, base_url) if nouveau else base_url.rstrip("/") + "/connexion/"}
+    # Sent inside the transaction: if the mail cannot leave, nothing is accepted and the gestionnaire is told.
+    _envoyer("Votre accès au ROR", "comptes/mails/demande_acceptee.txt", user.email, contexte)
+    return user
+
+
+@transaction.atomic
+def refuser_demande(acteur, demande: DemandeAcces, motif: str) -> DemandeAcces:
+    motif = (motif or "").strip()
+    if not motif:
+        raise ValidationError("Indiquez le motif du refus : il est envoyé au demandeur.")
+    demande = _verrouiller_demande(demande)
+    demande.statut = DemandeAcces.Statut.REFUSEE
+    demande.motif_refus = motif
+    demande.traitee_le = timezone.now()
+    demande.traitee_par = acteur
+    demande.save()
+    journaliser(acteur, "demande_acces_refusee", cible=f"demande:{demande.pk}")
+    _envoyer("Votre demande d'accès au ROR", "comptes/mails/demande_refusee.txt", demande.email,
+             {"demande": demande})
+    return demande
+
+
+@transaction.atomic
+def donner_droit(acteur, user, codename: str, structure) -> None:
+    """A right on an EJ or EG (valid below it), with the global group that goes with it."""
+    if codename not in DROITS:
+        raise ValidationError("Droit inconnu.")
+    if structure.niveau not in NIVEAUX_HABILITABLES:
+        raise ValidationError("Les droits se donnent sur une entité juridique ou géographique.")
+    if not user.is_active:
+        raise ValidationError("Ce compte est désactivé.")
+    repertoire_services.accorder_droit(acteur, user, codename, structure)
+    nom_groupe = DROITS[codename][1]
+    if nom_groupe:
+        user.groups.add(groupe(nom_groupe))
+
+
+@transaction.atomic
+def enlever_droit(acteur, user, codename: str, structure) -> None:
+    if codename not in DROITS:
+        raise ValidationError("Droit inconnu.")
+    repertoire_services.retirer_droit(acteur, user, codename, structure)
+
+
+@transaction.atomic
+def definir_groupes(acteur, user, noms: list[str]) -> None:
+    """The global roles (groups) of an account."""
+    inconnus = set(noms) - set(access.GROUPES)
+    if inconnus:
+        raise ValidationError("Rôle inconnu.")
+    avant = set(user.groups.values_list("name", flat=True))
+    user.groups.set([groupe(nom) for nom in noms])
+    access.oublier_droits(user)
+    if avant != set(noms):
+        journaliser(acteur, "roles_modifies", cible=cible(user),
+                    details={"ajoutes": sorted(set(noms) - avant), "retires": sorted(avant - set(noms))})
+
+
+@transaction.atomic
+def desactiver_compte(acteur, user) -> None:
+    """Never delete: history keeps the name. A deactivated account can no longer log in."""
+    if user.pk == acteur.pk:
+        raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.")
+    if user.is_active:
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        user.is_active = False
+        journaliser(acteur, "compte_desactive", cible=cible(user))
+
+
+@transaction.atomic
+def reactiver_compte(acteur, user) -> None:
+    if not user.is_active:
+        User.objects.filter(pk=user.pk).update(is_active=True)
+        user.is_active = True
+        journaliser(acteur, "compte_reactive", cible=cible(user))
+
+
+@transaction.atomic
+def accepter_cgu(user, version: str) -> None:
+    AcceptationCGU.objects.create(user=user, version=version)
+    user.cgu_version = version
+    user.cgu_acceptees_le = timezone.now()
+    user.save(update_fields=["cgu_version", "cgu_acceptees_le"])
+    journaliser(user, "cgu_acceptees", cible=cible(user), details={"version": version})
+
+
+@transaction.atomic
+def changer_email(user, email: str) -> None:
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
+    user.email = email
+    user.save(update_fields=["email"])
+    journaliser(user, "email_modifie", cible=cible(user))
+
+
+def deverrouiller(acteur, tentative) -> None:
+    """Lift an axes lockout (account + IP) before its 15 minutes."""
+    user = User.objects.filter(username=tentative.username).first()
+    tentative.delete()
+    journaliser(acteur, "deverrouillage", cible=cible(user) if user else "compte:inconnu")

@@ -1,0 +1,444 @@
+import csv
+
+from axes.models import AccessAttempt
+from django.apps import apps
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from guardian.shortcuts import get_users_with_perms
+
+from repertoire.models import Structure, StructureUserObjectPermission
+from socle.audit import journaliser
+from comptes.models import DemandeAcces
+from socle.models import JournalAudit
+from socle.templatetags.journal import libelle_action
+
+from . import oidc, services
+from .ralentissement import attente_restante
+from .access import gestionnaire_requis, structure_pour_referents_or_403, structures_dirigees
+from .forms import (CGUForm, DemandeAccesForm, DroitForm, EmailForm, GroupesForm,
+                    RechercheUtilisateurForm, ReferentForm, RefusForm)
+
+User = get_user_model()
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def _message_erreur(request, erreur: ValidationError | OSError):
+    if isinstance(erreur, OSError):  # smtplib errors are OSError
+        messages.error(request, "Le courriel n'a pas pu être envoyé : rien n'a été enregistré. Réessayez plus tard.")
+    else:
+        messages.error(request, " ".join(erreur.messages))
+
+
+# -- Demande d'accès (public) ------------------------------------------------------
+
+def demande_acces(request):
+    # Coming from Pro Santé Connect without an account: what PSC said about the person fills the form.
+    form = DemandeAccesForm(request.POST or None, initial=request.session.get("psc_identite", {}))
+    if request.method == "POST" and form.is_valid():
+        services.deposer_demande(**form.champs_demande())
+        return redirect("comptes:demande_envoyee")
+    return render(request, "comptes/demande_acces.html", {"form": form})
+
+
+def demande_envoyee(request):
+    return render(request, "comptes/demande_envoyee.html")
+
+
+@gestionnaire_requis
+def demandes(request):
+    en_attente = DemandeAcces.objects.filter(statut=DemandeAcces.Statut.EN_ATTENTE).select_related("structure")
+    traitees = (DemandeAcces.objects.exclude(statut=DemandeAcces.Statut.EN_ATTENTE)
+                .select_related("structure", "traitee_par").order_by("-traitee_le")[:30])
+    return render(request, "comptes/demandes.html", {"en_attente": en_attente, "traitees": traitees})
+
+
+@gestionnaire_requis
+def demande(request, pk):
+    demande = get_object_or_404(DemandeAcces.objects.select_related("structure"), pk=pk)
+    existant = User.objects.filter(email__iexact=demande.email).first()
+    return render(request, "comptes/demande.html",
+                  {"demande": demande, "existant": existant, "refus_form": RefusForm()})
+
+
+@require_POST
+@gestionnaire_requis
+def demande_accepter(request, pk):
+    demande = get_object_or_404(DemandeAcces, pk=pk)
+    try:
+        user = services.accepter_demande(request.user, demande, _base_url(request))
+    except (ValidationError, OSError) as erreur:
+        _message_erreur(request, erreur)
+        return redirect("comptes:demande", pk=pk)
+    messages.success(request, f"Demande acceptée : le compte de {user} est prêt, un lien pour choisir "
+                              "son mot de passe lui a été envoyé.")
+    return redirect("comptes:demandes")
+
+
+@require_POST
+@gestionnaire_requis
+def demande_refuser(request, pk):
+    demande = get_object_or_404(DemandeAcces, pk=pk)
+    form = RefusForm(request.POST)
+    try:
+        services.refuser_demande(request.user, demande, form.data.get("motif", ""))
+    except (ValidationError, OSError) as erreur:
+        _message_erreur(request, erreur)
+        return redirect("comptes:demande", pk=pk)
+    messages.success(request, "Demande refusée : le demandeur a reçu le motif.")
+    return redirect("comptes:demandes")
+
+
+# -- Habilitations (gestionnaire) -------------------------------------------------
+
+@gestionnaire_requis
+def utilisateurs(request):
+    """All accounts; the search is POSTed so that names never land in URLs or access logs."""
+    comptes = User.objects.prefetch_related("groups").order_by("last_name", "first_name", "username")
+    form = RechercheUtilisateurForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["q"]:
+        q = form.cleaned_data["q"]
+        comptes = comptes.filter(Q(username__icontains=q) | Q(email__icontains=q) | Q(last_name__unaccent__icontains=q)
+                                 | Q(first_name__unaccent__icontains=q))
+    page = Paginator(comptes, 50).get_page(request.GET.get("page"))
+    return render(request, "comptes/utilisateurs.html", {"form": form, "page": page})
+
+
+def _droits_de(user):
+    return (StructureUserObjectPermission.objects.filter(user=user)
+            .select_related("content_object", "permission").order_by("content_object__nom"))
+
+
+@gestionnaire_requis
+def utilisateur(request, pk, droit_form=None):
+    compte = get_object_or_404(User, pk=pk)
+    return render(request, "comptes/utilisateur.html", {
+        "compte": compte,
+        "droits": _droits_de(compte),
+        "droit_form": droit_form or DroitForm(),
+        "groupes_form": GroupesForm(initial={"groupes": list(compte.groups.values_list("name", flat=True))}),
+        "journal": JournalAudit.objects.filter(cible=services.cible(compte)).select_related("acteur")[:20],
+        "libelles_droits": {k: v[0] for k, v in services.DROITS.items()},
+    })
+
+
+def _agir_sur_compte(request, pk, action, succes: str):
+    """Run one account action; its refusal (ValidationError) becomes a message. Back to the account page."""
+    try:
+        action()
+    except ValidationError as erreur:
+        _message_erreur(request, erreur)
+    else:
+        messages.success(request, succes)
+    return redirect("comptes:utilisateur", pk=pk)
+
+
+@require_POST
+@gestionnaire_requis
+def utilisateur_droit_ajouter(request, pk):
+    compte = get_object_or_404(User, pk=pk)
+    form = DroitForm(request.POST)
+    if not form.is_valid():
+        return utilisateur(request, pk, droit_form=form)
+    return _agir_sur_compte(request, pk, lambda: services.donner_droit(
+        request.user, compte, form.cleaned_data["droit"], form.cleaned_data["structure"]), "Droit accordé.")
+
+
+@require_POST
+@gestionnaire_requis
+def utilisateur_droit_retirer(request, pk):
+    compte = get_object_or_404(User, pk=pk)
+    pk_structure = request.POST.get("structure", "")
+    structure = get_object_or_404(Structure, pk=int(pk_structure) if pk_structure.isdigit() else 0)
+    return _agir_sur_compte(request, pk, lambda: services.enlever_droit(
+        request.user, compte, request.POST.get("droit", ""), structure), "Droit retiré.")
+
+
+@require_POST
+@gestionnaire_requis
+def utilisateur_groupes(request, pk):
+    compte = get_object_or_404(User, pk=pk)
+    form = GroupesForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Rôle inconnu : rien n'a été changé.")
+        return redirect("comptes:utilisateur", pk=pk)
+    return _agir_sur_compte(request, pk, lambda: services.definir_groupes(
+        request.user, compte, form.cleaned_data["groupes"]), "Rôles enregistrés.")
+
+
+@require_POST
+@gestionnaire_requis
+def utilisateur_desactiver(request, pk):
+    compte = get_object_or_404(User, pk=pk)
+    return _agir_sur_compte(request, pk, lambda: services.desactiver_compte(request.user, compte),
+                            "Compte désactivé : il ne peut plus se connecter (son historique est conservé).")
+
+
+@require_POST
+@gestionnaire_requis
+def utilisateur_reactiver(request, pk):
+    compte = get_object_or_404(User, pk=pk)
+    return _agir_sur_compte(request, pk, lambda: services.reactiver_compte(request.user, compte), "Compte réactivé.")
+
+
+# -- Référents named by a directeur --------------------------------------------------
+
+@login_required
+def referents(request, pk):
+    structure = structure_pour_referents_or_403(request.user, pk)
+    form = ReferentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.donner_droit(request.user, form.user, "referent", structure)
+        except ValidationError as erreur:
+            _message_erreur(request, erreur)
+        else:
+            messages.success(request, f"{form.user} est maintenant référent de {structure.nom}.")
+            return redirect("comptes:referents", pk=pk)
+    actuels = get_users_with_perms(structure, only_with_perms_in=["referent"], with_group_users=False)
+    return render(request, "comptes/referents.html",
+                  {"structure": structure, "form": form, "referents": actuels.order_by("last_name")})
+
+
+@require_POST
+@login_required
+def referent_retirer(request, pk, user_pk):
+    structure = structure_pour_referents_or_403(request.user, pk)
+    services.enlever_droit(request.user, get_object_or_404(User, pk=user_pk), "referent", structure)
+    messages.success(request, "Le droit de référent a été retiré.")
+    return redirect("comptes:referents", pk=pk)
+
+
+# -- Verrouillages (django-axes) and journal --------------------------------------
+
+@gestionnaire_requis
+def verrouillages(request):
+    limite = settings.AXES_FAILURE_LIMIT
+    depuis = timezone.now() - settings.AXES_COOLOFF_TIME
+    tentatives = AccessAttempt.objects.filter(failures_since_start__gte=limite, attempt_time__gte=depuis)
+    comptes = {u.username: u for u in User.objects.filter(username__in=[t.username for t in tentatives])}
+    lignes = [{"tentative": t, "compte": comptes.get(t.username), "fin": t.attempt_time + settings.AXES_COOLOFF_TIME}
+              for t in tentatives.order_by("-attempt_time")]
+    return render(request, "comptes/verrouillages.html", {"lignes": lignes, "limite": limite})
+
+
+@require_POST
+@gestionnaire_requis
+def deverrouiller(request, pk):
+    services.deverrouiller(request.user, get_object_or_404(AccessAttempt, pk=pk))
+    messages.success(request, "Compte déverrouillé : la personne peut se reconnecter.")
+    return redirect("comptes:verrouillages")
+
+
+def _journal_filtre(request):
+    lignes = JournalAudit.objects.select_related("acteur")
+    action = request.GET.get("action", "")
+    if action:
+        lignes = lignes.filter(action=action)
+    return lignes, action
+
+
+@gestionnaire_requis
+def journal(request):
+    lignes, action = _journal_filtre(request)
+    actions = JournalAudit.objects.order_by("action").values_list("action", flat=True).distinct()
+    return render(request, "comptes/journal.html", {
+        "page": Paginator(lignes, 50).get_page(request.GET.get("page")), "action": action, "actions": actions})
+
+
+def _cellule(valeur) -> str:
+    """Neutralise spreadsheet formulas (CSV injection)."""
+    texte = "" if valeur is None else str(valeur)
+    return "'" + texte if texte[:1] in ("=", "+", "-", "@") else texte
+
+
+@gestionnaire_requis
+def journal_csv(request):
+    lignes, _ = _journal_filtre(request)
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="journal-audit-{timezone.localdate():%Y%m%d}.csv"'
+    reponse.write("\ufeff")  # Excel opens UTF-8 with the BOM
+    ecrivain = csv.writer(reponse, delimiter=";")
+    ecrivain.writerow(["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"])
+    for ligne in lignes.iterator(chunk_size=2000):
+        ecrivain.writerow([_cellule(v) for v in (
+            timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), libelle_action(ligne.action),
+            ligne.acteur or "",
+            ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or "")])
+    journaliser(request.user, "journal_exporte", cible=services.cible(request.user))
+    return reponse
+
+
+# -- Mon compte ------------------------------------------------------------------
+
+def _favoris(user):
+    """The repertoire's favourites, when that app provides them."""
+    try:
+        Favori = apps.get_model("repertoire", "Favori")
+    except LookupError:
+        return None
+    champ = next((f.name for f in Favori._meta.get_fields()
+                  if getattr(f, "related_model", None) is User and f.many_to_one), None)
+    return Favori.objects.filter(**{champ: user})[:100] if champ else None
+
+
+@login_required
+def mon_compte(request):
+    return render(request, "comptes/mon_compte.html", {
+        "droits": _droits_de(request.user),
+        "libelles_droits": {k: v[0] for k, v in services.DROITS.items()},
+        "groupes": request.user.groups.order_by("name"),
+        "dirigees": structures_dirigees(request.user).order_by("nom")[:200],
+        "favoris": _favoris(request.user),
+    })
+
+
+@login_required
+def email_changer(request):
+    form = EmailForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.changer_email(request.user, form.cleaned_data["email"])
+        except ValidationError as erreur:
+            form.add_error("email", erreur)
+        else:
+            messages.success(request, "Adresse électronique modifiée.")
+            return redirect("comptes:mon_compte")
+    return render(request, "comptes/formulaire.html",
+                  {"form": form, "titre": "Changer mon adresse électronique", "bouton": "Enregistrer"})
+
+
+class MotDePasseChanger(auth_views.PasswordChangeView):
+    template_name = "comptes/formulaire.html"
+    success_url = reverse_lazy("comptes:mon_compte")
+    extra_context = {"titre": "Changer mon mot de passe", "bouton": "Changer mon mot de passe"}
+
+    def form_valid(self, form):
+        reponse = super().form_valid(form)
+        update_session_auth_hash(self.request, form.user)
+        journaliser(form.user, "mot_de_passe_modifie", cible=services.cible(form.user))
+        messages.success(self.request, "Mot de passe modifié.")
+        return reponse
+
+
+@login_required
+def cgu(request):
+    version = settings.ROR_CGU_VERSION
+    suite = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(suite, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        suite = ""
+    form = CGUForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.accepter_cgu(request.user, version)
+        messages.success(request, "Merci : conditions générales d'utilisation acceptées.")
+        return redirect(suite or reverse("comptes:mon_compte"))
+    return render(request, "comptes/cgu.html", {
+        "form": form, "version": version, "suite": suite,
+        "deja_acceptees": request.user.cgu_version == version,
+        "ancienne_version": request.user.cgu_version and request.user.cgu_version != version})
+
+
+# -- Mot de passe oublié / premier mot de passe (Django's token flow) -----------------
+
+class FormulaireReinitialisation(PasswordResetForm):
+    """Also reaches accounts that have never chosen a password (accepted demande whose link expired)."""
+
+    def get_users(self, email):
+        return User._default_manager.filter(email__iexact=email, is_active=True)
+
+
+class Reinitialisation(auth_views.PasswordResetView):
+    form_class = FormulaireReinitialisation
+    template_name = "comptes/reinitialisation.html"
+    email_template_name = "comptes/mails/reinitialisation.txt"
+    subject_template_name = "comptes/mails/reinitialisation_sujet.txt"
+    success_url = reverse_lazy("comptes:reinitialisation_envoyee")
+    extra_email_context = {"ROR_SITE_TITLE": settings.ROR_SITE_TITLE}
+
+
+class ReinitialisationConfirmer(auth_views.PasswordResetConfirmView):
+    template_name = "comptes/reinitialisation_confirmer.html"
+    success_url = reverse_lazy("comptes:reinitialisation_terminee")
+
+    def form_valid(self, form):
+        journaliser(form.user, "mot_de_passe_defini", cible=services.cible(form.user))
+        return super().form_valid(form)
+
+
+# -- Pro Santé Connect -----------------------------------------------------------
+
+def _exiger_psc():
+    if not oidc.est_configure():
+        raise Http404("Pro Santé Connect n'est pas configuré sur ce portail.")
+
+
+def psc_connexion(request):
+    _exiger_psc()
+    client = oidc.client()
+    extra = {"acr_values": settings.ROR_PSC_ACR_VALUES} if settings.ROR_PSC_ACR_VALUES else {}
+    return client.authorize_redirect(request, request.build_absolute_uri(reverse("comptes:psc_retour")), **extra)
+
+
+def psc_retour(request):
+    _exiger_psc()
+    from authlib.integrations.base_client import OAuthError
+    from authlib.jose.errors import JoseError
+    from joserfc.errors import JoseError as JoserfcError
+
+    client = oidc.client()
+    try:
+        jeton = client.authorize_access_token(request)
+        claims = dict(jeton.get("userinfo") or {})
+        claims.update(client.userinfo(token=jeton))
+    except (OAuthError, JoseError, JoserfcError, ValueError, KeyError, OSError, RuntimeError) as erreur:
+        journaliser(None, "connexion_psc_echouee", details={"erreur": type(erreur).__name__},
+                    adresse_ip=request.META.get("REMOTE_ADDR"))
+        messages.error(request, "La connexion par Pro Santé Connect n'a pas abouti. Réessayez ou utilisez "
+                                "votre identifiant et votre mot de passe.")
+        return redirect("login")
+    user = oidc.compte_correspondant(claims)
+    if user is None:
+        journaliser(None, "connexion_psc_sans_compte", adresse_ip=request.META.get("REMOTE_ADDR"))
+        request.session["psc_identite"] = {"prenom": claims.get("given_name", ""),
+                                           "nom": claims.get("family_name", ""), "email": claims.get("email", "")}
+        messages.warning(request, "Aucun compte du portail ne correspond à votre identité Pro Santé Connect. "
+                                  "Faites une demande d'accès : un gestionnaire la traitera.")
+        return redirect("comptes:demande_acces")
+    request.ror_methode_connexion = "pro_sante_connect"
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(settings.LOGIN_REDIRECT_URL)
+
+
+class Connexion(auth_views.LoginView):
+    """The login page, with the other ways in: Pro Santé Connect, forgotten password, access request."""
+
+    template_name = "comptes/connexion.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "psc_configure": oidc.est_configure()}
+
+    def post(self, request, *args, **kwargs):
+        attente = attente_restante(request, request.POST.get("username", ""))
+        if attente:
+            form = self.get_form()
+            form.is_bound = False  # shown again, not checked
+            messages.error(request, f"Trop de tentatives de connexion : réessayez dans {attente} seconde"
+                                    f"{'s' if attente > 1 else ''}.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
