@@ -10,46 +10,26 @@ from decimal import Decimal
 
 from django.db import models
 
-from nomenclatures.models import Commune, Concept
+from nomenclatures.models import Commune
+from repertoire import schema
 from repertoire.models import Niveau, Structure
 
-_COMMUNS = ["nom", "nom_officiel", "numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit",
-            "code_postal", "commune", "telephone", "fax", "email", "site_web", "commentaire"]
+champ = schema.champ_modele
 
-CHAMPS = {
-    Niveau.EJ: ["nom", "nom_officiel", "finess", "siren", "statut_juridique"] + _COMMUNS[2:],
-    Niveau.EG: ["nom", "nom_officiel", "finess", "siret", "categorie", "accessibilite"] + _COMMUNS[2:],
-    Niveau.OI: ["nom", "type_oi", "commentaire"],
-    Niveau.UO: ["nom", "discipline", "champ", "type_uo", "age_min", "age_max", "ouverture_annuelle",
-                "niveau_expertise", "conditions_admission", "unite_sensible", "lits_installes", "places_installees",
-                "patients_par_unite_temps", "places_aide_sociale", "habilitation_aide_sociale", "tarif_mensuel"]
-               + _COMMUNS[2:],
-}
-CHAMPS_M2M = {
-    Niveau.EJ: [],
-    Niveau.EG: ["aides_financieres"],
-    Niveau.OI: [],
-    Niveau.UO: ["activites", "modes_prise_en_charge", "publics", "temporalites_accueil", "modalites_accueil",
-                "specialisations", "competences", "professions", "specialites_ordinales", "equipements", "actes",
-                "territoire"],
-}
-# What "Enregistrer et finaliser" requires (the ANS quality criteria for a UO).
-OBLIGATOIRES = {
-    Niveau.EJ: ["nom"],
-    Niveau.EG: ["nom", "categorie", "commune"],
-    Niveau.OI: ["nom", "type_oi"],
-    Niveau.UO: ["nom", "discipline", "type_uo", "activites", "age_min", "age_max"],
-}
-# Structural data: the reason a dossier exists (shown first in the diff).
-STRUCTURELS = {"nom_officiel", "finess", "siren", "siret", "categorie", "type_uo", "type_oi", "statut_juridique"}
+
+def _du_dossier(niveau: str, listes: bool) -> list[str]:
+    return [nom for nom in schema.du_niveau(niveau, "dossier") if bool(champ(nom).many_to_many) == listes]
+
+
+# The fields a dossier carries, per level (the field schema's "dossier" column).
+CHAMPS = {niveau: _du_dossier(niveau, listes=False) for niveau in Niveau.values}
+CHAMPS_M2M = {niveau: _du_dossier(niveau, listes=True) for niveau in Niveau.values}
+# What "Enregistrer et finaliser" requires.
+OBLIGATOIRES = {niveau: schema.du_niveau(niveau, "obligatoire") for niveau in Niveau.values}
 
 
 def champs_de(niveau: str) -> list[str]:
     return CHAMPS[niveau] + CHAMPS_M2M[niveau]
-
-
-def champ(nom: str) -> models.Field:
-    return Structure._meta.get_field(nom)
 
 
 def en_json(nom: str, valeur):
@@ -125,39 +105,28 @@ def champs_manquants(niveau: str, donnees: dict) -> list[str]:
 
 # -- display ------------------------------------------------------------------------
 
-def libelle(nom: str) -> str:
-    return str(champ(nom).verbose_name)
+libelle = schema.libelle
+
+
+def _libelle(objet) -> str:
+    """Communes by INSEE code, as a dossier's form takes them."""
+    return f"{objet.nom} ({objet.pk})" if isinstance(objet, Commune) else schema.libelle_objet(objet)
 
 
 def afficher(nom: str, valeur) -> str:
     """A stored value in words, for the diff and the conflict pages."""
-    if _normal(valeur) is None:
-        return "—"
-    f = champ(nom)
-    cible = f.related_model if f.is_relation else None
-    if cible is Concept:
-        ids = valeur if f.many_to_many else [valeur]
-        libelles = dict(Concept.objects.filter(pk__in=ids).values_list("pk", "libelle"))
-        return ", ".join(libelles.get(i, str(i)) for i in ids)
-    if cible is Commune:
-        ids = valeur if f.many_to_many else [valeur]
-        noms = dict(Commune.objects.filter(pk__in=ids).values_list("pk", "nom"))
-        return ", ".join(f"{noms.get(i, '?')} ({i})" for i in ids)
-    if f.choices:
-        return str(dict(f.flatchoices).get(valeur, valeur))
-    if isinstance(valeur, bool):
-        return "Oui" if valeur else "Non"
-    return str(valeur)
+    return schema.texte(nom, valeur, _libelle) or "—"
 
 
 def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: bool = True) -> list[dict]:
-    """Rows of a side-by-side diff: field, live value, dossier value, structural or not."""
+    """Rows of a side-by-side diff: field, live value, dossier value, structural first."""
     lignes = []
     for nom in champs_de(niveau):
         change = _normal(avant.get(nom)) != _normal(apres.get(nom))
         if seulement_changes and not change:
             continue
         lignes.append({"champ": nom, "libelle": libelle(nom), "avant": afficher(nom, avant.get(nom)),
-                       "apres": afficher(nom, apres.get(nom)), "change": change, "structurel": nom in STRUCTURELS})
+                       "apres": afficher(nom, apres.get(nom)), "change": change,
+                       "structurel": schema.est_structurel(niveau, nom)})
     lignes.sort(key=lambda ligne: not ligne["structurel"])
     return lignes

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept, Departement
-from repertoire import services
+from repertoire import schema, services
 from repertoire.models import Etat, Niveau, Structure
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
@@ -23,27 +23,15 @@ from .propositions import propositions
 
 logger = logging.getLogger(__name__)
 
-# Field → label in the report (the attname is used for the comparison).
-LIBELLES = {
-    "nom": "nom", "nom_officiel": "nom officiel", "numero_voie": "numéro de voie", "type_voie": "type de voie",
-    "voie": "voie", "complement_adresse": "complément d'adresse", "lieu_dit": "lieu-dit / boîte postale",
-    "code_postal": "code postal", "commune": "commune", "departement": "département", "telephone": "téléphone",
-    "fax": "fax", "categorie": "catégorie d'établissement", "siret": "SIRET", "date_ouverture": "date d'ouverture",
-    "latitude": "latitude", "longitude": "longitude", "etat": "état", "date_fermeture": "date de fermeture",
-    "ej": "entité juridique",
-}
 CHAMPS_ADRESSE = ("numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit")
 VERROU_IMPORT = 7_007_001  # PostgreSQL advisory lock key of FINESS imports
 # A position that moved less than about half a metre has not moved (projection round trips).
 TOLERANCE_DEGRES = 5e-6
-CLES_FK = {"type_voie", "commune", "departement", "categorie"}
 
-
-def _attname(champ: str) -> str:
-    return f"{champ}_id" if champ in CLES_FK else champ
-
-
-CHAMPS_COMPARES = [(c, _attname(c)) for c in LIBELLES if c not in {"ej", "etat", "date_fermeture"}]
+# The EG fields FINESS owns (the field schema says which), by name and attname; the
+# state and closing date follow the register's presence, not a compared value.
+CHAMPS_FINESS = schema.champs_finess()
+CHAMPS_COMPARES = [(c, schema.champ_modele(c).attname) for c in CHAMPS_FINESS if c not in {"etat", "date_fermeture"}]
 
 
 @dataclass
@@ -154,7 +142,7 @@ class Plan:
 
 def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, imp: ImportFiness) -> Plan:
     plan = Plan()
-    attnames = [_attname(c) for c in LIBELLES if c != "ej"]
+    attnames = [schema.champ_modele(c).attname for c in CHAMPS_FINESS]
     existants = {}
     colonnes = ["pk", "finess", "ej__finess", *attnames]
     for ligne in Structure.objects.filter(niveau=Niveau.EG).exclude(finess="").values_list(*colonnes):
@@ -166,7 +154,7 @@ def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, i
     def changement(type_, niveau, finess, nom, structure_id=None, champ="", avant="", apres=""):
         plan.changements.append({
             "import_finess_id": imp.pk, "type": type_, "niveau": niveau, "finess": finess, "nom": nom[:250],
-            "structure_id": structure_id, "champ": champ, "libelle_champ": LIBELLES.get(champ, champ),
+            "structure_id": structure_id, "champ": champ, "libelle_champ": schema.libelle(champ) if champ else "",
             "avant": avant, "apres": apres})
 
     ej_a_creer: dict[str, Etablissement] = {}

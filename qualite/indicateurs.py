@@ -16,20 +16,13 @@ from django.db.models import BooleanField, Case, Exists, ExpressionWrapper, Inte
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from repertoire import schema
 from repertoire.models import Contact, Etat, Niveau, Structure
 
 CATEGORIES_AVEC_TYPE_OBLIGATOIRE = {"460", "354", "209"}
 
-# (code, label of what is missing)
-CRITERES = [
-    ("champ", "champ d'activité valide"),
-    ("categorie", "catégorie d'organisation (type d'unité)"),
-    ("activite", "activité opérationnelle valide"),
-    ("mode", "mode de prise en charge"),
-    ("ages", "âges minimum et maximum"),
-    ("adresse", "adresse (voie ou lieu-dit, code postal, commune)"),
-    ("contact", "contact avec fonction et téléphone ou courriel"),
-]
+# (code, label of what is missing): the field schema's ANS criteria.
+CRITERES = schema.CRITERES_ANS
 LIBELLES_CRITERES = dict(CRITERES)
 
 FINALISE, EN_COURS, A_FAIRE = "finalise", "en_cours", "a_faire"
@@ -59,18 +52,21 @@ def uos_evaluees(queryset=None):
     modes = Structure.modes_prise_en_charge.through.objects.filter(structure_id=OuterRef("pk"))
     contacts = Contact.objects.filter(structure_id=OuterRef("pk")).filter(
         Q(fonction__isnull=False) | ~Q(libelle="")).filter(~Q(telephone="") | ~Q(email=""))
+    conditions = {
+        "champ": _bool(Q(champ__isnull=False) & Q(champ__actif=True)),
+        "categorie": _bool(~Q(eg__categorie__code__in=CATEGORIES_AVEC_TYPE_OBLIGATOIRE)
+                           | Q(eg__categorie__isnull=True) | Q(type_uo__isnull=False)),
+        "activite": Exists(activites),
+        "mode": Exists(modes),
+        "ages": _bool(Q(age_min__isnull=False) & Q(age_max__isnull=False)),
+        "adresse": _bool((_a_une_adresse_propre() & _adresse_complete())
+                         | (~_a_une_adresse_propre() & _adresse_complete("eg__"))),
+        "contact": Exists(contacts),
+    }
     qs = qs.filter(niveau=Niveau.UO).exclude(etat=Etat.FERME).annotate(
-        c_champ=_bool(Q(champ__isnull=False) & Q(champ__actif=True)),
-        c_categorie=_bool(~Q(eg__categorie__code__in=CATEGORIES_AVEC_TYPE_OBLIGATOIRE) | Q(eg__categorie__isnull=True)
-                          | Q(type_uo__isnull=False)),
-        c_activite=Exists(activites),
-        c_mode=Exists(modes),
-        c_ages=_bool(Q(age_min__isnull=False) & Q(age_max__isnull=False)),
-        c_adresse=_bool((_a_une_adresse_propre() & _adresse_complete())
-                        | (~_a_une_adresse_propre() & _adresse_complete("eg__"))),
-        c_contact=Exists(contacts),
-    )
-    somme = sum((Cast(f"c_{code}", IntegerField()) for code, _ in CRITERES[1:]), Cast("c_champ", IntegerField()))
+        **{f"c_{code}": conditions[code] for code, _ in CRITERES})
+    premier, *autres = (Cast(f"c_{code}", IntegerField()) for code, _ in CRITERES)
+    somme = sum(autres, premier)
     return qs.annotate(nb_criteres=somme).annotate(statut=Case(
         When(nb_criteres=len(CRITERES), then=Value(FINALISE)),
         When(nb_criteres=0, then=Value(A_FAIRE)),

@@ -8,18 +8,16 @@ codes, communes and users are fetched once for the whole page.
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import ForeignKey
 
-from nomenclatures.models import Commune, Concept
-
+from . import schema
 from .models import HISTORY_M2M_FIELDS, Contact, Horaire, Jour, Structure
+from .schema import Libelles
 
-IGNORES = {"id", "version", "modifie_le", "cree_le", "lft", "rght", "tree_id", "level", "ej", "eg", "verifie_par"}
 FUSION = timedelta(seconds=5)  # one save writes several records (fiche, contacts, horaires)
 
 
 def _champs_scalaires():
-    return [f for f in Structure._meta.concrete_fields if f.name not in IGNORES]
+    return [f for f in Structure._meta.concrete_fields if schema.historise(f.name)]
 
 
 def _cible_m2m(nom: str):
@@ -28,69 +26,13 @@ def _cible_m2m(nom: str):
     return through, cible
 
 
-class Libelles:
-    """Labels of the codes, communes and users met in the records, fetched in bulk."""
-
-    def __init__(self):
-        self.concepts, self.communes, self.users = set(), set(), set()
-
-    def charger(self):
-        self.concepts = dict(Concept.objects.filter(pk__in=self.concepts).values_list("pk", "libelle"))
-        self.communes = {c.pk: str(c) for c in Commune.objects.filter(pk__in=self.communes)}
-        self.users = {u.pk: u.get_full_name() or u.username
-                      for u in get_user_model().objects.filter(pk__in=self.users)}
-
-    def noter(self, champ, valeur):
-        if valeur in (None, ""):
-            return
-        cible = _modele_cible(champ)
-        ensemble = {Concept: self.concepts, Commune: self.communes}.get(cible)
-        if ensemble is None and cible is get_user_model():
-            ensemble = self.users
-        if ensemble is None:
-            return
-        for v in valeur if isinstance(valeur, (list, tuple)) else [valeur]:
-            ensemble.add(v)
-
-    def texte(self, champ, valeur) -> str:
-        if valeur in (None, "", []):
-            return ""
-        cible = _modele_cible(champ)
-        if isinstance(valeur, (list, tuple)):
-            return ", ".join(sorted(self.texte(champ, v) for v in valeur))
-        if cible is Concept:
-            return self.concepts.get(valeur, str(valeur))
-        if cible is Commune:
-            return self.communes.get(valeur, str(valeur))
-        if cible is get_user_model():
-            return self.users.get(valeur, str(valeur))
-        if getattr(champ, "choices", None):
-            return str(dict(champ.choices).get(valeur, valeur))
-        if isinstance(valeur, bool):
-            return "Oui" if valeur else "Non"
-        if hasattr(valeur, "strftime"):
-            return valeur.strftime("%d/%m/%Y %H:%M" if hasattr(valeur, "hour") else "%d/%m/%Y")
-        return str(valeur)
-
-
-def _modele_cible(champ):
-    if champ is None:
-        return None
-    if champ.many_to_many or isinstance(champ, ForeignKey):
-        return champ.related_model
-    return None
-
-
 def formater_valeur(nom: str, valeur) -> str:
     """A value as found in a simple-history diff (ids, lists of through rows) → text (labels)."""
     champ = Structure._meta.get_field(nom)
     if champ.many_to_many and isinstance(valeur, list):
         cible = _cible_m2m(nom)[1].name
         valeur = [row.get(cible) if isinstance(row, dict) else row for row in valeur]
-    libelles = Libelles()
-    libelles.noter(champ, getattr(valeur, "pk", valeur))
-    libelles.charger()
-    return libelles.texte(champ, getattr(valeur, "pk", valeur))
+    return schema.texte(nom, valeur)
 
 
 def _entree(record, raison, changements, libelles) -> dict:
@@ -112,7 +54,7 @@ def _historique_structure(structure: Structure, limite: int, libelles: Libelles)
     champs = _champs_scalaires()
     entrees = []
     for precedent, record in zip([None] + records, records):
-        libelles.users.add(record.history_user_id)
+        libelles.noter_objet(get_user_model(), record.history_user_id)
         if precedent is None:
             if record.history_type == "+":
                 entrees.append(_entree(record, record.history_change_reason or "Création de la fiche", [], libelles))
@@ -145,7 +87,7 @@ def _historique_lignes(modele, structure, decrire, libelles) -> list[dict]:
     derniers = {}
     entrees = []
     for record in records:
-        libelles.users.add(record.history_user_id)
+        libelles.noter_objet(get_user_model(), record.history_user_id)
         precedent = derniers.get(record.id)
         derniers[record.id] = record
         changements = decrire(precedent, record)
@@ -203,7 +145,7 @@ def historique_de(structure: Structure, limite: int = 200) -> list[dict]:
             continue
         fusionnees.append(entree)
     for entree in fusionnees:
-        entree["par"] = libelles.users.get(entree["user_id"], "Système (import ou reprise)")
+        entree["par"] = libelles.de(get_user_model(), entree["user_id"], "Système (import ou reprise)")
         for c in entree["changements"]:
             champ = c.get("champ")
             if "libelle" not in c:

@@ -5,12 +5,12 @@ and the values of an encadré ready for a template (labels, never codes)."""
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept
 
+from . import schema
 from .encadres import encadres_de
 from .models import LIBELLES_PATIENTELE, Discipline, Favori, Niveau, Structure
 
@@ -19,13 +19,13 @@ from .models import LIBELLES_PATIENTELE, Discipline, Favori, Niveau, Structure
 PARENTS_FICHE = ["parent", "ej", "eg", "verifie_par"]
 SELECT_FICHE = ["parent", "ej", "eg", "verifie_par", "commune", "departement", "type_voie", "statut_juridique",
                 "categorie", "type_oi", "type_uo", "champ", "accessibilite", "ouverture_annuelle", "niveau_expertise"]
-M2M_TOUS = ["publics", "activites", "actes", "equipements", "specialisations", "specialites_ordinales", "competences",
-            "professions", "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "aides_financieres"]
+# The coded lists (every many-to-many field but the territory, a list of communes).
+M2M_TOUS = [f.name for f in Structure._meta.many_to_many if f.related_model is Concept]
 
 
 def _m2m_du_niveau(niveau: str) -> list[str]:
     noms = {n for e in encadres_de(niveau) for n in e.lecture + e.m2m}
-    return [n for n in M2M_TOUS + ["territoire"] if n in noms]
+    return [f.name for f in Structure._meta.many_to_many if f.name in noms]
 
 
 def prefetches(niveau: str) -> list:
@@ -111,34 +111,15 @@ def charger_fiche(pk) -> Structure:
 
 # -- values of an encadré ------------------------------------------------------------------
 
-def _texte(structure: Structure, nom: str):
-    champ = Structure._meta.get_field(nom)
-    valeur = getattr(structure, nom)
-    if valeur is None or valeur == "":
-        return None
-    if champ.choices:
-        return getattr(structure, f"get_{nom}_display")()
-    if isinstance(valeur, bool):
-        return "Oui" if valeur else "Non"
-    if isinstance(valeur, Concept):
-        return valeur.libelle
-    if isinstance(valeur, FieldFile):
-        return valeur.url if valeur else None
-    if hasattr(valeur, "strftime"):
-        return valeur.strftime("%d/%m/%Y")
-    return str(valeur)
-
-
 def lignes(structure: Structure, encadre) -> list[dict]:
     """[{nom, libelle, texte | liste, structurel}] for the fields an encadré shows."""
     resultat = []
     for nom in encadre.lecture:
-        champ = Structure._meta.get_field(nom)
-        ligne = {"nom": nom, "libelle": str(champ.verbose_name).capitalize(), "structurel": nom in encadre.structurels}
-        if champ.many_to_many:
-            ligne["liste"] = [str(x) for x in getattr(structure, nom).all()]
+        ligne = {"nom": nom, "libelle": schema.libelle(nom).capitalize(), "structurel": nom in encadre.structurels}
+        if schema.champ_modele(nom).many_to_many:
+            ligne["liste"] = schema.afficher_liste(structure, nom)
         else:
-            ligne["texte"] = _texte(structure, nom)
+            ligne["texte"] = schema.afficher(structure, nom)
         resultat.append(ligne)
     return resultat
 

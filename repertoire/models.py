@@ -18,6 +18,8 @@ from mptt.models import MPTTModel, TreeForeignKey
 
 from nomenclatures.models import Commune, ConceptField, ConceptsField
 
+from . import schema
+
 
 class Niveau(models.TextChoices):
     EJ = "EJ", "Entité juridique"
@@ -102,7 +104,7 @@ class Structure(MPTTModel):
     commentaire = models.TextField(blank=True)
 
     # Adresse (a UO without its own address uses its EG's)
-    numero_voie = models.CharField("numéro", max_length=10, blank=True)
+    numero_voie = models.CharField("numéro de voie", max_length=10, blank=True)
     type_voie = ConceptField("J219", null=True, blank=True, verbose_name="type de voie")
     voie = models.CharField("libellé de la voie", max_length=200, blank=True)
     complement_adresse = models.CharField("complément d'adresse", max_length=200, blank=True)
@@ -110,7 +112,7 @@ class Structure(MPTTModel):
     code_postal = models.CharField("code postal", max_length=5, blank=True)
     commune = models.ForeignKey(Commune, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     departement = models.ForeignKey("nomenclatures.Departement", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", db_index=True)
+                                    related_name="+", db_index=True, verbose_name="département")
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
 
@@ -369,13 +371,10 @@ class StructureGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Structure, on_delete=models.CASCADE)
 
 
-# History: every offer model, many-to-many fields included. Registered after the
-# classes and without the MPTT bookkeeping fields (simple-history + MPTT trap).
-HISTORY_M2M_FIELDS = [
-    "aides_financieres", "activites", "actes", "equipements", "specialisations", "competences",
-    "professions", "specialites_ordinales", "modes_prise_en_charge", "temporalites_accueil",
-    "modalites_accueil", "publics", "territoire",
-]
+# History: every offer model, many-to-many fields included (those the field schema says
+# the history tracks). Registered after the classes and without the MPTT bookkeeping
+# fields (simple-history + MPTT trap).
+HISTORY_M2M_FIELDS = [f.name for f in Structure._meta.many_to_many if schema.historise(f.name)]
 simple_history.register(
     Structure,
     excluded_fields=["lft", "rght", "tree_id", "level"],

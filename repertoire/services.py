@@ -13,6 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from nomenclatures.models import verifier_jeu
 from socle.audit import journaliser
 
+from . import schema
 from .access import (LIRE, MODIFIER, destinataires_anomalie, exiger, exiger_traitement_anomalie,
                      oublier_droits)
 from .encadres import encadre_de
@@ -22,8 +23,7 @@ from .models import (PARENTS_AUTORISES, Contact, Favori, Horaire, Niveau, PieceJ
 from .signals import offre_modifiee_en_masse
 
 # Fields that are never written through the generic functions below.
-CHAMPS_TECHNIQUES = {"id", "lft", "rght", "tree_id", "level", "parent", "niveau", "ej", "eg", "version",
-                     "cree_le", "modifie_le"}
+CHAMPS_TECHNIQUES = schema.TECHNIQUES
 
 
 class ConflitDeVersion(Exception):
@@ -346,16 +346,8 @@ def marquer_statut_fiche(structures, statut: str) -> int:
 
 # The identity fields FINESS is the authority for: an import writes these and nothing else
 # on an existing EG (never the UOs, contacts or offer the structures describe).
-CHAMPS_FINESS_EG = (
-    "nom", "nom_officiel", "numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit", "code_postal",
-    "commune", "departement", "telephone", "fax", "categorie", "siret", "date_ouverture", "latitude", "longitude",
-    "etat", "date_fermeture",
-)
+CHAMPS_FINESS_EG = schema.champs_finess()
 _LOT = 2000
-
-
-def _attname(champ: str) -> str:
-    return Structure._meta.get_field(champ).attname
 
 
 def inserer_par_copy(model, lignes, colonnes: list[str] | None = None) -> int:
@@ -496,7 +488,7 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
         champs_touches = set()
         for pk, s in lot.items():
             for champ, valeur in modifications[pk].items():
-                setattr(s, _attname(champ), valeur)
+                setattr(s, schema.champ_modele(champ).attname, valeur)
                 champs_touches.add(champ)
             s.version = (s.version or 0) + 1
             s.modifie_le = maintenant
