@@ -11,10 +11,13 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 import simple_history
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
 
 from nomenclatures.models import Commune, ConceptField, ConceptsField
 
@@ -65,6 +68,50 @@ class StatutFiche(models.TextChoices):
     DEPLACEE = "deplacee", "Déplacée"
 
 
+def q_sous(structure, *, inclus: bool = False, prefixe: str = "") -> Q:
+    """Rows under `structure` (anything with tree_id, lft, rght) in its tree: its MPTT interval.
+    `prefixe` ("structure__") filters rows that point to a structure."""
+    egal = "e" if inclus else ""
+    return Q(**{f"{prefixe}tree_id": structure.tree_id, f"{prefixe}lft__gt{egal}": structure.lft,
+                f"{prefixe}rght__lt{egal}": structure.rght})
+
+
+class StructureQuerySet(TreeQuerySet):
+    """The words the code uses for sets of structures: `.uo().ouvertes().sous(eg)`."""
+
+    def ej(self):
+        return self.filter(niveau=Niveau.EJ)
+
+    def eg(self):
+        return self.filter(niveau=Niveau.EG)
+
+    def oi(self):
+        return self.filter(niveau=Niveau.OI)
+
+    def uo(self):
+        return self.filter(niveau=Niveau.UO)
+
+    def de_niveaux(self, *niveaux):
+        return self.filter(niveau__in=niveaux)
+
+    def ouvertes(self):
+        return self.exclude(etat=Etat.FERME)
+
+    def sous(self, structure, *, inclus: bool = False):
+        """The descendants of `structure` (itself too with `inclus`), by its MPTT interval."""
+        return self.filter(q_sous(structure, inclus=inclus))
+
+    def de_la_region(self):
+        """In the départements of the served region (settings.ROR_REGION_CODE); all of them when unset."""
+        if not settings.ROR_REGION_CODE:
+            return self
+        return self.filter(departement__region_id=settings.ROR_REGION_CODE)
+
+
+class StructureManager(TreeManager.from_queryset(StructureQuerySet)):
+    pass
+
+
 telephone_validator = RegexValidator(
     r"^\+?[0-9 .()-]{6,20}$", "Saisissez un numéro de téléphone (chiffres, espaces, points ou tirets)."
 )
@@ -72,6 +119,8 @@ finess_validator = RegexValidator(r"^[0-9][0-9AB][0-9]{7}$", "Un numéro FINESS 
 
 
 class Structure(MPTTModel):
+    objects = StructureManager()
+
     niveau = models.CharField(max_length=2, choices=Niveau.choices, db_index=True)
     parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="enfants")
     # Denormalised ancestors: every search and board joins a UO to its EG and EJ,
@@ -262,7 +311,9 @@ def code_patientele(age_min, age_max) -> str:
 LIBELLES_PATIENTELE = {"E": "Enfants", "A": "Adultes", "PA": "Personnes âgées", "T": "Tous âges"}
 
 
-class NiveauManager(models.Manager):
+class NiveauManager(StructureManager):
+    """The manager of a level's proxy: the structures of that level, with the same words."""
+
     def __init__(self, niveau):
         super().__init__()
         self.niveau = niveau

@@ -55,3 +55,31 @@ def test_un_seul_format_pour_la_fiche_l_historique_et_le_dossier(region):
     assert schema.texte("activites", [activite.pk]) == activite.libelle
     assert schema.afficher(uo, "age_max") == ("" if uo.age_max is None else str(uo.age_max))
     assert schema.texte("commentaire", "") == ""
+
+
+# -- the words of a set of structures ---------------------------------------------------------
+
+@pytest.mark.django_db
+def test_le_vocabulaire_des_structures(region, settings):
+    from repertoire import services
+    from repertoire.models import UniteOperationnelle
+
+    def noms(qs):
+        return sorted(s.nom for s in qs)
+
+    assert noms(Structure.objects.ej()) == sorted([region.ej.nom, region.autre_ej.nom])
+    assert noms(Structure.objects.eg()) == sorted([region.ehpad.nom, region.ch.nom])
+    assert noms(Structure.objects.uo().sous(region.ehpad)) == sorted([region.uo_hp.nom, region.uo_aj.nom])
+    assert noms(Structure.objects.sous(region.ehpad, inclus=True)) \
+        == sorted([region.ehpad.nom, region.uo_hp.nom, region.uo_aj.nom])
+    assert not Structure.objects.oi().exists()
+    services.fermer_structure(None, region.uo_aj, raison="test")
+    assert noms(Structure.objects.uo().ouvertes().sous(region.ej)) == [region.uo_hp.nom]
+    assert noms(Structure.objects.eg().de_la_region()) == sorted([region.ehpad.nom, region.ch.nom])
+    settings.ROR_REGION_CODE = "11"
+    assert not Structure.objects.eg().de_la_region().exists()
+    # The tree manager and the level proxies keep their features.
+    assert list(Structure.objects.get_queryset_descendants(Structure.objects.filter(pk=region.ch.pk))) \
+        == [region.uo_rea]
+    assert set(UniteOperationnelle.objects.ouvertes()) == {region.uo_hp, region.uo_rea}
+    assert region.ej.get_descendant_count() == 3
