@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "imports",
     "qualite",
     "interop",
+    "demo",  # the demonstration region, on top of every app
 ]
 
 MIDDLEWARE = [
