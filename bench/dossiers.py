@@ -43,11 +43,11 @@ def main():
     from repertoire import services as repertoire
     from repertoire.models import Niveau, Structure
 
-    nb_eg = Structure.objects.filter(niveau=Niveau.EG).count()
-    nb_uo = Structure.objects.filter(niveau=Niveau.UO).count()
-    grosse_eg = (Structure.objects.filter(niveau=Niveau.UO).values("eg").annotate(n=Count("id"))
+    nb_eg = Structure.objects.eg().count()
+    nb_uo = Structure.objects.uo().count()
+    grosse_eg = (Structure.objects.uo().values("eg").annotate(n=Count("id"))
                  .order_by("-n").first())
-    grosse_ej = (Structure.objects.filter(niveau=Niveau.EG).values("ej").annotate(n=Count("id"))
+    grosse_ej = (Structure.objects.eg().values("ej").annotate(n=Count("id"))
                  .order_by("-n").first())
     eg = Structure.objects.get(pk=grosse_eg["eg"])
     ej = Structure.objects.get(pk=grosse_ej["ej"])

@@ -61,13 +61,13 @@ def main():
 
     from interop.auth import creer_jeton, revoquer_jeton
     from interop.fhir import instant
-    from repertoire.models import Niveau, Structure
+    from repertoire.models import Structure
 
-    if not Structure.objects.filter(niveau=Niveau.UO).exists():
+    if not Structure.objects.uo().exists():
         print("Base sans offre : construction de la région de démonstration…")
         call_command("preparer_demo", stdout=open(os.devnull, "w"))
-    nb_uo = Structure.objects.filter(niveau=Niveau.UO).count()
-    nb_eg = Structure.objects.filter(niveau=Niveau.EG).count()
+    nb_uo = Structure.objects.uo().count()
+    nb_eg = Structure.objects.eg().count()
     national = Path("/work/national/READY").exists() and "national" in str(connection.settings_dict.get("HOST", ""))
     print(f"Charge de la machine (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")
     print(f"Base : {connection.settings_dict['NAME']} ({'copie nationale' if national else 'données locales'}) — "
@@ -78,7 +78,7 @@ def main():
     client = Client()
     try:
         # "What changed since X", X chosen so that 1,000 UO match, then since the beginning.
-        recents = Structure.objects.filter(niveau=Niveau.UO).order_by("-modifie_le").values_list("modifie_le",
+        recents = Structure.objects.uo().order_by("-modifie_le").values_list("modifie_le",
                                                                                                  flat=True)
         depuis_1000 = instant(recents[min(999, nb_uo - 1)]).replace("+00:00", "Z")
         depuis_tout = instant(Structure.objects.order_by("modifie_le").values_list("modifie_le", flat=True)

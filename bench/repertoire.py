@@ -69,10 +69,10 @@ def main():
     comptes = {n: Structure.objects.filter(niveau=n).count() for n in (Niveau.EJ, Niveau.EG, Niveau.UO)}
     print(f"Base : {settings.DATABASES['default']['NAME']} — {comptes[Niveau.EJ]} EJ, {comptes[Niveau.EG]} EG, "
           f"{comptes[Niveau.UO]} UO")
-    uos = list(Structure.objects.filter(niveau=Niveau.UO).order_by("?").values_list("pk", flat=True)[:300])
-    egs = list(Structure.objects.filter(niveau=Niveau.EG).order_by("?").values_list("pk", flat=True)[:100])
-    ejs = list(Structure.objects.filter(niveau=Niveau.EJ).order_by("?").values_list("pk", flat=True)[:100])
-    departements = list(Structure.objects.filter(niveau=Niveau.EG).order_by().values_list("departement_id", flat=True)
+    uos = list(Structure.objects.uo().order_by("?").values_list("pk", flat=True)[:300])
+    egs = list(Structure.objects.eg().order_by("?").values_list("pk", flat=True)[:100])
+    ejs = list(Structure.objects.ej().order_by("?").values_list("pk", flat=True)[:100])
+    departements = list(Structure.objects.eg().order_by().values_list("departement_id", flat=True)
                         .distinct())
     mesurer(client, [f"/repertoire/{pk}/" for pk in uos[:20]])  # warm-up
     afficher("Fiche UO (page complète)", *mesurer(client, [f"/repertoire/{pk}/" for pk in uos]))

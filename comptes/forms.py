@@ -11,7 +11,7 @@ MAX_CANDIDATS = 20
 
 
 def structures_habilitables():
-    return Structure.objects.filter(niveau__in=NIVEAUX_HABILITABLES)
+    return Structure.objects.de_niveaux(*NIVEAUX_HABILITABLES)
 
 
 def chercher_structures(texte: str):

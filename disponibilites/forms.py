@@ -1,7 +1,7 @@
 from django import forms
 
 from nomenclatures.models import Concept, Departement
-from repertoire.models import Niveau, Structure
+from repertoire.models import Structure
 
 from .services import LigneSaisie, erreur_capacite
 
@@ -58,7 +58,7 @@ class TensionForm(forms.Form):
 
 
 class JetonForm(forms.Form):
-    eg = forms.ModelChoiceField(label="Établissement (EG)", queryset=Structure.objects.filter(niveau=Niveau.EG),
+    eg = forms.ModelChoiceField(label="Établissement (EG)", queryset=Structure.objects.eg(),
                                 widget=forms.NumberInput, help_text="Identifiant ROR de l'entité géographique")
     libelle = forms.CharField(label="Logiciel ou usage", max_length=120)
 

@@ -16,7 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from nomenclatures.models import Departement
-from repertoire.models import Niveau, Structure
+from repertoire.models import Structure
 
 from . import access, historique, services, tableau
 from .forms import JetonForm, LitsUniteForm, RechercheUniteForm, TensionForm
@@ -228,7 +228,7 @@ def tension(request, pk):
 def unites_suivies(request):
     access.exiger_gestionnaire(request.user)
     if request.method == "POST":
-        uo = get_object_or_404(Structure, pk=request.POST.get("uo") or 0, niveau=Niveau.UO)
+        uo = get_object_or_404(Structure.objects.uo(), pk=request.POST.get("uo") or 0)
         suivie = request.POST.get("suivie") == "1"
         services.marquer_unite(request.user, uo, suivie)
         messages.success(request, f"« {uo.nom} » est {'désormais suivie' if suivie else 'retirée du suivi'}.")
@@ -237,7 +237,7 @@ def unites_suivies(request):
     trouvees = []
     if form.is_valid() and form.cleaned_data["q"]:
         q = form.cleaned_data["q"]
-        trouvees = (Structure.objects.filter(niveau=Niveau.UO).filter(Q(nom__icontains=q) | Q(eg__nom__icontains=q))
+        trouvees = (Structure.objects.uo().filter(Q(nom__icontains=q) | Q(eg__nom__icontains=q))
                     .select_related("eg").order_by("eg__nom", "nom")[:30])
     return render(request, "disponibilites/unites_suivies.html", {
         "form": form, "trouvees": trouvees,
@@ -250,7 +250,7 @@ def unites_suivies(request):
 # -- API tokens (gestionnaire) ---------------------------------------------------
 
 def _etablissements_suivis():
-    return Structure.objects.filter(niveau=Niveau.EG, pk__in=services.unites_concernees().values("eg_id")).order_by(
+    return Structure.objects.eg().filter(pk__in=services.unites_concernees().values("eg_id")).order_by(
         "nom")
 
 

@@ -142,9 +142,8 @@ class CreerUnitesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["type_uo"] = champ_type_uo()
         racine = dossier.structure
-        self.fields["parent"].queryset = Structure.objects.filter(
-            tree_id=racine.tree_id, lft__gte=racine.lft, rght__lte=racine.rght,
-            niveau__in=[Niveau.EG, Niveau.OI]).order_by("lft")
+        self.fields["parent"].queryset = Structure.objects.de_niveaux(Niveau.EG, Niveau.OI).sous(
+            racine, inclus=True).order_by("lft")
         if racine.niveau == Niveau.EG:
             self.fields["parent"].initial = racine.pk
 

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from repertoire import services as repertoire
-from repertoire.models import Niveau, StatutFiche, Structure
+from repertoire.models import Niveau, StatutFiche, Structure, q_sous
 from socle.audit import journaliser
 
 from . import access, emails
@@ -138,8 +138,8 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
     # dossier and an EG dossier of that EJ cannot both pass the check below.
     list(Structure.objects.select_for_update().filter(pk=structure.ej_id or structure.pk).values_list("pk"))
     structure = Structure.objects.get(pk=structure.pk)
-    autour = Q(structure__in=structure.get_ancestors(include_self=True)) | Q(
-        structure__tree_id=structure.tree_id, structure__lft__gte=structure.lft, structure__rght__lte=structure.rght)
+    autour = Q(structure__in=structure.get_ancestors(include_self=True)) | q_sous(
+        structure, inclus=True, prefixe="structure__")
     deja = DossierCollaboratif.objects.filter(autour, etat__in=ETATS_OUVERTS).first()
     if deja:
         raise DossierDejaOuvert(deja)

@@ -178,7 +178,7 @@ def retablir_unite(request, pk, fiche):
 def _destinations(user, dossier, brouillon):
     racine = dossier.structure
     ej_id = racine.pk if racine.niveau == Niveau.EJ else racine.ej_id
-    possibles = Structure.objects.filter(ej_id=ej_id, niveau__in=[Niveau.EG, Niveau.OI]).exclude(
+    possibles = Structure.objects.de_niveaux(Niveau.EG, Niveau.OI).filter(ej_id=ej_id).exclude(
         pk=brouillon.parent_id).order_by("tree_id", "lft")
     return repertoire_access.structures_autorisees(user, repertoire_access.OUVRIR_DOSSIER, possibles)
 

@@ -145,10 +145,10 @@ def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, i
     attnames = [schema.champ_modele(c).attname for c in CHAMPS_FINESS]
     existants = {}
     colonnes = ["pk", "finess", "ej__finess", *attnames]
-    for ligne in Structure.objects.filter(niveau=Niveau.EG).exclude(finess="").values_list(*colonnes):
+    for ligne in Structure.objects.eg().exclude(finess="").values_list(*colonnes):
         valeurs = dict(zip(colonnes, ligne))
         existants[valeurs["finess"]] = valeurs
-    ej_existantes = set(Structure.objects.filter(niveau=Niveau.EJ).exclude(finess="")
+    ej_existantes = set(Structure.objects.ej().exclude(finess="")
                         .values_list("finess", flat=True))
 
     def changement(type_, niveau, finess, nom, structure_id=None, champ="", avant="", apres=""):

@@ -196,7 +196,7 @@ def organization(structure) -> dict:
 
 
 def organizations_queryset():
-    return (Structure.objects.filter(niveau__in=[Niveau.EJ, Niveau.EG])
+    return (Structure.objects.de_niveaux(Niveau.EJ, Niveau.EG)
             .select_related("categorie", "statut_juridique", "type_voie", "commune"))
 
 
@@ -275,7 +275,7 @@ def healthcare_service(uo) -> dict:
 
 
 def uo_queryset():
-    return (Structure.objects.filter(niveau=Niveau.UO)
+    return (Structure.objects.uo()
             .select_related(*CONCEPTS_UO, "commune", "eg", "eg__commune", "eg__type_voie"))
 
 
@@ -367,7 +367,7 @@ def location(uo, disponibles: dict | None = None) -> dict:
 
 
 def locations_queryset():
-    return (Structure.objects.filter(niveau=Niveau.UO)
+    return (Structure.objects.uo()
             .select_related("commune", "type_voie", "eg", "eg__commune", "eg__type_voie"))
 
 

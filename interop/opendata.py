@@ -8,7 +8,7 @@ from typing import Callable
 
 from django.db.models import Q
 
-from repertoire.models import Discipline, Etat, Niveau, Structure
+from repertoire.models import Discipline, Structure
 
 # Catégories J55 of "secteurs d'activité des cabinets" (TRE_R02): named after people.
 SYSTEME_CABINETS = "1.2.250.1.71.4.2.4"
@@ -108,14 +108,14 @@ def _coord(uo, eg, champ):
 
 
 def _uos(eg_ids):
-    return (Structure.objects.filter(niveau=Niveau.UO, etat=Etat.OUVERT, eg_id__in=eg_ids)
+    return (Structure.objects.uo().ouvertes().filter(eg_id__in=eg_ids)
             .exclude(discipline=Discipline.VIL)
             .select_related("type_uo", "champ", "commune", "type_voie")
             .prefetch_related("activites", "modes_prise_en_charge", "publics").order_by("nom", "pk"))
 
 
 def _egs():
-    return (Structure.objects.filter(niveau=Niveau.EG, etat=Etat.OUVERT)
+    return (Structure.objects.eg().ouvertes()
             .exclude(Q(categorie__systeme=SYSTEME_CABINETS))
             .select_related("categorie", "commune", "type_voie", "parent")
             .order_by("departement_id", "nom", "pk"))

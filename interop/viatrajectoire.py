@@ -64,12 +64,12 @@ def uo_du_perimetre(queryset=None):
     queryset = queryset if queryset is not None else Structure.objects.all()
     publics = Structure.publics.through.objects.filter(structure_id=OuterRef("pk"))
     pa_ph = publics.filter(concept__code__in=PUBLICS_PA_PH, concept__nomenclature__cle="J29")
-    return (queryset.filter(niveau=Niveau.UO).exclude(discipline=Discipline.VIL)
+    return (queryset.uo().exclude(discipline=Discipline.VIL)
             .exclude(Q(discipline=Discipline.MSS) & Exists(publics) & ~Exists(pa_ph)))
 
 
 def eg_du_perimetre():
-    return Structure.objects.filter(niveau=Niveau.EG).filter(
+    return Structure.objects.eg().filter(
         Exists(uo_du_perimetre().filter(eg_id=OuterRef("pk"))))
 
 
@@ -96,8 +96,8 @@ def collecter_changements() -> int:
             if depuis:
                 hist = hist.filter(history_date__gt=depuis)
             rangs = list(hist.values_list("history_id", "structure_id", "history_date"))
-            niveaux = dict((pk, (n, eg)) for pk, n, eg in Structure.objects.filter(
-                pk__in={r[1] for r in rangs}, niveau__in=[Niveau.EG, Niveau.UO]).values_list("pk", "niveau", "eg_id")
+            niveaux = dict((pk, (n, eg)) for pk, n, eg in Structure.objects.de_niveaux(Niveau.EG, Niveau.UO).filter(
+                pk__in={r[1] for r in rangs}).values_list("pk", "niveau", "eg_id")
                 .iterator()) if rangs else {}
             for hid, sid, date in rangs:
                 if sid in niveaux:
@@ -259,7 +259,7 @@ def delai_backoff(tentative: int) -> float:
 # -- 3. state per EG ---------------------------------------------------------------------------
 
 def rafraichir_etats(eg_ids) -> None:
-    existants = set(Structure.objects.filter(pk__in=eg_ids, niveau=Niveau.EG).values_list("pk", flat=True))
+    existants = set(Structure.objects.eg().filter(pk__in=eg_ids).values_list("pk", flat=True))
     for eg_id in existants:
         changements = ChangementSync.objects.filter(eg_id=eg_id)
         erreur = (changements.filter(Q(etat=EtatChangement.REJETE)

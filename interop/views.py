@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from repertoire.models import Niveau, Structure
+from repertoire.models import Structure
 
 from . import auth, opendata, viatrajectoire
 from .access import exiger_administration, get_eg_or_403
@@ -104,7 +104,7 @@ def lancer_synchronisation(request):
 @require_POST
 def resynchroniser_eg(request, pk):
     exiger_administration(request.user)
-    eg = get_object_or_404(Structure, pk=pk, niveau=Niveau.EG)
+    eg = get_object_or_404(Structure.objects.eg(), pk=pk)
     n = viatrajectoire.resynchroniser_eg(request.user, eg)
     _lancer_synchronisation()
     messages.success(request, f"« {eg.nom} » : {n} fiche(s) renvoyée(s) à ViaTrajectoire.")

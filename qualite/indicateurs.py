@@ -17,7 +17,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from repertoire import schema
-from repertoire.models import Contact, Etat, Niveau, Structure
+from repertoire.models import Contact, Niveau, Structure
 
 CATEGORIES_AVEC_TYPE_OBLIGATOIRE = {"460", "354", "209"}
 
@@ -63,7 +63,7 @@ def uos_evaluees(queryset=None):
                          | (~_a_une_adresse_propre() & _adresse_complete("eg__"))),
         "contact": Exists(contacts),
     }
-    qs = qs.filter(niveau=Niveau.UO).exclude(etat=Etat.FERME).annotate(
+    qs = qs.uo().ouvertes().annotate(
         **{f"c_{code}": conditions[code] for code, _ in CRITERES})
     premier, *autres = (Cast(f"c_{code}", IntegerField()) for code, _ in CRITERES)
     somme = sum(autres, premier)
@@ -157,5 +157,5 @@ def limite_verification(mois: int | None = None):
 def non_verifiees(mois: int | None = None, queryset=None):
     """Open EG and UO whose data was not verified for `mois` months (yearly verification is required)."""
     qs = queryset if queryset is not None else Structure.objects.all()
-    return (qs.filter(niveau__in=[Niveau.EG, Niveau.UO]).exclude(etat=Etat.FERME)
+    return (qs.de_niveaux(Niveau.EG, Niveau.UO).ouvertes()
             .filter(Q(date_verification__isnull=True) | Q(date_verification__lt=limite_verification(mois))))

@@ -212,7 +212,7 @@ def filtrer_disciplines(queryset, disciplines: set[str], niveau: str | None = No
     lets PostgreSQL walk the rows in order and probe the partial index for each one."""
     if disciplines >= TOUTES_DISCIPLINES:
         return queryset
-    uo = Structure.objects.filter(niveau=Niveau.UO, discipline__in=disciplines)
+    uo = Structure.objects.uo().filter(discipline__in=disciplines)
     conditions = {
         Niveau.UO: Q(discipline__in=disciplines),
         Niveau.EJ: Exists(uo.filter(ej=OuterRef("pk"))),
@@ -260,7 +260,7 @@ def departements_avec_comptes(disciplines: set[str]) -> list[dict]:
     from nomenclatures.models import Departement
 
     def compter():
-        egs = filtrer_disciplines(Structure.objects.filter(niveau=Niveau.EG, departement__isnull=False), disciplines,
+        egs = filtrer_disciplines(Structure.objects.eg().filter(departement__isnull=False), disciplines,
                                   Niveau.EG)
         return dict(egs.order_by().values_list("departement_id").annotate(n=Count("id")))
 

@@ -95,7 +95,7 @@ class StructureQuerySet(TreeQuerySet):
         return self.filter(niveau__in=niveaux)
 
     def ouvertes(self):
-        return self.exclude(etat=Etat.FERME)
+        return self.filter(etat=Etat.OUVERT)
 
     def sous(self, structure, *, inclus: bool = False):
         """The descendants of `structure` (itself too with `inclus`), by its MPTT interval."""
@@ -311,8 +311,10 @@ def code_patientele(age_min, age_max) -> str:
 LIBELLES_PATIENTELE = {"E": "Enfants", "A": "Adultes", "PA": "Personnes âgées", "T": "Tous âges"}
 
 
-class NiveauManager(StructureManager):
-    """The manager of a level's proxy: the structures of that level, with the same words."""
+class NiveauManager(models.Manager.from_queryset(StructureQuerySet)):
+    """The manager of a level's proxy: the structures of that level, with the same words.
+    Not a TreeManager: MPTT would take it as the proxy's tree manager, and a UO's
+    ancestors (EG, EJ) would then be searched among UOs only."""
 
     def __init__(self, niveau):
         super().__init__()

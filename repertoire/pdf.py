@@ -26,8 +26,7 @@ def fiche_pdf(structure: Structure, request=None) -> bytes:
     principale = lecture.charger_fiche(structure.pk)
     sections = [_section(principale)]
     if principale.niveau in (Niveau.EG, Niveau.OI):  # an EJ prints alone: some hold hundreds of units
-        uos = list(Structure.objects.filter(tree_id=principale.tree_id, lft__gt=principale.lft,
-                                            rght__lt=principale.rght, niveau=Niveau.UO)
+        uos = list(Structure.objects.uo().sous(principale)
                    .order_by("lft")[:MAX_UO_PAR_PDF])
         lecture.attacher_references(uos)
         lecture.prefetch_listes(uos, lecture.M2M_TOUS)

@@ -68,7 +68,7 @@ def arbre(request):
         favoris = Structure.objects.filter(pk__in=Favori.objects.filter(user=request.user).values("structure_id"))
         contexte["racines"] = lecture.noeuds(favoris.order_by("nom"), disciplines, request.user)
     else:
-        racines = Structure.objects.filter(niveau=Niveau.EJ).order_by("tree_id")
+        racines = Structure.objects.ej().order_by("tree_id")
         contexte["racines"] = lecture.noeuds(racines, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EJ)
         if len(contexte["racines"]) == TAILLE_PAGE_ARBRE:
             contexte["suite"] = debut + TAILLE_PAGE_ARBRE
@@ -102,7 +102,7 @@ def arbre_departement(request, code):
     departement = get_object_or_404(Departement, pk=code)
     disciplines = _disciplines(request)
     debut = _page(request)
-    egs = Structure.objects.filter(niveau=Niveau.EG, departement=departement).order_by("nom")
+    egs = Structure.objects.eg().filter(departement=departement).order_by("nom")
     noeuds = lecture.noeuds(egs, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EG)
     contexte = {"noeuds": noeuds, "departement": departement, **_contexte_filtre(request, disciplines),
                 "suite": debut + TAILLE_PAGE_ARBRE if len(noeuds) == TAILLE_PAGE_ARBRE else None,
@@ -328,7 +328,7 @@ def communes(request):
 def accueil(request):
     """Home page: the region's offer in figures."""
     comptes = dict(
-        Structure.objects.filter(etat="ouvert").order_by().values_list("niveau").annotate(n=Count("id"))
+        Structure.objects.ouvertes().order_by().values_list("niveau").annotate(n=Count("id"))
     )
     derniere_maj = Structure.objects.aggregate(m=Max("modifie_le"))["m"]
     return render(request, "accueil.html", {

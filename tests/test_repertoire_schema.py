@@ -83,3 +83,5 @@ def test_le_vocabulaire_des_structures(region, settings):
         == [region.uo_rea]
     assert set(UniteOperationnelle.objects.ouvertes()) == {region.uo_hp, region.uo_rea}
     assert region.ej.get_descendant_count() == 3
+    uo = UniteOperationnelle.objects.get(pk=region.uo_hp.pk)
+    assert [s.nom for s in uo.get_ancestors()] == [region.ej.nom, region.ehpad.nom]
