@@ -101,7 +101,7 @@ def capability_statement(base: str) -> dict:
 @api_fhir
 def lecture(request, type_ressource: str, pk: str):
     queryset, fonction = fhir.pour_lecture(type_ressource)
-    structure = queryset.filter(niveau__in=NIVEAUX[type_ressource], pk=int(pk)).first() if pk.isdigit() \
+    structure = queryset.de_niveaux(*NIVEAUX[type_ressource]).filter(pk=int(pk)).first() if pk.isdigit() \
         and len(pk) <= 18 else None
     if structure is None:
         return operation_outcome(404, "not-found", f"{type_ressource}/{pk} introuvable.")
@@ -111,7 +111,7 @@ def lecture(request, type_ressource: str, pk: str):
 @api_fhir
 def recherche(request, type_ressource: str):
     queryset, _ = fhir.pour_lecture(type_ressource)
-    queryset = queryset.filter(niveau__in=NIVEAUX[type_ressource])
+    queryset = queryset.de_niveaux(*NIVEAUX[type_ressource])
     queryset, count, curseur = appliquer(type_ressource, queryset, request.GET)
     page = queryset.order_by("modifie_le", "pk")
     if curseur:
