@@ -20,7 +20,6 @@ from django.db.models.fields.files import FieldFile
 
 EJ, EG, OI, UO = "EJ", "EG", "OI", "UO"  # the values of models.Niveau (this module loads before the models)
 TOUS = frozenset({EJ, EG, OI, UO})
-AVEC_ADRESSE = frozenset({EJ, EG, UO})
 
 
 def _niveaux(texte: str) -> frozenset:
