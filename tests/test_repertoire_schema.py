@@ -61,7 +61,7 @@ def test_un_seul_format_pour_la_fiche_l_historique_et_le_dossier(region):
 
 @pytest.mark.django_db
 def test_le_vocabulaire_des_structures(region, settings):
-    from repertoire import services
+    from repertoire.services import offre
     from repertoire.models import UniteOperationnelle
 
     def noms(qs):
@@ -73,7 +73,7 @@ def test_le_vocabulaire_des_structures(region, settings):
     assert noms(Structure.objects.sous(region.ehpad, inclus=True)) \
         == sorted([region.ehpad.nom, region.uo_hp.nom, region.uo_aj.nom])
     assert not Structure.objects.oi().exists()
-    services.fermer_structure(None, region.uo_aj, raison="test")
+    offre.fermer_structure(None, region.uo_aj, raison="test")
     assert noms(Structure.objects.uo().ouvertes().sous(region.ej)) == [region.uo_hp.nom]
     assert noms(Structure.objects.eg().de_la_region()) == sorted([region.ehpad.nom, region.ch.nom])
     settings.ROR_REGION_CODE = "11"
