@@ -1,7 +1,6 @@
 import csv
 
 from axes.models import AccessAttempt
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login, update_session_auth_hash
@@ -19,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from guardian.shortcuts import get_users_with_perms
 
-from repertoire.models import Structure, StructureUserObjectPermission
+from repertoire.models import Favori, Structure, StructureUserObjectPermission
 from socle.audit import journaliser
 from comptes.models import DemandeAcces
 from socle.models import JournalAudit
@@ -286,17 +285,6 @@ def journal_csv(request):
 
 # -- Mon compte ------------------------------------------------------------------
 
-def _favoris(user):
-    """The repertoire's favourites, when that app provides them."""
-    try:
-        Favori = apps.get_model("repertoire", "Favori")
-    except LookupError:
-        return None
-    champ = next((f.name for f in Favori._meta.get_fields()
-                  if getattr(f, "related_model", None) is User and f.many_to_one), None)
-    return Favori.objects.filter(**{champ: user})[:100] if champ else None
-
-
 @login_required
 def mon_compte(request):
     return render(request, "comptes/mon_compte.html", {
@@ -304,7 +292,8 @@ def mon_compte(request):
         "libelles_droits": {k: v[0] for k, v in services.DROITS.items()},
         "groupes": request.user.groups.order_by("name"),
         "dirigees": structures_dirigees(request.user).order_by("nom")[:200],
-        "favoris": _favoris(request.user),
+        "favoris": Favori.objects.filter(user=request.user).select_related("structure")
+                                 .order_by("structure__nom")[:100],
     })
 
 
