@@ -84,3 +84,18 @@ def test_le_menu_d_un_consultant_sans_les_pages_de_gestion(client, region):
     assert "Disponibilités en lits" in contenu and "Import FINESS" not in contenu
     client.force_login(region.gestionnaire)
     assert "Import FINESS" in client.get("/recherche/").content.decode()
+
+
+def test_aucune_application_ne_contourne_les_couches_en_avalant_une_erreur():
+    """What an app needs from above comes through the registry, not by guessing names and
+    swallowing the failure (ror/urls.py, the project package, discovers each app's admin)."""
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parent.parent
+    motifs = ("import_module(", "apps.get_model(", "except NoReverseMatch", "except LookupError")
+    trouves = [f"{chemin.relative_to(racine)}: {motif}"
+               for application in ["demo", "recherche", "dossiers", "disponibilites", "imports", "qualite", "interop",
+                                   "comptes", "repertoire", "nomenclatures", "socle"]
+               for chemin in sorted((racine / application).rglob("*.py")) if "migrations" not in chemin.parts
+               for motif in motifs if motif in chemin.read_text()]
+    assert not trouves, trouves
