@@ -1,7 +1,7 @@
 """What other apps may read of the beds (the FHIR Location capacities read it)."""
 
 from .models import SituationLits
-from .services import est_concernee
+from .services.suivi import est_concernee
 
 
 def lits_disponibles(uo_ids) -> dict:

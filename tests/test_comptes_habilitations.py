@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from repertoire import access
-from repertoire.services import ajouter_favori
+from repertoire.services.favoris import ajouter_favori
 from comptes.models import AcceptationCGU
 from socle.models import JournalAudit
 from tests.factories import MOT_DE_PASSE
