@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Q
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from nomenclatures.models import Concept, Departement
 from repertoire import access as repertoire_access
-from repertoire.models import Niveau, Structure, StructureUserObjectPermission
+from repertoire.models import Niveau, Structure
 from socle.audit import journaliser
 
 from .models import (COLONNES_PAR_STATUT, NATURE_LIT, SOURCE_SAISIE_MANUELLE, STATUT_DISPONIBLE,
@@ -247,12 +248,15 @@ class LigneSaisie:
 
 def saisir_lits(user, lignes: list[LigneSaisie]) -> Bilan:
     """Saisie screen: record the figures of several units at once, all or nothing."""
-    from .access import exiger_saisie
+    from .access import unites_autorisees  # access reads unites_concernees from here
 
+    permises = set(unites_autorisees(user, repertoire_access.SAISIR_LITS)
+                   .filter(pk__in=[ligne.uo.pk for ligne in lignes]).values_list("pk", flat=True))
+    if any(ligne.uo.pk not in permises for ligne in lignes):
+        raise PermissionDenied("Saisie refusée : unité non suivie en lits, ou hors de vos droits.")
     maintenant = timezone.now()
     figures = []
     for ligne in lignes:
-        exiger_saisie(user, ligne.uo)
         for statut, valeur in ((STATUT_DISPONIBLE, ligne.disponibles), (STATUT_SUPPLEMENTAIRE,
                                                                          ligne.supplementaires),
                                ("05", ligne.fermes)):
@@ -273,7 +277,7 @@ def _empreinte(clair: str) -> str:
 @transaction.atomic
 def creer_jeton(user, eg: Structure, libelle: str) -> tuple[JetonApi, str]:
     """A new token for an EG's software; the clear value is shown once, only its hash is kept."""
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     clair = "ror_" + secrets.token_urlsafe(32)
     jeton = JetonApi.objects.create(eg=eg, libelle=libelle.strip()[:120], empreinte=_empreinte(clair),
                                     prefixe=clair[:8], cree_par=user)
@@ -283,7 +287,7 @@ def creer_jeton(user, eg: Structure, libelle: str) -> tuple[JetonApi, str]:
 
 @transaction.atomic
 def revoquer_jeton(user, jeton: JetonApi) -> JetonApi:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     if jeton.revoque_le is None:
         jeton.revoque_le = timezone.now()
         jeton.save(update_fields=["revoque_le"])
@@ -373,6 +377,7 @@ def _lire_date(valeur) -> datetime:
     return date
 
 
+@transaction.atomic
 def appliquer_api(jeton: JetonApi, elements) -> Bilan:
     """One API call: everything or nothing."""
     figures = lire_elements_api(jeton, elements)
@@ -385,7 +390,7 @@ def appliquer_api(jeton: JetonApi, elements) -> Bilan:
 
 @transaction.atomic
 def marquer_unite(user, uo: Structure, suivie: bool) -> UniteMarquee:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     if uo.niveau != Niveau.UO:
         raise ValueError("Seule une unité opérationnelle peut être suivie en lits.")
     marque, _ = UniteMarquee.objects.update_or_create(uo=uo, defaults={"suivie": suivie, "par": user,
@@ -400,7 +405,7 @@ def marquer_unite(user, uo: Structure, suivie: bool) -> UniteMarquee:
 @transaction.atomic
 def declarer_tension(user, type_crise: Concept, departement, frequence_heures: int,
                      commentaire: str = "") -> SituationTension:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     situation = SituationTension.objects.create(type_crise=type_crise, departement=departement,
                                                 frequence_heures=frequence_heures, commentaire=commentaire,
                                                 declaree_par=user)
@@ -410,7 +415,7 @@ def declarer_tension(user, type_crise: Concept, departement, frequence_heures: i
 
 @transaction.atomic
 def lever_tension(user, situation: SituationTension) -> SituationTension:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     if situation.fin is None:
         situation.fin = timezone.now()
         situation.levee_par = user
@@ -436,15 +441,15 @@ def unites_en_retard(situation: SituationTension):
 
 def referents_de(uo: Structure) -> list[str]:
     """E-mail addresses of the people who enter this unit's beds (rights on it or above)."""
-    perms = StructureUserObjectPermission.objects.filter(
-        permission__codename__in=["referent", "saisie_lits"], content_object__tree_id=uo.tree_id,
-        content_object__lft__lte=uo.lft, content_object__rght__gte=uo.rght, user__is_active=True,
-    ).exclude(user__email__isnull=True).exclude(user__email="")
-    return sorted(set(perms.values_list("user__email", flat=True)))
+    titulaires = repertoire_access.titulaires(uo, repertoire_access.REFERENT, repertoire_access.SAISIE_LITS)
+    return sorted(set(titulaires.exclude(email__isnull=True).exclude(email="").values_list("email", flat=True)))
 
 
-def relancer_retards(situation: SituationTension, acteur=None) -> int:
-    """E-mail the référents of late units (at most once per DISPONIBILITES_RELANCE_MINUTES each)."""
+def relancer_retards(acteur, situation: SituationTension) -> int:
+    """E-mail the référents of late units (at most once per DISPONIBILITES_RELANCE_MINUTES each).
+    `acteur` None: the periodic task."""
+    if acteur is not None:
+        repertoire_access.exiger(acteur, repertoire_access.ADMINISTRER)
     if not situation.active:
         return 0
     recent = timezone.now() - timedelta(minutes=settings.DISPONIBILITES_RELANCE_MINUTES)

@@ -13,8 +13,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from nomenclatures.models import verifier_jeu
 from socle.audit import journaliser
 
-from .access import (LIRE, MODIFIER, destinataires_anomalie, exiger, exiger_traitement_anomalie,
-                     oublier_droits)
+from .access import LIRE, MODIFIER, destinataires_anomalie, exiger, oublier_droits
 from .encadres import encadre_de
 from .notifications import notifier_anomalie, notifier_reponse
 from .models import (PARENTS_AUTORISES, Contact, Favori, Horaire, Niveau, PieceJointe, SignalementAnomalie,
@@ -319,7 +318,7 @@ def signaler_anomalie(user, structure: Structure, description: str) -> Signaleme
 def traiter_anomalie(user, anomalie: SignalementAnomalie, reponse: str) -> SignalementAnomalie:
     """A référent of the structure (or a gestionnaire) marks a report treated, with a reply to its author."""
     anomalie = SignalementAnomalie.objects.select_for_update().get(pk=anomalie.pk)
-    exiger_traitement_anomalie(user, anomalie)
+    exiger(user, MODIFIER, anomalie.structure)
     reponse = (reponse or "").strip()
     if not reponse:
         raise ValidationError({"reponse": "Rédigez une réponse pour l'auteur du signalement."})
