@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from dossiers import demo
+from demo import dossiers as demo
 from dossiers.models import DossierCollaboratif, EtatDossier
 from repertoire import services as repertoire
 from tests.factories import concept

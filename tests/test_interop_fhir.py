@@ -219,7 +219,7 @@ def test_metadata_publique_et_valide(client, db):
 
 def test_validation_de_chaque_ej_eg_uo_de_la_region_de_demo(api):
     """The whole demo region (~3,000 EG): every EJ, EG and UO mapped and validated."""
-    from repertoire.demo_region import generer
+    from demo.region import generer
 
     generer()
     for type_ressource, niveaux in (("Organization", [Niveau.EJ, Niveau.EG]), ("HealthcareService", [Niveau.UO]),

@@ -102,7 +102,7 @@ def test_etat_eg_visible_par_un_consultant_sans_bouton(client, region):
 def test_demo_idempotente(region):
     import io as _io
 
-    from interop.demo import peupler_demo
+    from demo.interop import peupler_demo
 
     sortie = _io.StringIO()
     peupler_demo(sortie)

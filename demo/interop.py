@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from repertoire import services
 from repertoire.models import Structure
 
-from . import auth, viatrajectoire
-from .models import EtatSyncEG, JetonApi
+from interop import auth, viatrajectoire
+from interop.models import EtatSyncEG, JetonApi
 
 CONSOMMATEUR_DEMO = "Démonstration (Santé.fr)"
 

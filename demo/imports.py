@@ -15,10 +15,10 @@ from django.contrib.auth import get_user_model
 from repertoire import services
 from repertoire.models import Etat, Niveau, Structure
 
-from .finess import COL
-from .generateur import ecrire, ligne_geolocalisation, lignes_du_repertoire, projeter
-from .importer import executer
-from .models import ImportFiness
+from imports.finess import COL
+from imports.generateur import ecrire, ligne_geolocalisation, lignes_du_repertoire, projeter
+from imports.importer import executer
+from imports.models import ImportFiness
 
 DATE_EXTRACTION = date(2026, 5, 12)
 

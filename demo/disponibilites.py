@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from repertoire.models import Niveau, StructureUserObjectPermission
 
-from . import services
-from .models import Capacite
+from disponibilites import services
+from disponibilites.models import Capacite
 
 
 def _saisisseur(uo, referents: dict):

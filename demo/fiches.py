@@ -2,8 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from . import services
-from .models import Niveau, SignalementAnomalie, Structure
+from repertoire import services
+from repertoire.models import Niveau, SignalementAnomalie, Structure
 
 
 def peupler_demo(stdout) -> None:
