@@ -59,12 +59,3 @@ def dossiers_a_traiter(user):
     a_publier = Q(pk__in=dossiers_autorises(user, PUBLIER).filter(etat=EtatDossier.VALIDATION_GESTIONNAIRE)
                   .values("pk"))
     return DossierCollaboratif.objects.filter(a_remplir | a_valider | a_publier).select_related("structure")
-
-
-# Kept for dossiers/demo.py until the demo builders move to demo/ (they then call repertoire.access).
-def est_directeur(user, structure) -> bool:
-    return access.peut(user, access.DIRECTEUR, structure)
-
-
-def peut_ouvrir(user, structure) -> bool:
-    return access.peut(user, access.OUVRIR_DOSSIER, structure)

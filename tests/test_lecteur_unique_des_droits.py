@@ -14,9 +14,6 @@ LECTEUR = "repertoire/access.py"
 ECRIVAIN = "repertoire/services.py"
 # Where guardian is declared: its models (subclassing them is not reading them), its backend.
 DECLARATIONS = {"repertoire/models.py", "ror/settings.py"}
-# Demo builders still in the product apps: the integrator moves them to demo/ and has them
-# call repertoire.access.titulaires; until then, listed here so the exception stays visible.
-DEMO_A_DEPLACER = {"disponibilites/demo.py"}
 
 NOMS_LUS = {
     "StructureUserObjectPermission", "StructureGroupObjectPermission", "UserObjectPermission",
@@ -73,7 +70,7 @@ def _noms_du_noeud(noeud) -> set[str]:
 def test_seul_access_lit_les_tables_de_guardian():
     fautifs = {}
     for chemin, arbre in _modules():
-        if chemin in {LECTEUR} | DECLARATIONS | DEMO_A_DEPLACER:
+        if chemin in {LECTEUR} | DECLARATIONS:
             continue
         lus = _lectures(arbre)
         if lus:
