@@ -1,7 +1,7 @@
 """Account actions: one function per user step, atomic, recorded in the audit log.
 
 Rights are checked here (gestionnaires; a directeur for his référents). Rights on
-structures go through repertoire.services.accorder_droit / retirer_droit.
+structures go through repertoire.services.droits (accorder_droit / retirer_droit).
 Audit rows name accounts by id (user:<pk>), never by e-mail or name.
 """
 
@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from repertoire import access, services as repertoire_services
-from socle.audit import journaliser
 from comptes.models import AcceptationCGU, DemandeAcces
+from repertoire import access
+from repertoire.services import droits
+from socle.audit import journaliser
 
 from .access import NIVEAUX_HABILITABLES, NOMMER_REFERENTS, peut
 
@@ -93,7 +94,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
         raise ValidationError("Un compte désactivé existe avec cette adresse : réactivez-le depuis sa fiche.")
     user.groups.add(groupe(GROUPE_PAR_ROLE[demande.role]))
     if demande.role in DROITS:
-        repertoire_services.accorder_droit(acteur, user, demande.role, demande.structure)
+        droits.accorder_droit(acteur, user, demande.role, demande.structure)
     demande.statut = DemandeAcces.Statut.ACCEPTEE
     demande.traitee_le = timezone.now()
     demande.traitee_par = acteur
@@ -143,7 +144,7 @@ def donner_droit(acteur, user, codename: str, structure) -> None:
         raise ValidationError("Les droits se donnent sur une entité juridique ou géographique.")
     if not user.is_active:
         raise ValidationError("Ce compte est désactivé.")
-    repertoire_services.accorder_droit(acteur, user, codename, structure)
+    droits.accorder_droit(acteur, user, codename, structure)
     nom_groupe = DROITS[codename][1]
     if nom_groupe:
         user.groups.add(groupe(nom_groupe))
@@ -154,7 +155,7 @@ def enlever_droit(acteur, user, codename: str, structure) -> None:
     _exiger_habilitation(acteur, codename, structure)
     if codename not in DROITS:
         raise ValidationError("Droit inconnu.")
-    repertoire_services.retirer_droit(acteur, user, codename, structure)
+    droits.retirer_droit(acteur, user, codename, structure)
 
 
 @transaction.atomic

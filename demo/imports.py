@@ -12,8 +12,8 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from repertoire import services
 from repertoire.models import Etat, Niveau, Structure
+from repertoire.services import offre
 
 from imports.finess import COL
 from imports.generateur import ecrire, ligne_geolocalisation, lignes_du_repertoire, projeter
@@ -64,7 +64,7 @@ def peupler_demo(stdout) -> None:
         return
     gestionnaire = get_user_model().objects.filter(username="gestionnaire").first()
     # One establishment closed earlier by hand: FINESS still lists it, the import reopens it.
-    services.fermer_structure(gestionnaire, egs[30], raison="Fermeture (démonstration)", date=date(2026, 1, 31))
+    offre.fermer_structure(gestionnaire, egs[30], raison="Fermeture (démonstration)", date=date(2026, 1, 31))
     imp = ImportFiness.objects.create(par=gestionnaire, origine=ImportFiness.Origine.DEMONSTRATION,
                                       nom_fichier="etalab-cs1100507-stock-20260512-demonstration.csv")
     imp = executer(imp, _extrait(egs))

@@ -9,7 +9,7 @@
 from repertoire import access
 from repertoire.models import Structure
 
-from .services import unites_concernees
+from .services.suivi import unites_concernees
 
 
 def unites_autorisees(user, action: str = access.SAISIR_LITS):

@@ -19,7 +19,8 @@ from nomenclatures.models import Departement
 from repertoire.models import Structure, code_patientele
 
 from .models import SituationLits, UniteMarquee
-from .services import concepts, ids_activites_suivies
+from .services.codes import concepts
+from .services.suivi import ids_activites_suivies
 
 GROUPES_AGE = {"adultes": "Adultes", "enfants": "Enfants et nouveau-nés"}
 TYPE_AUTRES = "autres"

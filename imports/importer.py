@@ -14,8 +14,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept, Departement
-from repertoire import services
 from repertoire.models import Etat, Niveau, Structure
+from repertoire.services import import_finess
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
 from .models import Changement, ImportFiness
@@ -264,14 +264,14 @@ def executer(imp: ImportFiness, contenu: bytes, progres=None) -> ImportFiness:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT])
             plan = planifier(extrait, ref, departements, imp)
             progres(0.5, "Écriture des changements")
-            crees = services.appliquer_import_finess(
+            crees = import_finess.appliquer_import_finess(
                 imp.par, raison(extrait), nouvelles_ej=plan.nouvelles_ej, nouveaux_eg=plan.nouveaux_eg,
                 modifications=plan.modifications, rattachements=plan.rattachements,
                 progres=lambda f, e: progres(0.5 + 0.45 * f, e))
             for c in plan.changements:
                 if c["structure_id"] is None:
                     c["structure_id"] = crees.get(c["finess"])
-            services.inserer_par_copy(Changement, plan.changements)
+            import_finess.inserer_par_copy(Changement, plan.changements)
             ImportFiness.objects.filter(pk=imp.pk).update(
                 statut=ImportFiness.Statut.TERMINE, termine_le=timezone.now(),
                 date_extraction=extrait.date_extraction, nb_lignes=extrait.nb_lignes,

@@ -8,7 +8,7 @@ A *droit* is held (never implied by being gestionnaire); an *action* is what a u
 do. Functions taking `droit` accept either: an action stands for the droits that allow it.
 
 No other module reads guardian's tables (tests/test_lecteur_unique_des_droits.py); the
-grants themselves are written by repertoire.services.accorder_droit / retirer_droit.
+grants themselves are written by repertoire.services.droits (accorder_droit / retirer_droit).
 Helpers are named one way (as Read the Docs' core/permissions.py):
 - get_<objet>_or_403(user, pk, action): the object the user may act on, else 404/403;
 - <objets>_autorises(user, action): the queryset of what the user may act on;

@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from guardian.shortcuts import assign_perm
 
-from disponibilites.services import referents_de
+from disponibilites.services.situations_tension import referents_de
 from dossiers import access as dossiers_access, emails, services as dossiers_services
 from qualite.relances import _perimetres_des_referents
 from repertoire import access

@@ -11,7 +11,7 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 LECTEUR = "repertoire/access.py"
 # assign_perm / remove_perm: the grants are written here, and nowhere else.
-ECRIVAIN = "repertoire/services.py"
+ECRIVAIN = "repertoire/services/droits.py"
 # Where guardian is declared: its models (subclassing them is not reading them), its backend.
 DECLARATIONS = {"repertoire/models.py", "ror/settings.py"}
 
