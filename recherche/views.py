@@ -3,17 +3,18 @@
 import csv
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
 from repertoire.models import Structure
 
-from .access import eg_lisible, lecteur_requis, uo_lisible
+from .access import get_eg_or_403, get_uo_or_403
 from .forms import RechercheForm, concepts_du_jeu
 from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
                      proposer_lieux, rechercher, uo_correspondantes)
-from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre, url_fiche
+from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre
 
 LIMITE_EXPORT = 5000  # establishments
 
@@ -49,7 +50,7 @@ def _avec_comptes(form, comptes: dict) -> None:
     form.fields["aide_sociale"].label = f"{form.fields['aide_sociale'].label} ({nb})"
 
 
-@lecteur_requis
+@login_required
 def recherche(request):
     """The search page: the form, then the results as a list (or the map)."""
     vue = "carte" if request.GET.get("vue") == "carte" else "liste"
@@ -92,7 +93,7 @@ def _pagination(page) -> list[int | None]:
     return numeros
 
 
-@lecteur_requis
+@login_required
 def carte_donnees(request):
     """Every matching establishment as compact JSON: {"points": [[id, lat, lon, nb_uo], …]}."""
     form, critere = _formulaire(request)
@@ -105,10 +106,10 @@ def carte_donnees(request):
     return JsonResponse({"points": points, "centre": centre, "rayon_km": critere.rayon if centre else None})
 
 
-@lecteur_requis
+@login_required
 def carte_lieu(request, pk):
     """The map popup: the matching units of one establishment."""
-    eg = eg_lisible(request.user, pk)
+    eg = get_eg_or_403(request.user, pk)
     form, critere = _formulaire(request)
     uo_ids = uo_correspondantes(critere, eg.pk) if critere else []
     uos = Structure.objects.select_related("type_uo").in_bulk(uo_ids)
@@ -116,10 +117,10 @@ def carte_lieu(request, pk):
         "eg": eg, "adresse": adresse(eg), "uos": [uos[pk] for pk in uo_ids if pk in uos], "requete": _requete(request)})
 
 
-@lecteur_requis
+@login_required
 def resultat(request, pk):
     """A unit from the results: its fiche, previous / next result, back to the same page."""
-    uo = uo_lisible(request.user, pk)
+    uo = get_uo_or_403(request.user, pk)
     form, critere = _formulaire(request)
     precedent = suivant = None
     numero = 1
@@ -145,15 +146,15 @@ def resultat(request, pk):
 
     parents = [p for p in uo.get_ancestors() if p.niveau != "UO"]
     return render(request, "recherche/resultat.html", {
-        "uo": uo, "eg": uo.eg, "parents": [(p, url_fiche(p.pk)) for p in parents],
+        "uo": uo, "eg": uo.eg, "parents": parents,
         "adresse": adresse(uo if uo.commune_id else uo.eg), "patientele": patientele(uo),
-        "url_fiche": url_fiche(uo.pk), "url_pdf": url_fiche(uo.pk, "fiche_pdf"), "precedent": lien(precedent), "suivant": lien(suivant),
+        "precedent": lien(precedent), "suivant": lien(suivant),
         "retour": reverse("recherche:recherche") + "?" + _requete(request, page=str(numero)),
         "telephone": uo.telephone or uo.eg.telephone,
     })
 
 
-@lecteur_requis
+@login_required
 def export_csv(request):
     """The results (one line per unit) as CSV for a spreadsheet."""
     form, critere = _formulaire(request)
@@ -171,11 +172,11 @@ def export_csv(request):
     return reponse
 
 
-@lecteur_requis
+@login_required
 def autocompletion_lieux(request):
     return JsonResponse({"resultats": proposer_lieux(request.GET.get("q", "")[:100])})
 
 
-@lecteur_requis
+@login_required
 def autocompletion_libelles(request):
     return JsonResponse({"resultats": proposer_libelles(request.GET.get("q", "")[:100])})
