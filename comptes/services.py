@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from repertoire import access, services as repertoire_services
 from repertoire.models import Niveau
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 from comptes.models import AcceptationCGU, DemandeAcces
 
 User = get_user_model()
@@ -62,7 +62,7 @@ def _envoyer(sujet: str, gabarit: str, destinataire: str, contexte: dict) -> Non
 @transaction.atomic
 def deposer_demande(**champs) -> DemandeAcces:
     demande = DemandeAcces.objects.create(**champs)
-    journaliser(None, "demande_acces_recue", cible=f"demande:{demande.pk}",
+    journaliser(None, Action.DEMANDE_ACCES_RECUE, cible=f"demande:{demande.pk}",
                 details={"structure": demande.structure_id, "role": demande.role})
     return demande
 
@@ -86,7 +86,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        journaliser(acteur, "compte_cree", cible=cible(user), details={"demande": demande.pk})
+        journaliser(acteur, Action.COMPTE_CREE, cible=cible(user), details={"demande": demande.pk})
     elif not user.is_active:
         raise ValidationError("Un compte désactivé existe avec cette adresse : réactivez-le depuis sa fiche.")
     user.groups.add(groupe(GROUPE_PAR_ROLE[demande.role]))
@@ -97,7 +97,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
     demande.traitee_par = acteur
     demande.compte = user
     demande.save()
-    journaliser(acteur, "demande_acces_acceptee", cible=f"demande:{demande.pk}", details={"compte": user.pk})
+    journaliser(acteur, Action.DEMANDE_ACCES_ACCEPTEE, cible=f"demande:{demande.pk}", details={"compte": user.pk})
     contexte = {"user": user, "demande": demande, "nouveau": nouveau,
                 "lien": lien_definir_mot_de_passe(user, base_url) if nouveau else base_url.rstrip("/") + "/connexion/"}
     # Sent inside the transaction: if the mail cannot leave, nothing is accepted and the gestionnaire is told.
@@ -116,7 +116,7 @@ def refuser_demande(acteur, demande: DemandeAcces, motif: str) -> DemandeAcces:
     demande.traitee_le = timezone.now()
     demande.traitee_par = acteur
     demande.save()
-    journaliser(acteur, "demande_acces_refusee", cible=f"demande:{demande.pk}")
+    journaliser(acteur, Action.DEMANDE_ACCES_REFUSEE, cible=f"demande:{demande.pk}")
     _envoyer("Votre demande d'accès au ROR", "comptes/mails/demande_refusee.txt", demande.email,
              {"demande": demande})
     return demande
@@ -154,7 +154,7 @@ def definir_groupes(acteur, user, noms: list[str]) -> None:
     user.groups.set([groupe(nom) for nom in noms])
     access.oublier_droits(user)
     if avant != set(noms):
-        journaliser(acteur, "roles_modifies", cible=cible(user),
+        journaliser(acteur, Action.ROLES_MODIFIES, cible=cible(user),
                     details={"ajoutes": sorted(set(noms) - avant), "retires": sorted(avant - set(noms))})
 
 
@@ -166,7 +166,7 @@ def desactiver_compte(acteur, user) -> None:
     if user.is_active:
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
-        journaliser(acteur, "compte_desactive", cible=cible(user))
+        journaliser(acteur, Action.COMPTE_DESACTIVE, cible=cible(user))
 
 
 @transaction.atomic
@@ -174,7 +174,7 @@ def reactiver_compte(acteur, user) -> None:
     if not user.is_active:
         User.objects.filter(pk=user.pk).update(is_active=True)
         user.is_active = True
-        journaliser(acteur, "compte_reactive", cible=cible(user))
+        journaliser(acteur, Action.COMPTE_REACTIVE, cible=cible(user))
 
 
 @transaction.atomic
@@ -183,7 +183,7 @@ def accepter_cgu(user, version: str) -> None:
     user.cgu_version = version
     user.cgu_acceptees_le = timezone.now()
     user.save(update_fields=["cgu_version", "cgu_acceptees_le"])
-    journaliser(user, "cgu_acceptees", cible=cible(user), details={"version": version})
+    journaliser(user, Action.CGU_ACCEPTEES, cible=cible(user), details={"version": version})
 
 
 @transaction.atomic
@@ -193,11 +193,11 @@ def changer_email(user, email: str) -> None:
         raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
     user.email = email
     user.save(update_fields=["email"])
-    journaliser(user, "email_modifie", cible=cible(user))
+    journaliser(user, Action.EMAIL_MODIFIE, cible=cible(user))
 
 
 def deverrouiller(acteur, tentative) -> None:
     """Lift an axes lockout (account + IP) before its 15 minutes."""
     user = User.objects.filter(username=tentative.username).first()
     tentative.delete()
-    journaliser(acteur, "deverrouillage", cible=cible(user) if user else "compte:inconnu")
+    journaliser(acteur, Action.DEVERROUILLAGE, cible=cible(user) if user else "compte:inconnu")

@@ -1,4 +1,3 @@
-import csv
 
 from axes.models import AccessAttempt
 from django.apps import apps
@@ -11,7 +10,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -20,10 +19,10 @@ from django.views.decorators.http import require_POST
 from guardian.shortcuts import get_users_with_perms
 
 from repertoire.models import Structure, StructureUserObjectPermission
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
+from socle.exports import reponse_csv
 from comptes.models import DemandeAcces
 from socle.models import JournalAudit
-from socle.templatetags.journal import libelle_action
 
 from . import oidc, services
 from .ralentissement import attente_restante
@@ -256,32 +255,21 @@ def _journal_filtre(request):
 @gestionnaire_requis
 def journal(request):
     lignes, action = _journal_filtre(request)
-    actions = JournalAudit.objects.order_by("action").values_list("action", flat=True).distinct()
     return render(request, "comptes/journal.html", {
-        "page": Paginator(lignes, 50).get_page(request.GET.get("page")), "action": action, "actions": actions})
-
-
-def _cellule(valeur) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    texte = "" if valeur is None else str(valeur)
-    return "'" + texte if texte[:1] in ("=", "+", "-", "@") else texte
+        "page": Paginator(lignes, 50).get_page(request.GET.get("page")), "action": action,
+        "actions": sorted(Action.choices, key=lambda choix: choix[1])})
 
 
 @gestionnaire_requis
 def journal_csv(request):
     lignes, _ = _journal_filtre(request)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="journal-audit-{timezone.localdate():%Y%m%d}.csv"'
-    reponse.write("\ufeff")  # Excel opens UTF-8 with the BOM
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"])
-    for ligne in lignes.iterator(chunk_size=2000):
-        ecrivain.writerow([_cellule(v) for v in (
-            timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), libelle_action(ligne.action),
-            ligne.acteur or "",
-            ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or "")])
-    journaliser(request.user, "journal_exporte", cible=services.cible(request.user))
-    return reponse
+    journaliser(request.user, Action.JOURNAL_EXPORTE, cible=services.cible(request.user))
+    return reponse_csv(
+        f"journal-audit-{timezone.localdate():%Y%m%d}.csv",
+        ["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"],
+        ([timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), ligne.get_action_display(),
+          ligne.acteur or "", ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or ""]
+         for ligne in lignes.iterator(chunk_size=2000)))
 
 
 # -- Mon compte ------------------------------------------------------------------
@@ -331,7 +319,7 @@ class MotDePasseChanger(auth_views.PasswordChangeView):
     def form_valid(self, form):
         reponse = super().form_valid(form)
         update_session_auth_hash(self.request, form.user)
-        journaliser(form.user, "mot_de_passe_modifie", cible=services.cible(form.user))
+        journaliser(form.user, Action.MOT_DE_PASSE_MODIFIE, cible=services.cible(form.user))
         messages.success(self.request, "Mot de passe modifié.")
         return reponse
 
@@ -377,7 +365,7 @@ class ReinitialisationConfirmer(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("comptes:reinitialisation_terminee")
 
     def form_valid(self, form):
-        journaliser(form.user, "mot_de_passe_defini", cible=services.cible(form.user))
+        journaliser(form.user, Action.MOT_DE_PASSE_DEFINI, cible=services.cible(form.user))
         return super().form_valid(form)
 
 
@@ -407,14 +395,14 @@ def psc_retour(request):
         claims = dict(jeton.get("userinfo") or {})
         claims.update(client.userinfo(token=jeton))
     except (OAuthError, JoseError, JoserfcError, ValueError, KeyError, OSError, RuntimeError) as erreur:
-        journaliser(None, "connexion_psc_echouee", details={"erreur": type(erreur).__name__},
+        journaliser(None, Action.CONNEXION_PSC_ECHOUEE, details={"erreur": type(erreur).__name__},
                     adresse_ip=request.META.get("REMOTE_ADDR"))
         messages.error(request, "La connexion par Pro Santé Connect n'a pas abouti. Réessayez ou utilisez "
                                 "votre identifiant et votre mot de passe.")
         return redirect("login")
     user = oidc.compte_correspondant(claims)
     if user is None:
-        journaliser(None, "connexion_psc_sans_compte", adresse_ip=request.META.get("REMOTE_ADDR"))
+        journaliser(None, Action.CONNEXION_PSC_SANS_COMPTE, adresse_ip=request.META.get("REMOTE_ADDR"))
         request.session["psc_identite"] = {"prenom": claims.get("given_name", ""),
                                            "nom": claims.get("family_name", ""), "email": claims.get("email", "")}
         messages.warning(request, "Aucun compte du portail ne correspond à votre identité Pro Santé Connect. "

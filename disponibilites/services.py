@@ -13,39 +13,23 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from nomenclatures.cache import concept_id, ids_du_jeu
 from nomenclatures.models import Concept, Departement
 from repertoire import access as repertoire_access
 from repertoire.models import Niveau, Structure, StructureUserObjectPermission
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
+from socle.ecriture import inserer_en_masse
 
 from .models import (COLONNES_PAR_STATUT, NATURE_LIT, SOURCE_SAISIE_MANUELLE, STATUT_DISPONIBLE,
                      STATUT_SUPPLEMENTAIRE, TEMPORALITE_COURANT, Capacite, JetonApi, Relance, SituationLits,
                      SituationTension, UniteMarquee)
 
 # -- reference codes -------------------------------------------------------------
-
-_CONCEPTS: dict[str, dict[str, int]] = {}
-
-
-def concepts(jeu: str) -> dict[str, int]:
-    """code → Concept id of a value set (cached; reloaded when a code is missing)."""
-    if jeu not in _CONCEPTS or not _CONCEPTS[jeu]:
-        _CONCEPTS[jeu] = dict(Concept.objects.filter(nomenclature__cle=jeu).values_list("code", "id"))
-    return _CONCEPTS[jeu]
-
-
-def concept_id(jeu: str, code: str) -> int | None:
-    ids = concepts(jeu)
-    if code not in ids:
-        _CONCEPTS.pop(jeu, None)
-        ids = concepts(jeu)
-    return ids.get(code)
-
 
 def _regions_par_departement() -> dict[str, str]:
     return dict(Departement.objects.values_list("code", "region_id"))
@@ -59,7 +43,7 @@ def ids_activites_suivies(type_unite: str | None = None) -> list[int]:
         codes = settings.DISPONIBILITES_TYPES_UNITE.get(type_unite, ("", []))[1]
     else:
         codes = settings.DISPONIBILITES_ACTIVITES_J17
-    ids = concepts("J17")
+    ids = ids_du_jeu("J17")
     return [ids[c] for c in codes if c in ids]
 
 
@@ -145,25 +129,12 @@ def controler_plafonds(figures: list[Figure]) -> dict[int, list[str]]:
 
 
 # Bulk writes pass one array per column (`unnest`): a few parameters instead of 14 per figure.
-COLONNES_HISTORIQUE = [
-    ("uo_id", "bigint"), ("eg_id", "bigint"), ("departement_id", "varchar"), ("region_id", "varchar"),
-    ("nature_id", "bigint"), ("statut_id", "bigint"), ("temporalite_id", "bigint"), ("genre_id", "bigint"),
-    ("source_id", "bigint"), ("nombre", "integer"), ("date_maj", "timestamptz"), ("saisi_par_id", "bigint"),
-    ("jeton_id", "bigint"), ("enregistre_le", "timestamptz"),
-]
+COLONNES_HISTORIQUE = ["uo_id", "eg_id", "departement_id", "region_id", "nature_id", "statut_id", "temporalite_id",
+                       "genre_id", "source_id", "nombre", "date_maj", "saisi_par_id", "jeton_id", "enregistre_le"]
 
 
 def _departement(uo: Structure) -> str | None:
     return uo.departement_id or (uo.eg.departement_id if uo.eg_id else None)
-
-
-def _inserer_en_masse(table: str, colonnes: list[tuple[str, str]], lignes: list[list], suite: str) -> list:
-    noms = ",".join(nom for nom, _ in colonnes)
-    tableaux = ",".join(f"%s::{type_}[]" for _, type_ in colonnes)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({noms}) SELECT * FROM unnest({tableaux}) {suite}",
-                       [list(colonne) for colonne in zip(*lignes)])
-        return cursor.fetchall() if "RETURNING" in suite else []
 
 
 def _inserer_historique(figures: list[Figure], user, jeton, regions: dict) -> list[Figure]:
@@ -179,9 +150,9 @@ def _inserer_historique(figures: list[Figure], user, jeton, regions: dict) -> li
         cles.append(cle + (f.date_maj,))
         lignes.append([f.uo.pk, f.uo.eg_id, dep, regions.get(dep), *cle[1:], concept_id("J193", f.source), f.nombre,
                        f.date_maj, getattr(user, "pk", None), getattr(jeton, "pk", None), maintenant])
-    nouveaux = {tuple(r) for r in _inserer_en_masse(
+    nouveaux = {tuple(r) for r in inserer_en_masse(
         Capacite._meta.db_table, COLONNES_HISTORIQUE, lignes,
-        "ON CONFLICT DO NOTHING RETURNING uo_id, nature_id, statut_id, temporalite_id, genre_id, date_maj")}
+        suite="ON CONFLICT DO NOTHING RETURNING uo_id, nature_id, statut_id, temporalite_id, genre_id, date_maj")}
     return [f for f, cle in zip(figures, cles) if cle in nouveaux]
 
 
@@ -200,9 +171,8 @@ def _mettre_a_jour_situations(figures: list[Figure], user, regions: dict) -> Non
     if not par_uo:
         return
     cols = list(COLONNES_PAR_STATUT.values())
-    colonnes = ([("uo_id", "bigint"), ("eg_id", "bigint"), ("departement_id", "varchar"), ("region_id", "varchar")]
-                + [x for c in cols for x in ((c, "integer"), (f"{c}_le", "timestamptz"))]
-                + [("saisi_par_id", "bigint"), ("source_id", "bigint"), ("modifie_le", "timestamptz")])
+    colonnes = (["uo_id", "eg_id", "departement_id", "region_id"] + [x for c in cols for x in (c, f"{c}_le")]
+                + ["saisi_par_id", "source_id", "modifie_le"])
     maintenant, lignes = timezone.now(), []
     for uo_pk, ligne in par_uo.items():
         dep = _departement(ligne["uo"])
@@ -221,8 +191,8 @@ def _mettre_a_jour_situations(figures: list[Figure], user, regions: dict) -> Non
         affectations.append(f"{c}_le = CASE WHEN {plus_recent(c)} THEN EXCLUDED.{c}_le ELSE t.{c}_le END")
     for c in ("saisi_par_id", "source_id"):
         affectations.append(f"{c} = CASE WHEN {plus_recent('disponibles')} THEN EXCLUDED.{c} ELSE t.{c} END")
-    _inserer_en_masse(f"{SituationLits._meta.db_table} AS t", colonnes, lignes,
-                      f"ON CONFLICT (uo_id) DO UPDATE SET {', '.join(affectations)}")
+    inserer_en_masse(SituationLits._meta.db_table, colonnes, lignes,
+                     suite=f"ON CONFLICT (uo_id) DO UPDATE SET {', '.join(affectations)}")
 
 
 @transaction.atomic
@@ -277,7 +247,7 @@ def creer_jeton(user, eg: Structure, libelle: str) -> tuple[JetonApi, str]:
     clair = "ror_" + secrets.token_urlsafe(32)
     jeton = JetonApi.objects.create(eg=eg, libelle=libelle.strip()[:120], empreinte=_empreinte(clair),
                                     prefixe=clair[:8], cree_par=user)
-    journaliser(user, "disponibilites.jeton_cree", f"jeton:{jeton.pk}", {"eg": eg.pk})
+    journaliser(user, Action.LITS_JETON_CREE, f"jeton:{jeton.pk}", {"eg": eg.pk})
     return jeton, clair
 
 
@@ -287,7 +257,7 @@ def revoquer_jeton(user, jeton: JetonApi) -> JetonApi:
     if jeton.revoque_le is None:
         jeton.revoque_le = timezone.now()
         jeton.save(update_fields=["revoque_le"])
-        journaliser(user, "disponibilites.jeton_revoque", f"jeton:{jeton.pk}", {"eg": jeton.eg_id})
+        journaliser(user, Action.LITS_JETON_REVOQUE, f"jeton:{jeton.pk}", {"eg": jeton.eg_id})
     return jeton
 
 
@@ -390,7 +360,7 @@ def marquer_unite(user, uo: Structure, suivie: bool) -> UniteMarquee:
         raise ValueError("Seule une unité opérationnelle peut être suivie en lits.")
     marque, _ = UniteMarquee.objects.update_or_create(uo=uo, defaults={"suivie": suivie, "par": user,
                                                                         "le": timezone.now()})
-    journaliser(user, "disponibilites.unite_suivie" if suivie else "disponibilites.unite_retiree",
+    journaliser(user, Action.LITS_UNITE_SUIVIE if suivie else "disponibilites.unite_retiree",
                 f"structure:{uo.pk}")
     return marque
 
@@ -404,7 +374,7 @@ def declarer_tension(user, type_crise: Concept, departement, frequence_heures: i
     situation = SituationTension.objects.create(type_crise=type_crise, departement=departement,
                                                 frequence_heures=frequence_heures, commentaire=commentaire,
                                                 declaree_par=user)
-    journaliser(user, "disponibilites.tension_declaree", f"tension:{situation.pk}")
+    journaliser(user, Action.TENSION_DECLAREE, f"tension:{situation.pk}")
     return situation
 
 
@@ -415,7 +385,7 @@ def lever_tension(user, situation: SituationTension) -> SituationTension:
         situation.fin = timezone.now()
         situation.levee_par = user
         situation.save(update_fields=["fin", "levee_par"])
-        journaliser(user, "disponibilites.tension_levee", f"tension:{situation.pk}")
+        journaliser(user, Action.TENSION_LEVEE, f"tension:{situation.pk}")
     return situation
 
 
@@ -466,5 +436,5 @@ def relancer_retards(situation: SituationTension, acteur=None) -> int:
             envoyees += 1
         Relance.objects.create(situation=situation, uo=uo, destinataires=len(destinataires))
     if acteur is not None:
-        journaliser(acteur, "disponibilites.relance", f"tension:{situation.pk}", {"unites": envoyees})
+        journaliser(acteur, Action.TENSION_RELANCE, f"tension:{situation.pk}", {"unites": envoyees})
     return envoyees

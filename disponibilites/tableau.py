@@ -15,11 +15,12 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from nomenclatures.cache import ids_du_jeu
 from nomenclatures.models import Departement
 from repertoire.models import Structure, code_patientele
 
 from .models import SituationLits, UniteMarquee
-from .services import concepts, ids_activites_suivies
+from .services import ids_activites_suivies
 
 GROUPES_AGE = {"adultes": "Adultes", "enfants": "Enfants et nouveau-nés"}
 TYPE_AUTRES = "autres"
@@ -259,7 +260,7 @@ def lignes(filtres: Filtres, maintenant: datetime | None = None) -> list[Ligne]:
 
 
 def _libelle_type_par_concept() -> dict[int, str]:
-    ids = concepts("J17")
+    ids = ids_du_jeu("J17")
     return {ids[code]: libelle for libelle, codes in settings.DISPONIBILITES_TYPES_UNITE.values()
             for code in codes if code in ids}
 

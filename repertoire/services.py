@@ -11,7 +11,8 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from nomenclatures.models import verifier_jeu
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
+from socle.ecriture import inserer_en_masse
 
 from .access import (LIRE, MODIFIER, destinataires_anomalie, exiger, exiger_traitement_anomalie,
                      oublier_droits)
@@ -166,7 +167,7 @@ def accorder_droit(acteur, utilisateur, codename: str, structure: Structure) -> 
     """Give `utilisateur` the right `codename` (referent, directeur, saisie_lits) on a structure and below."""
     assign_perm(f"repertoire.{codename}", utilisateur, structure)
     oublier_droits(utilisateur)
-    journaliser(acteur, "droit_accorde", cible=f"user:{utilisateur.pk}",
+    journaliser(acteur, Action.DROIT_ACCORDE, cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})
 
 
@@ -174,7 +175,7 @@ def accorder_droit(acteur, utilisateur, codename: str, structure: Structure) -> 
 def retirer_droit(acteur, utilisateur, codename: str, structure: Structure) -> None:
     remove_perm(f"repertoire.{codename}", utilisateur, structure)
     oublier_droits(utilisateur)
-    journaliser(acteur, "droit_retire", cible=f"user:{utilisateur.pk}",
+    journaliser(acteur, Action.DROIT_RETIRE, cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})
 
 
@@ -311,7 +312,7 @@ def signaler_anomalie(user, structure: Structure, description: str) -> Signaleme
     anomalie = SignalementAnomalie.objects.create(structure=structure, auteur=user, description=description)
     destinataires = [u.email for u in destinataires_anomalie(structure) if u.email]
     transaction.on_commit(lambda: notifier_anomalie(anomalie, destinataires))
-    journaliser(user, "anomalie_signalee", cible=f"structure:{structure.pk}", details={"anomalie": anomalie.pk})
+    journaliser(user, Action.ANOMALIE_SIGNALEE, cible=f"structure:{structure.pk}", details={"anomalie": anomalie.pk})
     return anomalie
 
 
@@ -327,7 +328,7 @@ def traiter_anomalie(user, anomalie: SignalementAnomalie, reponse: str) -> Signa
     anomalie.save()
     if anomalie.auteur and anomalie.auteur.email:
         transaction.on_commit(lambda: notifier_reponse(anomalie))
-    journaliser(user, "anomalie_traitee", cible=f"structure:{anomalie.structure_id}", details={"anomalie": anomalie.pk})
+    journaliser(user, Action.ANOMALIE_TRAITEE, cible=f"structure:{anomalie.structure_id}", details={"anomalie": anomalie.pk})
     return anomalie
 
 
@@ -358,25 +359,9 @@ def _attname(champ: str) -> str:
     return Structure._meta.get_field(champ).attname
 
 
-def inserer_par_copy(model, lignes, colonnes: list[str] | None = None) -> int:
-    """Write rows (dicts keyed by attname) with PostgreSQL COPY: the bulk path of imports.
-    Without `colonnes`, every concrete field but the automatic primary key. Missing values
-    take the field default. Call it inside a transaction."""
-    champs = [f for f in model._meta.concrete_fields
-              if (f.attname in colonnes if colonnes is not None else not isinstance(f, models.AutoField))]
-    defauts = [(f.attname, f.get_default() if f.has_default() else (None if f.null else "")) for f in champs]
-    n = 0
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(f.column for f in champs)}) FROM STDIN") as copie:
-            for ligne in lignes:
-                copie.write_row([ligne.get(nom, defaut) for nom, defaut in defauts])
-                n += 1
-    return n
-
-
 def _creer_avec_historique(lignes: list[dict], user, raison: str, date) -> None:
     """New structures (with their ids) by COPY, then their "+" history rows copied server-side."""
-    inserer_par_copy(Structure, lignes, [f.attname for f in Structure._meta.concrete_fields])
+    inserer_en_masse(Structure, [f.attname for f in Structure._meta.concrete_fields], lignes)
     historique = Structure.history.model
     colonnes = [f.column for f in historique._meta.concrete_fields if not f.attname.startswith("history_")]
     liste = ", ".join(colonnes)
