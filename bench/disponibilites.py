@@ -98,8 +98,8 @@ def mesurer(voulues: int, repetitions: int) -> None:
     from django.test.utils import setup_test_environment
     from django.utils import timezone
 
-    from disponibilites import services
     from disponibilites.models import Capacite
+    from disponibilites.services import enregistrement, jetons_api, suivi
     from repertoire import access
     from repertoire.models import Structure
     from tests.factories import concept, unites_en_masse, utilisateur
@@ -107,7 +107,7 @@ def mesurer(voulues: int, repetitions: int) -> None:
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     debut = time.monotonic()
-    existantes = services.unites_concernees().count()
+    existantes = suivi.unites_concernees().count()
     communes = ["44109", "49007", "53130", "72181", "85191", "49099", "44184", "85194"]
     rng = random.Random(1)
     if existantes < voulues:
@@ -124,16 +124,16 @@ def mesurer(voulues: int, repetitions: int) -> None:
             n += lot
         for i in range(0, 10 * a_creer, 10000):
             unites_en_masse(f"CH BANC AUTRES {i:07d}", min(10000, 10 * a_creer - i), concept("J17", "293"))
-    unites = list(services.unites_concernees().select_related("eg"))
+    unites = list(suivi.unites_concernees().select_related("eg"))
     maintenant = timezone.now()
     if not Capacite.objects.filter(uo__in=unites[:1]).exists():
         for i in range(0, len(unites), 500):
             figures = []
             for uo in unites[i:i + 500]:
                 for h in range(0, 7 * 24, 12):  # a week, every 12 h
-                    figures.append(services.Figure(uo, "02", rng.randint(0, uo.lits_installes or 5),
-                                                   maintenant - timedelta(hours=h + rng.random() * 30), source="02"))
-            services.enregistrer_figures(figures)
+                    figures.append(enregistrement.Figure(uo, "02", rng.randint(0, uo.lits_installes or 5),
+                                                         maintenant - timedelta(hours=h + rng.random() * 30), source="02"))
+            enregistrement.enregistrer_figures(figures)
     preparation = time.monotonic() - debut
     with connection.cursor() as c:
         c.execute("ANALYZE")
@@ -155,8 +155,8 @@ def mesurer(voulues: int, repetitions: int) -> None:
         for i in range(n):
             if apres_donnee:  # a unit has just entered its beds: the board body is computed again
                 uo = unites[i % len(unites)]
-                services.enregistrer_figures([services.Figure(uo, "02", rng.randint(0, uo.lits_installes or 5),
-                                                              timezone.now())])
+                enregistrement.enregistrer_figures([enregistrement.Figure(uo, "02", rng.randint(0, uo.lits_installes or 5),
+                                                                          timezone.now())])
             t = time.perf_counter()
             reponse = client.get(url, **entetes)
             durees.append((time.perf_counter() - t) * 1000)
@@ -189,9 +189,9 @@ def mesurer(voulues: int, repetitions: int) -> None:
     if eg is None:
         lot = unites_en_masse("CH BANC API", 1000, concept("J17", "127"), lits_installes=30)
         eg = lot[0].eg
-    lot = list(services.unites_concernees().filter(eg=eg))
+    lot = list(suivi.unites_concernees().filter(eg=eg))
     gestionnaire = utilisateur(f"banc_g_{int(time.time())}", access.GROUPE_GESTIONNAIRE)
-    _, clair = services.creer_jeton(gestionnaire, eg, "banc")
+    _, clair = jetons_api.creer_jeton(gestionnaire, eg, "banc")
     durees = []
     for r in range(5):
         date = (timezone.now() - timedelta(seconds=10 - r)).isoformat()

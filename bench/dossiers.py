@@ -40,8 +40,8 @@ def main():
     from dossiers import access, services
     from nomenclatures.models import Concept
     from repertoire import access as repertoire_access
-    from repertoire import services as repertoire
     from repertoire.models import Niveau, Structure
+    from repertoire.services import droits
 
     nb_eg = Structure.objects.filter(niveau=Niveau.EG).count()
     nb_uo = Structure.objects.filter(niveau=Niveau.UO).count()
@@ -70,8 +70,8 @@ def main():
                 gestionnaire.groups.add(Group.objects.get_or_create(name=repertoire_access.GROUPE_GESTIONNAIRE)[0])
                 referent = User.objects.create(username="bench-referent")
                 directeur = User.objects.create(username="bench-directeur")
-                repertoire.accorder_droit(None, referent, "referent", eg)
-                repertoire.accorder_droit(None, directeur, "directeur", eg.ej)
+                droits.accorder_droit(None, referent, "referent", eg)
+                droits.accorder_droit(None, directeur, "directeur", eg.ej)
 
                 dossier = mesurer("ouvrir (EG la plus grande)", services.ouvrir_dossier, referent, eg)
                 fiche_eg = dossier.fiches.get(structure=eg)

@@ -1,6 +1,6 @@
 """Account actions: one function per user step, atomic, recorded in the audit log.
 
-Rights on structures go through repertoire.services.accorder_droit / retirer_droit.
+Rights on structures go through repertoire.services.droits (accorder_droit / retirer_droit).
 Audit rows name accounts by id (user:<pk>), never by e-mail or name.
 """
 
@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from repertoire import access, services as repertoire_services
-from repertoire.models import Niveau
-from socle.audit import Action, journaliser
 from comptes.models import AcceptationCGU, DemandeAcces
+from repertoire import access
+from repertoire.models import Niveau
+from repertoire.services import droits
+from socle.audit import Action, journaliser
 
 User = get_user_model()
 
@@ -91,7 +92,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
         raise ValidationError("Un compte désactivé existe avec cette adresse : réactivez-le depuis sa fiche.")
     user.groups.add(groupe(GROUPE_PAR_ROLE[demande.role]))
     if demande.role in DROITS:
-        repertoire_services.accorder_droit(acteur, user, demande.role, demande.structure)
+        droits.accorder_droit(acteur, user, demande.role, demande.structure)
     demande.statut = DemandeAcces.Statut.ACCEPTEE
     demande.traitee_le = timezone.now()
     demande.traitee_par = acteur
@@ -131,7 +132,7 @@ def donner_droit(acteur, user, codename: str, structure) -> None:
         raise ValidationError("Les droits se donnent sur une entité juridique ou géographique.")
     if not user.is_active:
         raise ValidationError("Ce compte est désactivé.")
-    repertoire_services.accorder_droit(acteur, user, codename, structure)
+    droits.accorder_droit(acteur, user, codename, structure)
     nom_groupe = DROITS[codename][1]
     if nom_groupe:
         user.groups.add(groupe(nom_groupe))
@@ -141,7 +142,7 @@ def donner_droit(acteur, user, codename: str, structure) -> None:
 def enlever_droit(acteur, user, codename: str, structure) -> None:
     if codename not in DROITS:
         raise ValidationError("Droit inconnu.")
-    repertoire_services.retirer_droit(acteur, user, codename, structure)
+    droits.retirer_droit(acteur, user, codename, structure)
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from repertoire import access
 from repertoire.models import Structure
 
-from .services import unites_concernees
+from .services.suivi import unites_concernees
 
 
 def unites_saisissables(user):

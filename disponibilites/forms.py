@@ -3,7 +3,8 @@ from django import forms
 from nomenclatures.models import Concept, Departement
 from repertoire.models import Niveau, Structure
 
-from .services import LigneSaisie, erreur_capacite
+from .services.enregistrement import erreur_capacite
+from .services.saisie_lits import LigneSaisie
 
 
 class LitsUniteForm(forms.Form):

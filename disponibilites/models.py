@@ -3,7 +3,7 @@
 `Capacite` is the history: one row per figure entered (nature J187 × statut R330 ×
 temporalité J189, with genre J190 and source J193), never updated nor deleted.
 `SituationLits` is the current picture of a unit, one row per UO, kept in step by
-disponibilites/services.py in the same transaction (the latest figure wins); the
+disponibilites/services/enregistrement.py in the same transaction (the latest figure wins); the
 board reads it alone. Région, département and EG are copied onto both tables:
 joining a million UO through beds rows is too slow.
 """

@@ -20,7 +20,7 @@ from nomenclatures.models import Departement
 from repertoire.models import Structure, code_patientele
 
 from .models import SituationLits, UniteMarquee
-from .services import ids_activites_suivies
+from .services.suivi import ids_activites_suivies
 
 GROUPES_AGE = {"adultes": "Adultes", "enfants": "Enfants et nouveau-nés"}
 TYPE_AUTRES = "autres"

@@ -18,9 +18,10 @@ from nomenclatures.models import Departement
 from repertoire.models import Niveau, Structure
 from socle.exports import reponse_csv
 
-from . import access, historique, services, tableau
+from . import access, historique, tableau
 from .forms import JetonForm, LitsUniteForm, RechercheUniteForm, TensionForm
 from .models import JetonApi, SituationLits, SituationTension, UniteMarquee
+from .services import api, enregistrement, jetons_api, saisie_lits, situations_tension, suivi
 
 
 # -- regional board --------------------------------------------------------------
@@ -35,7 +36,7 @@ def _contenu_tableau(filtres: tableau.Filtres) -> tuple[str, str]:
     if html is None:
         departements, total = tableau.grouper(tableau.lignes(filtres, maintenant))
         html = render_to_string("disponibilites/_tableau_contenu.html", {
-            "departements": departements, "total": total, "tensions": services.situations_actives()})
+            "departements": departements, "total": total, "tensions": situations_tension.situations_actives()})
         cache.set(cle, html, 120)
     return html, f'"{etag}"'
 
@@ -121,8 +122,8 @@ def saisie(request):
         if all([f.is_valid() for f in formulaires]):
             lignes = [ligne for ligne in (f.ligne() for f in formulaires) if ligne]
             try:
-                bilan = services.saisir_lits(request.user, lignes)
-            except services.SaisieInvalide as erreur:
+                bilan = saisie_lits.saisir_lits(request.user, lignes)
+            except enregistrement.SaisieInvalide as erreur:
                 messages.error(request, f"Rien n'a été enregistré : {erreur}")
             else:
                 messages.success(request, f"{len(bilan.unites)} unité(s) mise(s) à jour."
@@ -183,8 +184,8 @@ def tensions(request):
     if request.method == "POST":
         if form.is_valid():
             d = form.cleaned_data
-            situation = services.declarer_tension(request.user, d["type_crise"], d["departement"],
-                                                  d["frequence_heures"], d["commentaire"])
+            situation = situations_tension.declarer_tension(request.user, d["type_crise"], d["departement"],
+                                                            d["frequence_heures"], d["commentaire"])
             messages.success(request, f"Situation de tension déclarée : {situation}.")
             return redirect("disponibilites:tension", pk=situation.pk)
         messages.error(request, "Rien n'a été déclaré : corrigez le formulaire.")
@@ -200,17 +201,17 @@ def tension(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "relancer":
-            n = services.relancer_retards(situation, acteur=request.user)
+            n = situations_tension.relancer_retards(situation, acteur=request.user)
             messages.success(request, f"{n} unité(s) relancée(s) par courriel.")
         elif action == "lever":
-            services.lever_tension(request.user, situation)
+            situations_tension.lever_tension(request.user, situation)
             messages.success(request, "La situation de tension est levée.")
         else:
             messages.error(request, "Action inconnue : rien n'a été fait.")
         return redirect("disponibilites:tension", pk=situation.pk)
     return render(request, "disponibilites/tension.html", {
         "situation": situation,
-        "retards": services.unites_en_retard(situation) if situation.active else [],
+        "retards": situations_tension.unites_en_retard(situation) if situation.active else [],
     })
 
 
@@ -222,7 +223,7 @@ def unites_suivies(request):
     if request.method == "POST":
         uo = get_object_or_404(Structure, pk=request.POST.get("uo") or 0, niveau=Niveau.UO)
         suivie = request.POST.get("suivie") == "1"
-        services.marquer_unite(request.user, uo, suivie)
+        suivi.marquer_unite(request.user, uo, suivie)
         messages.success(request, f"« {uo.nom} » est {'désormais suivie' if suivie else 'retirée du suivi'}.")
         return redirect(reverse("disponibilites:unites_suivies") + "?" + request.GET.urlencode())
     form = RechercheUniteForm(request.GET or None)
@@ -233,7 +234,7 @@ def unites_suivies(request):
                     .select_related("eg").order_by("eg__nom", "nom")[:30])
     return render(request, "disponibilites/unites_suivies.html", {
         "form": form, "trouvees": trouvees,
-        "suivies": set(services.unites_concernees().filter(pk__in=[u.pk for u in trouvees])
+        "suivies": set(suivi.unites_concernees().filter(pk__in=[u.pk for u in trouvees])
                        .values_list("pk", flat=True)),
         "marquees": UniteMarquee.objects.select_related("uo", "uo__eg", "par").order_by("-le")[:100],
     })
@@ -242,7 +243,7 @@ def unites_suivies(request):
 # -- API tokens (gestionnaire) ---------------------------------------------------
 
 def _etablissements_suivis():
-    return Structure.objects.filter(niveau=Niveau.EG, pk__in=services.unites_concernees().values("eg_id")).order_by(
+    return Structure.objects.filter(niveau=Niveau.EG, pk__in=suivi.unites_concernees().values("eg_id")).order_by(
         "nom")
 
 
@@ -253,7 +254,7 @@ def jetons(request):
     clair = None
     if request.method == "POST":
         if form.is_valid():
-            jeton, clair = services.creer_jeton(request.user, form.cleaned_data["eg"], form.cleaned_data["libelle"])
+            jeton, clair = jetons_api.creer_jeton(request.user, form.cleaned_data["eg"], form.cleaned_data["libelle"])
             messages.success(request, "Jeton créé : copiez-le maintenant, il ne sera plus affiché.")
             form = JetonForm(etablissements=_etablissements_suivis())
         else:
@@ -268,7 +269,7 @@ def jetons(request):
 def revoquer_jeton(request, pk):
     access.exiger_gestionnaire(request.user)
     jeton = get_object_or_404(JetonApi, pk=pk)
-    services.revoquer_jeton(request.user, jeton)
+    jetons_api.revoquer_jeton(request.user, jeton)
     messages.success(request, f"Le jeton {jeton.prefixe}… est révoqué.")
     return redirect("disponibilites:jetons")
 
@@ -280,7 +281,7 @@ def revoquer_jeton(request, pk):
 def api_lits(request):
     """POST {"disponibilites": [{"uo", "statut", "nombre", "date_maj", …}]} with `Authorization: Bearer <jeton>`."""
     entete = request.headers.get("Authorization", "")
-    jeton = services.authentifier_jeton(entete[7:].strip() if entete.startswith("Bearer ") else "")
+    jeton = jetons_api.authentifier_jeton(entete[7:].strip() if entete.startswith("Bearer ") else "")
     if jeton is None:
         return JsonResponse({"erreur": "Jeton absent, inconnu ou révoqué."}, status=401,
                             headers={"WWW-Authenticate": 'Bearer realm="ror-disponibilites"'})
@@ -291,8 +292,8 @@ def api_lits(request):
     elements = corps.get("disponibilites") if isinstance(corps, dict) else None
     try:
         with transaction.atomic():
-            bilan = services.appliquer_api(jeton, elements)
-    except services.SaisieInvalide as erreur:
+            bilan = api.appliquer_api(jeton, elements)
+    except enregistrement.SaisieInvalide as erreur:
         return JsonResponse({
             "erreur": "Aucune donnée n'a été enregistrée : corrigez les éléments signalés.",
             "erreurs": [{"element": cle, "raisons": raisons} for cle, raisons in erreur.erreurs.items()],

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from repertoire import services as repertoire
 from repertoire.models import Niveau, StatutFiche, Structure
+from repertoire.services import offre
 from socle.audit import Action, journaliser
 
 from . import access, emails
@@ -105,7 +105,7 @@ def _pictogramme(fiche: FicheBrouillon) -> str:
 
 def _marquer(fiche: FicheBrouillon) -> None:
     if fiche.structure_id:
-        repertoire.marquer_statut_fiche([fiche.structure_id], _pictogramme(fiche))
+        offre.marquer_statut_fiche([fiche.structure_id], _pictogramme(fiche))
 
 
 def _toucher(fiche: FicheBrouillon, user) -> None:
@@ -154,7 +154,7 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
                                      parent_initial_id=s.parent_id, donnees=copie, reference=copie,
                                      version_copiee=s.version, profondeur=s.level - structure.level))
     FicheBrouillon.objects.bulk_create(fiches)
-    repertoire.marquer_statut_fiche([f.structure_id for f in fiches], StatutFiche.MODIFICATION)
+    offre.marquer_statut_fiche([f.structure_id for f in fiches], StatutFiche.MODIFICATION)
     _transition(dossier, user, "Ouverture du dossier", EtatDossier.BROUILLON)
     return dossier
 
@@ -284,7 +284,7 @@ def renvoyer_au_referent(user, dossier: DossierCollaboratif, commentaire: str) -
 
 
 def _clore(user, dossier, action: str, etat: str, commentaire: str) -> None:
-    repertoire.marquer_statut_fiche(_structures_du_dossier(dossier), StatutFiche.STANDARD)
+    offre.marquer_statut_fiche(_structures_du_dossier(dossier), StatutFiche.STANDARD)
     _transition(dossier, user, action, etat, commentaire)
 
 
@@ -345,7 +345,7 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
     garder_repertoire = {c["cle"] for c in a_choisir if choix[c["cle"]] == "repertoire"}
 
     raison = dossier.reference
-    repertoire.marquer_statut_fiche(vivantes, StatutFiche.STANDARD)
+    offre.marquer_statut_fiche(vivantes, StatutFiche.STANDARD)
     for fiche in fiches:  # modifications of existing fiches
         if fiche.est_creation or fiche.a_supprimer:
             continue
@@ -353,19 +353,19 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
                 if f"{fiche.pk}:{n}" not in garder_repertoire]
         if noms:
             scalaires, m2m = valeurs_pour_modele(fiche.niveau, {n: fiche.donnees[n] for n in noms})
-            repertoire.modifier_structure(user, fiche.structure, scalaires, m2m=m2m, raison=raison)
+            offre.modifier_structure(user, fiche.structure, scalaires, m2m=m2m, raison=raison)
     for fiche in fiches:  # creations
         if fiche.est_creation:
             scalaires, m2m = valeurs_pour_modele(fiche.niveau, fiche.donnees)
-            creee = repertoire.creer_structure(user, fiche.niveau, fiche.parent, raison=raison, m2m=m2m, **scalaires)
+            creee = offre.creer_structure(user, fiche.niveau, fiche.parent, raison=raison, m2m=m2m, **scalaires)
             fiche.structure = creee
             fiche.save(update_fields=["structure"])
     for fiche in fiches:  # moves
         if fiche.est_deplacee and not fiche.a_supprimer:
-            repertoire.deplacer_structure(user, fiche.structure, fiche.parent, raison=raison)
+            offre.deplacer_structure(user, fiche.structure, fiche.parent, raison=raison)
     for fiche in fiches:  # deletions, last
         if fiche.a_supprimer:
-            repertoire.supprimer_structure(user, fiche.structure, raison=raison)
+            offre.supprimer_structure(user, fiche.structure, raison=raison)
     _transition(dossier, user, "Publication", EtatDossier.PUBLIE,
                 f"{len(garder_repertoire)} conflit(s) réglé(s) en gardant le Répertoire" if garder_repertoire else "")
     emails.notifier(dossier, emails.referents(dossier) | emails.titulaires(dossier.structure, "directeur"),

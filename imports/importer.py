@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from nomenclatures.cache import concept_id
 from nomenclatures.models import Commune, Concept, Departement
-from repertoire import services
 from repertoire.models import Etat, Niveau, Structure
+from repertoire.services import import_finess
 from socle.ecriture import inserer_en_masse
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
@@ -257,7 +257,7 @@ def executer(imp: ImportFiness, contenu: bytes, progres=None) -> ImportFiness:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT])
             plan = planifier(extrait, ref, departements, imp)
             progres(0.5, "Écriture des changements")
-            crees = services.appliquer_import_finess(
+            crees = import_finess.appliquer_import_finess(
                 imp.par, raison(extrait), nouvelles_ej=plan.nouvelles_ej, nouveaux_eg=plan.nouveaux_eg,
                 modifications=plan.modifications, rattachements=plan.rattachements,
                 progres=lambda f, e: progres(0.5 + 0.45 * f, e))

@@ -56,7 +56,7 @@ class _SansResultat:
 
 
 def _lancer_synchronisation() -> bool:
-    from ror.celery import app
+    from celery import current_app as app  # the project's app, without importing the project package
 
     try:
         # Own connection, no result: nothing cached on the app (its producer pool and result

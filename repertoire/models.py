@@ -3,7 +3,7 @@
 All levels live in one MPTT table, `Structure`, so the tree, the rights that flow
 down it and the history are one mechanism; `EntiteJuridique`, `EntiteGeographique`,
 `OrganisationInterne` and `UniteOperationnelle` are proxies that name each level.
-Writes go through repertoire/services.py.
+Writes go through the repertoire/services/ package.
 """
 
 from django.conf import settings

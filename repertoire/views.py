@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, lecture, services
+from . import access, lecture
 from .encadres import encadre_de, encadres_de
 from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes
 from .historique import formater_valeur, historique_de
 from .models import Favori, Niveau, SignalementAnomalie, Structure
+from .services import encadres, favoris, offre, signalements
 
 TAILLE_PAGE_ARBRE = 100
 
@@ -65,8 +66,8 @@ def arbre(request):
     elif mode == "departement":
         contexte["departements"] = lecture.departements_avec_comptes(disciplines)
     elif mode == "favoris":
-        favoris = Structure.objects.filter(pk__in=Favori.objects.filter(user=request.user).values("structure_id"))
-        contexte["racines"] = lecture.noeuds(favoris.order_by("nom"), disciplines, request.user)
+        favorites = Structure.objects.filter(pk__in=Favori.objects.filter(user=request.user).values("structure_id"))
+        contexte["racines"] = lecture.noeuds(favorites.order_by("nom"), disciplines, request.user)
     else:
         racines = Structure.objects.filter(niveau=Niveau.EJ).order_by("tree_id")
         contexte["racines"] = lecture.noeuds(racines, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EJ)
@@ -200,8 +201,8 @@ def modifier_encadre(request, pk, cle):
         return _rendu_encadre(request, structure, encadre, edition, status=400)
     version_lue = edition.version
     try:
-        services.modifier_encadre(request.user, structure, cle, edition.donnees(), version_attendue=version_lue)
-    except services.ConflitDeVersion as conflit:
+        encadres.modifier_encadre(request.user, structure, cle, edition.donnees(), version_attendue=version_lue)
+    except offre.ConflitDeVersion as conflit:
         actuelle = lecture.charger_fiche(pk)
         # Keep what the user typed, against the current version: saving again is a deliberate choice.
         donnees = request.POST.copy()
@@ -221,7 +222,7 @@ def modifier_encadre(request, pk, cle):
     return redirect(reverse("repertoire:fiche", args=[pk]) + f"#encadre-{cle}")
 
 
-def _conflit(conflit: services.ConflitDeVersion) -> dict:
+def _conflit(conflit: offre.ConflitDeVersion) -> dict:
     """Who changed the fiche meanwhile, in which encadré, and which values (from its history)."""
     auteurs = list(conflit.structure.history.filter(version__gt=conflit.version_lue)
                    .select_related("history_user").order_by("history_date"))
@@ -237,7 +238,7 @@ def _conflit(conflit: services.ConflitDeVersion) -> dict:
 def verifier(request, pk):
     """"J'ai vérifié mes données"."""
     structure = access.get_structure_or_403(request.user, pk, access.MODIFIER)
-    services.confirmer_verification(request.user, structure)
+    encadres.confirmer_verification(request.user, structure)
     messages.success(request, "Merci : la vérification de la fiche est enregistrée.")
     return redirect("repertoire:fiche", pk=pk)
 
@@ -247,10 +248,10 @@ def verifier(request, pk):
 def favori(request, pk):
     structure = access.get_structure_or_403(request.user, pk)
     if request.POST.get("action") == "retirer":
-        services.retirer_favori(request.user, structure)
+        favoris.retirer_favori(request.user, structure)
         messages.info(request, "Fiche retirée de vos favoris.")
     else:
-        services.ajouter_favori(request.user, structure)
+        favoris.ajouter_favori(request.user, structure)
         messages.success(request, "Fiche ajoutée à vos favoris.")
     return redirect("repertoire:fiche", pk=pk)
 
@@ -275,7 +276,7 @@ def signaler(request, pk):
     form = FormulaireAnomalie(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.signaler_anomalie(request.user, structure, form.cleaned_data["description"])
+            signalements.signaler_anomalie(request.user, structure, form.cleaned_data["description"])
         except ValidationError as erreur:
             form.add_error(None, erreur)
         else:
@@ -309,7 +310,7 @@ def traiter_anomalie(request, pk):
     if not form.is_valid():
         messages.error(request, "Rédigez une réponse pour l'auteur du signalement.")
         return redirect("repertoire:anomalies")
-    services.traiter_anomalie(request.user, anomalie, form.cleaned_data["reponse"])
+    signalements.traiter_anomalie(request.user, anomalie, form.cleaned_data["reponse"])
     messages.success(request, "Signalement marqué comme traité ; son auteur a reçu votre réponse.")
     return redirect("repertoire:anomalies")
 

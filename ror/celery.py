@@ -11,7 +11,7 @@ app.autodiscover_tasks()
 
 def _ensure_filesystem_broker_folders() -> None:
     options = app.conf.broker_transport_options or {}
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if options.get(key):
             os.makedirs(options[key], exist_ok=True)
     backend = str(app.conf.result_backend or "")

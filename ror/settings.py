@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "imports",
     "qualite",
     "interop",
+    "demo",  # the demonstration region, on top of every app
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,7 @@ else:
         "data_folder_in": str(CELERY_DIR / "queue"),
         "data_folder_out": str(CELERY_DIR / "queue"),
         "processed_folder": str(CELERY_DIR / "processed"),
+        "control_folder": str(CELERY_DIR / "control"),  # kombu's default is ./control, in the work tree
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = "file://" + str(CELERY_DIR / "results")

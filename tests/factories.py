@@ -6,8 +6,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from nomenclatures.models import Commune, Concept
-from repertoire import access, services
+from repertoire import access
 from repertoire.models import Niveau, Structure
+from repertoire.services import droits, offre
 
 MOT_DE_PASSE = "mot-de-passe-de-test"
 
@@ -45,25 +46,25 @@ def construire_region() -> Region:
     angers = Commune.objects.get(code_insee="49007")
     cholet = Commune.objects.get(code_insee="49099")
     systeme = None
-    ej = services.creer_structure(systeme, Niveau.EJ, None, nom="ASSOCIATION LES TILLEULS", finess="490000015",
-                                  siren="123456789", commune=angers)
-    ehpad = services.creer_structure(
+    ej = offre.creer_structure(systeme, Niveau.EJ, None, nom="ASSOCIATION LES TILLEULS", finess="490000015",
+                               siren="123456789", commune=angers)
+    ehpad = offre.creer_structure(
         systeme, Niveau.EG, ej, nom="EHPAD LES TILLEULS", finess="490000023", categorie=concept("J55", "500"),
         numero_voie="12", voie="rue des Lilas", code_postal="49000", commune=angers,
         latitude=47.47, longitude=-0.55, telephone="02 41 00 00 00")
-    uo_hp = services.creer_structure(
+    uo_hp = offre.creer_structure(
         systeme, Niveau.UO, ehpad, nom="Hébergement permanent", type_uo=concept("J34", "21"),
         champ=concept("J20", "04"), discipline="MSS", age_min=60, age_max=120,
         m2m={"activites": [concept("J17", "293")]})
-    uo_aj = services.creer_structure(
+    uo_aj = offre.creer_structure(
         systeme, Niveau.UO, ehpad, nom="Accueil de jour", type_uo=concept("J34", "21"),
         champ=concept("J20", "04"), discipline="MSS", age_min=60, age_max=120)
-    autre_ej = services.creer_structure(systeme, Niveau.EJ, None, nom="CENTRE HOSPITALIER DE CHOLET",
-                                        finess="490000031", commune=cholet)
-    ch = services.creer_structure(
+    autre_ej = offre.creer_structure(systeme, Niveau.EJ, None, nom="CENTRE HOSPITALIER DE CHOLET",
+                                     finess="490000031", commune=cholet)
+    ch = offre.creer_structure(
         systeme, Niveau.EG, autre_ej, nom="CH CHOLET", finess="490000049", categorie=concept("J55", "355"),
         code_postal="49300", commune=cholet, latitude=47.06, longitude=-0.88)
-    uo_rea = services.creer_structure(
+    uo_rea = offre.creer_structure(
         systeme, Niveau.UO, ch, nom="Réanimation adulte", champ=concept("J20", "01"), discipline="MCO",
         age_min=18, age_max=120, lits_installes=12, m2m={"activites": [concept("J17", "127")]})
 
@@ -72,9 +73,9 @@ def construire_region() -> Region:
     referent_autre = utilisateur("referent_autre", access.GROUPE_REFERENT)
     directeur = utilisateur("directeur", access.GROUPE_DIRECTEUR)
     gestionnaire = utilisateur("gestionnaire", access.GROUPE_GESTIONNAIRE)
-    services.accorder_droit(gestionnaire, referent, "referent", ehpad)
-    services.accorder_droit(gestionnaire, referent_autre, "referent", ch)
-    services.accorder_droit(gestionnaire, directeur, "directeur", ej)
+    droits.accorder_droit(gestionnaire, referent, "referent", ehpad)
+    droits.accorder_droit(gestionnaire, referent_autre, "referent", ch)
+    droits.accorder_droit(gestionnaire, directeur, "directeur", ej)
     for s in (ej, ehpad, uo_hp, uo_aj, autre_ej, ch, uo_rea):
         s.refresh_from_db()
     return Region(ej, ehpad, uo_hp, uo_aj, autre_ej, ch, uo_rea, consultant, referent, referent_autre, directeur,
@@ -88,9 +89,9 @@ def unites_en_masse(nom_eg: str, n: int, activite: Concept, commune_id: str = "4
     The tree fields are computed here (EJ 1..2n+4, EG 2..2n+3, UO i 3+2i..4+2i) instead
     of one MPTT insert per unit, which takes minutes for thousands of units.
     """
-    ej = services.creer_structure(None, Niveau.EJ, None, nom=f"EJ {nom_eg}", commune_id=commune_id)
-    eg = services.creer_structure(None, Niveau.EG, ej, nom=nom_eg, commune_id=commune_id, latitude=latitude,
-                                  longitude=longitude)
+    ej = offre.creer_structure(None, Niveau.EJ, None, nom=f"EJ {nom_eg}", commune_id=commune_id)
+    eg = offre.creer_structure(None, Niveau.EG, ej, nom=nom_eg, commune_id=commune_id, latitude=latitude,
+                               longitude=longitude)
     commune = Commune.objects.get(pk=commune_id)
     unites = Structure.objects.bulk_create([
         Structure(niveau=Niveau.UO, parent=eg, ej=ej, eg=eg, nom=f"{nom_eg} unité {i:05d}", tree_id=ej.tree_id,

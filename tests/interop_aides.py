@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from fhir.resources.R4B import get_fhir_model_class
 
 from nomenclatures.models import Commune, Concept
-from repertoire import services
 from repertoire.models import Niveau
+from repertoire.services import offre
 
 
 def valider(ressource: dict):
@@ -45,10 +45,10 @@ def construire_region_generee(nb_eg: int = 12, graine: int = 52) -> list:
     creees = []
     for i in range(nb_eg):
         commune = rng.choice(communes)
-        ej = services.creer_structure(None, Niveau.EJ, None, nom=f"ASSOCIATION GENEREE {i}",
-                                      finess=f"49{i:07d}"[:9], siren=f"{800000000 + i}", commune=commune,
-                                      statut_juridique_id=_au_hasard(rng, "J173", 1)[0])
-        eg = services.creer_structure(
+        ej = offre.creer_structure(None, Niveau.EJ, None, nom=f"ASSOCIATION GENEREE {i}",
+                                   finess=f"49{i:07d}"[:9], siren=f"{800000000 + i}", commune=commune,
+                                   statut_juridique_id=_au_hasard(rng, "J173", 1)[0])
+        eg = offre.creer_structure(
             None, Niveau.EG, ej, nom=f"EHPAD GENERE {i}", nom_officiel=f"ETABLISSEMENT GENERE {i}",
             finess=f"49{i + 500:07d}"[:9], siret=f"{80000000000000 + i}", categorie_id=rng.choice(categories),
             numero_voie=str(i + 1), type_voie=c("J219", "RUE"), voie="des Essais", code_postal=commune.codes_postaux[0],
@@ -58,7 +58,7 @@ def construire_region_generee(nb_eg: int = 12, graine: int = 52) -> list:
         creees += [ej, eg]
         for j in range(rng.randint(1, 4)):
             age_min = rng.choice([0, 18, 60])
-            uo = services.creer_structure(
+            uo = offre.creer_structure(
                 None, Niveau.UO, eg, nom=f"Unité {i}-{j}", type_uo_id=_au_hasard(rng, "J34", 1)[0],
                 champ_id=_au_hasard(rng, "J20", 1)[0], discipline=rng.choice(["MCO", "PSY", "SMR", "MSS"]),
                 age_min=age_min, age_max=rng.choice([age_min + 20, 120]), lits_installes=rng.choice([None, 10, 30]),

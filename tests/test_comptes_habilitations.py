@@ -168,7 +168,7 @@ def test_changer_mon_mot_de_passe(client, region):
 def test_la_demo_ajoute_une_demande_en_attente_une_seule_fois(region):
     import io
 
-    from comptes.demo import peupler_demo
+    from demo.comptes import peupler_demo
     from comptes.models import DemandeAcces
 
     peupler_demo(io.StringIO())

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from nomenclatures.models import Concept
-from repertoire.demo_region import DEPARTEMENTS_REGION, Generateur, generer
+from demo.region import DEPARTEMENTS_REGION, Generateur, generer
 from repertoire.models import Niveau, Structure
 
 pytestmark = pytest.mark.django_db

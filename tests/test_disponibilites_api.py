@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disponibilites import services
 from disponibilites.models import Capacite, JetonApi, SituationLits
+from disponibilites.services import jetons_api
 from tests.factories import concept, unites_en_masse
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ URL = "/disponibilites/api/v1/lits"
 
 @pytest.fixture
 def jeton(region):
-    return services.creer_jeton(region.gestionnaire, region.ch, "Gestion des lits du CH")
+    return jetons_api.creer_jeton(region.gestionnaire, region.ch, "Gestion des lits du CH")
 
 
 def appeler(client, clair, corps):
@@ -74,7 +74,7 @@ def test_jeton_absent_ou_faux_401(client, region, jeton, entete):
 
 def test_jeton_revoque_401(client, region, jeton):
     objet, clair = jeton
-    services.revoquer_jeton(region.gestionnaire, objet)
+    jetons_api.revoquer_jeton(region.gestionnaire, objet)
     reponse = appeler(client, clair, {"disponibilites": [
         {"uo": region.uo_rea.pk, "statut": "02", "nombre": 1, "date_maj": maintenant_iso()}]})
     assert reponse.status_code == 401
@@ -121,7 +121,7 @@ def test_corps_illisible_400(client, jeton):
 
 
 def test_un_jeton_ne_met_a_jour_que_son_etablissement(client, region):
-    autre_eg = services.creer_jeton(region.gestionnaire, region.ehpad, "Autre")[1]
+    autre_eg = jetons_api.creer_jeton(region.gestionnaire, region.ehpad, "Autre")[1]
     reponse = appeler(client, autre_eg, {"disponibilites": [
         {"uo": region.uo_rea.pk, "statut": "02", "nombre": 1, "date_maj": maintenant_iso()}]})
     assert reponse.status_code == 400
@@ -130,7 +130,7 @@ def test_un_jeton_ne_met_a_jour_que_son_etablissement(client, region):
 
 def test_mille_unites_en_un_appel(client, region):
     unites = unites_en_masse("CHU DE TEST", 1000, concept("J17", "127"))
-    _, clair = services.creer_jeton(region.gestionnaire, unites[0].eg, "Gestion des lits du CHU")
+    _, clair = jetons_api.creer_jeton(region.gestionnaire, unites[0].eg, "Gestion des lits du CHU")
     date = maintenant_iso(minutes=1)
     reponse = appeler(client, clair, {"disponibilites": [
         {"uo": uo.pk, "statut": "02", "nombre": i % 20, "date_maj": date, "source": "02"}

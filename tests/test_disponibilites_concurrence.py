@@ -7,8 +7,8 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from disponibilites import services
 from disponibilites.models import Capacite, SituationLits
+from disponibilites.services import enregistrement, saisie_lits
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,8 +56,8 @@ def _en_parallele(premiere, seconde):
 def test_deux_saisies_simultanees_gardees_et_la_derniere_gagne(region):
     uo = region.uo_rea
     bloquee = _en_parallele(
-        lambda: services.saisir_lits(region.referent_autre, [services.LigneSaisie(uo, disponibles=3)]),
-        lambda: services.saisir_lits(region.gestionnaire, [services.LigneSaisie(uo, disponibles=7)]),
+        lambda: saisie_lits.saisir_lits(region.referent_autre, [saisie_lits.LigneSaisie(uo, disponibles=3)]),
+        lambda: saisie_lits.saisir_lits(region.gestionnaire, [saisie_lits.LigneSaisie(uo, disponibles=7)]),
     )
     assert bloquee
     historique = list(Capacite.objects.filter(uo=uo).order_by("date_maj").values_list("nombre", "saisi_par"))
@@ -70,8 +70,8 @@ def test_une_donnee_plus_ancienne_validee_apres_ne_remplace_pas_la_plus_recente(
     uo = region.uo_rea
     recente, ancienne = timezone.now() - timedelta(minutes=1), timezone.now() - timedelta(minutes=10)
     bloquee = _en_parallele(
-        lambda: services.enregistrer_figures([services.Figure(uo, "02", 9, recente, source="02")]),
-        lambda: services.enregistrer_figures([services.Figure(uo, "02", 2, ancienne, source="02")]),
+        lambda: enregistrement.enregistrer_figures([enregistrement.Figure(uo, "02", 9, recente, source="02")]),
+        lambda: enregistrement.enregistrer_figures([enregistrement.Figure(uo, "02", 2, ancienne, source="02")]),
     )
     assert bloquee
     assert sorted(Capacite.objects.filter(uo=uo).values_list("nombre", flat=True)) == [2, 9]

@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from disponibilites import services
 from disponibilites.models import JetonApi, SituationTension
+from disponibilites.services import enregistrement, jetons_api, saisie_lits, situations_tension, suivi
 from nomenclatures.models import Departement
 from tests.factories import concept
 
@@ -35,7 +35,7 @@ def test_declarer_une_tension_lister_les_retards_et_relancer(client, region):
     assert len(mail.outbox) == 1
 
     # Once the unit updates, it is no longer late.
-    services.saisir_lits(region.referent_autre, [services.LigneSaisie(region.uo_rea, disponibles=2)])
+    saisie_lits.saisir_lits(region.referent_autre, [saisie_lits.LigneSaisie(region.uo_rea, disponibles=2)])
     page = client.get(reverse("disponibilites:tension", args=[situation.pk])).content.decode()
     assert f'id="retard-{region.uo_rea.pk}"' not in page
 
@@ -47,17 +47,17 @@ def test_declarer_une_tension_lister_les_retards_et_relancer(client, region):
 
 
 def test_une_unite_hors_du_territoire_de_la_tension_n_est_pas_en_retard(region):
-    situation = services.declarer_tension(region.gestionnaire, concept("J194", "01"),
-                                          Departement.objects.get(code="72"), 2)
-    assert list(services.unites_en_retard(situation)) == []
+    situation = situations_tension.declarer_tension(region.gestionnaire, concept("J194", "01"),
+                                                    Departement.objects.get(code="72"), 2)
+    assert list(situations_tension.unites_en_retard(situation)) == []
 
 
 def test_une_donnee_plus_vieille_que_la_frequence_est_en_retard(region):
-    services.enregistrer_figures([services.Figure(region.uo_rea, "02", 3, timezone.now() - timedelta(hours=3))])
-    situation = services.declarer_tension(region.gestionnaire, concept("J194", "01"), None, 2)
-    assert list(services.unites_en_retard(situation)) == [region.uo_rea]
+    enregistrement.enregistrer_figures([enregistrement.Figure(region.uo_rea, "02", 3, timezone.now() - timedelta(hours=3))])
+    situation = situations_tension.declarer_tension(region.gestionnaire, concept("J194", "01"), None, 2)
+    assert list(situations_tension.unites_en_retard(situation)) == [region.uo_rea]
     situation.frequence_heures = 4
-    assert list(services.unites_en_retard(situation)) == []
+    assert list(situations_tension.unites_en_retard(situation)) == []
 
 
 def test_declaration_invalide_400(client, region):
@@ -80,7 +80,7 @@ def test_le_gestionnaire_ajoute_une_unite_au_suivi(client, region):
 
 
 def test_le_gestionnaire_retire_une_unite_du_suivi(client, region):
-    services.marquer_unite(region.gestionnaire, region.uo_rea, False)
+    suivi.marquer_unite(region.gestionnaire, region.uo_rea, False)
     client.force_login(region.consultant)
     assert "Réanimation adulte" not in client.get(reverse("disponibilites:tableau")).content.decode()
 
@@ -94,9 +94,9 @@ def test_jeton_affiche_une_seule_fois_puis_revoque(client, region):
     jeton = JetonApi.objects.get()
     assert clair.startswith("ror_") and jeton.empreinte != clair and clair not in jeton.empreinte
     assert clair not in client.get(reverse("disponibilites:jetons")).content.decode()
-    assert services.authentifier_jeton(clair) == jeton
+    assert jetons_api.authentifier_jeton(clair) == jeton
     client.post(reverse("disponibilites:revoquer_jeton", args=[jeton.pk]))
-    assert services.authentifier_jeton(clair) is None
+    assert jetons_api.authentifier_jeton(clair) is None
 
 
 def test_un_jeton_ne_peut_viser_qu_un_etablissement_suivi(client, region):
@@ -110,6 +110,6 @@ def test_la_tache_periodique_relance_les_unites_en_retard_dans_un_vrai_worker(ce
     from disponibilites.models import Relance
     from disponibilites.tasks import relancer_unites_en_retard
 
-    services.declarer_tension(region.gestionnaire, concept("J194", "02"), None, 4)
+    situations_tension.declarer_tension(region.gestionnaire, concept("J194", "02"), None, 4)
     assert relancer_unites_en_retard.delay().get(timeout=60) == 1  # the CH's réanimation, never updated
     assert list(Relance.objects.values_list("uo_id", "destinataires")) == [(region.uo_rea.pk, 1)]

@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from disponibilites import services
-from repertoire import services as repertoire_services
+from disponibilites.services import enregistrement
 from repertoire.models import Niveau
+from repertoire.services import offre
 from tests.factories import MOT_DE_PASSE, concept
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_le_tableau_montre_la_nouvelle_valeur_sans_recharger(live_server, page, browser, connecter, region, settings):
     settings.DISPONIBILITES_RAFRAICHISSEMENT_SECONDES = 1
-    pediatrie = repertoire_services.creer_structure(
+    pediatrie = offre.creer_structure(
         None, Niveau.UO, region.ch, nom="Réanimation pédiatrique", age_min=0, age_max=17, lits_installes=6,
         m2m={"activites": [concept("J17", "130")]})
-    services.enregistrer_figures([services.Figure(pediatrie, "02", 2, timezone.now() - timedelta(hours=13))])
+    enregistrement.enregistrer_figures([enregistrement.Figure(pediatrie, "02", 2, timezone.now() - timedelta(hours=13))])
 
     # A consultant watches the regional board.
     connecter(region.consultant)

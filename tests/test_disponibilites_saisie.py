@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from disponibilites.models import Capacite, SituationLits
-from repertoire import services as repertoire_services
 from repertoire.models import Niveau
+from repertoire.services import droits, offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def deux_unites(region):
     """The CH gets a second followed unit (soins intensifs cardio) beside its réanimation."""
-    usic = repertoire_services.creer_structure(
+    usic = offre.creer_structure(
         None, Niveau.UO, region.ch, nom="USIC", champ=concept("J20", "01"), discipline="MCO", age_min=18,
         age_max=120, lits_installes=8, m2m={"activites": [concept("J17", "354")]})
     return region, usic
@@ -97,7 +97,7 @@ def test_le_droit_saisie_lits_suffit(client, region):
     from tests.factories import utilisateur
 
     infirmier = utilisateur("cadre_rea")
-    repertoire_services.accorder_droit(region.gestionnaire, infirmier, "saisie_lits", region.ch)
+    droits.accorder_droit(region.gestionnaire, infirmier, "saisie_lits", region.ch)
     client.force_login(infirmier)
     client.post(reverse("disponibilites:saisie"), {f"u{region.uo_rea.pk}-disponibles": "6"})
     assert SituationLits.objects.get(uo=region.uo_rea).disponibles == 6
@@ -106,8 +106,8 @@ def test_le_droit_saisie_lits_suffit(client, region):
 def test_le_service_refuse_une_unite_hors_droits(region):
     from django.core.exceptions import PermissionDenied
 
-    from disponibilites import services
+    from disponibilites.services import saisie_lits
 
     with pytest.raises(PermissionDenied):
-        services.saisir_lits(region.referent, [services.LigneSaisie(region.uo_rea, disponibles=2)])
+        saisie_lits.saisir_lits(region.referent, [saisie_lits.LigneSaisie(region.uo_rea, disponibles=2)])
     assert not Capacite.objects.exists()

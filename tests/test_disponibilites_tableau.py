@@ -10,10 +10,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disponibilites import services
 from disponibilites.models import Capacite
-from repertoire import services as repertoire_services
+from disponibilites.services import enregistrement, situations_tension
 from repertoire.models import Niveau
+from repertoire.services import offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -23,25 +23,25 @@ pytestmark = pytest.mark.django_db
 def lits(region):
     """The CH's réanimation has fresh figures; a pediatric unit in Sarthe has a 13-hour-old one;
     a neonatal unit in Loire-Atlantique has a 30-hour-old one; a USIC has none."""
-    ej = repertoire_services.creer_structure(None, Niveau.EJ, None, nom="CHU", commune_id="72181")
-    chu = repertoire_services.creer_structure(None, Niveau.EG, ej, nom="CH LE MANS", commune_id="72181",
-                                              latitude=48.0, longitude=0.2)
-    ped = repertoire_services.creer_structure(
+    ej = offre.creer_structure(None, Niveau.EJ, None, nom="CHU", commune_id="72181")
+    chu = offre.creer_structure(None, Niveau.EG, ej, nom="CH LE MANS", commune_id="72181",
+                                latitude=48.0, longitude=0.2)
+    ped = offre.creer_structure(
         None, Niveau.UO, chu, nom="Réanimation pédiatrique", age_min=0, age_max=17, lits_installes=6,
         m2m={"activites": [concept("J17", "130")]})
-    ej2 = repertoire_services.creer_structure(None, Niveau.EJ, None, nom="CHU NANTES", commune_id="44109")
-    nantes = repertoire_services.creer_structure(None, Niveau.EG, ej2, nom="CHU NANTES", commune_id="44109")
-    neonat = repertoire_services.creer_structure(
+    ej2 = offre.creer_structure(None, Niveau.EJ, None, nom="CHU NANTES", commune_id="44109")
+    nantes = offre.creer_structure(None, Niveau.EG, ej2, nom="CHU NANTES", commune_id="44109")
+    neonat = offre.creer_structure(
         None, Niveau.UO, nantes, nom="Réanimation néonatale", age_min=0, age_max=1, lits_installes=10,
         m2m={"activites": [concept("J17", "128")]})
-    usic = repertoire_services.creer_structure(
+    usic = offre.creer_structure(
         None, Niveau.UO, region.ch, nom="USIC", age_min=18, age_max=120, lits_installes=8,
         m2m={"activites": [concept("J17", "354")]})
     maintenant = timezone.now()
-    services.enregistrer_figures([
-        services.Figure(region.uo_rea, "02", 4, maintenant - timedelta(minutes=20)),
-        services.Figure(ped, "02", 2, maintenant - timedelta(hours=13)),
-        services.Figure(neonat, "02", 1, maintenant - timedelta(hours=30)),
+    enregistrement.enregistrer_figures([
+        enregistrement.Figure(region.uo_rea, "02", 4, maintenant - timedelta(minutes=20)),
+        enregistrement.Figure(ped, "02", 2, maintenant - timedelta(hours=13)),
+        enregistrement.Figure(neonat, "02", 1, maintenant - timedelta(hours=30)),
     ], user=region.referent_autre)
     return {"ped": ped, "neonat": neonat, "usic": usic, "chu": chu}
 
@@ -99,7 +99,7 @@ def test_le_fragment_rafraichi_porte_les_memes_donnees(client, region, lits):
     reponse = client.get(url)
     assert "<html" not in reponse.content.decode() and f'id="uo-{region.uo_rea.pk}"' in reponse.content.decode()
     assert client.get(url, HTTP_IF_NONE_MATCH=reponse["ETag"]).status_code == 304
-    services.enregistrer_figures([services.Figure(region.uo_rea, "02", 5, timezone.now())])
+    enregistrement.enregistrer_figures([enregistrement.Figure(region.uo_rea, "02", 5, timezone.now())])
     nouvelle = client.get(url, HTTP_IF_NONE_MATCH=reponse["ETag"])
     assert nouvelle.status_code == 200 and "<strong>5</strong>" in ligne(nouvelle.content.decode(), region.uo_rea)
 
@@ -135,7 +135,7 @@ def test_carte_avec_leaflet_local_et_marqueurs(client, region, lits):
 
 
 def test_bandeau_de_tension_sur_le_tableau(client, region, lits):
-    services.declarer_tension(region.gestionnaire, concept("J194", "02"), None, 4, "Plan blanc départemental")
+    situations_tension.declarer_tension(region.gestionnaire, concept("J194", "02"), None, 4, "Plan blanc départemental")
     client.force_login(region.consultant)
     page = client.get(reverse("disponibilites:tableau")).content.decode()
     assert "Situation de tension : Situation sanitaire Exceptionnelle (SSE) (Plan blanc)" in page
@@ -143,8 +143,8 @@ def test_bandeau_de_tension_sur_le_tableau(client, region, lits):
 
 
 def test_historique_d_une_unite_en_svg(client, region, lits):
-    services.enregistrer_figures([services.Figure(region.uo_rea, "02", 2, timezone.now() - timedelta(days=2)),
-                                  services.Figure(region.uo_rea, "02", 6, timezone.now() - timedelta(days=1))],
+    enregistrement.enregistrer_figures([enregistrement.Figure(region.uo_rea, "02", 2, timezone.now() - timedelta(days=2)),
+                                        enregistrement.Figure(region.uo_rea, "02", 6, timezone.now() - timedelta(days=1))],
                                  user=region.referent_autre)
     client.force_login(region.consultant)
     page = client.get(reverse("disponibilites:historique_unite", args=[region.uo_rea.pk])).content.decode()
@@ -167,6 +167,6 @@ def test_historique_du_territoire(client, region, lits):
 
 def test_l_historique_n_est_jamais_reecrit(region, lits):
     avant = list(Capacite.objects.order_by("id").values_list("id", "nombre", "date_maj"))
-    services.enregistrer_figures([services.Figure(region.uo_rea, "02", 1, timezone.now())])
+    enregistrement.enregistrer_figures([enregistrement.Figure(region.uo_rea, "02", 1, timezone.now())])
     apres = list(Capacite.objects.order_by("id").values_list("id", "nombre", "date_maj"))
     assert apres[:len(avant)] == avant and len(apres) == len(avant) + 1

@@ -4,17 +4,17 @@ import io
 
 import pytest
 
-from dossiers import demo
+from demo import dossiers as demo
 from dossiers.models import DossierCollaboratif, EtatDossier
-from repertoire import services as repertoire
+from repertoire.services import offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_deux_dossiers_en_attente(region):
-    repertoire.creer_structure(region.gestionnaire, "EG", region.ej, nom="SSIAD LES TILLEULS",
-                               categorie=concept("J55", "354"), commune=region.ehpad.commune)
+    offre.creer_structure(region.gestionnaire, "EG", region.ej, nom="SSIAD LES TILLEULS",
+                          categorie=concept("J55", "354"), commune=region.ehpad.commune)
     sortie = io.StringIO()
     demo.peupler_demo(sortie)
     demo.peupler_demo(sortie)  # a second run adds nothing

@@ -197,10 +197,10 @@ def test_abandon_par_le_referent(region):
 
 
 def test_deplacer_une_unite_dans_la_meme_ej(region):
-    from repertoire import services as repertoire
+    from repertoire.services import offre
 
-    oi = repertoire.creer_structure(region.gestionnaire, "OI", region.ehpad, nom="Pole geriatrie",
-                                    type_oi=concept("J203", "1"))
+    oi = offre.creer_structure(region.gestionnaire, "OI", region.ehpad, nom="Pole geriatrie",
+                               type_oi=concept("J203", "1"))
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     with pytest.raises(services.ActionImpossible):  # another EJ
         services.deplacer_unite(region.referent, fiche_de(dossier, region.uo_aj), region.ch)
@@ -215,7 +215,7 @@ def test_deplacer_une_unite_dans_la_meme_ej(region):
 
 
 def test_conflit_a_la_publication_le_gestionnaire_choisit_par_champ(region):
-    from repertoire import services as repertoire
+    from repertoire.services import offre
 
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     services.enregistrer_fiche(region.referent, fiche_de(dossier, region.uo_hp), {
@@ -223,7 +223,7 @@ def test_conflit_a_la_publication_le_gestionnaire_choisit_par_champ(region):
     services.envoyer_en_validation(region.referent, dossier)
     services.valider(region.directeur, dossier)
     # Meanwhile, an operational edit in the Répertoire on the same fiche.
-    repertoire.modifier_structure(region.referent, region.uo_hp, {
+    offre.modifier_structure(region.referent, region.uo_hp, {
         "telephone": "02 41 11 11 11", "email": "hp@ehpad.fr", "nom": "Hébergement permanent PA"},
         raison="Contacts")
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from dossiers import services
 from dossiers.models import DossierCollaboratif, EtatDossier, StatutBrouillon
-from repertoire import services as repertoire
 from repertoire.models import Structure
+from repertoire.services import offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_avertissements_de_nommage_a_la_publication(client, region):
 def test_conflit_affiche_puis_choix_par_champ(client, region):
     dossier = dossier_envoye(region)
     services.valider(region.directeur, dossier)
-    repertoire.modifier_structure(region.referent, region.ehpad, {"nom": "EHPAD TILLEULS"}, raison="Nom")
+    offre.modifier_structure(region.referent, region.ehpad, {"nom": "EHPAD TILLEULS"}, raison="Nom")
     client.force_login(region.gestionnaire)
     page = client.get(url("publier", dossier.pk)).content.decode()
     fiche = dossier.fiches.get(structure=region.ehpad)
@@ -194,8 +194,8 @@ def test_etape_hors_de_son_etat_explique_sans_erreur(client, region):
 
 
 def test_deplacer_propose_les_structures_de_la_meme_ej(client, region):
-    oi = repertoire.creer_structure(region.gestionnaire, "OI", region.ehpad, nom="Pole geriatrie",
-                                    type_oi=concept("J203", "1"))
+    oi = offre.creer_structure(region.gestionnaire, "OI", region.ehpad, nom="Pole geriatrie",
+                               type_oi=concept("J203", "1"))
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     fiche = dossier.fiches.get(structure=region.uo_aj)
     client.force_login(region.referent)
@@ -209,8 +209,8 @@ def test_deplacer_propose_les_structures_de_la_meme_ej(client, region):
 
 def test_une_fiche_au_type_hors_discipline_reste_enregistrable(client, region):
     """A live unit whose type d'UO is outside our discipline table is not blocked; a new choice is checked."""
-    repertoire.modifier_structure(region.gestionnaire, region.uo_aj, {"type_uo": concept("J34", "10"),
-                                                                      "discipline": "MSS"}, raison="Import")
+    offre.modifier_structure(region.gestionnaire, region.uo_aj, {"type_uo": concept("J34", "10"),
+                                                                 "discipline": "MSS"}, raison="Import")
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     fiche = dossier.fiches.get(structure=region.uo_aj)
     client.force_login(region.referent)

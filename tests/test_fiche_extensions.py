@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from disponibilites.services import LigneSaisie, saisir_lits
+from disponibilites.services.saisie_lits import LigneSaisie, saisir_lits
 
 pytestmark = pytest.mark.django_db
 

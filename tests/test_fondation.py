@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from repertoire import access, services
+from repertoire import access
 from repertoire.models import Niveau, Structure
+from repertoire.services import offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -33,13 +34,13 @@ def test_reglages_francais():
 
 def test_une_uo_ne_se_place_jamais_directement_sous_une_ej(region):
     with pytest.raises(ValidationError):
-        services.creer_structure(region.gestionnaire, Niveau.UO, region.ej, nom="UO orpheline")
+        offre.creer_structure(region.gestionnaire, Niveau.UO, region.ej, nom="UO orpheline")
     assert not Structure.objects.filter(nom="UO orpheline").exists()
 
 
 def test_une_eg_se_place_sous_une_ej(region):
     with pytest.raises(ValidationError):
-        services.creer_structure(region.gestionnaire, Niveau.EG, region.ehpad, nom="EG sous EG")
+        offre.creer_structure(region.gestionnaire, Niveau.EG, region.ehpad, nom="EG sous EG")
     assert region.uo_hp.eg_id == region.ehpad.pk and region.uo_hp.ej_id == region.ej.pk
 
 
@@ -52,8 +53,8 @@ def test_les_codes_hors_jeu_de_valeurs_sont_refuses(region):
 def test_historique_garde_utilisateur_ancienne_et_nouvelle_valeur(region):
     uo = region.uo_hp
     uo.telephone = "02 41 11 22 33"
-    services.enregistrer(uo, region.referent, "Contacts",
-                         m2m={"activites": [concept("J17", "293"), concept("J17", "294")]})
+    offre.enregistrer(uo, region.referent, "Contacts",
+                      m2m={"activites": [concept("J17", "293"), concept("J17", "294")]})
     dernier, precedent = uo.history.all()[:2]
     assert dernier.history_user == region.referent
     assert dernier.history_change_reason == "Contacts"
@@ -101,24 +102,24 @@ def test_une_tache_celery_passe_par_un_vrai_worker(celery_worker):
 def test_mise_a_jour_perdue_refusee(region):
     uo = region.uo_hp
     version_lue = uo.version
-    services.modifier_structure(region.referent, uo, {"telephone": "02 41 00 00 01"}, raison="Contacts",
-                                version_attendue=version_lue)
-    with pytest.raises(services.ConflitDeVersion) as conflit:
-        services.modifier_structure(region.directeur, uo, {"telephone": "02 41 00 00 02"}, raison="Contacts",
-                                    version_attendue=version_lue)
+    offre.modifier_structure(region.referent, uo, {"telephone": "02 41 00 00 01"}, raison="Contacts",
+                             version_attendue=version_lue)
+    with pytest.raises(offre.ConflitDeVersion) as conflit:
+        offre.modifier_structure(region.directeur, uo, {"telephone": "02 41 00 00 02"}, raison="Contacts",
+                                 version_attendue=version_lue)
     assert [c["apres"] for c in conflit.value.changements if c["champ"] == "telephone"] == ["02 41 00 00 01"]
     uo.refresh_from_db()
     assert uo.telephone == "02 41 00 00 01"
 
 
 def test_deplacer_une_uo_dans_la_meme_ej(region):
-    oi = services.creer_structure(region.gestionnaire, Niveau.OI, region.ehpad, nom="Pôle gériatrie",
-                                  type_oi=concept("J203", "1"))
-    services.deplacer_structure(region.gestionnaire, region.uo_aj, oi, raison="Dossier 1")
+    oi = offre.creer_structure(region.gestionnaire, Niveau.OI, region.ehpad, nom="Pôle gériatrie",
+                               type_oi=concept("J203", "1"))
+    offre.deplacer_structure(region.gestionnaire, region.uo_aj, oi, raison="Dossier 1")
     region.uo_aj.refresh_from_db()
     assert region.uo_aj.parent_id == oi.pk and region.uo_aj.eg_id == region.ehpad.pk
     with pytest.raises(ValidationError):
-        services.deplacer_structure(region.gestionnaire, region.uo_aj, region.ch, raison="Dossier 1")
+        offre.deplacer_structure(region.gestionnaire, region.uo_aj, region.ch, raison="Dossier 1")
 
 
 NOS_APPLICATIONS = {"ror", "comptes", "nomenclatures", "repertoire", "recherche", "dossiers", "disponibilites", "imports",

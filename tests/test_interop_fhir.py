@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from interop import nos
 from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION, pour_lecture, ressources
-from repertoire import services
 from repertoire.models import Niveau, Structure
+from repertoire.services import droits, offre
 from tests.factories import concept
 from tests.interop_aides import client_api, construire_region_generee, valider
 
@@ -143,20 +143,20 @@ def test_recherche_healthcareservice_par_specialty_categorie_characteristic_age(
     assert _ids(_get(api, "/fhir/HealthcareService?age-range-low=ge60")) == {region.uo_hp.pk, region.uo_aj.pk}
     assert _ids(_get(api, "/fhir/HealthcareService?age-range-low=lt60&age-range-high=ge100")) == {region.uo_rea.pk}
     hc = concept("R213", "01")
-    services.modifier_structure(None, region.uo_aj, {}, m2m={"modes_prise_en_charge": [hc]}, raison="test")
+    offre.modifier_structure(None, region.uo_aj, {}, m2m={"modes_prise_en_charge": [hc]}, raison="test")
     assert _ids(_get(api, f"/fhir/HealthcareService?characteristic={nos.url_systeme(hc.systeme)}|01")) == {
         region.uo_aj.pk}
 
 
 def test_recherche_par_zone_d_intervention(api, region):
-    services.modifier_structure(None, region.uo_aj, {}, m2m={"territoire": ["49007", "49099"]}, raison="test")
+    offre.modifier_structure(None, region.uo_aj, {}, m2m={"territoire": ["49007", "49099"]}, raison="test")
     assert _ids(_get(api, "/fhir/HealthcareService?intervention-zone=49099")) == {region.uo_aj.pk}
     assert _ids(_get(api, "/fhir/HealthcareService?intervention-zone=44109")) == set()
 
 
 def test_recherche_last_updated_et_pages(api, region):
     avant = timezone.now()
-    services.modifier_structure(None, region.uo_rea, {"nom": "Réanimation polyvalente"}, raison="test")
+    offre.modifier_structure(None, region.uo_rea, {"nom": "Réanimation polyvalente"}, raison="test")
     horodatage = avant.astimezone(dt_timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
     bundle = _get(api, f"/fhir/HealthcareService?_lastUpdated=ge{horodatage}")
     assert _ids(bundle) == {region.uo_rea.pk} and bundle["total"] == 1
@@ -219,7 +219,7 @@ def test_metadata_publique_et_valide(client, db):
 
 def test_validation_de_chaque_ej_eg_uo_de_la_region_de_demo(api):
     """The whole demo region (~3,000 EG): every EJ, EG and UO mapped and validated."""
-    from repertoire.demo_region import generer
+    from demo.region import generer
 
     generer()
     for type_ressource, niveaux in (("Organization", [Niveau.EJ, Niveau.EG]), ("HealthcareService", [Niveau.UO]),
@@ -246,10 +246,10 @@ def test_last_updated_avec_fuseau_non_encode(api, region):
 
 
 def test_lits_disponibles_saisis_servis_en_location(api, region):
-    from disponibilites.services import LigneSaisie, saisir_lits
+    from disponibilites.services.saisie_lits import LigneSaisie, saisir_lits
 
     assert _ids(_get(api, "/fhir/Location?capacity-status=02")) == set()
-    services.accorder_droit(region.gestionnaire, region.referent_autre, "saisie_lits", region.ch)
+    droits.accorder_droit(region.gestionnaire, region.referent_autre, "saisie_lits", region.ch)
     saisir_lits(region.referent_autre, [LigneSaisie(uo=region.uo_rea, disponibles=3, supplementaires=None,
                                                     fermes=None)])
     bundle = _get(api, "/fhir/Location?capacity-status=02")

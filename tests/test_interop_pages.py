@@ -9,9 +9,9 @@ from django.utils.html import escape
 
 from interop import opendata, viatrajectoire
 from interop.models import ChangementSync, EtatSync, EtatSyncEG, JetonApi
-from repertoire import services
-from repertoire.models import Contact, Niveau
 from nomenclatures.models import Concept
+from repertoire.models import Contact, Niveau
+from repertoire.services import offre
 
 pytestmark = pytest.mark.django_db
 
@@ -26,9 +26,9 @@ def _csv(client):
 def test_opendata_csv_et_json_sans_donnee_personnelle(client, region):
     Contact.objects.create(structure=region.uo_rea, nom="Martin", prenom="Claire", telephone="06 12 34 56 78",
                            email="claire.martin@exemple.fr", est_responsable=True)
-    services.modifier_structure(None, region.ehpad, {"email": "direction.dupont@exemple.fr"}, raison="test")
-    ferme = services.creer_structure(None, Niveau.UO, region.ch, nom="Unité fermée", discipline="MCO")
-    services.fermer_structure(None, ferme, raison="test")
+    offre.modifier_structure(None, region.ehpad, {"email": "direction.dupont@exemple.fr"}, raison="test")
+    ferme = offre.creer_structure(None, Niveau.UO, region.ch, nom="Unité fermée", discipline="MCO")
+    offre.fermer_structure(None, ferme, raison="test")
     lignes = _csv(client)
     assert list(lignes[0]) == opendata.NOMS_COLONNES
     rea = [l for l in lignes if l["uo_id"] == str(region.uo_rea.pk)][0]
@@ -45,8 +45,8 @@ def test_opendata_csv_et_json_sans_donnee_personnelle(client, region):
 
 def test_opendata_exclut_cabinets_et_medecine_de_ville(client, region):
     secteur = Concept.objects.filter(nomenclature__cle="J55", systeme=opendata.SYSTEME_CABINETS).first()
-    services.creer_structure(None, Niveau.EG, region.ej, nom="CABINET DU DR DURAND", categorie=secteur)
-    services.creer_structure(None, Niveau.UO, region.ehpad, nom="Consultation du Dr Petit", discipline="VIL")
+    offre.creer_structure(None, Niveau.EG, region.ej, nom="CABINET DU DR DURAND", categorie=secteur)
+    offre.creer_structure(None, Niveau.UO, region.ehpad, nom="Consultation du Dr Petit", discipline="VIL")
     contenu = json.dumps(_csv(client), ensure_ascii=False)
     assert "DURAND" not in contenu and "Petit" not in contenu
 
@@ -102,7 +102,7 @@ def test_etat_eg_visible_par_un_consultant_sans_bouton(client, region):
 def test_demo_idempotente(region):
     import io as _io
 
-    from interop.demo import peupler_demo
+    from demo.interop import peupler_demo
 
     sortie = _io.StringIO()
     peupler_demo(sortie)

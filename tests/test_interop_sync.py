@@ -12,8 +12,8 @@ import pytest
 
 from interop import viatrajectoire
 from interop.models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG
-from repertoire import services
 from repertoire.models import Niveau
+from repertoire.services import offre
 from tests.factories import concept
 from tests.interop_aides import FauxViaTrajectoire, construire_region_generee, valider
 
@@ -41,10 +41,10 @@ def test_collecte_idempotente_dans_le_perimetre(region):
     assert ajoutes == ChangementSync.objects.count() > 0
     assert viatrajectoire.collecter_changements() == 0  # same history, nothing new
     # City medicine, and medico-social units for neither older nor disabled people, stay out.
-    ville = services.creer_structure(None, Niveau.UO, region.ehpad, nom="Consultation", discipline="VIL")
-    addicto = services.creer_structure(None, Niveau.UO, region.ehpad, nom="CSAPA", discipline="MSS",
-                                       m2m={"publics": [concept("J29", "04")]})
-    services.modifier_structure(None, region.uo_aj, {"nom": "Accueil de jour Alzheimer"}, raison="test")
+    ville = offre.creer_structure(None, Niveau.UO, region.ehpad, nom="Consultation", discipline="VIL")
+    addicto = offre.creer_structure(None, Niveau.UO, region.ehpad, nom="CSAPA", discipline="MSS",
+                                    m2m={"publics": [concept("J29", "04")]})
+    offre.modifier_structure(None, region.uo_aj, {"nom": "Accueil de jour Alzheimer"}, raison="test")
     assert viatrajectoire.collecter_changements() == 1
     assert not ChangementSync.objects.filter(structure_id__in=[ville.pk, addicto.pk]).exists()
     assert ChangementSync.objects.filter(structure_id=region.uo_aj.pk).count() == 2
@@ -63,7 +63,7 @@ def test_envoi_accepte_puis_seulement_ce_qui_a_change(region, vt):
     assert rea and rea[0]["entry"][1]["request"]["url"] == f"Location/{region.uo_rea.pk}"
     assert _etat(region.ehpad).etat == EtatSync.A_JOUR and _etat(region.ch).etat == EtatSync.A_JOUR
     deja = len(vt.recus)
-    services.modifier_structure(None, region.uo_rea, {"lits_installes": 14}, raison="Capacités")
+    offre.modifier_structure(None, region.uo_rea, {"lits_installes": 14}, raison="Capacités")
     viatrajectoire.collecter_changements()
     assert _etat(region.ch).etat == EtatSync.EN_ATTENTE
     assert viatrajectoire.envoyer_en_attente().envoyes == 1

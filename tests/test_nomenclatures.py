@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from nomenclatures.models import Commune, Concept, Nomenclature
-from repertoire import services
+from repertoire.services import offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +69,6 @@ def test_communes_chargees():
 
 def test_un_champ_code_n_accepte_que_son_jeu_de_valeurs(region):
     with pytest.raises(ValidationError):
-        services.modifier_structure(region.gestionnaire, region.uo_hp, {}, raison="Activités",
-                                    m2m={"activites": [concept("J16", "0001")]})  # an acte where an activité is due
+        offre.modifier_structure(region.gestionnaire, region.uo_hp, {}, raison="Activités",
+                                 m2m={"activites": [concept("J16", "0001")]})  # an acte where an activité is due
     assert list(region.uo_hp.activites.all()) == [concept("J17", "293")]

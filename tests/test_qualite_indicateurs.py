@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from qualite import indicateurs
 from qualite.relances import envoyer_relances
-from repertoire import services
 from repertoire.models import Contact, Niveau, Structure
+from repertoire.services import offre
 from tests.factories import concept
 
 
@@ -22,7 +22,7 @@ def statut(uo):
 
 def completer(uo):
     """Give a UO what the ANS criteria ask beyond the factories' data: a mode and a contact."""
-    services.modifier_structure(None, uo, {}, m2m={"modes_prise_en_charge": [concept("R213", "46")]}, raison="test")
+    offre.modifier_structure(None, uo, {}, m2m={"modes_prise_en_charge": [concept("R213", "46")]}, raison="test")
     Contact.objects.create(structure=uo, fonction=concept("J220", "05"), libelle="Secrétariat",
                            telephone="02 41 00 00 01")
 
@@ -40,14 +40,14 @@ def test_statut_ans_d_une_uo_et_ce_qui_lui_manque(region):
 
 @pytest.mark.django_db
 def test_a_faire_quand_rien_ne_tient_et_type_exige_pour_un_ssiad(region):
-    ssiad = services.creer_structure(None, Niveau.EG, region.ej, nom="SSIAD ANGERS", finess="490000056",
-                                     categorie=concept("J55", "354"))
-    vide = services.creer_structure(None, Niveau.UO, ssiad, nom="Soins à domicile")
+    ssiad = offre.creer_structure(None, Niveau.EG, region.ej, nom="SSIAD ANGERS", finess="490000056",
+                                  categorie=concept("J55", "354"))
+    vide = offre.creer_structure(None, Niveau.UO, ssiad, nom="Soins à domicile")
     uo = statut(vide)
     assert uo.statut == indicateurs.A_FAIRE and uo.nb_criteres == 0
     assert "catégorie d'organisation (type d'unité)" in indicateurs.manques(uo)
     # The same UO under an EHPAD does not need a type d'UO.
-    sous_ehpad = services.creer_structure(None, Niveau.UO, region.ehpad, nom="Sans type")
+    sous_ehpad = offre.creer_structure(None, Niveau.UO, region.ehpad, nom="Sans type")
     assert "catégorie d'organisation (type d'unité)" not in indicateurs.manques(statut(sous_ehpad))
 
 
@@ -57,7 +57,7 @@ def test_eg_finalise_quand_toutes_ses_uo_le_sont_et_uo_fermee_ignoree(region):
     t = indicateurs.tableau()
     ms = next(ligne for ligne in t.par_champ if ligne.cle == "04")
     assert (ms.uo, ms.finalisees, ms.eg, ms.eg_finalises) == (2, 1, 1, 0)
-    services.fermer_structure(None, region.uo_aj, raison="test")  # the incomplete one closes
+    offre.fermer_structure(None, region.uo_aj, raison="test")  # the incomplete one closes
     ms = next(ligne for ligne in indicateurs.tableau().par_champ if ligne.cle == "04")
     assert (ms.uo, ms.finalisees, ms.eg_finalises, ms.taux_eg) == (1, 1, 1, 100)
     dep49 = next(ligne for ligne in indicateurs.tableau().par_departement if ligne.cle == "49")

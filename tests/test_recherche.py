@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from recherche.indexation import reindexer_tout
 from recherche.models import UniteIndexee
-from repertoire import services
 from repertoire.models import Niveau, Structure
+from repertoire.services import offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -60,28 +60,28 @@ def test_une_ligne_par_etablissement_avec_ses_unites(connecte):
 
 def test_l_index_suit_les_ecritures_du_repertoire(connecte, region):
     # a new unit is found at once
-    services.creer_structure(region.gestionnaire, Niveau.UO, region.ch, nom="Réanimation pédiatrique",
-                             discipline="MCO", age_min=0, age_max=17, m2m={"activites": [concept("J17", "130")]})
+    offre.creer_structure(region.gestionnaire, Niveau.UO, region.ch, nom="Réanimation pédiatrique",
+                          discipline="MCO", age_min=0, age_max=17, m2m={"activites": [concept("J17", "130")]})
     reponse = connecte.get(URL, {"quoi": "réanimation pédiatrique"})
     assert [u.nom for u in reponse.context["lignes"][0].uos] == ["Réanimation pédiatrique"]
     # an activity added later is searchable
-    services.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"specialisations": [concept("J35", "28")]},
-                                raison="test")
+    offre.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"specialisations": [concept("J35", "28")]},
+                             raison="test")
     assert noms_trouves(connecte.get(URL, {"quoi": "alzheimer"})) == ["EHPAD LES TILLEULS"]
     # a closed unit leaves the default results, and comes back with its badge on demand
-    services.fermer_structure(region.gestionnaire, region.uo_rea, raison="travaux")
+    offre.fermer_structure(region.gestionnaire, region.uo_rea, raison="travaux")
     reponse = connecte.get(URL, {"quoi": "réanimation adulte"})
     assert noms_trouves(reponse) == []
     reponse = connecte.get(URL, {"quoi": "réanimation adulte", "fermees": "on"})
     assert noms_trouves(reponse) == ["CH CHOLET"] and "Fermé" in reponse.content.decode()
     # renaming the establishment reaches its units' rows
-    services.modifier_structure(region.gestionnaire, region.ch, {"nom": "CH DES MAUGES"}, raison="test")
+    offre.modifier_structure(region.gestionnaire, region.ch, {"nom": "CH DES MAUGES"}, raison="test")
     assert UniteIndexee.objects.get(uo=region.uo_rea).nom_eg == "CH DES MAUGES"
 
 
 def test_filtres_et_comptes(connecte, region):
-    services.modifier_structure(region.gestionnaire, region.uo_hp, {"habilitation_aide_sociale": True},
-                                m2m={"publics": [concept("J29", "01")]}, raison="test")
+    offre.modifier_structure(region.gestionnaire, region.uo_hp, {"habilitation_aide_sociale": True},
+                             m2m={"publics": [concept("J29", "01")]}, raison="test")
     reponse = connecte.get(URL, {"ou": "", "age": "30"})
     assert noms_trouves(reponse) == ["CH CHOLET"]  # the EHPAD takes people from 60
     reponse = connecte.get(URL, {"discipline": "MSS"})
@@ -98,7 +98,7 @@ def test_filtres_et_comptes(connecte, region):
 
 
 def test_intervient_dans_la_commune(connecte, region):
-    services.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"territoire": ["49099"]}, raison="test")
+    offre.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"territoire": ["49099"]}, raison="test")
     reponse = connecte.get(URL, {"ou": "Cholet", "intervient": "on"})
     assert [u.nom for ligne in reponse.context["lignes"] for u in ligne.uos] == ["Accueil de jour"]
 

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from repertoire import services
 from repertoire.models import Niveau, StatutFiche, Structure
+from repertoire.services import offre
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_pictogramme_du_statut_de_fiche(client, region):
 
 
 def test_fermee_dans_l_arbre(client, region):
-    services.fermer_structure(region.gestionnaire, region.uo_aj, raison="Fermeture")
+    offre.fermer_structure(region.gestionnaire, region.uo_aj, raison="Fermeture")
     html = page(client, region.consultant, "repertoire:arbre_enfants", [region.ehpad.pk])
     assert "Fermé" in html
 
@@ -87,7 +87,7 @@ def test_deplier_en_nombre_fixe_de_requetes(client, region):
     with CaptureQueriesContext(connection) as avant:
         client.get(url, HTTP_HX_REQUEST="true")
     for i in range(10):
-        services.creer_structure(region.gestionnaire, Niveau.UO, region.ehpad, nom=f"Unité {i}")
+        offre.creer_structure(region.gestionnaire, Niveau.UO, region.ehpad, nom=f"Unité {i}")
     with CaptureQueriesContext(connection) as apres:
         client.get(url, HTTP_HX_REQUEST="true")
     assert len(apres) == len(avant)

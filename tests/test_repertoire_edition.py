@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from repertoire import services
 from repertoire.models import Structure
+from repertoire.services import encadres
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -186,6 +186,6 @@ def test_service_refuse_sans_droit_meme_appele_directement(region):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.modifier_encadre(region.consultant, region.uo_hp, "contacts", {"telephone": "0600000000"},
+        encadres.modifier_encadre(region.consultant, region.uo_hp, "contacts", {"telephone": "0600000000"},
                                   version_attendue=region.uo_hp.version)
     assert Structure.objects.get(pk=region.uo_hp.pk).telephone == ""

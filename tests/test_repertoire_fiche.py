@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from repertoire import services
 from repertoire.models import Structure
+from repertoire.services import offre
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_fiche_uo_montre_tous_ses_encadres_avec_libelles(client, region):
 
 
 def test_fiche_uo_fermee_patientele_et_verification(client, region):
-    services.fermer_structure(region.gestionnaire, region.uo_aj, raison="Fermeture")
+    offre.fermer_structure(region.gestionnaire, region.uo_aj, raison="Fermeture")
     Structure.objects.filter(pk=region.uo_aj.pk).update(date_verification=timezone.now() - timedelta(days=95))
     html = lire(client, region.consultant, region.uo_aj)
     assert "data-ferme" in html and "Fermé" in html
@@ -66,7 +66,7 @@ def test_fiche_sans_requetes_en_rafale(client, region):
     client.get(url)
     with CaptureQueriesContext(connection) as avant:
         client.get(url)
-    services.modifier_structure(region.gestionnaire, region.uo_rea, {}, raison="test", m2m={
+    offre.modifier_structure(region.gestionnaire, region.uo_rea, {}, raison="test", m2m={
         "activites": [concept("J17", c) for c in ("127", "293", "294")],
         "actes": list(Structure._meta.get_field("actes").related_model.objects.filter(nomenclature__cle="J16")[:20])})
     with CaptureQueriesContext(connection) as apres:

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from repertoire import services
 from repertoire.historique import historique_de
+from repertoire.services import encadres
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -12,10 +12,10 @@ pytestmark = pytest.mark.django_db
 
 def test_historique_qui_quand_quel_encadre_avant_apres(client, region):
     uo = region.uo_hp
-    services.modifier_encadre(region.referent, uo, "contacts", {"telephone": "02 41 11 22 33", "contacts": []},
+    encadres.modifier_encadre(region.referent, uo, "contacts", {"telephone": "02 41 11 22 33", "contacts": []},
                               version_attendue=uo.version)
     uo.refresh_from_db()
-    services.modifier_encadre(region.directeur, uo, "activites",
+    encadres.modifier_encadre(region.directeur, uo, "activites",
                               {"activites": [concept("J17", "293"), concept("J17", "294")]},
                               version_attendue=uo.version)
     entrees = historique_de(uo)
@@ -38,10 +38,10 @@ def test_historique_du_planning_et_du_responsable(region):
     uo = region.uo_aj
     from datetime import time
 
-    services.modifier_encadre(region.referent, uo, "planning", {"horaires": [(1, time(9), time(17))]},
+    encadres.modifier_encadre(region.referent, uo, "planning", {"horaires": [(1, time(9), time(17))]},
                               version_attendue=uo.version)
     uo.refresh_from_db()
-    services.modifier_encadre(region.referent, uo, "responsable",
+    encadres.modifier_encadre(region.referent, uo, "responsable",
                               {"responsable": {"civilite": None, "titre": "", "prenom": "Paul", "nom": "Martin",
                                                "email": "", "telephone": ""}},
                               version_attendue=uo.version)

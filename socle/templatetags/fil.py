@@ -8,7 +8,8 @@ register = template.Library()
 def fil(*etapes, ici=""):
     """The breadcrumb ("vous êtes ici"): the steps above the page, then the page itself (`ici`).
     Steps come as label, URL, label, URL…, a URL without "/" being a route name without arguments;
-    a list of (label, URL) pairs stands for several steps (the ancestors of a structure)."""
+    a list of (label, URL) pairs stands for several steps (the ancestors of a structure; a step
+    without URL is shown unlinked)."""
     liens, reste = [], list(etapes)
     while reste:
         etape = reste.pop(0)

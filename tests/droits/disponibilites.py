@@ -2,16 +2,16 @@ from tests.droits import Url, gestionnaire_seulement, lecture_connectee
 
 
 def _situation(region):
-    from disponibilites import services
+    from disponibilites.services import situations_tension
     from tests.factories import concept
 
-    return services.declarer_tension(region.gestionnaire, concept("J194", "02"), None, 4)
+    return situations_tension.declarer_tension(region.gestionnaire, concept("J194", "02"), None, 4)
 
 
 def _jeton(region):
-    from disponibilites import services
+    from disponibilites.services import jetons_api
 
-    return services.creer_jeton(region.gestionnaire, region.ch, "Logiciel de test")[0]
+    return jetons_api.creer_jeton(region.gestionnaire, region.ch, "Logiciel de test")[0]
 
 
 def _saisie(region):

@@ -3,8 +3,9 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from repertoire import access, services
+from repertoire import access
 from repertoire.models import Niveau, Structure
+from repertoire.services import droits
 
 MOT_DE_PASSE_DEMO = "demo-ror-2026"
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         for nom in access.GROUPES:
             Group.objects.get_or_create(name=nom)
         lignes = []
-        for identifiant, prenom, nom, groupe, droits in COMPTES:
+        for identifiant, prenom, nom, groupe, droits_du_compte in COMPTES:
             user, cree = User.objects.get_or_create(
                 username=identifiant,
                 defaults={"first_name": prenom, "last_name": nom, "email": f"{identifiant}@demo.ror.example.fr"})
@@ -37,12 +38,12 @@ class Command(BaseCommand):
                 user.save()
                 user.groups.add(Group.objects.get(name=groupe))
             structures = []
-            for droit, nom_structure, niveau in droits:
+            for droit, nom_structure, niveau in droits_du_compte:
                 structure = Structure.objects.filter(nom=nom_structure, niveau=niveau).first()
                 if structure is None:
                     continue
                 if cree:
-                    services.accorder_droit(None, user, droit, structure)
+                    droits.accorder_droit(None, user, droit, structure)
                 structures.append(f"{droit} de {structure.nom}")
             lignes.append((identifiant, groupe, ", ".join(structures) or
                            ("toute la région" if groupe == access.GROUPE_GESTIONNAIRE else "lecture seule")))

@@ -19,8 +19,8 @@ from django.utils import timezone
 from nomenclatures.models import Commune, Concept, Departement
 from nomenclatures.texte import normaliser
 
-from . import demo_catalogue as cat
-from .models import Contact, Horaire, Niveau, Structure
+from . import catalogue as cat
+from repertoire.models import Contact, Horaire, Niveau, Structure
 
 DEPARTEMENTS_REGION = ["44", "49", "53", "72", "85"]
 

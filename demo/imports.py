@@ -12,13 +12,13 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from repertoire import services
 from repertoire.models import Etat, Niveau, Structure
+from repertoire.services import offre
 
-from .finess import COL
-from .generateur import ecrire, ligne_geolocalisation, lignes_du_repertoire, projeter
-from .importer import executer
-from .models import ImportFiness
+from imports.finess import COL
+from imports.generateur import ecrire, ligne_geolocalisation, lignes_du_repertoire, projeter
+from imports.importer import executer
+from imports.models import ImportFiness
 
 DATE_EXTRACTION = date(2026, 5, 12)
 
@@ -64,7 +64,7 @@ def peupler_demo(stdout) -> None:
         return
     gestionnaire = get_user_model().objects.filter(username="gestionnaire").first()
     # One establishment closed earlier by hand: FINESS still lists it, the import reopens it.
-    services.fermer_structure(gestionnaire, egs[30], raison="Fermeture (démonstration)", date=date(2026, 1, 31))
+    offre.fermer_structure(gestionnaire, egs[30], raison="Fermeture (démonstration)", date=date(2026, 1, 31))
     imp = ImportFiness.objects.create(par=gestionnaire, origine=ImportFiness.Origine.DEMONSTRATION,
                                       nom_fichier="etalab-cs1100507-stock-20260512-demonstration.csv")
     imp = executer(imp, _extrait(egs))

@@ -1,7 +1,7 @@
 """Demo: the quality figures are computed live from the demo region (about one unit in ten is
 left incomplete on purpose, verification dates span twenty months); print them."""
 
-from .indicateurs import tableau
+from qualite.indicateurs import tableau
 
 
 def peupler_demo(stdout) -> None:

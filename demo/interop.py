@@ -4,11 +4,11 @@ report), and a few fresh changes waiting to be sent. Idempotent."""
 
 from django.contrib.auth import get_user_model
 
-from repertoire import services
 from repertoire.models import Structure
+from repertoire.services import offre
 
-from . import auth, viatrajectoire
-from .models import EtatSyncEG, JetonApi
+from interop import auth, viatrajectoire
+from interop.models import EtatSyncEG, JetonApi
 
 CONSOMMATEUR_DEMO = "Démonstration (Santé.fr)"
 
@@ -32,9 +32,9 @@ def peupler_demo(stdout) -> None:
     # A few changes made since, waiting for the next run.
     uos = viatrajectoire.uo_du_perimetre().filter(eg__in=perimetre.exclude(pk__in=jamais)).order_by("pk")[:5]
     for uo in uos:
-        services.modifier_structure(gestionnaire, Structure.objects.get(pk=uo.pk),
-                                    {"conditions_admission": (uo.conditions_admission or "")
-                                     + "\nAdmission sur dossier ViaTrajectoire."}, raison="Démonstration")
+        offre.modifier_structure(gestionnaire, Structure.objects.get(pk=uo.pk),
+                                 {"conditions_admission": (uo.conditions_admission or "")
+                                  + "\nAdmission sur dossier ViaTrajectoire."}, raison="Démonstration")
     ajoutes = viatrajectoire.collecter_changements()
     stdout.write(f"ViaTrajectoire : {n} établissements déjà synchronisés, {len(jamais)} jamais, "
                  f"{ajoutes} changement(s) en attente.")

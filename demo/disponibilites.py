@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from repertoire.models import Niveau, StructureUserObjectPermission
 
-from . import services
-from .models import Capacite
+from disponibilites.models import Capacite
+from disponibilites.services import enregistrement, suivi
 
 
 def _saisisseur(uo, referents: dict):
@@ -42,14 +42,14 @@ def _figures(uo, debut, fin, pas_heures, rng, source):
     figures, instant = [], fin  # backwards from the last figure, so that it is exactly `fin`
     while instant >= debut:
         occupes = rng.randint(max(0, installes - 5), installes)
-        figures.append(services.Figure(uo, "02", installes - occupes, instant, source=source))
-        figures.append(services.Figure(uo, "03", occupes, instant, source=source))
+        figures.append(enregistrement.Figure(uo, "02", installes - occupes, instant, source=source))
+        figures.append(enregistrement.Figure(uo, "03", occupes, instant, source=source))
         instant -= timedelta(hours=pas_heures * rng.uniform(0.7, 1.3))
     return figures
 
 
 def peupler_demo(stdout) -> None:
-    unites = list(services.unites_concernees().filter(niveau=Niveau.UO).select_related("eg").order_by("pk"))
+    unites = list(suivi.unites_concernees().filter(niveau=Niveau.UO).select_related("eg").order_by("pk"))
     if not unites:
         stdout.write("Disponibilités : aucune unité de soins critiques dans la démonstration.")
         return
@@ -83,6 +83,6 @@ def peupler_demo(stdout) -> None:
         if not premiere_fois and profil != "a_jour":
             continue  # stale units stay stale
         figures = _figures(uo, debut, fin, 6, rng, source)
-        total += services.enregistrer_figures(figures, user=user).enregistrees
+        total += enregistrement.enregistrer_figures(figures, user=user).enregistrees
     stdout.write(f"Disponibilités : {total} données de lits sur {len(unites)} unités suivies "
                  "(la plupart à jour, certaines anciennes ou obsolètes).")

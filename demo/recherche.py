@@ -1,6 +1,6 @@
 """Demo: the demo region is loaded in bulk (COPY, no signals), so build the search index once."""
 
-from .indexation import reindexer_tout
+from recherche.indexation import reindexer_tout
 
 
 def peupler_demo(stdout) -> None:

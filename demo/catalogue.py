@@ -1,6 +1,6 @@
 """What the demo region is made of: kinds of establishment (FINESS category J55), how
 many of each a region like Pays de la Loire has, and the units (UO) each kind really
-runs, described with real NOS codes. Read by repertoire/demo_region.py.
+runs, described with real NOS codes. Read by demo/region.py.
 
 Codes: type d'UO J34, champ J20 (01 MCO, 02 SSR, 03 PSY, 04 MS, 05 ambulatoire),
 activités J17, modes de prise en charge R213, publics J29, temporalités J30,

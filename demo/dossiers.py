@@ -11,9 +11,9 @@ from nomenclatures.models import Concept
 from repertoire import access as repertoire_access
 from repertoire.models import Niveau, Structure
 
-from . import access, services
-from .brouillon import champs_manquants
-from .models import ETATS_OUVERTS, DossierCollaboratif
+from dossiers import access, services
+from dossiers.brouillon import champs_manquants
+from dossiers.models import ETATS_OUVERTS, DossierCollaboratif
 
 TITRE_DEMO = "Démonstration : "
 

@@ -2,8 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from . import services
-from .models import Niveau, SignalementAnomalie, Structure
+from repertoire.models import Niveau, SignalementAnomalie, Structure
+from repertoire.services import favoris, signalements
 
 
 def peupler_demo(stdout) -> None:
@@ -12,11 +12,11 @@ def peupler_demo(stdout) -> None:
     chu = Structure.objects.filter(nom="CHU ANGERS", niveau=Niveau.EG).first()
     if len(utilisateurs) < 2 or not ehpad or not chu:
         return
-    services.ajouter_favori(utilisateurs["referent"], chu)
-    services.ajouter_favori(utilisateurs["consultant"], ehpad)
+    favoris.ajouter_favori(utilisateurs["referent"], chu)
+    favoris.ajouter_favori(utilisateurs["consultant"], ehpad)
     accueil = ehpad.get_children().filter(nom="Accueil de jour").first()
     if accueil and not SignalementAnomalie.objects.filter(structure=accueil).exists():
-        services.signaler_anomalie(utilisateurs["consultant"], accueil,
-                                   "Le numéro du secrétariat ne répond plus ; l'accueil de jour est aussi ouvert "
-                                   "le samedi matin.")
+        signalements.signaler_anomalie(utilisateurs["consultant"], accueil,
+                                       "Le numéro du secrétariat ne répond plus ; l'accueil de jour est aussi ouvert "
+                                       "le samedi matin.")
     stdout.write("Répertoire : favoris des comptes de démonstration et une anomalie signalée à traiter.")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 
 from nomenclatures.models import Concept, Departement
-from repertoire.demo_region import DEPARTEMENTS_REGION, generer
+from demo.region import DEPARTEMENTS_REGION, generer
 from repertoire.models import Niveau, Structure
 
 

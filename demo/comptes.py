@@ -17,7 +17,7 @@ def peupler_demo(stdout):
                  or Structure.objects.filter(niveau=Niveau.EG).order_by("nom").first())
     if structure is None:
         return
-    from .services import deposer_demande
+    from comptes.services import deposer_demande
 
     deposer_demande(prenom="Camille", nom="Durand", email=EMAIL_DEMO, fonction="Cadre de santé",
                     structure=structure, role=DemandeAcces.Role.REFERENT,

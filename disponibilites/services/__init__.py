@@ -1,0 +1,14 @@
+"""Every write of disponibilites: one function per user action, atomic, recording who.
+
+One module per responsibility; callers import the module they need
+(`from disponibilites.services import saisie_lits` → `saisie_lits.saisir_lits(...)`;
+named apart from the views `saisie`, `tension`, `jetons` they serve):
+
+- codes: the national value sets' codes → concept ids (cached);
+- suivi: which units are followed for beds, and the gestionnaire's marks;
+- enregistrement: recording figures (append-only history, then the current situation);
+- saisie_lits: the Saisie screen;
+- jetons_api: API tokens;
+- api: calls of bed-management software;
+- situations_tension: situations de tension and the reminders to late units.
+"""

@@ -1,0 +1,124 @@
+"""A référent (or gestionnaire) publishes the operational data of a fiche, one encadré at a time."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from nomenclatures.models import verifier_jeu
+
+from ..access import MODIFIER, exiger
+from ..encadres import encadre_de
+from ..models import Contact, Horaire, PieceJointe, Structure
+from .offre import modifier_structure, verrouiller
+
+
+def _encadre_modifiable(structure: Structure, cle: str):
+    encadre = encadre_de(structure.niveau, cle)
+    if encadre is None or not encadre.modifiable:
+        raise ValueError(f"Encadré inconnu ou non modifiable : {cle}")
+    return encadre
+
+
+def _historiser(objet, user, raison: str):
+    objet._history_user = user
+    objet._change_reason = raison
+    return objet
+
+
+def _synchroniser_contacts(structure: Structure, lignes: list[dict], user, raison: str) -> None:
+    """Make the structure's contacts (other than its responsable) match `lignes`, touching only what changed."""
+    existants = {c.pk: c for c in structure.contacts.filter(est_responsable=False)}
+    gardes = set()
+    for ligne in lignes:
+        valeurs = {k: ligne.get(k, "") for k in ("libelle", "telephone", "email")}
+        contact = existants.get(ligne.get("id"))
+        if contact is None:
+            contact = Contact(structure=structure, **valeurs)
+        elif all(getattr(contact, k) == v for k, v in valeurs.items()):
+            gardes.add(contact.pk)
+            continue
+        else:
+            for k, v in valeurs.items():
+                setattr(contact, k, v)
+        contact.full_clean()
+        _historiser(contact, user, raison).save()
+        gardes.add(contact.pk)
+    for pk, contact in existants.items():
+        if pk not in gardes:
+            _historiser(contact, user, raison).delete()
+
+
+def _enregistrer_responsable(structure: Structure, valeurs: dict | None, user, raison: str) -> None:
+    responsable = structure.contacts.filter(est_responsable=True).first()
+    if not valeurs or not any(valeurs.values()):
+        if responsable:
+            _historiser(responsable, user, raison).delete()
+        return
+    responsable = responsable or Contact(structure=structure, est_responsable=True)
+    if responsable.pk and all(getattr(responsable, k) == v for k, v in valeurs.items()):
+        return
+    for k, v in valeurs.items():
+        setattr(responsable, k, v)
+    responsable.full_clean()
+    _historiser(responsable, user, raison).save()
+
+
+def _remplacer_horaires(structure: Structure, creneaux: list[tuple], user, raison: str) -> None:
+    """Make the planning match `creneaux` [(jour, debut, fin)], keeping unchanged slots (a readable history)."""
+    voulus = set(creneaux)
+    for horaire in structure.horaires.all():
+        cle = (horaire.jour, horaire.debut, horaire.fin)
+        if cle in voulus:
+            voulus.discard(cle)
+        else:
+            _historiser(horaire, user, raison).delete()
+    for jour, debut, fin in sorted(voulus):
+        horaire = Horaire(structure=structure, jour=jour, debut=debut, fin=fin)
+        horaire.full_clean()
+        _historiser(horaire, user, raison).save()
+
+
+def _pieces_jointes(structure: Structure, ajouts: list[tuple], retraits: list[int], user) -> None:
+    for titre, fichier in ajouts:
+        PieceJointe.objects.create(structure=structure, titre=titre, fichier=fichier, ajoutee_par=user)
+    if retraits:
+        structure.pieces_jointes.filter(pk__in=retraits).delete()
+
+
+@transaction.atomic
+def modifier_encadre(user, structure: Structure, cle: str, donnees: dict, *, version_attendue: int) -> Structure:
+    """A référent (or gestionnaire) publishes the operational data of ONE encadré of a fiche.
+
+    Refused (PermissionDenied) for anyone without the right; raises ConflitDeVersion,
+    writing nothing, if the fiche was saved by someone else since `version_attendue`.
+    The encadré's title is the history's change reason.
+    """
+    exiger(user, MODIFIER, structure)
+    encadre = _encadre_modifiable(structure, cle)
+    actuelle = verrouiller(structure, version_attendue)
+    champs = {k: donnees[k] for k in encadre.champs if k in donnees}
+    commune = champs.get("commune")
+    if commune and commune.pk != actuelle.commune_id:  # moved: follow the commune
+        champs.update(departement=commune.departement, latitude=commune.latitude, longitude=commune.longitude)
+    m2m = {k: list(donnees[k]) for k in encadre.m2m if k in donnees}
+    for nom, valeurs in m2m.items():
+        jeu = getattr(Structure._meta.get_field(nom), "jeu", None)
+        if jeu:
+            verifier_jeu(valeurs, jeu)
+    if "contacts" in donnees and "contacts" in encadre.special:
+        _synchroniser_contacts(actuelle, donnees["contacts"], user, encadre.titre)
+    if "responsable" in donnees and "responsable" in encadre.special:
+        _enregistrer_responsable(actuelle, donnees["responsable"], user, encadre.titre)
+    if "horaires" in donnees and "planning" in encadre.special:
+        _remplacer_horaires(actuelle, donnees["horaires"], user, encadre.titre)
+    if "pieces" in encadre.special:
+        _pieces_jointes(actuelle, donnees.get("pieces_ajout", []), donnees.get("pieces_retrait", []), user)
+    return modifier_structure(user, actuelle, champs, m2m=m2m, raison=encadre.titre,
+                              version_attendue=version_attendue)
+
+
+@transaction.atomic
+def confirmer_verification(user, structure: Structure) -> Structure:
+    """"J'ai vérifié mes données": the structure confirms its fiche is current (yearly legal obligation)."""
+    exiger(user, MODIFIER, structure)
+    return modifier_structure(user, structure, {"date_verification": timezone.now(), "verifie_par": user,
+                                                "pre_peuplee": False}, raison="Vérification des données")
