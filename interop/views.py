@@ -10,11 +10,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from repertoire.access import ADMINISTRER, exiger
 from repertoire.models import Niveau, Structure
 from socle.exports import reponse_csv
 
 from . import auth, opendata, viatrajectoire
-from .access import exiger_administration, get_eg_or_403
+from .access import get_eg_or_403
 from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG, JetonApi
 
 
@@ -22,7 +23,7 @@ from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG, JetonA
 
 @login_required
 def jetons(request):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     nouveau = None
     if request.method == "POST":
         try:
@@ -39,7 +40,7 @@ def jetons(request):
 @login_required
 @require_POST
 def revoquer_jeton(request, pk):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     jeton = get_object_or_404(JetonApi, pk=pk)
     auth.revoquer_jeton(request.user, jeton)
     messages.success(request, f"Le jeton de « {jeton.consommateur} » est révoqué.")
@@ -72,7 +73,7 @@ def _lancer_synchronisation() -> bool:
 @login_required
 @require_safe
 def synchronisation(request):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     try:
         destination, erreur_configuration = viatrajectoire.url_destination(), ""
     except viatrajectoire.ConfigurationInvalide as erreur:
@@ -91,7 +92,7 @@ def synchronisation(request):
 @login_required
 @require_POST
 def lancer_synchronisation(request):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     if _lancer_synchronisation():
         messages.success(request, "Synchronisation lancée : les changements en attente partent vers ViaTrajectoire.")
     else:
@@ -103,7 +104,7 @@ def lancer_synchronisation(request):
 @login_required
 @require_POST
 def resynchroniser_eg(request, pk):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     eg = get_object_or_404(Structure, pk=pk, niveau=Niveau.EG)
     n = viatrajectoire.resynchroniser_eg(request.user, eg)
     _lancer_synchronisation()

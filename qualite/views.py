@@ -1,17 +1,15 @@
 """Quality dashboard: ANS population rates, incomplete UOs, structures not verified; CSV exports."""
 
-
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from nomenclatures.models import Departement
+from repertoire.access import ADMINISTRER, gestionnaire_requis, structures_autorisees
 from socle.exports import reponse_csv
 
 from . import indicateurs
-from .access import perimetre_qualite
 
 
 def _filtres(request, qs):
@@ -37,21 +35,22 @@ def _departements_utilises():
     return settings.FINESS_DEPARTEMENTS or Departement.objects.values_list("code", flat=True)
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def tableau(request):
-    perimetre = perimetre_qualite(request.user)
+    perimetre = structures_autorisees(request.user, ADMINISTRER)
     return render(request, "qualite/tableau.html", {"tableau": indicateurs.tableau(perimetre),
                                                      "mois": indicateurs.settings.QUALITE_MOIS_VERIFICATION})
 
 
 def _incompletes(request):
-    qs = indicateurs.uos_evaluees(perimetre_qualite(request.user)).exclude(statut=indicateurs.FINALISE)
+    qs = (indicateurs.uos_evaluees(structures_autorisees(request.user, ADMINISTRER))
+          .exclude(statut=indicateurs.FINALISE))
     qs, filtres = _filtres(request, qs)
     return qs.select_related("eg", "champ", "departement").order_by("departement_id", "eg__nom", "nom"), filtres
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def incompletes(request):
     qs, filtres = _incompletes(request)
@@ -62,7 +61,7 @@ def incompletes(request):
     return render(request, "qualite/incompletes.html", {"page": page, **_contexte_filtres(filtres)})
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def incompletes_csv(request):
     qs, _ = _incompletes(request)
@@ -74,7 +73,7 @@ def incompletes_csv(request):
 
 
 def _non_verifiees(request):
-    qs = indicateurs.non_verifiees(queryset=perimetre_qualite(request.user))
+    qs = indicateurs.non_verifiees(queryset=structures_autorisees(request.user, ADMINISTRER))
     niveau = request.GET.get("niveau", "EG")
     qs = qs.filter(niveau=niveau if niveau in {"EG", "UO"} else "EG")
     qs, filtres = _filtres(request, qs)
@@ -82,7 +81,7 @@ def _non_verifiees(request):
     return qs.select_related("eg", "departement").order_by("date_verification", "nom"), filtres
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def non_verifiees(request):
     qs, filtres = _non_verifiees(request)
@@ -91,7 +90,7 @@ def non_verifiees(request):
         "page": page, "mois": indicateurs.settings.QUALITE_MOIS_VERIFICATION, **_contexte_filtres(filtres)})
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def non_verifiees_csv(request):
     qs, _ = _non_verifiees(request)

@@ -1,7 +1,7 @@
 """Recherche: find the right unit near the person, as a list, on a map, or exported."""
 
-
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,7 +10,7 @@ from nomenclatures.cache import concepts_actifs
 from repertoire.models import Structure
 from socle.exports import reponse_csv
 
-from .access import eg_lisible, lecteur_requis, uo_lisible
+from .access import get_eg_or_403, get_uo_or_403
 from .forms import RechercheForm
 from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
                      proposer_lieux, rechercher, uo_correspondantes)
@@ -50,7 +50,7 @@ def _avec_comptes(form, comptes: dict) -> None:
     form.fields["aide_sociale"].label = f"{form.fields['aide_sociale'].label} ({nb})"
 
 
-@lecteur_requis
+@login_required
 def recherche(request):
     """The search page: the form, then the results as a list (or the map)."""
     vue = "carte" if request.GET.get("vue") == "carte" else "liste"
@@ -80,7 +80,7 @@ def _reglages_carte() -> dict:
     return {"centre": f"{lat},{lon}", "zoom": reglages.get("DEFAULT_ZOOM", 8), "zoom_max": reglages.get("MAX_ZOOM", 18)}
 
 
-@lecteur_requis
+@login_required
 def carte_donnees(request):
     """Every matching establishment as compact JSON: {"points": [[id, lat, lon, nb_uo], …]}."""
     form, critere = _formulaire(request)
@@ -93,10 +93,10 @@ def carte_donnees(request):
     return JsonResponse({"points": points, "centre": centre, "rayon_km": critere.rayon if centre else None})
 
 
-@lecteur_requis
+@login_required
 def carte_lieu(request, pk):
     """The map popup: the matching units of one establishment."""
-    eg = eg_lisible(request.user, pk)
+    eg = get_eg_or_403(request.user, pk)
     form, critere = _formulaire(request)
     uo_ids = uo_correspondantes(critere, eg.pk) if critere else []
     uos = Structure.objects.select_related("type_uo").in_bulk(uo_ids)
@@ -104,10 +104,10 @@ def carte_lieu(request, pk):
         "eg": eg, "adresse": adresse(eg), "uos": [uos[pk] for pk in uo_ids if pk in uos], "requete": _requete(request)})
 
 
-@lecteur_requis
+@login_required
 def resultat(request, pk):
     """A unit from the results: its fiche, previous / next result, back to the same page."""
-    uo = uo_lisible(request.user, pk)
+    uo = get_uo_or_403(request.user, pk)
     form, critere = _formulaire(request)
     precedent = suivant = None
     numero = 1
@@ -141,7 +141,7 @@ def resultat(request, pk):
     })
 
 
-@lecteur_requis
+@login_required
 def export_csv(request):
     """The results (one line per unit) as CSV for a spreadsheet."""
     form, critere = _formulaire(request)
@@ -153,11 +153,11 @@ def export_csv(request):
     return reponse_csv("recherche-ror.csv", COLONNES_EXPORT, lignes_export(garnir(page)))
 
 
-@lecteur_requis
+@login_required
 def autocompletion_lieux(request):
     return JsonResponse({"resultats": proposer_lieux(request.GET.get("q", "")[:100])})
 
 
-@lecteur_requis
+@login_required
 def autocompletion_libelles(request):
     return JsonResponse({"resultats": proposer_libelles(request.GET.get("q", "")[:100])})

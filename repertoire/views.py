@@ -163,7 +163,7 @@ def fiche(request, pk):
 @login_required
 @require_GET
 def historique(request, pk):
-    structure = access.exiger(request.user, access.LIRE, get_object_or_404(Structure, pk=pk))
+    structure = access.get_structure_or_403(request.user, pk, access.LIRE)
     return render(request, "repertoire/historique.html", {
         "structure": structure, "ancetres": list(structure.get_ancestors().select_related("type_oi")),
         "entrees": historique_de(structure), "onglet": "historique"})
@@ -291,7 +291,7 @@ def signaler(request, pk):
 @require_GET
 def anomalies(request):
     """Reports to treat (référents of the structure, gestionnaires) and the user's own reports."""
-    a_traiter = access.anomalies_a_traiter(request.user).select_related("structure", "auteur", "traitee_par")
+    a_traiter = access.anomalies_autorisees(request.user, access.MODIFIER).select_related("structure", "auteur", "traitee_par")
     statut = request.GET.get("statut", "ouvertes")
     if statut == "ouvertes":
         a_traiter = a_traiter.filter(traitee_le__isnull=True)
@@ -304,8 +304,8 @@ def anomalies(request):
 @login_required
 @require_POST
 def traiter_anomalie(request, pk):
-    anomalie = get_object_or_404(SignalementAnomalie.objects.select_related("structure"), pk=pk)
-    access.exiger_traitement_anomalie(request.user, anomalie)
+    anomalie = access.get_anomalie_or_403(request.user, pk, access.MODIFIER,
+                                          SignalementAnomalie.objects.select_related("structure"))
     form = FormulaireTraitement(request.POST)
     if not form.is_valid():
         messages.error(request, "Rédigez une réponse pour l'auteur du signalement.")

@@ -2,6 +2,7 @@
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
 from nomenclatures.cache import concept_id
@@ -86,6 +87,7 @@ def _lire_date(valeur) -> datetime:
     return date
 
 
+@transaction.atomic
 def appliquer_api(jeton: JetonApi, elements) -> Bilan:
     """One API call: everything or nothing."""
     figures = lire_elements_api(jeton, elements)

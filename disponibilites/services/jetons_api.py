@@ -20,7 +20,7 @@ def _empreinte(clair: str) -> str:
 @transaction.atomic
 def creer_jeton(user, eg: Structure, libelle: str) -> tuple[JetonApi, str]:
     """A new token for an EG's software; the clear value is shown once, only its hash is kept."""
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     clair = "ror_" + secrets.token_urlsafe(32)
     jeton = JetonApi.objects.create(eg=eg, libelle=libelle.strip()[:120], empreinte=_empreinte(clair),
                                     prefixe=clair[:8], cree_par=user)
@@ -30,7 +30,7 @@ def creer_jeton(user, eg: Structure, libelle: str) -> tuple[JetonApi, str]:
 
 @transaction.atomic
 def revoquer_jeton(user, jeton: JetonApi) -> JetonApi:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     if jeton.revoque_le is None:
         jeton.revoque_le = timezone.now()
         jeton.save(update_fields=["revoque_le"])

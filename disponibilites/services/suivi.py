@@ -39,7 +39,7 @@ def est_concernee(uo: Structure) -> bool:
 
 @transaction.atomic
 def marquer_unite(user, uo: Structure, suivie: bool) -> UniteMarquee:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     if uo.niveau != Niveau.UO:
         raise ValueError("Seule une unité opérationnelle peut être suivie en lits.")
     marque, _ = UniteMarquee.objects.update_or_create(uo=uo, defaults={"suivie": suivie, "par": user,

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from socle.audit import Action, journaliser
 
-from ..access import LIRE, destinataires_anomalie, exiger, exiger_traitement_anomalie
+from ..access import LIRE, MODIFIER, destinataires_anomalie, exiger
 from ..models import SignalementAnomalie, Structure
 from ..notifications import notifier_anomalie, notifier_reponse
 
@@ -29,7 +29,7 @@ def signaler_anomalie(user, structure: Structure, description: str) -> Signaleme
 def traiter_anomalie(user, anomalie: SignalementAnomalie, reponse: str) -> SignalementAnomalie:
     """A référent of the structure (or a gestionnaire) marks a report treated, with a reply to its author."""
     anomalie = SignalementAnomalie.objects.select_for_update().get(pk=anomalie.pk)
-    exiger_traitement_anomalie(user, anomalie)
+    exiger(user, MODIFIER, anomalie.structure)
     reponse = (reponse or "").strip()
     if not reponse:
         raise ValidationError({"reponse": "Rédigez une réponse pour l'auteur du signalement."})
