@@ -1,5 +1,4 @@
 from axes.models import AccessAttempt
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -18,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from repertoire import access as repertoire_access
 from repertoire.access import gestionnaire_requis
-from repertoire.models import Structure
+from repertoire.models import Favori, Structure
 from comptes.models import DemandeAcces
 from socle.models import JournalAudit
 from socle.audit import Action
@@ -269,17 +268,6 @@ def journal_csv(request):
 
 # -- Mon compte ------------------------------------------------------------------
 
-def _favoris(user):
-    """The repertoire's favourites, when that app provides them."""
-    try:
-        Favori = apps.get_model("repertoire", "Favori")
-    except LookupError:
-        return None
-    champ = next((f.name for f in Favori._meta.get_fields()
-                  if getattr(f, "related_model", None) is User and f.many_to_one), None)
-    return Favori.objects.filter(**{champ: user})[:100] if champ else None
-
-
 @login_required
 def mon_compte(request):
     return render(request, "comptes/mon_compte.html", {
@@ -289,7 +277,8 @@ def mon_compte(request):
         # gestionnaires name référents from the habilitations pages
         "dirigees": (Structure.objects.none() if repertoire_access.est_gestionnaire(request.user)
                      else access.structures_autorisees(request.user, access.NOMMER_REFERENTS).order_by("nom")[:200]),
-        "favoris": _favoris(request.user),
+        "favoris": Favori.objects.filter(user=request.user).select_related("structure")
+                                 .order_by("structure__nom")[:100],
     })
 
 

@@ -288,6 +288,11 @@ def etat_de(eg) -> EtatSyncEG:
     return EtatSyncEG.objects.filter(eg=eg).first() or EtatSyncEG(eg=eg, etat=EtatSync.JAMAIS)
 
 
+def encadre_fiche(eg) -> dict:
+    """The "Synchronisation" box of an EG's fiche."""
+    return {"etat": etat_de(eg)}
+
+
 @dataclass
 class Tableau:
     perimetre: int

@@ -2,20 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-
 from repertoire.lecture import adresse_propre
 from repertoire.models import LIBELLES_PATIENTELE, Structure
 
 from .moteur import Page
-
-
-def url_fiche(pk: int, page: str = "fiche") -> str | None:
-    """A Répertoire page of a structure (its fiche, its PDF), when the Répertoire serves one."""
-    try:
-        return reverse(f"repertoire:{page}", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return None
 
 
 def adresse(s: Structure) -> str:

@@ -14,7 +14,7 @@ from .access import get_eg_or_403, get_uo_or_403
 from .forms import RechercheForm
 from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
                      proposer_lieux, rechercher, uo_correspondantes)
-from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre, url_fiche
+from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre
 
 LIMITE_EXPORT = 5000  # establishments
 
@@ -133,9 +133,9 @@ def resultat(request, pk):
 
     parents = [p for p in uo.get_ancestors() if p.niveau != "UO"]
     return render(request, "recherche/resultat.html", {
-        "uo": uo, "eg": uo.eg, "parents": [(p, url_fiche(p.pk)) for p in parents],
+        "uo": uo, "eg": uo.eg, "parents": parents,
         "adresse": adresse(uo if uo.commune_id else uo.eg), "patientele": patientele(uo),
-        "url_fiche": url_fiche(uo.pk), "url_pdf": url_fiche(uo.pk, "fiche_pdf"), "precedent": lien(precedent), "suivant": lien(suivant),
+        "precedent": lien(precedent), "suivant": lien(suivant),
         "retour": reverse("recherche:recherche") + "?" + _requete(request, page=str(numero)),
         "telephone": uo.telephone or uo.eg.telephone,
     })
