@@ -21,7 +21,7 @@ from django.utils.http import urlsafe_base64_encode
 from comptes.models import AcceptationCGU, DemandeAcces
 from repertoire import access
 from repertoire.services import droits
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from .access import NIVEAUX_HABILITABLES, NOMMER_REFERENTS, peut
 
@@ -64,7 +64,7 @@ def _envoyer(sujet: str, gabarit: str, destinataire: str, contexte: dict) -> Non
 @transaction.atomic
 def deposer_demande(**champs) -> DemandeAcces:
     demande = DemandeAcces.objects.create(**champs)
-    journaliser(None, "demande_acces_recue", cible=f"demande:{demande.pk}",
+    journaliser(None, Action.DEMANDE_ACCES_RECUE, cible=f"demande:{demande.pk}",
                 details={"structure": demande.structure_id, "role": demande.role})
     return demande
 
@@ -89,7 +89,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        journaliser(acteur, "compte_cree", cible=cible(user), details={"demande": demande.pk})
+        journaliser(acteur, Action.COMPTE_CREE, cible=cible(user), details={"demande": demande.pk})
     elif not user.is_active:
         raise ValidationError("Un compte désactivé existe avec cette adresse : réactivez-le depuis sa fiche.")
     user.groups.add(groupe(GROUPE_PAR_ROLE[demande.role]))
@@ -100,7 +100,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
     demande.traitee_par = acteur
     demande.compte = user
     demande.save()
-    journaliser(acteur, "demande_acces_acceptee", cible=f"demande:{demande.pk}", details={"compte": user.pk})
+    journaliser(acteur, Action.DEMANDE_ACCES_ACCEPTEE, cible=f"demande:{demande.pk}", details={"compte": user.pk})
     contexte = {"user": user, "demande": demande, "nouveau": nouveau,
                 "lien": lien_definir_mot_de_passe(user, base_url) if nouveau else base_url.rstrip("/") + "/connexion/"}
     # Sent inside the transaction: if the mail cannot leave, nothing is accepted and the gestionnaire is told.
@@ -120,7 +120,7 @@ def refuser_demande(acteur, demande: DemandeAcces, motif: str) -> DemandeAcces:
     demande.traitee_le = timezone.now()
     demande.traitee_par = acteur
     demande.save()
-    journaliser(acteur, "demande_acces_refusee", cible=f"demande:{demande.pk}")
+    journaliser(acteur, Action.DEMANDE_ACCES_REFUSEE, cible=f"demande:{demande.pk}")
     _envoyer("Votre demande d'accès au ROR", "comptes/mails/demande_refusee.txt", demande.email,
              {"demande": demande})
     return demande
@@ -169,7 +169,7 @@ def definir_groupes(acteur, user, noms: list[str]) -> None:
     user.groups.set([groupe(nom) for nom in noms])
     access.oublier_droits(user)
     if avant != set(noms):
-        journaliser(acteur, "roles_modifies", cible=cible(user),
+        journaliser(acteur, Action.ROLES_MODIFIES, cible=cible(user),
                     details={"ajoutes": sorted(set(noms) - avant), "retires": sorted(avant - set(noms))})
 
 
@@ -182,7 +182,7 @@ def desactiver_compte(acteur, user) -> None:
     if user.is_active:
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
-        journaliser(acteur, "compte_desactive", cible=cible(user))
+        journaliser(acteur, Action.COMPTE_DESACTIVE, cible=cible(user))
 
 
 @transaction.atomic
@@ -191,7 +191,7 @@ def reactiver_compte(acteur, user) -> None:
     if not user.is_active:
         User.objects.filter(pk=user.pk).update(is_active=True)
         user.is_active = True
-        journaliser(acteur, "compte_reactive", cible=cible(user))
+        journaliser(acteur, Action.COMPTE_REACTIVE, cible=cible(user))
 
 
 @transaction.atomic
@@ -200,7 +200,7 @@ def accepter_cgu(user, version: str) -> None:
     user.cgu_version = version
     user.cgu_acceptees_le = timezone.now()
     user.save(update_fields=["cgu_version", "cgu_acceptees_le"])
-    journaliser(user, "cgu_acceptees", cible=cible(user), details={"version": version})
+    journaliser(user, Action.CGU_ACCEPTEES, cible=cible(user), details={"version": version})
 
 
 @transaction.atomic
@@ -210,7 +210,7 @@ def changer_email(user, email: str) -> None:
         raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
     user.email = email
     user.save(update_fields=["email"])
-    journaliser(user, "email_modifie", cible=cible(user))
+    journaliser(user, Action.EMAIL_MODIFIE, cible=cible(user))
 
 
 def deverrouiller(acteur, tentative) -> None:
@@ -218,7 +218,7 @@ def deverrouiller(acteur, tentative) -> None:
     access.exiger(acteur, access.ADMINISTRER)
     user = User.objects.filter(username=tentative.username).first()
     tentative.delete()
-    journaliser(acteur, "deverrouillage", cible=cible(user) if user else "compte:inconnu")
+    journaliser(acteur, Action.DEVERROUILLAGE, cible=cible(user) if user else "compte:inconnu")
 
 
 @transaction.atomic
@@ -226,7 +226,7 @@ def changer_mot_de_passe(user, mot_de_passe: str) -> None:
     """The user changes his own password (Mon compte)."""
     user.set_password(mot_de_passe)
     user.save(update_fields=["password"])
-    journaliser(user, "mot_de_passe_modifie", cible=cible(user))
+    journaliser(user, Action.MOT_DE_PASSE_MODIFIE, cible=cible(user))
 
 
 @transaction.atomic
@@ -234,18 +234,18 @@ def definir_mot_de_passe(user, mot_de_passe: str) -> None:
     """The password chosen through a single-use link (forgotten password, first password)."""
     user.set_password(mot_de_passe)
     user.save(update_fields=["password"])
-    journaliser(user, "mot_de_passe_defini", cible=cible(user))
+    journaliser(user, Action.MOT_DE_PASSE_DEFINI, cible=cible(user))
 
 
 def noter_export_journal(acteur) -> None:
     """The audit journal was downloaded (its rows name people): that is recorded too."""
     access.exiger(acteur, access.ADMINISTRER)
-    journaliser(acteur, "journal_exporte", cible=cible(acteur))
+    journaliser(acteur, Action.JOURNAL_EXPORTE, cible=cible(acteur))
 
 
 def noter_echec_psc(erreur: Exception, adresse_ip: str | None) -> None:
-    journaliser(None, "connexion_psc_echouee", details={"erreur": type(erreur).__name__}, adresse_ip=adresse_ip)
+    journaliser(None, Action.CONNEXION_PSC_ECHOUEE, details={"erreur": type(erreur).__name__}, adresse_ip=adresse_ip)
 
 
 def noter_psc_sans_compte(adresse_ip: str | None) -> None:
-    journaliser(None, "connexion_psc_sans_compte", adresse_ip=adresse_ip)
+    journaliser(None, Action.CONNEXION_PSC_SANS_COMPTE, adresse_ip=adresse_ip)

@@ -1,5 +1,3 @@
-import csv
-
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
@@ -10,7 +8,7 @@ from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -22,7 +20,8 @@ from repertoire.access import gestionnaire_requis
 from repertoire.models import Favori, Structure
 from comptes.models import DemandeAcces
 from socle.models import JournalAudit
-from socle.templatetags.journal import libelle_action
+from socle.audit import Action
+from socle.exports import reponse_csv
 
 from . import access, oidc, services
 from .ralentissement import attente_restante
@@ -250,32 +249,21 @@ def _journal_filtre(request):
 @gestionnaire_requis
 def journal(request):
     lignes, action = _journal_filtre(request)
-    actions = JournalAudit.objects.order_by("action").values_list("action", flat=True).distinct()
     return render(request, "comptes/journal.html", {
-        "page": Paginator(lignes, 50).get_page(request.GET.get("page")), "action": action, "actions": actions})
-
-
-def _cellule(valeur) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    texte = "" if valeur is None else str(valeur)
-    return "'" + texte if texte[:1] in ("=", "+", "-", "@") else texte
+        "page": Paginator(lignes, 50).get_page(request.GET.get("page")), "action": action,
+        "actions": sorted(Action.choices, key=lambda choix: choix[1])})
 
 
 @gestionnaire_requis
 def journal_csv(request):
     lignes, _ = _journal_filtre(request)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="journal-audit-{timezone.localdate():%Y%m%d}.csv"'
-    reponse.write("\ufeff")  # Excel opens UTF-8 with the BOM
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"])
-    for ligne in lignes.iterator(chunk_size=2000):
-        ecrivain.writerow([_cellule(v) for v in (
-            timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), libelle_action(ligne.action),
-            ligne.acteur or "",
-            ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or "")])
     services.noter_export_journal(request.user)
-    return reponse
+    return reponse_csv(
+        f"journal-audit-{timezone.localdate():%Y%m%d}.csv",
+        ["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"],
+        ([timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), ligne.get_action_display(),
+          ligne.acteur or "", ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or ""]
+         for ligne in lignes.iterator(chunk_size=2000)))
 
 
 # -- Mon compte ------------------------------------------------------------------

@@ -1,4 +1,3 @@
-import csv
 import hashlib
 import json
 
@@ -18,6 +17,7 @@ from nomenclatures.models import Departement
 from repertoire import access as repertoire_access
 from repertoire.access import gestionnaire_requis
 from repertoire.models import Structure
+from socle.exports import reponse_csv
 
 from . import access, historique, tableau
 from .forms import JetonForm, LitsUniteForm, RechercheUniteForm, TensionForm
@@ -72,24 +72,16 @@ def tableau_contenu(request):
 @require_GET
 def export_csv(request):
     filtres = tableau.Filtres.depuis(request.GET)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="disponibilites-{timezone.localdate():%Y%m%d}.csv"'
-    reponse.write("\ufeff")  # Excel reads UTF-8 with the BOM
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(["Département", "Établissement", "Unité", "Identifiant ROR", "Types", "Patientèle",
-                       "Lits installés", "Lits disponibles", "Lits supplémentaires", "Lits fermés",
-                       "Date de la donnée", "État de la donnée", "Saisi par"])
-    for ligne in sorted(tableau.lignes(filtres), key=lambda x: (x.departement or "", x.eg_nom, x.nom)):
-        ecrivain.writerow([
-            ligne.departement or "", ligne.eg_nom, ligne.nom, ligne.uo_id, " / ".join(ligne.types), ligne.patientele,
-            _vide(ligne.installes), _vide(ligne.disponibles), _vide(ligne.supplementaires), _vide(ligne.fermes),
-            timezone.localtime(ligne.date_maj).strftime("%d/%m/%Y %H:%M") if ligne.date_maj else "",
-            ligne.fraicheur.libelle, ligne.saisi_par])
-    return reponse
-
-
-def _vide(valeur):
-    return "" if valeur is None else valeur
+    lignes = sorted(tableau.lignes(filtres), key=lambda x: (x.departement or "", x.eg_nom, x.nom))
+    return reponse_csv(
+        f"disponibilites-{timezone.localdate():%Y%m%d}.csv",
+        ["Département", "Établissement", "Unité", "Identifiant ROR", "Types", "Patientèle", "Lits installés",
+         "Lits disponibles", "Lits supplémentaires", "Lits fermés", "Date de la donnée", "État de la donnée",
+         "Saisi par"],
+        ([ligne.departement, ligne.eg_nom, ligne.nom, ligne.uo_id, " / ".join(ligne.types), ligne.patientele,
+          ligne.installes, ligne.disponibles, ligne.supplementaires, ligne.fermes,
+          timezone.localtime(ligne.date_maj).strftime("%d/%m/%Y %H:%M") if ligne.date_maj else "",
+          ligne.fraicheur.libelle, ligne.saisi_par] for ligne in lignes))
 
 
 @login_required

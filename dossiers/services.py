@@ -14,7 +14,7 @@ from django.utils import timezone
 from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, titulaires
 from repertoire.models import Niveau, StatutFiche, Structure, q_sous
 from repertoire.services import offre
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from . import access, emails
 from .brouillon import champs_de, champs_differents, champs_manquants, libelle, lire_fiches, valeurs_pour_modele
@@ -77,7 +77,7 @@ def _transition(dossier, user, action: str, etat_apres: str, commentaire: str = 
     if etat_apres not in ETATS_OUVERTS:
         dossier.clos_le = dossier.modifie_le
     dossier.save()
-    journaliser(user, f"dossier_{etat_apres}", cible=f"dossier:{dossier.pk}",
+    journaliser(user, Action.dossier(etat_apres), cible=f"dossier:{dossier.pk}",
                 details={"action": action, "commentaire": commentaire})
     return transition
 

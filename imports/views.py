@@ -1,16 +1,15 @@
 """Pages of the FINESS import: upload (gestionnaires), progress, change report, CSV."""
 
-import csv
-
 from celery.result import AsyncResult
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from repertoire.access import gestionnaire_requis
+from socle.exports import reponse_csv
 
 from . import services
 from .access import get_import_or_403, imports_autorises
@@ -52,7 +51,6 @@ def detail(request, pk):
         if type_choisi in dict(TYPES):
             changements = changements.filter(type=type_choisi)
         contexte["type_choisi"] = type_choisi
-        contexte["filtres"] = {"type": type_choisi} if type_choisi else {}
         contexte["page"] = Paginator(changements, 100).get_page(request.GET.get("page"))
     return render(request, "imports/detail.html", contexte)
 
@@ -79,11 +77,7 @@ def progression(request, pk):
 @require_GET
 def rapport_csv(request, pk):
     imp = get_import_or_403(request.user, pk)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="rapport-import-finess-{imp.pk}.csv"'
-    reponse.write("\ufeff")  # Excel opens UTF-8 with accents
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(["type", "niveau", "finess", "nom", "champ", "avant", "après"])
-    for c in imp.changements.iterator(chunk_size=5000):
-        ecrivain.writerow([c.get_type_display(), c.niveau, c.finess, c.nom, c.libelle_champ, c.avant, c.apres])
-    return reponse
+    return reponse_csv(
+        f"rapport-import-finess-{imp.pk}.csv", ["type", "niveau", "finess", "nom", "champ", "avant", "après"],
+        ([c.get_type_display(), c.niveau, c.finess, c.nom, c.libelle_champ, c.avant, c.apres]
+         for c in imp.changements.iterator(chunk_size=5000)))

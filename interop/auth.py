@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from .models import JetonApi, empreinte
 
@@ -37,7 +37,7 @@ def creer_jeton(acteur, consommateur: str) -> tuple[JetonApi, str]:
     clair = PREFIXE + secrets.token_urlsafe(32)
     jeton = JetonApi.objects.create(consommateur=consommateur[:120], prefixe=clair[:12], empreinte=empreinte(clair),
                                     cree_par=acteur)
-    journaliser(acteur, "jeton_api_cree", cible=f"jeton:{jeton.pk}", details={"consommateur": jeton.consommateur})
+    journaliser(acteur, Action.JETON_API_CREE, cible=f"jeton:{jeton.pk}", details={"consommateur": jeton.consommateur})
     return jeton, clair
 
 
@@ -47,6 +47,6 @@ def revoquer_jeton(acteur, jeton: JetonApi) -> JetonApi:
         jeton.revoque_le = timezone.now()
         jeton.revoque_par = acteur
         jeton.save(update_fields=["revoque_le", "revoque_par"])
-        journaliser(acteur, "jeton_api_revoque", cible=f"jeton:{jeton.pk}",
+        journaliser(acteur, Action.JETON_API_REVOQUE, cible=f"jeton:{jeton.pk}",
                     details={"consommateur": jeton.consommateur})
     return jeton

@@ -13,6 +13,7 @@ from django.conf import settings
 
 from nomenclatures.models import Commune, Concept
 from repertoire.extensions import registre
+from repertoire.lecture import adresse_propre
 from repertoire.models import Niveau, Structure
 
 from . import nos
@@ -79,15 +80,7 @@ def adresse(structure) -> dict | None:
         extensions.append({"url": ADXP + "streetNameType", "valueString": source.type_voie.code})
     if source.voie:
         extensions.append({"url": ADXP + "streetNameBase", "valueString": source.voie})
-    ligne = " ".join(x for x in [source.numero_voie, source.type_voie.libelle if source.type_voie_id else "",
-                                 source.voie] if x)
-    lignes = []
-    if ligne:
-        lignes.append(ligne)
-    if source.complement_adresse:
-        lignes.append(source.complement_adresse)
-    if source.lieu_dit:
-        lignes.append(source.lieu_dit)
+    lignes = adresse_propre(source, ville=False)
     code_postal = source.code_postal or (source.commune.codes_postaux[0] if source.commune_id and
                                          source.commune.codes_postaux else "")
     resultat = _sans_vides({

@@ -1,18 +1,18 @@
 """Pages of interop: API tokens, ViaTrajectoire sync dashboard, open data."""
 
-import csv
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from repertoire.access import ADMINISTRER, exiger
 from repertoire.models import Structure
+from socle.exports import reponse_csv
 
 from . import auth, opendata, viatrajectoire
 from .access import get_eg_or_403
@@ -134,23 +134,10 @@ def opendata_index(request):
     return render(request, "interop/opendata.html", {"colonnes": opendata.COLONNES, "licence": opendata.LICENCE})
 
 
-class _Tampon:
-    def write(self, valeur):
-        return valeur
-
-
 @require_safe
 def opendata_csv(request):
-    ecrivain = csv.writer(_Tampon(), delimiter=";")
-
-    def contenu():
-        yield "\ufeff" + ecrivain.writerow(opendata.NOMS_COLONNES)
-        for ligne in opendata.lignes():
-            yield ecrivain.writerow([ligne[n] for n in opendata.NOMS_COLONNES])
-
-    reponse = StreamingHttpResponse(contenu(), content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="offre-ror.csv"'
-    return reponse
+    return reponse_csv("offre-ror.csv", opendata.NOMS_COLONNES,
+                       ([ligne[n] for n in opendata.NOMS_COLONNES] for ligne in opendata.lignes()))
 
 
 @require_safe

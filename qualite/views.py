@@ -1,35 +1,15 @@
 """Quality dashboard: ANS population rates, incomplete UOs, structures not verified; CSV exports."""
 
-import csv
-
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from nomenclatures.models import Departement
 from repertoire.access import ADMINISTRER, gestionnaire_requis, structures_autorisees
+from socle.exports import reponse_csv
 
 from . import indicateurs
-
-
-class _Tampon:
-    def write(self, valeur):
-        return valeur
-
-
-def _csv(nom: str, entete: list[str], lignes) -> StreamingHttpResponse:
-    ecrivain = csv.writer(_Tampon(), delimiter=";")
-
-    def contenu():
-        yield "\ufeff" + ecrivain.writerow(entete)
-        for ligne in lignes:
-            yield ecrivain.writerow(ligne)
-
-    reponse = StreamingHttpResponse(contenu(), content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
 
 
 def _filtres(request, qs):
@@ -88,7 +68,7 @@ def incompletes_csv(request):
     lignes = ([uo.departement_id or "", uo.eg.finess if uo.eg else "", uo.eg.nom if uo.eg else "", uo.pk, uo.nom,
                uo.champ.libelle if uo.champ else "", indicateurs.LIBELLES_STATUT[uo.statut],
                " ; ".join(indicateurs.manques(uo))] for uo in qs.iterator(chunk_size=2000))
-    return _csv("uo-incompletes.csv", ["département", "FINESS EG", "établissement", "id UO", "unité", "champ",
+    return reponse_csv("uo-incompletes.csv", ["département", "FINESS EG", "établissement", "id UO", "unité", "champ",
                                        "statut ANS", "manque"], lignes)
 
 
@@ -117,5 +97,5 @@ def non_verifiees_csv(request):
     lignes = ([s.departement_id or "", s.niveau, s.finess or (s.eg.finess if s.eg else ""), s.pk, s.nom,
                s.eg.nom if s.eg else "", s.date_verification.strftime("%d/%m/%Y") if s.date_verification else "jamais"]
               for s in qs.iterator(chunk_size=2000))
-    return _csv("structures-non-verifiees.csv", ["département", "niveau", "FINESS", "id", "nom", "établissement",
+    return reponse_csv("structures-non-verifiees.csv", ["département", "niveau", "FINESS", "id", "nom", "établissement",
                                                  "dernière vérification"], lignes)

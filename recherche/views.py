@@ -1,17 +1,17 @@
 """Recherche: find the right unit near the person, as a list, on a map, or exported."""
 
-import csv
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from nomenclatures.cache import concepts_actifs
 from repertoire.models import Structure
+from socle.exports import reponse_csv
 
 from .access import get_eg_or_403, get_uo_or_403
-from .forms import RechercheForm, concepts_du_jeu
+from .forms import RechercheForm
 from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
                      proposer_lieux, rechercher, uo_correspondantes)
 from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre
@@ -39,7 +39,7 @@ def _formulaire(request):
 
 def _avec_comptes(form, comptes: dict) -> None:
     """Show next to each filter value how many establishments it would give."""
-    codes_par_id = {champ: {pk: code for pk, code, _ in concepts_du_jeu(jeu)}
+    codes_par_id = {champ: {pk: code for pk, code, _ in concepts_actifs(jeu)}
                     for champ, jeu in RechercheForm.CHAMPS_CONCEPTS.items()}
     for champ in ["discipline", *RechercheForm.CHAMPS_CONCEPTS]:
         par_code = comptes[champ] if champ == "discipline" else {
@@ -64,8 +64,7 @@ def recherche(request):
                 numero = form.cleaned_data.get("page") or 1
                 page, comptes = page_et_facettes(critere, numero)
                 _avec_comptes(form, comptes)
-                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1),
-                                pages=_pagination(page))
+                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1))
             else:
                 contexte["analyse"] = analyser_texte(critere.texte)  # corrections shown above the map
     form = contexte["form"] = contexte["form"] or RechercheForm()
@@ -79,18 +78,6 @@ def _reglages_carte() -> dict:
     reglages = settings.LEAFLET_CONFIG
     lat, lon = reglages.get("DEFAULT_CENTER", (47.4, -0.8))
     return {"centre": f"{lat},{lon}", "zoom": reglages.get("DEFAULT_ZOOM", 8), "zoom_max": reglages.get("MAX_ZOOM", 18)}
-
-
-def _pagination(page) -> list[int | None]:
-    """Page numbers to show: first, last and around the current one (None = ellipsis)."""
-    voisines = {1, page.nb_pages, *range(max(1, page.numero - 2), min(page.nb_pages, page.numero + 2) + 1)}
-    numeros, precedent = [], 0
-    for n in sorted(voisines):
-        if n - precedent > 1:
-            numeros.append(None)
-        numeros.append(n)
-        precedent = n
-    return numeros
 
 
 @login_required
@@ -163,13 +150,7 @@ def export_csv(request):
             str(e) for erreurs in form.errors.values() for e in erreurs), status=400,
             content_type="text/plain; charset=utf-8")
     page = rechercher(critere, 1, par_page=LIMITE_EXPORT)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="recherche-ror.csv"'
-    reponse.write("\ufeff")  # Excel reads the accents as UTF-8
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(COLONNES_EXPORT)
-    ecrivain.writerows(lignes_export(garnir(page)))
-    return reponse
+    return reponse_csv("recherche-ror.csv", COLONNES_EXPORT, lignes_export(garnir(page)))
 
 
 @login_required

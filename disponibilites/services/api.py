@@ -5,8 +5,9 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from nomenclatures.cache import concept_id
+
 from ..models import NATURE_LIT, TEMPORALITE_COURANT, JetonApi
-from .codes import concept_id
 from .enregistrement import Bilan, Figure, SaisieInvalide, controler_plafonds, enregistrer_figures
 from .suivi import unites_concernees
 

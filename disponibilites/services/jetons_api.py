@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from repertoire import access as repertoire_access
 from repertoire.models import Structure
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from ..models import JetonApi
 
@@ -24,7 +24,7 @@ def creer_jeton(user, eg: Structure, libelle: str) -> tuple[JetonApi, str]:
     clair = "ror_" + secrets.token_urlsafe(32)
     jeton = JetonApi.objects.create(eg=eg, libelle=libelle.strip()[:120], empreinte=_empreinte(clair),
                                     prefixe=clair[:8], cree_par=user)
-    journaliser(user, "disponibilites.jeton_cree", f"jeton:{jeton.pk}", {"eg": eg.pk})
+    journaliser(user, Action.LITS_JETON_CREE, f"jeton:{jeton.pk}", {"eg": eg.pk})
     return jeton, clair
 
 
@@ -34,7 +34,7 @@ def revoquer_jeton(user, jeton: JetonApi) -> JetonApi:
     if jeton.revoque_le is None:
         jeton.revoque_le = timezone.now()
         jeton.save(update_fields=["revoque_le"])
-        journaliser(user, "disponibilites.jeton_revoque", f"jeton:{jeton.pk}", {"eg": jeton.eg_id})
+        journaliser(user, Action.LITS_JETON_REVOQUE, f"jeton:{jeton.pk}", {"eg": jeton.eg_id})
     return jeton
 
 

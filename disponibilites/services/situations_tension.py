@@ -12,7 +12,7 @@ from django.utils import timezone
 from nomenclatures.models import Concept
 from repertoire import access as repertoire_access
 from repertoire.models import Structure
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from ..models import Relance, SituationTension
 from .suivi import unites_concernees
@@ -25,7 +25,7 @@ def declarer_tension(user, type_crise: Concept, departement, frequence_heures: i
     situation = SituationTension.objects.create(type_crise=type_crise, departement=departement,
                                                 frequence_heures=frequence_heures, commentaire=commentaire,
                                                 declaree_par=user)
-    journaliser(user, "disponibilites.tension_declaree", f"tension:{situation.pk}")
+    journaliser(user, Action.TENSION_DECLAREE, f"tension:{situation.pk}")
     return situation
 
 
@@ -36,7 +36,7 @@ def lever_tension(user, situation: SituationTension) -> SituationTension:
         situation.fin = timezone.now()
         situation.levee_par = user
         situation.save(update_fields=["fin", "levee_par"])
-        journaliser(user, "disponibilites.tension_levee", f"tension:{situation.pk}")
+        journaliser(user, Action.TENSION_LEVEE, f"tension:{situation.pk}")
     return situation
 
 
@@ -87,5 +87,5 @@ def relancer_retards(acteur, situation: SituationTension) -> int:
             envoyees += 1
         Relance.objects.create(situation=situation, uo=uo, destinataires=len(destinataires))
     if acteur is not None:
-        journaliser(acteur, "disponibilites.relance", f"tension:{situation.pk}", {"unites": envoyees})
+        journaliser(acteur, Action.TENSION_RELANCE, f"tension:{situation.pk}", {"unites": envoyees})
     return envoyees

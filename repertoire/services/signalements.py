@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from ..access import LIRE, MODIFIER, destinataires_anomalie, exiger
 from ..models import SignalementAnomalie, Structure
@@ -21,7 +21,7 @@ def signaler_anomalie(user, structure: Structure, description: str) -> Signaleme
     anomalie = SignalementAnomalie.objects.create(structure=structure, auteur=user, description=description)
     destinataires = [u.email for u in destinataires_anomalie(structure) if u.email]
     transaction.on_commit(lambda: notifier_anomalie(anomalie, destinataires))
-    journaliser(user, "anomalie_signalee", cible=f"structure:{structure.pk}", details={"anomalie": anomalie.pk})
+    journaliser(user, Action.ANOMALIE_SIGNALEE, cible=f"structure:{structure.pk}", details={"anomalie": anomalie.pk})
     return anomalie
 
 
@@ -37,5 +37,5 @@ def traiter_anomalie(user, anomalie: SignalementAnomalie, reponse: str) -> Signa
     anomalie.save()
     if anomalie.auteur and anomalie.auteur.email:
         transaction.on_commit(lambda: notifier_reponse(anomalie))
-    journaliser(user, "anomalie_traitee", cible=f"structure:{anomalie.structure_id}", details={"anomalie": anomalie.pk})
+    journaliser(user, Action.ANOMALIE_TRAITEE, cible=f"structure:{anomalie.structure_id}", details={"anomalie": anomalie.pk})
     return anomalie
