@@ -1,5 +1,5 @@
 """Who may do what in interop: the open data and the FHIR metadata are public; FHIR
-data needs a consumer token (auth.py); tokens and the ViaTrajectoire sync are the
+data needs a consumer token (repertoire.services.jetons_api, scope `fhir`); tokens and the ViaTrajectoire sync are the
 gestionnaires'; an EG's sync state is readable by every logged-in user."""
 
 from django.shortcuts import get_object_or_404

@@ -4,7 +4,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from ..models import NATURE_LIT, TEMPORALITE_COURANT, JetonApi
+from repertoire.models import JetonApi
+
+from ..models import NATURE_LIT, TEMPORALITE_COURANT
 from .codes import concept_id
 from .enregistrement import Bilan, Figure, SaisieInvalide, controler_plafonds, enregistrer_figures
 from .suivi import unites_concernees
@@ -86,8 +88,5 @@ def _lire_date(valeur) -> datetime:
 
 
 def appliquer_api(jeton: JetonApi, elements) -> Bilan:
-    """One API call: everything or nothing."""
-    figures = lire_elements_api(jeton, elements)
-    bilan = enregistrer_figures(figures, jeton=jeton)
-    JetonApi.objects.filter(pk=jeton.pk).update(dernier_usage=timezone.now())
-    return bilan
+    """One API call (its token already authenticated, scope `lits`): everything or nothing."""
+    return enregistrer_figures(lire_elements_api(jeton, elements), jeton=jeton)
