@@ -96,8 +96,8 @@ def main():
                 mesurer("calculer les conflits", services.conflits, dossier)
                 mesurer("publier (27 changements)", services.publier_dossier, gestionnaire, dossier)
                 autre = mesurer("ouvrir (EJ la plus grande)", services.ouvrir_dossier, gestionnaire, ej)
-                mesurer("liste des dossiers (gestionnaire)", lambda: list(access.dossiers_visibles(gestionnaire)
-                                                                           .order_by("-modifie_le")[:50]))
+                mesurer("liste des dossiers (gestionnaire)", lambda: list(
+                    access.dossiers_autorises(gestionnaire, access.VOIR).order_by("-modifie_le")[:50]))
                 mesurer("à traiter (référent)", lambda: list(access.dossiers_a_traiter(referent)))
                 assert autre.fiches.count() == ej.get_descendant_count() + 1
                 raise _Annuler

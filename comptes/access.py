@@ -1,43 +1,32 @@
-"""Who may manage accounts: gestionnaires everything; a directeur the référents of his own EJ/EG."""
+"""Who may manage accounts: gestionnaires everything (repertoire.access.gestionnaire_requis);
+a directeur names the référents of his own EJ/EG (NOMMER_REFERENTS). Structure rights are
+read through repertoire.access, the only reader of rights."""
 
-from functools import wraps
-
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from repertoire import access
-from repertoire.models import Structure
+from repertoire.models import Niveau, Structure
 
-from .services import NIVEAUX_HABILITABLES
-
-
-def gestionnaire_requis(vue):
-    """Anonymous → login page; logged in but not gestionnaire → 403."""
-
-    @login_required
-    @wraps(vue)
-    def enveloppe(request, *args, **kwargs):
-        access.exiger_gestionnaire(request.user)
-        return vue(request, *args, **kwargs)
-
-    return enveloppe
+NIVEAUX_HABILITABLES = (Niveau.EJ, Niveau.EG)  # rights are given on these (valid below them)
+NOMMER_REFERENTS = "nommer_referents"
 
 
-def peut_nommer_referents(user, structure: Structure) -> bool:
-    # peut(): a gestionnaire may everything; a directeur validates (and staffs) his own structures.
-    return structure.niveau in NIVEAUX_HABILITABLES and access.peut(user, access.VALIDER_DOSSIER, structure)
+def peut(user, action: str, structure: Structure) -> bool:
+    # A gestionnaire may everything; a directeur validates (and staffs) his own structures.
+    return (action == NOMMER_REFERENTS and structure.niveau in NIVEAUX_HABILITABLES
+            and access.peut(user, access.VALIDER_DOSSIER, structure))
 
 
-def structure_pour_referents_or_403(user, pk) -> Structure:
+def get_structure_or_403(user, pk, action: str = NOMMER_REFERENTS) -> Structure:
     structure = get_object_or_404(Structure, pk=pk)
-    if not peut_nommer_referents(user, structure):
+    if not peut(user, action, structure):
         raise PermissionDenied("Seul le directeur de la structure (ou un gestionnaire) nomme ses référents.")
     return structure
 
 
-def structures_dirigees(user):
+def structures_autorisees(user, action: str = NOMMER_REFERENTS):
     """The EJ/EG on which the user may name référents."""
-    if access.est_gestionnaire(user):
-        return Structure.objects.none()  # gestionnaires use the habilitations pages
+    if action != NOMMER_REFERENTS:
+        return Structure.objects.none()
     return access.structures_autorisees(user, access.VALIDER_DOSSIER).filter(niveau__in=NIVEAUX_HABILITABLES)

@@ -1,11 +1,14 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 
 from repertoire import access
 from repertoire.models import Structure
 from comptes.models import DemandeAcces
 
-from .services import DROITS, NIVEAUX_HABILITABLES
+from .access import NIVEAUX_HABILITABLES
+from . import services
+from .services import DROITS
 
 MAX_CANDIDATS = 20
 
@@ -134,3 +137,19 @@ class EmailForm(forms.Form):
         if not self.user.check_password(self.cleaned_data["mot_de_passe"]):
             raise forms.ValidationError("Mot de passe incorrect.")
         return ""
+
+
+class ChangementMotDePasseForm(PasswordChangeForm):
+    """Mon compte: the new password is saved (and recorded) by the service."""
+
+    def save(self, commit=True):
+        services.changer_mot_de_passe(self.user, self.cleaned_data["new_password1"])
+        return self.user
+
+
+class NouveauMotDePasseForm(SetPasswordForm):
+    """The password chosen through a single-use link, saved (and recorded) by the service."""
+
+    def save(self, commit=True):
+        services.definir_mot_de_passe(self.user, self.cleaned_data["new_password1"])
+        return self.user

@@ -1,6 +1,7 @@
 """Account actions: one function per user step, atomic, recorded in the audit log.
 
-Rights on structures go through repertoire.services.droits (accorder_droit / retirer_droit).
+Rights are checked here (gestionnaires; a directeur for his référents). Rights on
+structures go through repertoire.services.droits (accorder_droit / retirer_droit).
 Audit rows name accounts by id (user:<pk>), never by e-mail or name.
 """
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,9 +20,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from comptes.models import AcceptationCGU, DemandeAcces
 from repertoire import access
-from repertoire.models import Niveau
 from repertoire.services import droits
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
+
+from .access import NIVEAUX_HABILITABLES, NOMMER_REFERENTS, peut
 
 User = get_user_model()
 
@@ -36,7 +38,6 @@ GROUPE_PAR_ROLE = {
     DemandeAcces.Role.REFERENT: access.GROUPE_REFERENT,
     DemandeAcces.Role.DIRECTEUR: access.GROUPE_DIRECTEUR,
 }
-NIVEAUX_HABILITABLES = (Niveau.EJ, Niveau.EG)
 
 
 def cible(user) -> str:
@@ -63,7 +64,7 @@ def _envoyer(sujet: str, gabarit: str, destinataire: str, contexte: dict) -> Non
 @transaction.atomic
 def deposer_demande(**champs) -> DemandeAcces:
     demande = DemandeAcces.objects.create(**champs)
-    journaliser(None, "demande_acces_recue", cible=f"demande:{demande.pk}",
+    journaliser(None, Action.DEMANDE_ACCES_RECUE, cible=f"demande:{demande.pk}",
                 details={"structure": demande.structure_id, "role": demande.role})
     return demande
 
@@ -78,6 +79,7 @@ def _verrouiller_demande(demande: DemandeAcces) -> DemandeAcces:
 @transaction.atomic
 def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
     """Create the account (or reuse the one with this e-mail), give the requested role, mail a link to set a password."""
+    access.exiger(acteur, access.ADMINISTRER)
     demande = _verrouiller_demande(demande)
     user = User.objects.filter(email__iexact=demande.email).first()
     nouveau = user is None
@@ -87,7 +89,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
         user.set_unusable_password()
         user.full_clean(exclude=["password"])
         user.save()
-        journaliser(acteur, "compte_cree", cible=cible(user), details={"demande": demande.pk})
+        journaliser(acteur, Action.COMPTE_CREE, cible=cible(user), details={"demande": demande.pk})
     elif not user.is_active:
         raise ValidationError("Un compte désactivé existe avec cette adresse : réactivez-le depuis sa fiche.")
     user.groups.add(groupe(GROUPE_PAR_ROLE[demande.role]))
@@ -98,7 +100,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
     demande.traitee_par = acteur
     demande.compte = user
     demande.save()
-    journaliser(acteur, "demande_acces_acceptee", cible=f"demande:{demande.pk}", details={"compte": user.pk})
+    journaliser(acteur, Action.DEMANDE_ACCES_ACCEPTEE, cible=f"demande:{demande.pk}", details={"compte": user.pk})
     contexte = {"user": user, "demande": demande, "nouveau": nouveau,
                 "lien": lien_definir_mot_de_passe(user, base_url) if nouveau else base_url.rstrip("/") + "/connexion/"}
     # Sent inside the transaction: if the mail cannot leave, nothing is accepted and the gestionnaire is told.
@@ -108,6 +110,7 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
 
 @transaction.atomic
 def refuser_demande(acteur, demande: DemandeAcces, motif: str) -> DemandeAcces:
+    access.exiger(acteur, access.ADMINISTRER)
     motif = (motif or "").strip()
     if not motif:
         raise ValidationError("Indiquez le motif du refus : il est envoyé au demandeur.")
@@ -117,15 +120,24 @@ def refuser_demande(acteur, demande: DemandeAcces, motif: str) -> DemandeAcces:
     demande.traitee_le = timezone.now()
     demande.traitee_par = acteur
     demande.save()
-    journaliser(acteur, "demande_acces_refusee", cible=f"demande:{demande.pk}")
+    journaliser(acteur, Action.DEMANDE_ACCES_REFUSEE, cible=f"demande:{demande.pk}")
     _envoyer("Votre demande d'accès au ROR", "comptes/mails/demande_refusee.txt", demande.email,
              {"demande": demande})
     return demande
 
 
+def _exiger_habilitation(acteur, codename: str, structure) -> None:
+    """Gestionnaires give and take every right; a directeur, the référents of his own EJ/EG."""
+    if access.est_gestionnaire(acteur):
+        return
+    if codename != access.REFERENT or not peut(acteur, NOMMER_REFERENTS, structure):
+        raise PermissionDenied("Seul le directeur de la structure (ou un gestionnaire) nomme ses référents.")
+
+
 @transaction.atomic
 def donner_droit(acteur, user, codename: str, structure) -> None:
     """A right on an EJ or EG (valid below it), with the global group that goes with it."""
+    _exiger_habilitation(acteur, codename, structure)
     if codename not in DROITS:
         raise ValidationError("Droit inconnu.")
     if structure.niveau not in NIVEAUX_HABILITABLES:
@@ -140,6 +152,7 @@ def donner_droit(acteur, user, codename: str, structure) -> None:
 
 @transaction.atomic
 def enlever_droit(acteur, user, codename: str, structure) -> None:
+    _exiger_habilitation(acteur, codename, structure)
     if codename not in DROITS:
         raise ValidationError("Droit inconnu.")
     droits.retirer_droit(acteur, user, codename, structure)
@@ -148,6 +161,7 @@ def enlever_droit(acteur, user, codename: str, structure) -> None:
 @transaction.atomic
 def definir_groupes(acteur, user, noms: list[str]) -> None:
     """The global roles (groups) of an account."""
+    access.exiger(acteur, access.ADMINISTRER)
     inconnus = set(noms) - set(access.GROUPES)
     if inconnus:
         raise ValidationError("Rôle inconnu.")
@@ -155,27 +169,29 @@ def definir_groupes(acteur, user, noms: list[str]) -> None:
     user.groups.set([groupe(nom) for nom in noms])
     access.oublier_droits(user)
     if avant != set(noms):
-        journaliser(acteur, "roles_modifies", cible=cible(user),
+        journaliser(acteur, Action.ROLES_MODIFIES, cible=cible(user),
                     details={"ajoutes": sorted(set(noms) - avant), "retires": sorted(avant - set(noms))})
 
 
 @transaction.atomic
 def desactiver_compte(acteur, user) -> None:
     """Never delete: history keeps the name. A deactivated account can no longer log in."""
+    access.exiger(acteur, access.ADMINISTRER)
     if user.pk == acteur.pk:
         raise ValidationError("Vous ne pouvez pas désactiver votre propre compte.")
     if user.is_active:
         User.objects.filter(pk=user.pk).update(is_active=False)
         user.is_active = False
-        journaliser(acteur, "compte_desactive", cible=cible(user))
+        journaliser(acteur, Action.COMPTE_DESACTIVE, cible=cible(user))
 
 
 @transaction.atomic
 def reactiver_compte(acteur, user) -> None:
+    access.exiger(acteur, access.ADMINISTRER)
     if not user.is_active:
         User.objects.filter(pk=user.pk).update(is_active=True)
         user.is_active = True
-        journaliser(acteur, "compte_reactive", cible=cible(user))
+        journaliser(acteur, Action.COMPTE_REACTIVE, cible=cible(user))
 
 
 @transaction.atomic
@@ -184,7 +200,7 @@ def accepter_cgu(user, version: str) -> None:
     user.cgu_version = version
     user.cgu_acceptees_le = timezone.now()
     user.save(update_fields=["cgu_version", "cgu_acceptees_le"])
-    journaliser(user, "cgu_acceptees", cible=cible(user), details={"version": version})
+    journaliser(user, Action.CGU_ACCEPTEES, cible=cible(user), details={"version": version})
 
 
 @transaction.atomic
@@ -194,11 +210,42 @@ def changer_email(user, email: str) -> None:
         raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
     user.email = email
     user.save(update_fields=["email"])
-    journaliser(user, "email_modifie", cible=cible(user))
+    journaliser(user, Action.EMAIL_MODIFIE, cible=cible(user))
 
 
 def deverrouiller(acteur, tentative) -> None:
     """Lift an axes lockout (account + IP) before its 15 minutes."""
+    access.exiger(acteur, access.ADMINISTRER)
     user = User.objects.filter(username=tentative.username).first()
     tentative.delete()
-    journaliser(acteur, "deverrouillage", cible=cible(user) if user else "compte:inconnu")
+    journaliser(acteur, Action.DEVERROUILLAGE, cible=cible(user) if user else "compte:inconnu")
+
+
+@transaction.atomic
+def changer_mot_de_passe(user, mot_de_passe: str) -> None:
+    """The user changes his own password (Mon compte)."""
+    user.set_password(mot_de_passe)
+    user.save(update_fields=["password"])
+    journaliser(user, Action.MOT_DE_PASSE_MODIFIE, cible=cible(user))
+
+
+@transaction.atomic
+def definir_mot_de_passe(user, mot_de_passe: str) -> None:
+    """The password chosen through a single-use link (forgotten password, first password)."""
+    user.set_password(mot_de_passe)
+    user.save(update_fields=["password"])
+    journaliser(user, Action.MOT_DE_PASSE_DEFINI, cible=cible(user))
+
+
+def noter_export_journal(acteur) -> None:
+    """The audit journal was downloaded (its rows name people): that is recorded too."""
+    access.exiger(acteur, access.ADMINISTRER)
+    journaliser(acteur, Action.JOURNAL_EXPORTE, cible=cible(acteur))
+
+
+def noter_echec_psc(erreur: Exception, adresse_ip: str | None) -> None:
+    journaliser(None, Action.CONNEXION_PSC_ECHOUEE, details={"erreur": type(erreur).__name__}, adresse_ip=adresse_ip)
+
+
+def noter_psc_sans_compte(adresse_ip: str | None) -> None:
+    journaliser(None, Action.CONNEXION_PSC_SANS_COMPTE, adresse_ip=adresse_ip)

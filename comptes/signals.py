@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 
 def adresse_ip(request) -> str | None:
@@ -20,19 +20,19 @@ def _cible_saisie(identifiant: str | None) -> str:
 @receiver(user_logged_in, dispatch_uid="ror_audit_connexion")
 def connexion(sender, request, user, **kwargs):
     methode = getattr(request, "ror_methode_connexion", "mot_de_passe") if request is not None else "mot_de_passe"
-    journaliser(user, "connexion", cible=f"user:{user.pk}", details={"methode": methode},
+    journaliser(user, Action.CONNEXION, cible=f"user:{user.pk}", details={"methode": methode},
                 adresse_ip=adresse_ip(request))
 
 
 @receiver(user_login_failed, dispatch_uid="ror_audit_echec")
 def connexion_echouee(sender, credentials, request=None, **kwargs):
-    journaliser(None, "connexion_echouee", cible=_cible_saisie(credentials.get("username")),
+    journaliser(None, Action.CONNEXION_ECHOUEE, cible=_cible_saisie(credentials.get("username")),
                 adresse_ip=adresse_ip(request))
 
 
 @receiver(user_locked_out, dispatch_uid="ror_audit_verrouillage")
 def verrouillage(sender, request, username=None, ip_address=None, **kwargs):
-    journaliser(None, "compte_verrouille", cible=_cible_saisie(username), adresse_ip=ip_address)
+    journaliser(None, Action.COMPTE_VERROUILLE, cible=_cible_saisie(username), adresse_ip=ip_address)
 
 
 def description_client_axes(username, ip_address, user_agent, path_info, request) -> str:

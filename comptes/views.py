@@ -1,35 +1,32 @@
-import csv
-
 from axes.models import AccessAttempt
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login, update_session_auth_hash
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
-from guardian.shortcuts import get_users_with_perms
 
-from repertoire.models import Structure, StructureUserObjectPermission
-from socle.audit import journaliser
+from repertoire import access as repertoire_access
+from repertoire.access import gestionnaire_requis
+from repertoire.models import Favori, Structure
 from comptes.models import DemandeAcces
 from socle.models import JournalAudit
-from socle.templatetags.journal import libelle_action
+from socle.audit import Action
+from socle.exports import reponse_csv
 
-from . import oidc, services
+from . import access, oidc, services
 from .ralentissement import attente_restante
-from .access import gestionnaire_requis, structure_pour_referents_or_403, structures_dirigees
-from .forms import (CGUForm, DemandeAccesForm, DroitForm, EmailForm, GroupesForm,
-                    RechercheUtilisateurForm, ReferentForm, RefusForm)
+from .forms import (CGUForm, ChangementMotDePasseForm, DemandeAccesForm, DroitForm, EmailForm, GroupesForm,
+                    NouveauMotDePasseForm, RechercheUtilisateurForm, ReferentForm, RefusForm)
 
 User = get_user_model()
 
@@ -119,17 +116,12 @@ def utilisateurs(request):
     return render(request, "comptes/utilisateurs.html", {"form": form, "page": page})
 
 
-def _droits_de(user):
-    return (StructureUserObjectPermission.objects.filter(user=user)
-            .select_related("content_object", "permission").order_by("content_object__nom"))
-
-
 @gestionnaire_requis
 def utilisateur(request, pk, droit_form=None):
     compte = get_object_or_404(User, pk=pk)
     return render(request, "comptes/utilisateur.html", {
         "compte": compte,
-        "droits": _droits_de(compte),
+        "droits": repertoire_access.droits_accordes(user=compte),
         "droit_form": droit_form or DroitForm(),
         "groupes_form": GroupesForm(initial={"groupes": list(compte.groups.values_list("name", flat=True))}),
         "journal": JournalAudit.objects.filter(cible=services.cible(compte)).select_related("acteur")[:20],
@@ -200,7 +192,7 @@ def utilisateur_reactiver(request, pk):
 
 @login_required
 def referents(request, pk):
-    structure = structure_pour_referents_or_403(request.user, pk)
+    structure = access.get_structure_or_403(request.user, pk, access.NOMMER_REFERENTS)
     form = ReferentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +202,8 @@ def referents(request, pk):
         else:
             messages.success(request, f"{form.user} est maintenant référent de {structure.nom}.")
             return redirect("comptes:referents", pk=pk)
-    actuels = get_users_with_perms(structure, only_with_perms_in=["referent"], with_group_users=False)
+    actuels = User.objects.filter(pk__in=repertoire_access.droits_accordes(
+        structure=structure, droit=repertoire_access.REFERENT).values("user_id"))
     return render(request, "comptes/referents.html",
                   {"structure": structure, "form": form, "referents": actuels.order_by("last_name")})
 
@@ -218,7 +211,7 @@ def referents(request, pk):
 @require_POST
 @login_required
 def referent_retirer(request, pk, user_pk):
-    structure = structure_pour_referents_or_403(request.user, pk)
+    structure = access.get_structure_or_403(request.user, pk, access.NOMMER_REFERENTS)
     services.enlever_droit(request.user, get_object_or_404(User, pk=user_pk), "referent", structure)
     messages.success(request, "Le droit de référent a été retiré.")
     return redirect("comptes:referents", pk=pk)
@@ -256,55 +249,36 @@ def _journal_filtre(request):
 @gestionnaire_requis
 def journal(request):
     lignes, action = _journal_filtre(request)
-    actions = JournalAudit.objects.order_by("action").values_list("action", flat=True).distinct()
     return render(request, "comptes/journal.html", {
-        "page": Paginator(lignes, 50).get_page(request.GET.get("page")), "action": action, "actions": actions})
-
-
-def _cellule(valeur) -> str:
-    """Neutralise spreadsheet formulas (CSV injection)."""
-    texte = "" if valeur is None else str(valeur)
-    return "'" + texte if texte[:1] in ("=", "+", "-", "@") else texte
+        "page": Paginator(lignes, 50).get_page(request.GET.get("page")), "action": action,
+        "actions": sorted(Action.choices, key=lambda choix: choix[1])})
 
 
 @gestionnaire_requis
 def journal_csv(request):
     lignes, _ = _journal_filtre(request)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="journal-audit-{timezone.localdate():%Y%m%d}.csv"'
-    reponse.write("\ufeff")  # Excel opens UTF-8 with the BOM
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"])
-    for ligne in lignes.iterator(chunk_size=2000):
-        ecrivain.writerow([_cellule(v) for v in (
-            timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), libelle_action(ligne.action),
-            ligne.acteur or "",
-            ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or "")])
-    journaliser(request.user, "journal_exporte", cible=services.cible(request.user))
-    return reponse
+    services.noter_export_journal(request.user)
+    return reponse_csv(
+        f"journal-audit-{timezone.localdate():%Y%m%d}.csv",
+        ["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"],
+        ([timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), ligne.get_action_display(),
+          ligne.acteur or "", ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or ""]
+         for ligne in lignes.iterator(chunk_size=2000)))
 
 
 # -- Mon compte ------------------------------------------------------------------
 
-def _favoris(user):
-    """The repertoire's favourites, when that app provides them."""
-    try:
-        Favori = apps.get_model("repertoire", "Favori")
-    except LookupError:
-        return None
-    champ = next((f.name for f in Favori._meta.get_fields()
-                  if getattr(f, "related_model", None) is User and f.many_to_one), None)
-    return Favori.objects.filter(**{champ: user})[:100] if champ else None
-
-
 @login_required
 def mon_compte(request):
     return render(request, "comptes/mon_compte.html", {
-        "droits": _droits_de(request.user),
+        "droits": repertoire_access.droits_accordes(user=request.user),
         "libelles_droits": {k: v[0] for k, v in services.DROITS.items()},
         "groupes": request.user.groups.order_by("name"),
-        "dirigees": structures_dirigees(request.user).order_by("nom")[:200],
-        "favoris": _favoris(request.user),
+        # gestionnaires name référents from the habilitations pages
+        "dirigees": (Structure.objects.none() if repertoire_access.est_gestionnaire(request.user)
+                     else access.structures_autorisees(request.user, access.NOMMER_REFERENTS).order_by("nom")[:200]),
+        "favoris": Favori.objects.filter(user=request.user).select_related("structure")
+                                 .order_by("structure__nom")[:100],
     })
 
 
@@ -324,14 +298,13 @@ def email_changer(request):
 
 
 class MotDePasseChanger(auth_views.PasswordChangeView):
+    form_class = ChangementMotDePasseForm
     template_name = "comptes/formulaire.html"
     success_url = reverse_lazy("comptes:mon_compte")
     extra_context = {"titre": "Changer mon mot de passe", "bouton": "Changer mon mot de passe"}
 
     def form_valid(self, form):
         reponse = super().form_valid(form)
-        update_session_auth_hash(self.request, form.user)
-        journaliser(form.user, "mot_de_passe_modifie", cible=services.cible(form.user))
         messages.success(self.request, "Mot de passe modifié.")
         return reponse
 
@@ -373,12 +346,9 @@ class Reinitialisation(auth_views.PasswordResetView):
 
 
 class ReinitialisationConfirmer(auth_views.PasswordResetConfirmView):
+    form_class = NouveauMotDePasseForm
     template_name = "comptes/reinitialisation_confirmer.html"
     success_url = reverse_lazy("comptes:reinitialisation_terminee")
-
-    def form_valid(self, form):
-        journaliser(form.user, "mot_de_passe_defini", cible=services.cible(form.user))
-        return super().form_valid(form)
 
 
 # -- Pro Santé Connect -----------------------------------------------------------
@@ -407,14 +377,13 @@ def psc_retour(request):
         claims = dict(jeton.get("userinfo") or {})
         claims.update(client.userinfo(token=jeton))
     except (OAuthError, JoseError, JoserfcError, ValueError, KeyError, OSError, RuntimeError) as erreur:
-        journaliser(None, "connexion_psc_echouee", details={"erreur": type(erreur).__name__},
-                    adresse_ip=request.META.get("REMOTE_ADDR"))
+        services.noter_echec_psc(erreur, request.META.get("REMOTE_ADDR"))
         messages.error(request, "La connexion par Pro Santé Connect n'a pas abouti. Réessayez ou utilisez "
                                 "votre identifiant et votre mot de passe.")
         return redirect("login")
     user = oidc.compte_correspondant(claims)
     if user is None:
-        journaliser(None, "connexion_psc_sans_compte", adresse_ip=request.META.get("REMOTE_ADDR"))
+        services.noter_psc_sans_compte(request.META.get("REMOTE_ADDR"))
         request.session["psc_identite"] = {"prenom": claims.get("given_name", ""),
                                            "nom": claims.get("family_name", ""), "email": claims.get("email", "")}
         messages.warning(request, "Aucun compte du portail ne correspond à votre identité Pro Santé Connect. "

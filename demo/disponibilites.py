@@ -7,22 +7,19 @@ six hours old, one fresh round is added so the board still looks alive.
 import random
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.utils import timezone
 
-from repertoire.models import Niveau, StructureUserObjectPermission
+from repertoire import access
+from repertoire.models import Niveau
 
 from disponibilites.models import Capacite
 from disponibilites.services import enregistrement, suivi
 
 
-def _saisisseur(uo, referents: dict):
+def _saisisseur(uo):
     """The first user holding a right that covers this unit (None: the figure came from software)."""
-    for (tree_id, lft, rght), user in referents.items():
-        if tree_id == uo.tree_id and lft <= uo.lft and uo.rght <= rght:
-            return user
-    return None
+    return access.titulaires(uo, access.SAISIR_LITS).order_by("pk").first()
 
 
 def _profil(uo) -> str:
@@ -54,14 +51,6 @@ def peupler_demo(stdout) -> None:
         stdout.write("Disponibilités : aucune unité de soins critiques dans la démonstration.")
         return
     maintenant = timezone.now()
-    referents = {}
-    for user, tree_id, lft, rght in StructureUserObjectPermission.objects.filter(
-            permission__codename__in=["referent", "directeur", "saisie_lits"]).values_list(
-            "user", "content_object__tree_id", "content_object__lft", "content_object__rght"):
-        referents.setdefault((tree_id, lft, rght), user)
-    utilisateurs = {u.pk: u for u in get_user_model().objects.filter(pk__in=set(referents.values()))}
-    referents = {k: utilisateurs[v] for k, v in referents.items()}
-
     derniere = Capacite.objects.aggregate(m=Max("date_maj"))["m"]
     if derniere and maintenant - derniere < timedelta(hours=6):
         stdout.write("Disponibilités : données de démonstration déjà à jour.")
@@ -73,7 +62,7 @@ def peupler_demo(stdout) -> None:
         if profil == "absente":
             continue
         rng = random.Random(uo.pk * 7919 + int(maintenant.timestamp() // 21600))
-        user = _saisisseur(uo, referents)
+        user = _saisisseur(uo)
         source = "01" if user else "02"
         age_dernier = {"a_jour": timedelta(minutes=rng.randint(5, 240)),
                        "ancienne": timedelta(hours=rng.uniform(13, 22)),

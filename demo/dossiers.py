@@ -11,7 +11,7 @@ from nomenclatures.models import Concept
 from repertoire import access as repertoire_access
 from repertoire.models import Niveau, Structure
 
-from dossiers import access, services
+from dossiers import services
 from dossiers.brouillon import champs_manquants
 from dossiers.models import ETATS_OUVERTS, DossierCollaboratif
 
@@ -63,7 +63,8 @@ def peupler_demo(stdout) -> None:
     referent, directeur = comptes["referent"], comptes["directeur"]
     if DossierCollaboratif.objects.filter(titre__startswith=TITRE_DEMO).exists():
         return
-    a_valider = next((eg for eg in _eg_libres(referent) if access.est_directeur(directeur, eg)), None)
+    a_valider = next((eg for eg in _eg_libres(referent)
+                      if repertoire_access.peut(directeur, repertoire_access.DIRECTEUR, eg)), None)
     if a_valider is None:
         stdout.write("dossiers : aucune EG commune au référent et au directeur de démonstration.")
         return
@@ -74,8 +75,8 @@ def peupler_demo(stdout) -> None:
     if autre is None:
         stdout.write(f"dossiers : {premier.reference} en attente du directeur (pas d'autre EG libre).")
         return
-    auteur = referent if access.peut_ouvrir(referent, autre) else directeur
+    auteur = referent if repertoire_access.peut(referent, repertoire_access.OUVRIR_DOSSIER, autre) else directeur
     second = _dossier_avec_une_unite(auteur, autre, "nouvel accueil de jour", "Accueil de jour - personnes agees")
-    if access.est_directeur(directeur, autre):
+    if repertoire_access.peut(directeur, repertoire_access.DIRECTEUR, autre):
         services.valider(directeur, second, "Vu avec l'équipe de direction.")
     stdout.write(f"dossiers : {premier.reference} attend le directeur, {second.reference} attend le gestionnaire.")

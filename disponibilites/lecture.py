@@ -1,6 +1,7 @@
 """What other apps may read of the beds (the FHIR Location capacities read it)."""
 
 from .models import SituationLits
+from .services.suivi import est_concernee
 
 
 def lits_disponibles(uo_ids) -> dict:
@@ -15,3 +16,10 @@ def lits_disponibles(uo_ids) -> dict:
 def uo_avec_lits_disponibles():
     """Ids of the units reporting at least one available bed (FHIR capacity-status=02)."""
     return SituationLits.objects.filter(disponibles__gt=0).values("uo_id")
+
+
+def encadre_fiche(uo) -> dict | None:
+    """The "Lits disponibles" box of a unit's fiche, when the unit is followed (None: no box)."""
+    if not est_concernee(uo):
+        return None
+    return {"situation": SituationLits.objects.filter(uo=uo).first()}

@@ -15,11 +15,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from nomenclatures.cache import ids_du_jeu
 from nomenclatures.models import Departement
 from repertoire.models import Structure, code_patientele
 
 from .models import SituationLits, UniteMarquee
-from .services.codes import concepts
 from .services.suivi import ids_activites_suivies
 
 GROUPES_AGE = {"adultes": "Adultes", "enfants": "Enfants et nouveau-nés"}
@@ -260,7 +260,7 @@ def lignes(filtres: Filtres, maintenant: datetime | None = None) -> list[Ligne]:
 
 
 def _libelle_type_par_concept() -> dict[int, str]:
-    ids = concepts("J17")
+    ids = ids_du_jeu("J17")
     return {ids[code]: libelle for libelle, codes in settings.DISPONIBILITES_TYPES_UNITE.values()
             for code in codes if code in ids}
 

@@ -1,11 +1,9 @@
-import csv
 import hashlib
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,8 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from nomenclatures.models import Departement
+from repertoire import access as repertoire_access
+from repertoire.access import gestionnaire_requis
 from repertoire.models import JetonApi, Niveau, PorteeJeton, Structure
 from repertoire.services import jetons_api
+from socle.exports import reponse_csv
 
 from . import access, historique, tableau
 from .forms import JetonForm, LitsUniteForm, RechercheUniteForm, TensionForm
@@ -53,7 +54,7 @@ def tableau_regional(request):
         "contenu": contenu, "filtres": filtres, "maintenant": timezone.now(),
         "choix_types": tableau.types_unite(), "choix_ages": tableau.GROUPES_AGE,
         "choix_departements": tableau.departements_de_la_region(),
-        "peut_saisir": access.peut_saisir_quelque_chose(request.user),
+        "peut_saisir": repertoire_access.peut(request.user, repertoire_access.SAISIR_LITS),
         "rafraichissement": settings.DISPONIBILITES_RAFRAICHISSEMENT_SECONDES, "query": request.GET.urlencode(),
     })
 
@@ -72,24 +73,16 @@ def tableau_contenu(request):
 @require_GET
 def export_csv(request):
     filtres = tableau.Filtres.depuis(request.GET)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="disponibilites-{timezone.localdate():%Y%m%d}.csv"'
-    reponse.write("\ufeff")  # Excel reads UTF-8 with the BOM
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(["Département", "Établissement", "Unité", "Identifiant ROR", "Types", "Patientèle",
-                       "Lits installés", "Lits disponibles", "Lits supplémentaires", "Lits fermés",
-                       "Date de la donnée", "État de la donnée", "Saisi par"])
-    for ligne in sorted(tableau.lignes(filtres), key=lambda x: (x.departement or "", x.eg_nom, x.nom)):
-        ecrivain.writerow([
-            ligne.departement or "", ligne.eg_nom, ligne.nom, ligne.uo_id, " / ".join(ligne.types), ligne.patientele,
-            _vide(ligne.installes), _vide(ligne.disponibles), _vide(ligne.supplementaires), _vide(ligne.fermes),
-            timezone.localtime(ligne.date_maj).strftime("%d/%m/%Y %H:%M") if ligne.date_maj else "",
-            ligne.fraicheur.libelle, ligne.saisi_par])
-    return reponse
-
-
-def _vide(valeur):
-    return "" if valeur is None else valeur
+    lignes = sorted(tableau.lignes(filtres), key=lambda x: (x.departement or "", x.eg_nom, x.nom))
+    return reponse_csv(
+        f"disponibilites-{timezone.localdate():%Y%m%d}.csv",
+        ["Département", "Établissement", "Unité", "Identifiant ROR", "Types", "Patientèle", "Lits installés",
+         "Lits disponibles", "Lits supplémentaires", "Lits fermés", "Date de la donnée", "État de la donnée",
+         "Saisi par"],
+        ([ligne.departement, ligne.eg_nom, ligne.nom, ligne.uo_id, " / ".join(ligne.types), ligne.patientele,
+          ligne.installes, ligne.disponibles, ligne.supplementaires, ligne.fermes,
+          timezone.localtime(ligne.date_maj).strftime("%d/%m/%Y %H:%M") if ligne.date_maj else "",
+          ligne.fraicheur.libelle, ligne.saisi_par] for ligne in lignes))
 
 
 @login_required
@@ -115,8 +108,9 @@ MAX_UNITES_SAISIE = 300
 @login_required
 def saisie(request):
     """All my units on one screen; one submit; nothing saved when one value is wrong."""
-    access.exiger_acces_saisie(request.user)
-    unites = access.unites_saisissables(request.user).select_related("eg").order_by("eg__nom", "nom")
+    repertoire_access.exiger(request.user, repertoire_access.SAISIR_LITS)  # somewhere
+    unites = (access.unites_autorisees(request.user, repertoire_access.SAISIR_LITS).select_related("eg")
+              .order_by("eg__nom", "nom"))
     departement = request.GET.get("departement", "")
     if departement:
         unites = unites.filter(Q(departement_id=departement) | Q(departement__isnull=True,
@@ -144,7 +138,7 @@ def saisie(request):
     return render(request, "disponibilites/saisie.html", {
         "formulaires": formulaires, "departement": departement, "trop": trop,
         "choix_departements": tableau.departements_de_la_region(),
-        "est_gestionnaire": access.access.est_gestionnaire(request.user),
+        "est_gestionnaire": repertoire_access.est_gestionnaire(request.user),
     }, status=400 if request.method == "POST" and any(f.errors for f in formulaires) else 200)
 
 
@@ -153,14 +147,14 @@ def saisie(request):
 @login_required
 @require_GET
 def historique_unite(request, pk):
-    uo = access.get_unite_suivie_or_404(pk)
+    uo = access.get_unite_or_403(request.user, pk, repertoire_access.LIRE)
     serie = historique.serie(Q(uo_id=uo.pk))
     figures = (uo.capacites_lits.select_related("statut", "temporalite", "source", "saisi_par", "genre")
                .order_by("-date_maj", "-id")[:50])
     return render(request, "disponibilites/historique_unite.html", {
         "uo": uo, "graphique": historique.graphique(serie), "figures": figures,
         "situation": SituationLits.objects.filter(uo=uo).first(),
-        "peut_saisir": access.access.peut(request.user, access.access.SAISIR_LITS, uo),
+        "peut_saisir": repertoire_access.peut(request.user, repertoire_access.SAISIR_LITS, uo),
     })
 
 
@@ -185,9 +179,8 @@ def historique_territoire(request):
 
 # -- situations de tension -------------------------------------------------------
 
-@login_required
+@gestionnaire_requis
 def tensions(request):
-    access.exiger_gestionnaire(request.user)
     departements = Departement.objects.filter(code__in=[c for c, _ in tableau.departements_de_la_region()])
     form = TensionForm(request.POST or None, departements=departements)
     if request.method == "POST":
@@ -203,14 +196,13 @@ def tensions(request):
     }, status=400 if form.errors else 200)
 
 
-@login_required
+@gestionnaire_requis
 def tension(request, pk):
-    access.exiger_gestionnaire(request.user)
     situation = get_object_or_404(SituationTension.objects.select_related("type_crise", "departement"), pk=pk)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "relancer":
-            n = situations_tension.relancer_retards(situation, acteur=request.user)
+            n = situations_tension.relancer_retards(request.user, situation)
             messages.success(request, f"{n} unité(s) relancée(s) par courriel.")
         elif action == "lever":
             situations_tension.lever_tension(request.user, situation)
@@ -226,9 +218,8 @@ def tension(request, pk):
 
 # -- followed units --------------------------------------------------------------
 
-@login_required
+@gestionnaire_requis
 def unites_suivies(request):
-    access.exiger_gestionnaire(request.user)
     if request.method == "POST":
         uo = get_object_or_404(Structure, pk=request.POST.get("uo") or 0, niveau=Niveau.UO)
         suivie = request.POST.get("suivie") == "1"
@@ -256,9 +247,8 @@ def _etablissements_suivis():
         "nom")
 
 
-@login_required
+@gestionnaire_requis
 def jetons(request):
-    access.exiger_gestionnaire(request.user)
     form = JetonForm(request.POST or None, etablissements=_etablissements_suivis())
     clair = None
     if request.method == "POST":
@@ -275,10 +265,9 @@ def jetons(request):
     }, status=400 if form.errors else 200)
 
 
-@login_required
+@gestionnaire_requis
 @require_POST
 def revoquer_jeton(request, pk):
-    access.exiger_gestionnaire(request.user)
     jeton = get_object_or_404(JetonApi, pk=pk, portee=PorteeJeton.LITS)
     jetons_api.revoquer_jeton(request.user, jeton)
     messages.success(request, f"Le jeton {jeton.prefixe}… est révoqué.")
@@ -301,8 +290,7 @@ def api_lits(request):
         return JsonResponse({"erreur": "Le corps de la requête n'est pas du JSON valide.", "erreurs": []}, status=400)
     elements = corps.get("disponibilites") if isinstance(corps, dict) else None
     try:
-        with transaction.atomic():
-            bilan = api.appliquer_api(jeton, elements)
+        bilan = api.appliquer_api(jeton, elements)
     except enregistrement.SaisieInvalide as erreur:
         return JsonResponse({
             "erreur": "Aucune donnée n'a été enregistrée : corrigez les éléments signalés.",

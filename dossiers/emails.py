@@ -7,29 +7,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from repertoire.access import GROUPE_GESTIONNAIRE
-from repertoire.models import StructureGroupObjectPermission, StructureUserObjectPermission
+from repertoire import access
 
 User = get_user_model()
 
 
-def titulaires(structure, codename: str):
-    """Active users holding `codename` (referent, directeur) on the structure or one of its ancestors."""
-    ancetres = structure.get_ancestors(include_self=True)
-    directs = StructureUserObjectPermission.objects.filter(
-        permission__codename=codename, content_object__in=ancetres).values("user")
-    groupes = StructureGroupObjectPermission.objects.filter(
-        permission__codename=codename, content_object__in=ancetres).values("group")
-    return User.objects.filter(is_active=True).filter(pk__in=directs) | User.objects.filter(
-        is_active=True, groups__in=groupes)
-
-
-def gestionnaires():
-    return User.objects.filter(is_active=True, groups__name=GROUPE_GESTIONNAIRE)
-
-
 def referents(dossier):
-    return titulaires(dossier.structure, "referent") | User.objects.filter(pk=dossier.ouvert_par_id)
+    return access.titulaires(dossier.structure, access.REFERENT) | User.objects.filter(pk=dossier.ouvert_par_id)
 
 
 def notifier(dossier, destinataires, sujet: str, message: str, acteur=None) -> None:

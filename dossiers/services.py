@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, titulaires
 from repertoire.models import Niveau, StatutFiche, Structure
 from repertoire.services import offre
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from . import access, emails
 from .brouillon import champs_de, champs_differents, champs_manquants, libelle, lire_fiches, valeurs_pour_modele
@@ -76,7 +77,7 @@ def _transition(dossier, user, action: str, etat_apres: str, commentaire: str = 
     if etat_apres not in ETATS_OUVERTS:
         dossier.clos_le = dossier.modifie_le
     dossier.save()
-    journaliser(user, f"dossier_{etat_apres}", cible=f"dossier:{dossier.pk}",
+    journaliser(user, Action.dossier(etat_apres), cible=f"dossier:{dossier.pk}",
                 details={"action": action, "commentaire": commentaire})
     return transition
 
@@ -132,7 +133,7 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
     """Open a dossier on an EG or EJ (a unit opens its EG's) and copy its fiches as drafts."""
     if structure.niveau in (Niveau.OI, Niveau.UO):
         structure = structure.eg
-    if not access.peut_ouvrir(user, structure):
+    if not peut(user, OUVRIR_DOSSIER, structure):
         raise PermissionDenied("Vous n'avez pas les droits nécessaires pour ouvrir un dossier sur cette structure.")
     # Lock the EJ (root of the tree): openings inside one EJ run one at a time, so an EJ
     # dossier and an EG dossier of that EJ cannot both pass the check below.
@@ -244,7 +245,7 @@ def deplacer_unite(user, fiche: FicheBrouillon, nouveau_parent: Structure) -> Fi
     if nouveau_parent.niveau not in (Niveau.EG, Niveau.OI) or nouveau_parent.ej_id != ej.pk:
         raise ActionImpossible("Une unité se déplace sous une entité géographique ou une organisation interne "
                                "de la même entité juridique.")
-    if not access.peut_ouvrir(user, nouveau_parent):
+    if not peut(user, OUVRIR_DOSSIER, nouveau_parent):
         raise PermissionDenied("Vous n'avez pas les droits sur la structure de destination.")
     fiche.parent = nouveau_parent
     if fiche.statut == StatutBrouillon.INCHANGEE:
@@ -262,7 +263,7 @@ def envoyer_en_validation(user, dossier: DossierCollaboratif, commentaire: str =
     if not dossier.fiches.exclude(statut=StatutBrouillon.INCHANGEE).exists():
         raise ActionImpossible("Le dossier ne contient aucune modification à valider.")
     _transition(dossier, user, "Envoi en validation", EtatDossier.VALIDATION_DIRECTEUR, commentaire)
-    emails.notifier(dossier, emails.titulaires(dossier.structure, "directeur"), "à valider",
+    emails.notifier(dossier, titulaires(dossier.structure, DIRECTEUR), "à valider",
                     "Un dossier collaboratif attend votre validation de directeur.", user)
 
 
@@ -270,7 +271,7 @@ def envoyer_en_validation(user, dossier: DossierCollaboratif, commentaire: str =
 def valider(user, dossier: DossierCollaboratif, commentaire: str = "") -> None:
     dossier = _prendre(user, dossier, access.VALIDER, EtatDossier.VALIDATION_DIRECTEUR)
     _transition(dossier, user, "Validation du directeur", EtatDossier.VALIDATION_GESTIONNAIRE, commentaire)
-    emails.notifier(dossier, emails.gestionnaires(), "à publier",
+    emails.notifier(dossier, gestionnaires(), "à publier",
                     "Un dossier collaboratif validé par son directeur attend sa publication.", user)
 
 
@@ -368,7 +369,7 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
             offre.supprimer_structure(user, fiche.structure, raison=raison)
     _transition(dossier, user, "Publication", EtatDossier.PUBLIE,
                 f"{len(garder_repertoire)} conflit(s) réglé(s) en gardant le Répertoire" if garder_repertoire else "")
-    emails.notifier(dossier, emails.referents(dossier) | emails.titulaires(dossier.structure, "directeur"),
+    emails.notifier(dossier, emails.referents(dossier) | titulaires(dossier.structure, DIRECTEUR),
                     "publié", "Le dossier a été publié : le Répertoire et la recherche montrent les changements.",
                     user)
 

@@ -33,14 +33,22 @@ def _fiche_du_dossier(dossier, pk) -> FicheBrouillon:
 
 @login_required
 def liste(request):
-    access.exiger_acces_aux_dossiers(request.user)
-    visibles = access.dossiers_visibles(request.user).select_related("structure", "ouvert_par")
+    repertoire_access.exiger(request.user, repertoire_access.OUVRIR_DOSSIER)  # somewhere: consultants get 403
+    visibles = access.dossiers_autorises(request.user, access.VOIR).select_related("structure", "ouvert_par")
     filtre = DossierFilter(request.GET or None, queryset=visibles.order_by("-modifie_le"))
     page = Paginator(filtre.qs, 50).get_page(request.GET.get("page"))
     return render(request, "dossiers/liste.html", {
         "filtre": filtre, "page": page, "a_traiter": access.dossiers_a_traiter(request.user),
-        "a_ouvrir": access.structures_a_ouvrir(request.user),
+        "a_ouvrir": _structures_a_ouvrir(request.user),
     })
+
+
+def _structures_a_ouvrir(user, limite: int = 50):
+    """The EJ/EG a référent or directeur may open a dossier on (gestionnaires go through the Répertoire)."""
+    if repertoire_access.est_gestionnaire(user):
+        return Structure.objects.none()
+    return repertoire_access.structures_autorisees(user, repertoire_access.OUVRIR_DOSSIER).filter(
+        niveau__in=[Niveau.EJ, Niveau.EG]).order_by("tree_id", "lft")[:limite]
 
 
 # -- opening ------------------------------------------------------------------------

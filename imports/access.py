@@ -1,16 +1,16 @@
-"""Who may run FINESS imports and read their reports: gestionnaires ROR only (deny by default)."""
+"""Who may run FINESS imports and read their reports: gestionnaires ROR only (ADMINISTRER, deny by default)."""
 
 from django.shortcuts import get_object_or_404
 
-from repertoire.access import exiger_gestionnaire
+from repertoire import access
 
 from .models import ImportFiness
 
 
-def imports_visibles(user):
-    exiger_gestionnaire(user)
-    return ImportFiness.objects.all()
+def imports_autorises(user, action: str = access.ADMINISTRER):
+    return ImportFiness.objects.all() if access.peut(user, action) else ImportFiness.objects.none()
 
 
-def get_import_or_403(user, pk) -> ImportFiness:
-    return get_object_or_404(imports_visibles(user), pk=pk)
+def get_import_or_403(user, pk, action: str = access.ADMINISTRER) -> ImportFiness:
+    access.exiger(user, action)
+    return get_object_or_404(ImportFiness, pk=pk)

@@ -13,9 +13,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from nomenclatures.cache import concept_id
 from nomenclatures.models import Commune, Concept, Departement
 from repertoire.models import Etat, Niveau, Structure
 from repertoire.services import import_finess
+from socle.ecriture import inserer_en_masse
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
 from .models import Changement, ImportFiness
@@ -178,8 +180,8 @@ def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, i
             uos = []
             for p in propositions(etab.categorie):
                 uos.append({"nom": p["nom"], "discipline": p["discipline"],
-                            "type_uo_id": _concept(ref, "J34", p["type_uo"]),
-                            "champ_id": _concept(ref, "J20", p["champ"])})
+                            "type_uo_id": concept_id("J34", p["type_uo"]),
+                            "champ_id": concept_id("J20", p["champ"])})
             plan.uo_proposees += len(uos)
             plan.nouveaux_eg.append({"finess": finess, "ej_finess": etab.finess_ej, "uos": uos,
                                      **{a: voulu[c] for c, a in CHAMPS_COMPARES}})
@@ -232,15 +234,6 @@ def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, i
     return plan
 
 
-def _concept(ref: Reference, jeu: str, code: str | None) -> int | None:
-    if code is None:
-        return None
-    cache = ref.libelles.setdefault(f"_{jeu}", {})
-    if not cache:
-        cache.update(Concept.objects.filter(nomenclature__cle=jeu).values_list("code", "pk"))
-    return cache.get(code)
-
-
 def raison(extrait: Extrait) -> str:
     return f"Import FINESS du {extrait.date_extraction:%d/%m/%Y}"
 
@@ -271,7 +264,7 @@ def executer(imp: ImportFiness, contenu: bytes, progres=None) -> ImportFiness:
             for c in plan.changements:
                 if c["structure_id"] is None:
                     c["structure_id"] = crees.get(c["finess"])
-            import_finess.inserer_par_copy(Changement, plan.changements)
+            inserer_en_masse(Changement, None, plan.changements)
             ImportFiness.objects.filter(pk=imp.pk).update(
                 statut=ImportFiness.Statut.TERMINE, termine_le=timezone.now(),
                 date_extraction=extrait.date_extraction, nb_lignes=extrait.nb_lignes,

@@ -1,56 +1,46 @@
 """Pages of the FINESS import: upload (gestionnaires), progress, change report, CSV."""
 
-import csv
-
 from celery.result import AsyncResult
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from .access import get_import_or_403, imports_visibles
+from repertoire.access import gestionnaire_requis
+from socle.exports import reponse_csv
+
+from . import services
+from .access import get_import_or_403, imports_autorises
 from .forms import TeleversementForm
 from .models import Changement, ImportFiness
-from .tasks import importer_finess
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def liste(request):
-    imports = imports_visibles(request.user).select_related("par")[:50]
+    imports = imports_autorises(request.user).select_related("par")[:50]
     return render(request, "imports/liste.html", {"imports": imports, "form": TeleversementForm()})
 
 
-@login_required
+@gestionnaire_requis
 @require_POST
 def lancer(request):
     """The gestionnaire uploads an extract: the import runs in a Celery task."""
-    imports_visibles(request.user)
     form = TeleversementForm(request.POST, request.FILES)
     if not form.is_valid():
-        imports = imports_visibles(request.user).select_related("par")[:50]
+        imports = imports_autorises(request.user).select_related("par")[:50]
         return render(request, "imports/liste.html", {"imports": imports, "form": form}, status=400)
-    fichier = form.cleaned_data["fichier"]
-    imp = ImportFiness.objects.create(par=request.user, origine=ImportFiness.Origine.TELEVERSEMENT,
-                                      nom_fichier=fichier.name[:255], fichier=fichier)
-    transaction.on_commit(lambda: _demarrer(imp))
+    imp = services.lancer_import(request.user, form.cleaned_data["fichier"])
     messages.info(request, "Import lancé : le rapport s'affiche ici dès qu'il est terminé.")
     return redirect(imp)
-
-
-def _demarrer(imp: ImportFiness) -> None:
-    tache = importer_finess.delay(imp.pk)
-    ImportFiness.objects.filter(pk=imp.pk).update(tache=tache.id)
 
 
 TYPES = [(t.value, t.label) for t in Changement.Type]
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def detail(request, pk):
     imp = get_import_or_403(request.user, pk)
@@ -61,12 +51,11 @@ def detail(request, pk):
         if type_choisi in dict(TYPES):
             changements = changements.filter(type=type_choisi)
         contexte["type_choisi"] = type_choisi
-        contexte["filtres"] = {"type": type_choisi} if type_choisi else {}
         contexte["page"] = Paginator(changements, 100).get_page(request.GET.get("page"))
     return render(request, "imports/detail.html", contexte)
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def progression(request, pk):
     """Polled by static/imports/js/progression.js while the import runs."""
@@ -84,15 +73,11 @@ def progression(request, pk):
                          "url": reverse("imports:detail", args=[imp.pk])})
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def rapport_csv(request, pk):
     imp = get_import_or_403(request.user, pk)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="rapport-import-finess-{imp.pk}.csv"'
-    reponse.write("\ufeff")  # Excel opens UTF-8 with accents
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(["type", "niveau", "finess", "nom", "champ", "avant", "après"])
-    for c in imp.changements.iterator(chunk_size=5000):
-        ecrivain.writerow([c.get_type_display(), c.niveau, c.finess, c.nom, c.libelle_champ, c.avant, c.apres])
-    return reponse
+    return reponse_csv(
+        f"rapport-import-finess-{imp.pk}.csv", ["type", "niveau", "finess", "nom", "champ", "avant", "après"],
+        ([c.get_type_display(), c.niveau, c.finess, c.nom, c.libelle_champ, c.avant, c.apres]
+         for c in imp.changements.iterator(chunk_size=5000)))

@@ -12,10 +12,11 @@ from collections import namedtuple
 from django.conf import settings
 
 from nomenclatures.models import Commune, Concept
+from repertoire.extensions import registre
+from repertoire.lecture import adresse_propre
 from repertoire.models import Niveau, Structure
 
 from . import nos
-from .lits import lits_disponibles
 
 IG = "https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition"
 PROFIL_ORGANIZATION = f"{IG}/ror-organization"
@@ -79,15 +80,7 @@ def adresse(structure) -> dict | None:
         extensions.append({"url": ADXP + "streetNameType", "valueString": source.type_voie.code})
     if source.voie:
         extensions.append({"url": ADXP + "streetNameBase", "valueString": source.voie})
-    ligne = " ".join(x for x in [source.numero_voie, source.type_voie.libelle if source.type_voie_id else "",
-                                 source.voie] if x)
-    lignes = []
-    if ligne:
-        lignes.append(ligne)
-    if source.complement_adresse:
-        lignes.append(source.complement_adresse)
-    if source.lieu_dit:
-        lignes.append(source.lieu_dit)
+    lignes = adresse_propre(source, ville=False)
     code_postal = source.code_postal or (source.commune.codes_postaux[0] if source.commune_id and
                                          source.commune.codes_postaux else "")
     resultat = _sans_vides({
@@ -344,7 +337,7 @@ def capacites(uo, disponibles: dict) -> list[dict]:
 
 def location(uo, disponibles: dict | None = None) -> dict:
     if disponibles is None:
-        disponibles = lits_disponibles([uo.pk])
+        disponibles = registre.lits_disponibles([uo.pk])
     source = uo if (uo.voie or uo.commune_id) else (uo.eg or uo)
     extensions = [_extension_creation(uo)]
     if source.commune_id:
@@ -383,7 +376,7 @@ def pour_lecture(type_ressource: str):
 def ressources(type_ressource: str, structures) -> list[dict]:
     """Map a page of structures (disponibilités read once for the page)."""
     if type_ressource == "Location":
-        disponibles = lits_disponibles([s.pk for s in structures])
+        disponibles = registre.lits_disponibles([s.pk for s in structures])
         return [location(s, disponibles) for s in structures]
     _, fonction = pour_lecture(type_ressource)
     if type_ressource == "HealthcareService":

@@ -9,6 +9,7 @@ from typing import Callable
 from django.db.models import Q
 
 from repertoire.models import Discipline, Etat, Niveau, Structure
+from socle.adresse import lignes_adresse
 
 # Catégories J55 of "secteurs d'activité des cabinets" (TRE_R02): named after people.
 SYSTEME_CABINETS = "1.2.250.1.71.4.2.4"
@@ -24,7 +25,9 @@ def _libelles(concepts) -> str:
 
 
 def _adresse(s) -> str:
-    return " ".join(x for x in [s.numero_voie, s.type_voie.libelle if s.type_voie_id else "", s.voie] if x)
+    """Number and street only (the other parts have their own columns)."""
+    return " ".join(lignes_adresse(numero=s.numero_voie, type_voie=s.type_voie.libelle if s.type_voie_id else "",
+                                   voie=s.voie))
 
 
 @dataclass

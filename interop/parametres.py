@@ -14,6 +14,7 @@ from django.db.models.functions import ACos, Cos, Coalesce, Least, Radians, Sin
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept
+from repertoire.extensions import registre
 from repertoire.models import Etat, Structure
 
 from . import nos
@@ -285,8 +286,6 @@ def _near_insee_code(qs, valeur):
 
 def _capacity_status(qs, valeur):
     """R330 statut: 01 installé (installed beds/places), 02 disponible (beds reported available)."""
-    from .lits import filtre_lits_disponibles
-
     codes = {code for systeme, code in jetons(valeur, "capacity-status")
              if systeme in (None, nos.TRE_R330)}
     inconnus = codes - {"01", "02", "03", "04", "05", "06"}
@@ -296,7 +295,7 @@ def _capacity_status(qs, valeur):
     if "01" in codes:
         condition |= Q(lits_installes__gt=0) | Q(places_installees__gt=0)
     if "02" in codes:
-        condition |= filtre_lits_disponibles()
+        condition |= Q(pk__in=registre.uo_avec_lits_disponibles())
     return qs.filter(condition)
 
 

@@ -31,7 +31,7 @@ from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from repertoire.models import Contact, Discipline, Horaire, Niveau, Structure
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from . import fhir
 from .models import ChangementSync, CurseurSync, EtatChangement, EtatSync, EtatSyncEG
@@ -288,6 +288,11 @@ def etat_de(eg) -> EtatSyncEG:
     return EtatSyncEG.objects.filter(eg=eg).first() or EtatSyncEG(eg=eg, etat=EtatSync.JAMAIS)
 
 
+def encadre_fiche(eg) -> dict:
+    """The "Synchronisation" box of an EG's fiche."""
+    return {"etat": etat_de(eg)}
+
+
 @dataclass
 class Tableau:
     perimetre: int
@@ -322,7 +327,7 @@ def resynchroniser_eg(acteur, eg: Structure) -> int:
         for pk, niveau in structures
     ])
     rafraichir_etats({eg.pk})
-    journaliser(acteur, "viatrajectoire_resynchronisation", cible=f"structure:{eg.pk}",
+    journaliser(acteur, Action.VIATRAJECTOIRE_RESYNCHRONISATION, cible=f"structure:{eg.pk}",
                 details={"changements": len(structures)})
     return len(structures)
 
@@ -343,5 +348,5 @@ def reprendre_existant(acteur=None, egs=None) -> int:
                                                               dernier_envoi=maintenant)
         EtatSyncEG.objects.bulk_create([EtatSyncEG(eg_id=pk, etat=EtatSync.A_JOUR, dernier_envoi=maintenant)
                                         for pk in egs if pk not in existants], batch_size=2000)
-        journaliser(acteur, "viatrajectoire_reprise_existant", details={"eg": len(egs)})
+        journaliser(acteur, Action.VIATRAJECTOIRE_REPRISE_EXISTANT, details={"eg": len(egs)})
     return len(egs)

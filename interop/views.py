@@ -1,22 +1,23 @@
 """Pages of interop: API tokens, ViaTrajectoire sync dashboard, open data."""
 
-import csv
 import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from repertoire.access import ADMINISTRER, exiger
 from repertoire.models import JetonApi, Niveau, PorteeJeton, Structure
 from repertoire.services import jetons_api
+from socle.exports import reponse_csv
 
 from . import opendata, viatrajectoire
-from .access import exiger_administration, get_eg_or_403
+from .access import get_eg_or_403
 from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG
 
 
@@ -24,7 +25,7 @@ from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG
 
 @login_required
 def jetons(request):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     nouveau = None
     if request.method == "POST":
         try:
@@ -43,7 +44,7 @@ def jetons(request):
 @login_required
 @require_POST
 def revoquer_jeton(request, pk):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     jeton = get_object_or_404(JetonApi, pk=pk, portee=PorteeJeton.FHIR)
     jetons_api.revoquer_jeton(request.user, jeton)
     messages.success(request, f"Le jeton de « {jeton.libelle} » est révoqué.")
@@ -76,7 +77,7 @@ def _lancer_synchronisation() -> bool:
 @login_required
 @require_safe
 def synchronisation(request):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     try:
         destination, erreur_configuration = viatrajectoire.url_destination(), ""
     except viatrajectoire.ConfigurationInvalide as erreur:
@@ -95,7 +96,7 @@ def synchronisation(request):
 @login_required
 @require_POST
 def lancer_synchronisation(request):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     if _lancer_synchronisation():
         messages.success(request, "Synchronisation lancée : les changements en attente partent vers ViaTrajectoire.")
     else:
@@ -107,7 +108,7 @@ def lancer_synchronisation(request):
 @login_required
 @require_POST
 def resynchroniser_eg(request, pk):
-    exiger_administration(request.user)
+    exiger(request.user, ADMINISTRER)
     eg = get_object_or_404(Structure, pk=pk, niveau=Niveau.EG)
     n = viatrajectoire.resynchroniser_eg(request.user, eg)
     _lancer_synchronisation()
@@ -137,23 +138,10 @@ def opendata_index(request):
     return render(request, "interop/opendata.html", {"colonnes": opendata.COLONNES, "licence": opendata.LICENCE})
 
 
-class _Tampon:
-    def write(self, valeur):
-        return valeur
-
-
 @require_safe
 def opendata_csv(request):
-    ecrivain = csv.writer(_Tampon(), delimiter=";")
-
-    def contenu():
-        yield "\ufeff" + ecrivain.writerow(opendata.NOMS_COLONNES)
-        for ligne in opendata.lignes():
-            yield ecrivain.writerow([ligne[n] for n in opendata.NOMS_COLONNES])
-
-    reponse = StreamingHttpResponse(contenu(), content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="offre-ror.csv"'
-    return reponse
+    return reponse_csv("offre-ror.csv", opendata.NOMS_COLONNES,
+                       ([ligne[n] for n in opendata.NOMS_COLONNES] for ligne in opendata.lignes()))
 
 
 @require_safe

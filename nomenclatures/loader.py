@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from . import cache
 from .models import Concept, Nomenclature
 
 NOM_FICHIER = re.compile(r"^(?P<type>JDV|TRE)_(?P<cle>[JR]\d+)-(?P<nom>[^.]+)\.(tabs|csv)$")
@@ -197,4 +198,5 @@ def charger(fichiers: list[FichierNos]) -> Bilan:
         bilan.retires += retires
         bilan.par_fichier[f.nom_fichier] = {"codes": len(f.concepts), "crees": crees, "modifies": modifies,
                                             "retires": retires}
+    transaction.on_commit(cache.vider)
     return bilan

@@ -1,13 +1,10 @@
 """Monthly reminder to référents: structures not verified for 11 months, incomplete UOs."""
 
-from collections import defaultdict
-
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 
-from repertoire.models import Structure, StructureUserObjectPermission
+from repertoire import access
 
 from .indicateurs import FINALISE, manques, non_verifiees, uos_evaluees
 
@@ -15,21 +12,15 @@ LIMITE_PAR_LISTE = 30
 
 
 def _perimetres_des_referents() -> dict:
-    """{référent: Q of the structures under their référent rights} for active référents with an e-mail."""
-    perimetres: dict = defaultdict(lambda: Q(pk__in=[]))
-    droits = (StructureUserObjectPermission.objects.filter(permission__codename="referent", user__is_active=True)
-              .exclude(user__email__isnull=True).exclude(user__email="").select_related("user", "content_object"))
-    for droit in droits:
-        s = droit.content_object
-        perimetres[droit.user] |= Q(tree_id=s.tree_id, lft__gte=s.lft, rght__lte=s.rght)
-    return perimetres
+    """{référent: the structures under their référent rights} for active référents with an e-mail."""
+    referents = access.titulaires(None, access.REFERENT).exclude(email__isnull=True).exclude(email="")
+    return {referent: access.structures_autorisees(referent, access.REFERENT) for referent in referents}
 
 
 def envoyer_relances() -> int:
     """Send one e-mail per référent who has something to verify or complete; return how many were sent."""
     envoyes = 0
-    for referent, perimetre in _perimetres_des_referents().items():
-        structures = Structure.objects.filter(perimetre)
+    for referent, structures in _perimetres_des_referents().items():
         a_verifier = non_verifiees(settings.QUALITE_MOIS_RELANCE, structures).order_by("date_verification", "nom")
         incompletes = uos_evaluees(structures).exclude(statut=FINALISE).select_related("eg").order_by("eg__nom", "nom")
         nb_a_verifier, nb_incompletes = a_verifier.count(), incompletes.count()

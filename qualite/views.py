@@ -1,36 +1,15 @@
 """Quality dashboard: ANS population rates, incomplete UOs, structures not verified; CSV exports."""
 
-import csv
-
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from nomenclatures.models import Departement
+from repertoire.access import ADMINISTRER, gestionnaire_requis, structures_autorisees
+from socle.exports import reponse_csv
 
 from . import indicateurs
-from .access import perimetre_qualite
-
-
-class _Tampon:
-    def write(self, valeur):
-        return valeur
-
-
-def _csv(nom: str, entete: list[str], lignes) -> StreamingHttpResponse:
-    ecrivain = csv.writer(_Tampon(), delimiter=";")
-
-    def contenu():
-        yield "\ufeff" + ecrivain.writerow(entete)
-        for ligne in lignes:
-            yield ecrivain.writerow(ligne)
-
-    reponse = StreamingHttpResponse(contenu(), content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="{nom}"'
-    return reponse
 
 
 def _filtres(request, qs):
@@ -56,21 +35,22 @@ def _departements_utilises():
     return settings.FINESS_DEPARTEMENTS or Departement.objects.values_list("code", flat=True)
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def tableau(request):
-    perimetre = perimetre_qualite(request.user)
+    perimetre = structures_autorisees(request.user, ADMINISTRER)
     return render(request, "qualite/tableau.html", {"tableau": indicateurs.tableau(perimetre),
                                                      "mois": indicateurs.settings.QUALITE_MOIS_VERIFICATION})
 
 
 def _incompletes(request):
-    qs = indicateurs.uos_evaluees(perimetre_qualite(request.user)).exclude(statut=indicateurs.FINALISE)
+    qs = (indicateurs.uos_evaluees(structures_autorisees(request.user, ADMINISTRER))
+          .exclude(statut=indicateurs.FINALISE))
     qs, filtres = _filtres(request, qs)
     return qs.select_related("eg", "champ", "departement").order_by("departement_id", "eg__nom", "nom"), filtres
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def incompletes(request):
     qs, filtres = _incompletes(request)
@@ -81,19 +61,19 @@ def incompletes(request):
     return render(request, "qualite/incompletes.html", {"page": page, **_contexte_filtres(filtres)})
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def incompletes_csv(request):
     qs, _ = _incompletes(request)
     lignes = ([uo.departement_id or "", uo.eg.finess if uo.eg else "", uo.eg.nom if uo.eg else "", uo.pk, uo.nom,
                uo.champ.libelle if uo.champ else "", indicateurs.LIBELLES_STATUT[uo.statut],
                " ; ".join(indicateurs.manques(uo))] for uo in qs.iterator(chunk_size=2000))
-    return _csv("uo-incompletes.csv", ["département", "FINESS EG", "établissement", "id UO", "unité", "champ",
+    return reponse_csv("uo-incompletes.csv", ["département", "FINESS EG", "établissement", "id UO", "unité", "champ",
                                        "statut ANS", "manque"], lignes)
 
 
 def _non_verifiees(request):
-    qs = indicateurs.non_verifiees(queryset=perimetre_qualite(request.user))
+    qs = indicateurs.non_verifiees(queryset=structures_autorisees(request.user, ADMINISTRER))
     niveau = request.GET.get("niveau", "EG")
     qs = qs.filter(niveau=niveau if niveau in {"EG", "UO"} else "EG")
     qs, filtres = _filtres(request, qs)
@@ -101,7 +81,7 @@ def _non_verifiees(request):
     return qs.select_related("eg", "departement").order_by("date_verification", "nom"), filtres
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def non_verifiees(request):
     qs, filtres = _non_verifiees(request)
@@ -110,12 +90,12 @@ def non_verifiees(request):
         "page": page, "mois": indicateurs.settings.QUALITE_MOIS_VERIFICATION, **_contexte_filtres(filtres)})
 
 
-@login_required
+@gestionnaire_requis
 @require_GET
 def non_verifiees_csv(request):
     qs, _ = _non_verifiees(request)
     lignes = ([s.departement_id or "", s.niveau, s.finess or (s.eg.finess if s.eg else ""), s.pk, s.nom,
                s.eg.nom if s.eg else "", s.date_verification.strftime("%d/%m/%Y") if s.date_verification else "jamais"]
               for s in qs.iterator(chunk_size=2000))
-    return _csv("structures-non-verifiees.csv", ["département", "niveau", "FINESS", "id", "nom", "établissement",
+    return reponse_csv("structures-non-verifiees.csv", ["département", "niveau", "FINESS", "id", "nom", "établissement",
                                                  "dernière vérification"], lignes)

@@ -6,4 +6,8 @@ class RechercheConfig(AppConfig):
     verbose_name = "Recherche"
 
     def ready(self):
+        from repertoire.extensions import registre
+
         from . import signals  # noqa: F401
+
+        registre.ajouter_entree_menu("Recherche", "recherche:recherche", prefixe="/recherche/", rang=10)

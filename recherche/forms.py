@@ -1,12 +1,10 @@
 """The search form: everything lives in the URL (GET), validated here into a Critere."""
 
-from functools import lru_cache
-
 from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from nomenclatures.models import Concept
+from nomenclatures.cache import concepts_actifs
 from repertoire.models import Discipline
 
 from .moteur import RAYON_DEFAUT, Critere, trouver_lieu
@@ -14,16 +12,8 @@ from .moteur import RAYON_DEFAUT, Critere, trouver_lieu
 RAYONS = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km"), (100, "100 km")]
 
 
-@lru_cache(maxsize=8)
-def concepts_du_jeu(jeu: str) -> tuple[tuple[int, str, str], ...]:
-    """(id, code, libellé) of the active codes of a value set; read once per process (they change
-    only when the nomenclatures are reloaded, which restarts the portal)."""
-    concepts = Concept.objects.du_jeu(jeu).actifs().order_by("libelle").values_list("pk", "code", "libelle")
-    return tuple((pk, code, libelle.strip()) for pk, code, libelle in concepts)
-
-
 def _choix(jeu: str, vide: str) -> list[tuple[str, str]]:
-    return [("", vide)] + [(code, libelle) for _, code, libelle in concepts_du_jeu(jeu)]
+    return [("", vide)] + [(code, libelle) for _, code, libelle in concepts_actifs(jeu)]
 
 
 class ListeDeroulante(forms.Select):
@@ -86,7 +76,7 @@ class RechercheForm(forms.Form):
         d = self.cleaned_data
         ids = {}
         for champ, jeu in self.CHAMPS_CONCEPTS.items():
-            ids[champ] = next((pk for pk, code, _ in concepts_du_jeu(jeu) if d.get(champ) and code == d[champ]), None)
+            ids[champ] = next((pk for pk, code, _ in concepts_actifs(jeu) if d.get(champ) and code == d[champ]), None)
         return Critere(texte=d.get("quoi") or "", lieu=self.lieu_trouve, rayon=d.get("rayon") or RAYON_DEFAUT,
                        intervient=bool(d.get("intervient")), discipline=d.get("discipline") or "",
                        public=ids["public"], mode=ids["mode"], modalite=ids["modalite"], age=d.get("age"),

@@ -2,25 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
-
+from repertoire.lecture import adresse_propre
 from repertoire.models import LIBELLES_PATIENTELE, Structure
 
 from .moteur import Page
 
 
-def url_fiche(pk: int, page: str = "fiche") -> str | None:
-    """A Répertoire page of a structure (its fiche, its PDF), when the Répertoire serves one."""
-    try:
-        return reverse(f"repertoire:{page}", kwargs={"pk": pk})
-    except NoReverseMatch:
-        return None
-
-
 def adresse(s: Structure) -> str:
-    voie = " ".join(x for x in [s.numero_voie, s.voie] if x)
-    ville = " ".join(x for x in [s.code_postal, s.commune.nom if s.commune_id else ""] if x)
-    return ", ".join(x for x in [voie, s.lieu_dit, ville] if x)
+    return ", ".join(adresse_propre(s))
 
 
 def patientele(s: Structure) -> dict:
@@ -49,7 +38,7 @@ class Ligne:
 def garnir(page: Page, premier_rang: int = 1) -> list[Ligne]:
     eg_ids = [r.eg_id for r in page.resultats]
     uo_ids = [pk for r in page.resultats for pk in r.uo_ids]
-    egs = Structure.objects.select_related("commune").in_bulk(eg_ids)
+    egs = Structure.objects.select_related("commune", "type_voie").in_bulk(eg_ids)
     uos = Structure.objects.select_related("type_uo").in_bulk(uo_ids)
     for uo in uos.values():
         uo.patientele = patientele(uo)

@@ -1,19 +1,20 @@
 """Recherche: find the right unit near the person, as a list, on a map, or exported."""
 
-import csv
-
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from nomenclatures.cache import concepts_actifs
 from repertoire.models import Structure
+from socle.exports import reponse_csv
 
-from .access import eg_lisible, lecteur_requis, uo_lisible
-from .forms import RechercheForm, concepts_du_jeu
+from .access import get_eg_or_403, get_uo_or_403
+from .forms import RechercheForm
 from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
                      proposer_lieux, rechercher, uo_correspondantes)
-from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre, url_fiche
+from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre
 
 LIMITE_EXPORT = 5000  # establishments
 
@@ -38,7 +39,7 @@ def _formulaire(request):
 
 def _avec_comptes(form, comptes: dict) -> None:
     """Show next to each filter value how many establishments it would give."""
-    codes_par_id = {champ: {pk: code for pk, code, _ in concepts_du_jeu(jeu)}
+    codes_par_id = {champ: {pk: code for pk, code, _ in concepts_actifs(jeu)}
                     for champ, jeu in RechercheForm.CHAMPS_CONCEPTS.items()}
     for champ in ["discipline", *RechercheForm.CHAMPS_CONCEPTS]:
         par_code = comptes[champ] if champ == "discipline" else {
@@ -49,7 +50,7 @@ def _avec_comptes(form, comptes: dict) -> None:
     form.fields["aide_sociale"].label = f"{form.fields['aide_sociale'].label} ({nb})"
 
 
-@lecteur_requis
+@login_required
 def recherche(request):
     """The search page: the form, then the results as a list (or the map)."""
     vue = "carte" if request.GET.get("vue") == "carte" else "liste"
@@ -63,8 +64,7 @@ def recherche(request):
                 numero = form.cleaned_data.get("page") or 1
                 page, comptes = page_et_facettes(critere, numero)
                 _avec_comptes(form, comptes)
-                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1),
-                                pages=_pagination(page))
+                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1))
             else:
                 contexte["analyse"] = analyser_texte(critere.texte)  # corrections shown above the map
     form = contexte["form"] = contexte["form"] or RechercheForm()
@@ -80,19 +80,7 @@ def _reglages_carte() -> dict:
     return {"centre": f"{lat},{lon}", "zoom": reglages.get("DEFAULT_ZOOM", 8), "zoom_max": reglages.get("MAX_ZOOM", 18)}
 
 
-def _pagination(page) -> list[int | None]:
-    """Page numbers to show: first, last and around the current one (None = ellipsis)."""
-    voisines = {1, page.nb_pages, *range(max(1, page.numero - 2), min(page.nb_pages, page.numero + 2) + 1)}
-    numeros, precedent = [], 0
-    for n in sorted(voisines):
-        if n - precedent > 1:
-            numeros.append(None)
-        numeros.append(n)
-        precedent = n
-    return numeros
-
-
-@lecteur_requis
+@login_required
 def carte_donnees(request):
     """Every matching establishment as compact JSON: {"points": [[id, lat, lon, nb_uo], …]}."""
     form, critere = _formulaire(request)
@@ -105,10 +93,10 @@ def carte_donnees(request):
     return JsonResponse({"points": points, "centre": centre, "rayon_km": critere.rayon if centre else None})
 
 
-@lecteur_requis
+@login_required
 def carte_lieu(request, pk):
     """The map popup: the matching units of one establishment."""
-    eg = eg_lisible(request.user, pk)
+    eg = get_eg_or_403(request.user, pk)
     form, critere = _formulaire(request)
     uo_ids = uo_correspondantes(critere, eg.pk) if critere else []
     uos = Structure.objects.select_related("type_uo").in_bulk(uo_ids)
@@ -116,10 +104,10 @@ def carte_lieu(request, pk):
         "eg": eg, "adresse": adresse(eg), "uos": [uos[pk] for pk in uo_ids if pk in uos], "requete": _requete(request)})
 
 
-@lecteur_requis
+@login_required
 def resultat(request, pk):
     """A unit from the results: its fiche, previous / next result, back to the same page."""
-    uo = uo_lisible(request.user, pk)
+    uo = get_uo_or_403(request.user, pk)
     form, critere = _formulaire(request)
     precedent = suivant = None
     numero = 1
@@ -145,15 +133,15 @@ def resultat(request, pk):
 
     parents = [p for p in uo.get_ancestors() if p.niveau != "UO"]
     return render(request, "recherche/resultat.html", {
-        "uo": uo, "eg": uo.eg, "parents": [(p, url_fiche(p.pk)) for p in parents],
+        "uo": uo, "eg": uo.eg, "parents": parents,
         "adresse": adresse(uo if uo.commune_id else uo.eg), "patientele": patientele(uo),
-        "url_fiche": url_fiche(uo.pk), "url_pdf": url_fiche(uo.pk, "fiche_pdf"), "precedent": lien(precedent), "suivant": lien(suivant),
+        "precedent": lien(precedent), "suivant": lien(suivant),
         "retour": reverse("recherche:recherche") + "?" + _requete(request, page=str(numero)),
         "telephone": uo.telephone or uo.eg.telephone,
     })
 
 
-@lecteur_requis
+@login_required
 def export_csv(request):
     """The results (one line per unit) as CSV for a spreadsheet."""
     form, critere = _formulaire(request)
@@ -162,20 +150,14 @@ def export_csv(request):
             str(e) for erreurs in form.errors.values() for e in erreurs), status=400,
             content_type="text/plain; charset=utf-8")
     page = rechercher(critere, 1, par_page=LIMITE_EXPORT)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = 'attachment; filename="recherche-ror.csv"'
-    reponse.write("\ufeff")  # Excel reads the accents as UTF-8
-    ecrivain = csv.writer(reponse, delimiter=";")
-    ecrivain.writerow(COLONNES_EXPORT)
-    ecrivain.writerows(lignes_export(garnir(page)))
-    return reponse
+    return reponse_csv("recherche-ror.csv", COLONNES_EXPORT, lignes_export(garnir(page)))
 
 
-@lecteur_requis
+@login_required
 def autocompletion_lieux(request):
     return JsonResponse({"resultats": proposer_lieux(request.GET.get("q", "")[:100])})
 
 
-@lecteur_requis
+@login_required
 def autocompletion_libelles(request):
     return JsonResponse({"resultats": proposer_libelles(request.GET.get("q", "")[:100])})

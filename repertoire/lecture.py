@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept
+from socle.adresse import lignes_adresse
 
 from .encadres import encadres_de
 from .models import LIBELLES_PATIENTELE, Discipline, Favori, Niveau, Structure
@@ -157,12 +158,18 @@ def position(structure: Structure):
     return None
 
 
+def adresse_propre(structure: Structure, *, ville: bool = True) -> list[str]:
+    """The lines of the structure's own address ("5 rue des Lilas", …, "49300 Cholet");
+    without the town line when `ville` is false."""
+    return lignes_adresse(
+        numero=structure.numero_voie, type_voie=structure.type_voie.libelle if structure.type_voie_id else "",
+        voie=structure.voie, complement=structure.complement_adresse, lieu_dit=structure.lieu_dit,
+        code_postal=structure.code_postal if ville else "",
+        commune=structure.commune.nom if ville and structure.commune_id else "")
+
+
 def adresse(structure: Structure) -> list[str]:
-    structure = source_adresse(structure)
-    voie = " ".join(x for x in [structure.numero_voie, structure.type_voie.libelle if structure.type_voie else "",
-                                structure.voie] if x)
-    ville = " ".join(x for x in [structure.code_postal, structure.commune.nom if structure.commune else ""] if x)
-    return [x for x in [voie, structure.complement_adresse, structure.lieu_dit, ville] if x]
+    return adresse_propre(source_adresse(structure))
 
 
 def patientele(structure: Structure) -> str:

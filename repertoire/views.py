@@ -11,11 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from . import access, lecture
 from .encadres import encadre_de, encadres_de
+from .extensions import registre
 from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes
 from .historique import formater_valeur, historique_de
 from .models import Favori, Niveau, SignalementAnomalie, Structure
@@ -114,17 +115,6 @@ def arbre_departement(request, code):
 
 # -- a fiche ------------------------------------------------------------------------------------
 
-def url_dossier(structure: Structure) -> str | None:
-    """Where to open a dossier collaboratif on this structure, once the dossiers app serves it."""
-    try:
-        return reverse("dossiers:ouvrir", args=[structure.pk])
-    except NoReverseMatch:
-        try:
-            return reverse("dossiers:ouvrir") + f"?structure={structure.pk}"
-        except NoReverseMatch:
-            return None
-
-
 def _bloc(structure: Structure, encadre, peut_modifier: bool) -> dict:
     return {"encadre": encadre, "lignes": lecture.lignes(structure, encadre),
             "modifiable": peut_modifier and encadre.modifiable}
@@ -144,7 +134,7 @@ def _contexte_fiche(request, structure: Structure) -> dict:
         "verifiee": lecture.anciennete(structure.date_verification),
         "peut_modifier": peut_modifier,
         "peut_dossier": access.peut(request.user, access.OUVRIR_DOSSIER, structure),
-        "url_dossier": url_dossier(structure),
+        "url_dossier": registre.url_dossier(structure),
         "est_favori": Favori.objects.filter(user=request.user, structure=structure).exists(),
         "icone_statut": lecture.ICONES_STATUT.get(structure.statut_fiche),
         "tuiles": [{"url": url, "attribution": options.get("attribution", "")}
@@ -156,14 +146,14 @@ def _contexte_fiche(request, structure: Structure) -> dict:
 @require_GET
 def fiche(request, pk):
     structure = access.exiger(request.user, access.LIRE, lecture.charger_fiche(pk))
-    contexte = {**_contexte_fiche(request, structure), "extensions_fiche": settings.ROR_FICHE_EXTENSIONS}
-    return render(request, "repertoire/fiche.html", contexte)
+    return render(request, "repertoire/fiche.html", {
+        **_contexte_fiche(request, structure), "encadres_extensions": registre.encadres_fiche(request, structure)})
 
 
 @login_required
 @require_GET
 def historique(request, pk):
-    structure = access.exiger(request.user, access.LIRE, get_object_or_404(Structure, pk=pk))
+    structure = access.get_structure_or_403(request.user, pk, access.LIRE)
     return render(request, "repertoire/historique.html", {
         "structure": structure, "ancetres": list(structure.get_ancestors().select_related("type_oi")),
         "entrees": historique_de(structure), "onglet": "historique"})
@@ -172,7 +162,7 @@ def historique(request, pk):
 def _rendu_encadre(request, structure, encadre, edition=None, conflit=None, enregistre=False, status=200):
     """The encadré, read or in edit mode; a fragment for htmx, a page otherwise."""
     contexte = {"structure": structure, "bloc": _bloc(structure, encadre, True), "edition": edition,
-                "conflit": conflit, "enregistre": enregistre, "url_dossier": url_dossier(structure),
+                "conflit": conflit, "enregistre": enregistre, "url_dossier": registre.url_dossier(structure),
                 **lecture.details(structure)}
     if request.htmx:  # htmx swaps only successful answers
         status = 200
@@ -291,7 +281,7 @@ def signaler(request, pk):
 @require_GET
 def anomalies(request):
     """Reports to treat (référents of the structure, gestionnaires) and the user's own reports."""
-    a_traiter = access.anomalies_a_traiter(request.user).select_related("structure", "auteur", "traitee_par")
+    a_traiter = access.anomalies_autorisees(request.user, access.MODIFIER).select_related("structure", "auteur", "traitee_par")
     statut = request.GET.get("statut", "ouvertes")
     if statut == "ouvertes":
         a_traiter = a_traiter.filter(traitee_le__isnull=True)
@@ -304,8 +294,8 @@ def anomalies(request):
 @login_required
 @require_POST
 def traiter_anomalie(request, pk):
-    anomalie = get_object_or_404(SignalementAnomalie.objects.select_related("structure"), pk=pk)
-    access.exiger_traitement_anomalie(request.user, anomalie)
+    anomalie = access.get_anomalie_or_403(request.user, pk, access.MODIFIER,
+                                          SignalementAnomalie.objects.select_related("structure"))
     form = FormulaireTraitement(request.POST)
     if not form.is_valid():
         messages.error(request, "Rédigez une réponse pour l'auteur du signalement.")

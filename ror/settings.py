@@ -344,7 +344,3 @@ CELERY_BEAT_SCHEDULE["synchroniser-viatrajectoire"] = {
     "task": "interop.tasks.synchroniser_viatrajectoire",
     "schedule": float(os.environ.get("VIATRAJECTOIRE_PERIODE", "300")),
 }
-
-# --- fiche extensions ---
-# Side boxes that feature apps add to a Répertoire fiche (repertoire imports none of them).
-ROR_FICHE_EXTENSIONS = ["disponibilites/_fiche.html", "interop/_fiche.html"]

@@ -4,8 +4,10 @@ import html
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from repertoire import access
+from repertoire.services.favoris import ajouter_favori
 from comptes.models import AcceptationCGU
 from socle.models import JournalAudit
 from tests.factories import MOT_DE_PASSE
@@ -143,6 +145,13 @@ def test_mon_compte_montre_mes_structures_et_mes_droits(client, region):
     page = client.get("/compte/").content.decode()
     assert "EHPAD LES TILLEULS" in page and "Référent structure" in page
     assert "CH CHOLET" not in page
+
+
+def test_mon_compte_liste_mes_favoris_vers_leur_fiche(client, region):
+    ajouter_favori(region.referent, region.ch)
+    client.force_login(region.referent)
+    page = client.get("/compte/").content.decode()
+    assert f'<a href="{reverse("repertoire:fiche", args=[region.ch.pk])}">CH CHOLET</a>' in page
 
 
 def test_changer_mon_adresse_exige_mon_mot_de_passe(client, region):

@@ -102,7 +102,7 @@ def test_journal_exporte_en_csv(client, region):
     client.force_login(region.gestionnaire)
     reponse = client.get("/compte/gestion/journal.csv?action=droit_accorde")
     assert reponse["Content-Type"].startswith("text/csv")
-    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    lignes = list(csv.reader(io.StringIO(reponse.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:3] == ["date", "action", "acteur"]
     assert len(lignes) == 1 + 3  # the three rights the region's factory gave
     assert {ligne[1] for ligne in lignes[1:]} == {"Droit accordé"}

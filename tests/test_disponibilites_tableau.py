@@ -116,7 +116,7 @@ def test_export_csv(client, region, lits):
     client.force_login(region.consultant)
     reponse = client.get(reverse("disponibilites:export_csv") + "?departement=49")
     assert reponse["Content-Type"].startswith("text/csv")
-    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    lignes = list(csv.reader(io.StringIO(reponse.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:3] == ["Département", "Établissement", "Unité"]
     rea = next(x for x in lignes if x[2] == "Réanimation adulte")
     assert rea[6:8] == ["12", "4"] and rea[11] == "À jour"

@@ -61,7 +61,7 @@ def test_televersement_lance_la_tache_la_progression_avance_le_rapport_apparait(
     rapport = client.get(reverse("imports:detail", args=[imp.pk])).content.decode()
     assert 'id="rapport"' in rapport and "barre-progression" not in rapport
     assert "Télécharger le rapport (CSV)" in rapport
-    csv = client.get(reverse("imports:rapport_csv", args=[imp.pk])).content.decode("utf-8-sig")
+    csv = client.get(reverse("imports:rapport_csv", args=[imp.pk])).getvalue().decode("utf-8-sig")
     assert csv.splitlines()[0] == "type;niveau;finess;nom;champ;avant;après"
     assert len(csv.splitlines()) == 1 + imp.changements.count()
     assert "CH CHOLET" in csv  # the factories' CH, absent from the file: closed and listed

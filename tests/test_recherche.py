@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from recherche.indexation import reindexer_tout
 from recherche.models import UniteIndexee
-from repertoire.models import Niveau
+from repertoire.models import Niveau, Structure
 from repertoire.services import offre
 from tests.factories import concept
 
@@ -183,11 +183,18 @@ def test_resultat_precedent_suivant_et_retour(connecte, region):
 def test_export_csv(connecte, region):
     reponse = connecte.get(reverse("recherche:export_csv"), {"ou": "Angers", "rayon": "100"})
     assert reponse["Content-Type"].startswith("text/csv")
-    lignes = list(csv.reader(io.StringIO(reponse.content.decode("utf-8-sig")), delimiter=";"))
+    lignes = list(csv.reader(io.StringIO(reponse.getvalue().decode("utf-8-sig")), delimiter=";"))
     assert lignes[0][:3] == ["Établissement", "FINESS ET", "Unité opérationnelle"]
     assert {(ligne[0], ligne[2]) for ligne in lignes[1:]} == {
         ("EHPAD LES TILLEULS", "Hébergement permanent"), ("EHPAD LES TILLEULS", "Accueil de jour"),
         ("CH CHOLET", "Réanimation adulte")}
+
+
+def test_un_resultat_montre_le_type_de_voie(connecte, region):
+    Structure.objects.filter(pk=region.ch.pk).update(numero_voie="5", type_voie=concept("J219", "RUE"),
+                                                     voie="des Lilas")
+    page = connecte.get(URL, {"ou": "Angers", "rayon": "100"}).content.decode()
+    assert "5 rue des Lilas" in page
 
 
 def test_reindexation_complete(region):

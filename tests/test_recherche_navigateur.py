@@ -1,4 +1,8 @@
-"""In Chromium: search, switch to the map, open a result, next, back to the results, export."""
+"""In Chromium: search, switch to the map, open a result, next, back to the results, export;
+a fiche opened from the results exported as PDF."""
+
+import shutil
+import subprocess
 
 import pytest
 
@@ -54,3 +58,33 @@ def test_recherche_carte_resultat_suivant_retour_export(live_server, page, conne
     contenu = open(telechargement.value.path(), encoding="utf-8-sig").read()
     assert contenu.startswith("Établissement;FINESS ET;Unité opérationnelle")
     assert "CH CHOLET;490000049;Réanimation adulte" in contenu
+
+
+def test_fiche_ouverte_depuis_la_recherche_exportee_en_pdf(live_server, page, connecter, region, tmp_path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext absent (apt-get install poppler-utils)")
+    connecter(region.consultant)
+    page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Recherche").click()
+    page.fill("#id_quoi", "réanimation")
+    page.click("#bouton-rechercher")
+    page.wait_for_load_state()
+    page.locator(".ror-uos a", has_text="Réanimation adulte").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text().startswith("Réanimation adulte")
+
+    # Chromium hands an inline PDF to its viewer: keep a copy of what the server sends
+    recus = []
+
+    def garder(route):
+        reponse = route.fetch()
+        recus.append(reponse.body())
+        route.fulfill(response=reponse)
+
+    page.route(lambda url: url.endswith("/pdf/"), garder)
+    with page.expect_response(lambda r: r.headers.get("content-type") == "application/pdf"):
+        page.get_by_role("link", name="Exporter en PDF").click()
+    pdf = tmp_path / "fiche.pdf"
+    pdf.write_bytes(recus[0])
+    texte = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    assert "Réanimation adulte" in texte and "CH CHOLET" in texte

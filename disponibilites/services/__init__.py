@@ -5,7 +5,6 @@ One module per responsibility; callers import the module they need
 named apart from the views `saisie` and `tension` they serve). API tokens are
 repertoire.services.jetons_api (scope `lits`):
 
-- codes: the national value sets' codes → concept ids (cached);
 - suivi: which units are followed for beds, and the gestionnaire's marks;
 - enregistrement: recording figures (append-only history, then the current situation);
 - saisie_lits: the Saisie screen;

@@ -2,12 +2,13 @@
 
 from datetime import datetime, timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
+from nomenclatures.cache import concept_id
 from repertoire.models import JetonApi
 
 from ..models import NATURE_LIT, TEMPORALITE_COURANT
-from .codes import concept_id
 from .enregistrement import Bilan, Figure, SaisieInvalide, controler_plafonds, enregistrer_figures
 from .suivi import unites_concernees
 
@@ -87,6 +88,7 @@ def _lire_date(valeur) -> datetime:
     return date
 
 
+@transaction.atomic
 def appliquer_api(jeton: JetonApi, elements) -> Bilan:
     """One API call (its token already authenticated, scope `lits`): everything or nothing."""
     return enregistrer_figures(lire_elements_api(jeton, elements), jeton=jeton)

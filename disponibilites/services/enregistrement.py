@@ -7,15 +7,16 @@ in which their transactions commit.
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from nomenclatures.cache import concept_id
 from nomenclatures.models import Departement
 from repertoire.models import Structure
+from socle.ecriture import inserer_en_masse
 
 from ..models import (COLONNES_PAR_STATUT, NATURE_LIT, SOURCE_SAISIE_MANUELLE, STATUT_DISPONIBLE,
                       STATUT_SUPPLEMENTAIRE, TEMPORALITE_COURANT, Capacite, SituationLits)
-from .codes import concept_id
 
 
 def _regions_par_departement() -> dict[str, str]:
@@ -87,26 +88,12 @@ def controler_plafonds(figures: list[Figure]) -> dict[int, list[str]]:
     return erreurs
 
 
-# Bulk writes pass one array per column (`unnest`): a few parameters instead of 14 per figure.
-COLONNES_HISTORIQUE = [
-    ("uo_id", "bigint"), ("eg_id", "bigint"), ("departement_id", "varchar"), ("region_id", "varchar"),
-    ("nature_id", "bigint"), ("statut_id", "bigint"), ("temporalite_id", "bigint"), ("genre_id", "bigint"),
-    ("source_id", "bigint"), ("nombre", "integer"), ("date_maj", "timestamptz"), ("saisi_par_id", "bigint"),
-    ("jeton_id", "bigint"), ("enregistre_le", "timestamptz"),
-]
+COLONNES_HISTORIQUE = ["uo_id", "eg_id", "departement_id", "region_id", "nature_id", "statut_id", "temporalite_id",
+                       "genre_id", "source_id", "nombre", "date_maj", "saisi_par_id", "jeton_id", "enregistre_le"]
 
 
 def _departement(uo: Structure) -> str | None:
     return uo.departement_id or (uo.eg.departement_id if uo.eg_id else None)
-
-
-def _inserer_en_masse(table: str, colonnes: list[tuple[str, str]], lignes: list[list], suite: str) -> list:
-    noms = ",".join(nom for nom, _ in colonnes)
-    tableaux = ",".join(f"%s::{type_}[]" for _, type_ in colonnes)
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({noms}) SELECT * FROM unnest({tableaux}) {suite}",
-                       [list(colonne) for colonne in zip(*lignes)])
-        return cursor.fetchall() if "RETURNING" in suite else []
 
 
 def _inserer_historique(figures: list[Figure], user, jeton, regions: dict) -> list[Figure]:
@@ -122,9 +109,9 @@ def _inserer_historique(figures: list[Figure], user, jeton, regions: dict) -> li
         cles.append(cle + (f.date_maj,))
         lignes.append([f.uo.pk, f.uo.eg_id, dep, regions.get(dep), *cle[1:], concept_id("J193", f.source), f.nombre,
                        f.date_maj, getattr(user, "pk", None), getattr(jeton, "pk", None), maintenant])
-    nouveaux = {tuple(r) for r in _inserer_en_masse(
+    nouveaux = {tuple(r) for r in inserer_en_masse(
         Capacite._meta.db_table, COLONNES_HISTORIQUE, lignes,
-        "ON CONFLICT DO NOTHING RETURNING uo_id, nature_id, statut_id, temporalite_id, genre_id, date_maj")}
+        suite="ON CONFLICT DO NOTHING RETURNING uo_id, nature_id, statut_id, temporalite_id, genre_id, date_maj")}
     return [f for f, cle in zip(figures, cles) if cle in nouveaux]
 
 
@@ -143,9 +130,8 @@ def _mettre_a_jour_situations(figures: list[Figure], user, regions: dict) -> Non
     if not par_uo:
         return
     cols = list(COLONNES_PAR_STATUT.values())
-    colonnes = ([("uo_id", "bigint"), ("eg_id", "bigint"), ("departement_id", "varchar"), ("region_id", "varchar")]
-                + [x for c in cols for x in ((c, "integer"), (f"{c}_le", "timestamptz"))]
-                + [("saisi_par_id", "bigint"), ("source_id", "bigint"), ("modifie_le", "timestamptz")])
+    colonnes = (["uo_id", "eg_id", "departement_id", "region_id"] + [x for c in cols for x in (c, f"{c}_le")]
+                + ["saisi_par_id", "source_id", "modifie_le"])
     maintenant, lignes = timezone.now(), []
     for uo_pk, ligne in par_uo.items():
         dep = _departement(ligne["uo"])
@@ -164,8 +150,8 @@ def _mettre_a_jour_situations(figures: list[Figure], user, regions: dict) -> Non
         affectations.append(f"{c}_le = CASE WHEN {plus_recent(c)} THEN EXCLUDED.{c}_le ELSE t.{c}_le END")
     for c in ("saisi_par_id", "source_id"):
         affectations.append(f"{c} = CASE WHEN {plus_recent('disponibles')} THEN EXCLUDED.{c} ELSE t.{c} END")
-    _inserer_en_masse(f"{SituationLits._meta.db_table} AS t", colonnes, lignes,
-                      f"ON CONFLICT (uo_id) DO UPDATE SET {', '.join(affectations)}")
+    inserer_en_masse(SituationLits._meta.db_table, colonnes, lignes,
+                     suite=f"ON CONFLICT (uo_id) DO UPDATE SET {', '.join(affectations)}")
 
 
 @transaction.atomic

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from nomenclatures.models import Concept
 from repertoire import access as repertoire_access
-from repertoire.models import Structure, StructureUserObjectPermission
-from socle.audit import journaliser
+from repertoire.models import Structure
+from socle.audit import Action, journaliser
 
 from ..models import Relance, SituationTension
 from .suivi import unites_concernees
@@ -21,22 +21,22 @@ from .suivi import unites_concernees
 @transaction.atomic
 def declarer_tension(user, type_crise: Concept, departement, frequence_heures: int,
                      commentaire: str = "") -> SituationTension:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     situation = SituationTension.objects.create(type_crise=type_crise, departement=departement,
                                                 frequence_heures=frequence_heures, commentaire=commentaire,
                                                 declaree_par=user)
-    journaliser(user, "disponibilites.tension_declaree", f"tension:{situation.pk}")
+    journaliser(user, Action.TENSION_DECLAREE, f"tension:{situation.pk}")
     return situation
 
 
 @transaction.atomic
 def lever_tension(user, situation: SituationTension) -> SituationTension:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     if situation.fin is None:
         situation.fin = timezone.now()
         situation.levee_par = user
         situation.save(update_fields=["fin", "levee_par"])
-        journaliser(user, "disponibilites.tension_levee", f"tension:{situation.pk}")
+        journaliser(user, Action.TENSION_LEVEE, f"tension:{situation.pk}")
     return situation
 
 
@@ -57,15 +57,15 @@ def unites_en_retard(situation: SituationTension):
 
 def referents_de(uo: Structure) -> list[str]:
     """E-mail addresses of the people who enter this unit's beds (rights on it or above)."""
-    perms = StructureUserObjectPermission.objects.filter(
-        permission__codename__in=["referent", "saisie_lits"], content_object__tree_id=uo.tree_id,
-        content_object__lft__lte=uo.lft, content_object__rght__gte=uo.rght, user__is_active=True,
-    ).exclude(user__email__isnull=True).exclude(user__email="")
-    return sorted(set(perms.values_list("user__email", flat=True)))
+    titulaires = repertoire_access.titulaires(uo, repertoire_access.REFERENT, repertoire_access.SAISIE_LITS)
+    return sorted(set(titulaires.exclude(email__isnull=True).exclude(email="").values_list("email", flat=True)))
 
 
-def relancer_retards(situation: SituationTension, acteur=None) -> int:
-    """E-mail the référents of late units (at most once per DISPONIBILITES_RELANCE_MINUTES each)."""
+def relancer_retards(acteur, situation: SituationTension) -> int:
+    """E-mail the référents of late units (at most once per DISPONIBILITES_RELANCE_MINUTES each).
+    `acteur` None: the periodic task."""
+    if acteur is not None:
+        repertoire_access.exiger(acteur, repertoire_access.ADMINISTRER)
     if not situation.active:
         return 0
     recent = timezone.now() - timedelta(minutes=settings.DISPONIBILITES_RELANCE_MINUTES)
@@ -87,5 +87,5 @@ def relancer_retards(situation: SituationTension, acteur=None) -> int:
             envoyees += 1
         Relance.objects.create(situation=situation, uo=uo, destinataires=len(destinataires))
     if acteur is not None:
-        journaliser(acteur, "disponibilites.relance", f"tension:{situation.pk}", {"unites": envoyees})
+        journaliser(acteur, Action.TENSION_RELANCE, f"tension:{situation.pk}", {"unites": envoyees})
     return envoyees

@@ -5,12 +5,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from nomenclatures.cache import ids_du_jeu
 from repertoire import access as repertoire_access
 from repertoire.models import Niveau, Structure
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from ..models import UniteMarquee
-from .codes import concepts
 
 
 def ids_activites_suivies(type_unite: str | None = None) -> list[int]:
@@ -19,7 +19,7 @@ def ids_activites_suivies(type_unite: str | None = None) -> list[int]:
         codes = settings.DISPONIBILITES_TYPES_UNITE.get(type_unite, ("", []))[1]
     else:
         codes = settings.DISPONIBILITES_ACTIVITES_J17
-    ids = concepts("J17")
+    ids = ids_du_jeu("J17")
     return [ids[c] for c in codes if c in ids]
 
 
@@ -39,11 +39,11 @@ def est_concernee(uo: Structure) -> bool:
 
 @transaction.atomic
 def marquer_unite(user, uo: Structure, suivie: bool) -> UniteMarquee:
-    repertoire_access.exiger_gestionnaire(user)
+    repertoire_access.exiger(user, repertoire_access.ADMINISTRER)
     if uo.niveau != Niveau.UO:
         raise ValueError("Seule une unité opérationnelle peut être suivie en lits.")
     marque, _ = UniteMarquee.objects.update_or_create(uo=uo, defaults={"suivie": suivie, "par": user,
                                                                         "le": timezone.now()})
-    journaliser(user, "disponibilites.unite_suivie" if suivie else "disponibilites.unite_retiree",
+    journaliser(user, Action.LITS_UNITE_SUIVIE if suivie else "disponibilites.unite_retiree",
                 f"structure:{uo.pk}")
     return marque

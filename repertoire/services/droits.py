@@ -3,7 +3,7 @@
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
 from ..access import oublier_droits
 from ..models import Structure
@@ -14,7 +14,7 @@ def accorder_droit(acteur, utilisateur, codename: str, structure: Structure) -> 
     """Give `utilisateur` the right `codename` (referent, directeur, saisie_lits) on a structure and below."""
     assign_perm(f"repertoire.{codename}", utilisateur, structure)
     oublier_droits(utilisateur)
-    journaliser(acteur, "droit_accorde", cible=f"user:{utilisateur.pk}",
+    journaliser(acteur, Action.DROIT_ACCORDE, cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})
 
 
@@ -22,5 +22,5 @@ def accorder_droit(acteur, utilisateur, codename: str, structure: Structure) -> 
 def retirer_droit(acteur, utilisateur, codename: str, structure: Structure) -> None:
     remove_perm(f"repertoire.{codename}", utilisateur, structure)
     oublier_droits(utilisateur)
-    journaliser(acteur, "droit_retire", cible=f"user:{utilisateur.pk}",
+    journaliser(acteur, Action.DROIT_RETIRE, cible=f"user:{utilisateur.pk}",
                 details={"droit": codename, "structure": structure.pk})

@@ -3,6 +3,8 @@
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from socle.ecriture import inserer_en_masse
+
 from ..models import Niveau, Structure
 from ..signals import offre_modifiee_en_masse
 from .offre import deplacer_structure
@@ -21,25 +23,9 @@ def _attname(champ: str) -> str:
     return Structure._meta.get_field(champ).attname
 
 
-def inserer_par_copy(model, lignes, colonnes: list[str] | None = None) -> int:
-    """Write rows (dicts keyed by attname) with PostgreSQL COPY: the bulk path of imports.
-    Without `colonnes`, every concrete field but the automatic primary key. Missing values
-    take the field default. Call it inside a transaction."""
-    champs = [f for f in model._meta.concrete_fields
-              if (f.attname in colonnes if colonnes is not None else not isinstance(f, models.AutoField))]
-    defauts = [(f.attname, f.get_default() if f.has_default() else (None if f.null else "")) for f in champs]
-    n = 0
-    with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {model._meta.db_table} ({', '.join(f.column for f in champs)}) FROM STDIN") as copie:
-            for ligne in lignes:
-                copie.write_row([ligne.get(nom, defaut) for nom, defaut in defauts])
-                n += 1
-    return n
-
-
 def _creer_avec_historique(lignes: list[dict], user, raison: str, date) -> None:
     """New structures (with their ids) by COPY, then their "+" history rows copied server-side."""
-    inserer_par_copy(Structure, lignes, [f.attname for f in Structure._meta.concrete_fields])
+    inserer_en_masse(Structure, [f.attname for f in Structure._meta.concrete_fields], lignes)
     historique = Structure.history.model
     colonnes = [f.column for f in historique._meta.concrete_fields if not f.attname.startswith("history_")]
     liste = ", ".join(colonnes)

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
-from ..access import exiger_gestionnaire
+from ..access import ADMINISTRER, exiger
 from ..models import JetonApi, Niveau, PorteeJeton, Structure
 
 PREFIXE = "ror_"
@@ -32,7 +32,7 @@ def lire_bearer(entete: str | None) -> str:
 @transaction.atomic
 def creer_jeton(acteur, portee: str, libelle: str, *, eg: Structure | None = None) -> tuple[JetonApi, str]:
     """A new token; returns (record, clear token to show once). A `lits` token names its EG."""
-    exiger_gestionnaire(acteur)
+    exiger(acteur, ADMINISTRER)
     libelle = (libelle or "").strip()
     if not libelle:
         raise ValidationError("Indiquez le nom du service consommateur.")
@@ -43,18 +43,18 @@ def creer_jeton(acteur, portee: str, libelle: str, *, eg: Structure | None = Non
     clair = PREFIXE + secrets.token_urlsafe(32)
     jeton = JetonApi.objects.create(portee=portee, eg=eg, libelle=libelle[:120], prefixe=clair[:12],
                                     empreinte=empreinte(clair), cree_par=acteur)
-    journaliser(acteur, "jeton_api_cree", cible=f"jeton:{jeton.pk}",
+    journaliser(acteur, Action.JETON_API_CREE, cible=f"jeton:{jeton.pk}",
                 details={"portee": portee, "eg": getattr(eg, "pk", None)})
     return jeton, clair
 
 
 @transaction.atomic
 def revoquer_jeton(acteur, jeton: JetonApi) -> JetonApi:
-    exiger_gestionnaire(acteur)
+    exiger(acteur, ADMINISTRER)
     if jeton.revoque_le is None:
         jeton.revoque_le, jeton.revoque_par = timezone.now(), acteur
         jeton.save(update_fields=["revoque_le", "revoque_par"])
-        journaliser(acteur, "jeton_api_revoque", cible=f"jeton:{jeton.pk}",
+        journaliser(acteur, Action.JETON_API_REVOQUE, cible=f"jeton:{jeton.pk}",
                     details={"portee": jeton.portee, "eg": jeton.eg_id})
     return jeton
 

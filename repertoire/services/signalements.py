@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from socle.audit import journaliser
+from socle.audit import Action, journaliser
 
-from ..access import LIRE, destinataires_anomalie, exiger, exiger_traitement_anomalie
+from ..access import LIRE, MODIFIER, destinataires_anomalie, exiger
 from ..models import SignalementAnomalie, Structure
 from ..notifications import notifier_anomalie, notifier_reponse
 
@@ -21,7 +21,7 @@ def signaler_anomalie(user, structure: Structure, description: str) -> Signaleme
     anomalie = SignalementAnomalie.objects.create(structure=structure, auteur=user, description=description)
     destinataires = [u.email for u in destinataires_anomalie(structure) if u.email]
     transaction.on_commit(lambda: notifier_anomalie(anomalie, destinataires))
-    journaliser(user, "anomalie_signalee", cible=f"structure:{structure.pk}", details={"anomalie": anomalie.pk})
+    journaliser(user, Action.ANOMALIE_SIGNALEE, cible=f"structure:{structure.pk}", details={"anomalie": anomalie.pk})
     return anomalie
 
 
@@ -29,7 +29,7 @@ def signaler_anomalie(user, structure: Structure, description: str) -> Signaleme
 def traiter_anomalie(user, anomalie: SignalementAnomalie, reponse: str) -> SignalementAnomalie:
     """A référent of the structure (or a gestionnaire) marks a report treated, with a reply to its author."""
     anomalie = SignalementAnomalie.objects.select_for_update().get(pk=anomalie.pk)
-    exiger_traitement_anomalie(user, anomalie)
+    exiger(user, MODIFIER, anomalie.structure)
     reponse = (reponse or "").strip()
     if not reponse:
         raise ValidationError({"reponse": "Rédigez une réponse pour l'auteur du signalement."})
@@ -37,5 +37,5 @@ def traiter_anomalie(user, anomalie: SignalementAnomalie, reponse: str) -> Signa
     anomalie.save()
     if anomalie.auteur and anomalie.auteur.email:
         transaction.on_commit(lambda: notifier_reponse(anomalie))
-    journaliser(user, "anomalie_traitee", cible=f"structure:{anomalie.structure_id}", details={"anomalie": anomalie.pk})
+    journaliser(user, Action.ANOMALIE_TRAITEE, cible=f"structure:{anomalie.structure_id}", details={"anomalie": anomalie.pk})
     return anomalie

@@ -1,0 +1,70 @@
+"""The one bulk-write path of the portal (imports, beds, demo data): many rows in one statement."""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+
+def inserer_en_masse(cible, colonnes: Sequence[str] | None, lignes: Iterable, *, suite: str = ""):
+    """Write many rows at once. Call it inside a transaction.
+
+    `cible` is a table name or a model:
+    - a table name: `colonnes` are column names, each row a sequence of values in that order;
+    - a model: `colonnes` are attnames (None: every concrete field but the automatic key),
+      each row a dict keyed by attname, a missing key taking the field's default.
+
+    Without `suite`, the rows go by PostgreSQL COPY (the fastest way; `lignes` may be a
+    generator) and the number of rows is returned. With `suite`, an `ON CONFLICT …` and/or
+    `RETURNING …` clause (the table is aliased `t` in it), since COPY can neither skip nor
+    return rows they go by `INSERT … SELECT FROM unnest(…)`, one typed array per column:
+    the RETURNING rows are returned, or the number of rows written.
+    """
+    if isinstance(cible, type) and issubclass(cible, models.Model):
+        table, colonnes, lignes = _depuis_le_modele(cible, colonnes, lignes)
+    else:
+        table = cible
+    if not suite:
+        return _copier(table, colonnes, lignes)
+    return _inserer_puis(table, list(colonnes), list(lignes), suite)
+
+
+def _depuis_le_modele(model, colonnes, lignes):
+    champs = [f for f in model._meta.concrete_fields
+              if (f.attname in colonnes if colonnes is not None else not isinstance(f, models.AutoField))]
+    defauts = [(f.attname, f.get_default() if f.has_default() else (None if f.null else "")) for f in champs]
+    valeurs = ([ligne.get(nom, defaut) for nom, defaut in defauts] for ligne in lignes)
+    return model._meta.db_table, [f.column for f in champs], valeurs
+
+
+def _copier(table: str, colonnes: Sequence[str], lignes: Iterable[Sequence]) -> int:
+    n = 0
+    with connection.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(colonnes)}) FROM STDIN") as copie:
+            for valeurs in lignes:
+                copie.write_row(valeurs)
+                n += 1
+    return n
+
+
+def _inserer_puis(table: str, colonnes: list[str], lignes: list[Sequence], suite: str):
+    renvoie = "RETURNING" in suite.upper()
+    if not lignes:
+        return [] if renvoie else 0
+    with connection.cursor() as cursor:
+        types = _types_des_colonnes(cursor, table)
+        tableaux = ", ".join(f"%s::{types[c]}[]" for c in colonnes)
+        cursor.execute(f"INSERT INTO {table} AS t ({', '.join(colonnes)}) SELECT * FROM unnest({tableaux}) {suite}",
+                       [list(colonne) for colonne in zip(*lignes)])
+        return cursor.fetchall() if renvoie else cursor.rowcount
+
+
+_TYPES: dict[str, dict[str, str]] = {}
+
+
+def _types_des_colonnes(cursor, table: str) -> dict[str, str]:
+    """column → SQL type of a table, read once from the catalogue (the arrays of unnest are typed)."""
+    if table not in _TYPES:
+        cursor.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                       "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", [table])
+        _TYPES[table] = dict(cursor.fetchall())
+    return _TYPES[table]
