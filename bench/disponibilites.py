@@ -99,9 +99,10 @@ def mesurer(voulues: int, repetitions: int) -> None:
     from django.utils import timezone
 
     from disponibilites.models import Capacite
-    from disponibilites.services import enregistrement, jetons_api, suivi
+    from disponibilites.services import enregistrement, suivi
     from repertoire import access
-    from repertoire.models import Structure
+    from repertoire.models import PorteeJeton, Structure
+    from repertoire.services import jetons_api
     from tests.factories import concept, unites_en_masse, utilisateur
 
     setup_test_environment()
@@ -191,7 +192,7 @@ def mesurer(voulues: int, repetitions: int) -> None:
         eg = lot[0].eg
     lot = list(suivi.unites_concernees().filter(eg=eg))
     gestionnaire = utilisateur(f"banc_g_{int(time.time())}", access.GROUPE_GESTIONNAIRE)
-    _, clair = jetons_api.creer_jeton(gestionnaire, eg, "banc")
+    _, clair = jetons_api.creer_jeton(gestionnaire, PorteeJeton.LITS, "banc", eg=eg)
     durees = []
     for r in range(5):
         date = (timezone.now() - timedelta(seconds=10 - r)).isoformat()

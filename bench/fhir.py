@@ -59,9 +59,11 @@ def main():
     from django.db import connection
     from django.test import Client
 
-    from interop.auth import creer_jeton, revoquer_jeton
     from interop.fhir import instant
-    from repertoire.models import Structure
+    from repertoire import access
+    from repertoire.models import PorteeJeton, Structure
+    from repertoire.services import jetons_api
+    from tests.factories import utilisateur
 
     if not Structure.objects.uo().exists():
         print("Base sans offre : construction de la région de démonstration…")
@@ -73,7 +75,8 @@ def main():
     print(f"Base : {connection.settings_dict['NAME']} ({'copie nationale' if national else 'données locales'}) — "
           f"{nb_eg} EG, {nb_uo} UO")
 
-    jeton, clair = creer_jeton(None, "bench")
+    gestionnaire = utilisateur(f"banc_fhir_{int(time.time())}", access.GROUPE_GESTIONNAIRE)
+    jeton, clair = jetons_api.creer_jeton(gestionnaire, PorteeJeton.FHIR, "bench")
     entete = f"Bearer {clair}"
     client = Client()
     try:
@@ -103,8 +106,9 @@ def main():
             _resume(nom, mesures)
             print(f"{'':<58} 1 000 ressources (5 pages) : médiane {statistics.median(totaux):.0f} ms")
     finally:
-        revoquer_jeton(None, jeton)
+        jetons_api.revoquer_jeton(gestionnaire, jeton)
         jeton.delete()
+        gestionnaire.delete()
 
 
 if __name__ == "__main__":

@@ -6,4 +6,4 @@ class ComptesConfig(AppConfig):
     verbose_name = "Comptes, demandes d'accès et habilitations"
 
     def ready(self):
-        from . import signaux  # noqa: F401  (audit of logins)
+        from . import signals  # noqa: F401  (audit of logins)

@@ -4,11 +4,11 @@ report), and a few fresh changes waiting to be sent. Idempotent."""
 
 from django.contrib.auth import get_user_model
 
-from repertoire.models import Structure
-from repertoire.services import offre
+from repertoire.models import JetonApi, PorteeJeton, Structure
+from repertoire.services import jetons_api, offre
 
-from interop import auth, viatrajectoire
-from interop.models import EtatSyncEG, JetonApi
+from interop import viatrajectoire
+from interop.models import EtatSyncEG
 
 CONSOMMATEUR_DEMO = "Démonstration (Santé.fr)"
 
@@ -19,8 +19,8 @@ def _gestionnaire():
 
 def peupler_demo(stdout) -> None:
     gestionnaire = _gestionnaire()
-    if not JetonApi.objects.filter(consommateur=CONSOMMATEUR_DEMO).exists():
-        _, clair = auth.creer_jeton(gestionnaire, CONSOMMATEUR_DEMO)
+    if not JetonApi.objects.filter(portee=PorteeJeton.FHIR, libelle=CONSOMMATEUR_DEMO).exists():
+        _, clair = jetons_api.creer_jeton(gestionnaire, PorteeJeton.FHIR, CONSOMMATEUR_DEMO)
         stdout.write(f"API FHIR : jeton de démonstration « {clair} » "
                      f"(curl -H 'Authorization: Bearer {clair}' http://127.0.0.1:8000/fhir/HealthcareService)")
     if EtatSyncEG.objects.exists():

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from socle.admin_lecture import LectureSeuleAdmin
 
-from .models import Capacite, JetonApi, Relance, SituationLits, SituationTension, UniteMarquee
+from .models import Capacite, Relance, SituationLits, SituationTension, UniteMarquee
 
 
 @admin.register(Capacite)
@@ -26,15 +26,6 @@ class SituationLitsAdmin(LectureSeuleAdmin):
 class RelanceAdmin(LectureSeuleAdmin):
     list_display = ("situation", "uo", "envoyee_le", "destinataires")
     raw_id_fields = ("uo",)
-
-
-@admin.register(JetonApi)
-class JetonApiAdmin(LectureSeuleAdmin):
-    """Tokens are created and revoked on the portal's page (which records who did it)."""
-
-    list_display = ("eg", "libelle", "prefixe", "cree_le", "revoque_le", "dernier_usage")
-    exclude = ("empreinte",)
-    raw_id_fields = ("eg", "cree_par")
 
 
 @admin.register(SituationTension)

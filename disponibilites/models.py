@@ -50,7 +50,9 @@ class Capacite(models.Model):
     date_maj = models.DateTimeField("date de la donnée")
     saisi_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name="saisi par")
-    jeton = models.ForeignKey("JetonApi", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # The API token (scope `lits`) that sent the figure; None when entered on the Saisie screen.
+    jeton = models.ForeignKey("repertoire.JetonApi", null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+")
     enregistre_le = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -148,23 +150,3 @@ class Relance(models.Model):
     class Meta:
         indexes = [models.Index(fields=["situation", "uo", "envoyee_le"])]
 
-
-class JetonApi(models.Model):
-    """Access of one EG's bed-management software to the API. Only a hash is stored."""
-
-    eg = models.ForeignKey("repertoire.Structure", on_delete=models.CASCADE, related_name="jetons_lits")
-    libelle = models.CharField("logiciel / usage", max_length=120)
-    empreinte = models.CharField(max_length=64, unique=True)
-    prefixe = models.CharField(max_length=8, help_text="début du jeton, pour le reconnaître")
-    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    cree_le = models.DateTimeField(default=timezone.now)
-    revoque_le = models.DateTimeField(null=True, blank=True)
-    dernier_usage = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["eg__nom", "-cree_le"]
-        verbose_name = "jeton d'API"
-
-    @property
-    def actif(self) -> bool:
-        return self.revoque_le is None

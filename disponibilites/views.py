@@ -16,13 +16,14 @@ from django.views.decorators.http import require_GET, require_POST
 from nomenclatures.models import Departement
 from repertoire import access as repertoire_access
 from repertoire.access import gestionnaire_requis
-from repertoire.models import Structure
+from repertoire.models import JetonApi, PorteeJeton, Structure
+from repertoire.services import jetons_api
 from socle.exports import reponse_csv
 
 from . import access, historique, tableau
 from .forms import JetonForm, LitsUniteForm, RechercheUniteForm, TensionForm
-from .models import JetonApi, SituationLits, SituationTension, UniteMarquee
-from .services import api, enregistrement, jetons_api, saisie_lits, situations_tension, suivi
+from .models import SituationLits, SituationTension, UniteMarquee
+from .services import api, enregistrement, saisie_lits, situations_tension, suivi
 
 
 # -- regional board --------------------------------------------------------------
@@ -252,20 +253,22 @@ def jetons(request):
     clair = None
     if request.method == "POST":
         if form.is_valid():
-            jeton, clair = jetons_api.creer_jeton(request.user, form.cleaned_data["eg"], form.cleaned_data["libelle"])
+            jeton, clair = jetons_api.creer_jeton(request.user, PorteeJeton.LITS, form.cleaned_data["libelle"],
+                                                  eg=form.cleaned_data["eg"])
             messages.success(request, "Jeton créé : copiez-le maintenant, il ne sera plus affiché.")
             form = JetonForm(etablissements=_etablissements_suivis())
         else:
             messages.error(request, "Aucun jeton créé : corrigez le formulaire.")
+    jetons_lits = JetonApi.objects.filter(portee=PorteeJeton.LITS).select_related("eg", "cree_par")
     return render(request, "disponibilites/jetons.html", {
-        "form": form, "clair": clair, "jetons": JetonApi.objects.select_related("eg", "cree_par")[:200],
+        "form": form, "clair": clair, "jetons": jetons_lits.order_by("eg__nom", "-cree_le")[:200],
     }, status=400 if form.errors else 200)
 
 
 @gestionnaire_requis
 @require_POST
 def revoquer_jeton(request, pk):
-    jeton = get_object_or_404(JetonApi, pk=pk)
+    jeton = get_object_or_404(JetonApi, pk=pk, portee=PorteeJeton.LITS)
     jetons_api.revoquer_jeton(request.user, jeton)
     messages.success(request, f"Le jeton {jeton.prefixe}… est révoqué.")
     return redirect("disponibilites:jetons")
@@ -277,8 +280,7 @@ def revoquer_jeton(request, pk):
 @require_POST
 def api_lits(request):
     """POST {"disponibilites": [{"uo", "statut", "nombre", "date_maj", …}]} with `Authorization: Bearer <jeton>`."""
-    entete = request.headers.get("Authorization", "")
-    jeton = jetons_api.authentifier_jeton(entete[7:].strip() if entete.startswith("Bearer ") else "")
+    jeton = jetons_api.authentifier(request.headers.get("Authorization"), PorteeJeton.LITS)
     if jeton is None:
         return JsonResponse({"erreur": "Jeton absent, inconnu ou révoqué."}, status=401,
                             headers={"WWW-Authenticate": 'Bearer realm="ror-disponibilites"'})

@@ -1,17 +1,6 @@
 from django.contrib import admin
 
-from .models import ChangementSync, CurseurSync, EtatSyncEG, JetonApi
-
-
-@admin.register(JetonApi)
-class JetonApiAdmin(admin.ModelAdmin):
-    """Read-mostly: tokens are created and revoked from /interop/jetons/ (the clear token is shown once there)."""
-
-    list_display = ("consommateur", "prefixe", "cree_le", "derniere_utilisation", "revoque_le")
-    readonly_fields = ("empreinte", "prefixe", "cree_le", "cree_par", "derniere_utilisation")
-
-    def has_add_permission(self, request):
-        return False
+from .models import ChangementSync, CurseurSync, EtatSyncEG
 
 
 @admin.register(ChangementSync)

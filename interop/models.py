@@ -1,45 +1,10 @@
-"""Interoperability state: API tokens of FHIR consumers, the ViaTrajectoire
-outbox (one row per published change, with a stable id) and each EG's sync state."""
+"""Interoperability state: the ViaTrajectoire outbox (one row per published change,
+with a stable id) and each EG's sync state. FHIR consumers' tokens are
+repertoire.JetonApi (scope `fhir`)."""
 
-import hashlib
 import uuid
 
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
-
-
-def empreinte(jeton: str) -> str:
-    """SHA-256 of a token: tokens are long random strings, so a fast hash is enough."""
-    return hashlib.sha256(jeton.encode()).hexdigest()
-
-
-class JetonApi(models.Model):
-    """An API token of one consumer of the FHIR API (ViaTrajectoire, Santé.fr, SAS…).
-
-    Only its SHA-256 is stored; the token itself is shown once, at creation.
-    """
-
-    consommateur = models.CharField("consommateur", max_length=120)
-    prefixe = models.CharField("début du jeton", max_length=12, help_text="pour le reconnaître dans la liste")
-    empreinte = models.CharField(max_length=64, unique=True)
-    cree_le = models.DateTimeField(default=timezone.now)
-    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
-    revoque_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
-    derniere_utilisation = models.DateTimeField("dernière utilisation", null=True, blank=True)
-
-    class Meta:
-        ordering = ["revoque_le", "consommateur", "-cree_le"]
-        verbose_name = "jeton d'accès à l'API"
-
-    def __str__(self):
-        return f"{self.consommateur} ({self.prefixe}…)"
-
-    @property
-    def actif(self) -> bool:
-        return self.revoque_le is None
 
 
 class EtatChangement(models.TextChoices):

@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,12 +12,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from repertoire.access import ADMINISTRER, exiger
-from repertoire.models import Structure
+from repertoire.models import JetonApi, PorteeJeton, Structure
+from repertoire.services import jetons_api
 from socle.exports import reponse_csv
 
-from . import auth, opendata, viatrajectoire
+from . import opendata, viatrajectoire
 from .access import get_eg_or_403
-from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG, JetonApi
+from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG
 
 
 # -- API tokens ----------------------------------------------------------------------------
@@ -27,23 +29,25 @@ def jetons(request):
     nouveau = None
     if request.method == "POST":
         try:
-            jeton, nouveau = auth.creer_jeton(request.user, request.POST.get("consommateur", ""))
-            messages.success(request, f"Jeton créé pour « {jeton.consommateur} ». Copiez-le maintenant : "
+            jeton, nouveau = jetons_api.creer_jeton(request.user, PorteeJeton.FHIR,
+                                                    request.POST.get("consommateur", ""))
+            messages.success(request, f"Jeton créé pour « {jeton.libelle} ». Copiez-le maintenant : "
                                       "il ne sera plus affiché.")
-        except ValueError as erreur:
-            messages.error(request, str(erreur))
+        except ValidationError as erreur:
+            messages.error(request, " ".join(erreur.messages))
     elif request.method != "GET":
         return HttpResponse(status=405)
-    return render(request, "interop/jetons.html", {"jetons": JetonApi.objects.all(), "nouveau": nouveau})
+    return render(request, "interop/jetons.html", {"jetons": JetonApi.objects.filter(portee=PorteeJeton.FHIR),
+                                                  "nouveau": nouveau})
 
 
 @login_required
 @require_POST
 def revoquer_jeton(request, pk):
     exiger(request.user, ADMINISTRER)
-    jeton = get_object_or_404(JetonApi, pk=pk)
-    auth.revoquer_jeton(request.user, jeton)
-    messages.success(request, f"Le jeton de « {jeton.consommateur} » est révoqué.")
+    jeton = get_object_or_404(JetonApi, pk=pk, portee=PorteeJeton.FHIR)
+    jetons_api.revoquer_jeton(request.user, jeton)
+    messages.success(request, f"Le jeton de « {jeton.libelle} » est révoqué.")
     return redirect("interop:jetons")
 
 

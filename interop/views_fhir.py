@@ -14,10 +14,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from repertoire.models import Niveau
+from repertoire.models import Niveau, PorteeJeton
+from repertoire.services import jetons_api
 
 from . import fhir
-from .auth import jeton_de_la_requete
 from .parametres import COUNT_MAX, PARAMETRES, ParametreInvalide, appliquer, encoder_curseur
 
 TYPE_CONTENU = "application/fhir+json; charset=utf-8"
@@ -47,7 +47,7 @@ def api_fhir(vue):
     def enveloppe(request, type_ressource=None, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return operation_outcome(405, "not-supported", "API en lecture seule : utilisez GET.")
-        if jeton_de_la_requete(request) is None:
+        if jetons_api.authentifier(request.headers.get("Authorization"), PorteeJeton.FHIR) is None:
             return operation_outcome(401, "login", "Jeton d'accès manquant ou révoqué "
                                                    "(en-tête Authorization: Bearer <jeton>).")
         if type_ressource is not None and type_ressource not in TYPES:

@@ -1,7 +1,7 @@
 """Keeping the search index in step with the offer, in SQL (INSERT … SELECT).
 
-`reindexer_uo(ids)` rewrites the rows of some UO (called by the signals in
-recherche/signals.py on every save through repertoire.services);
+`reindexer_structures(ids)` rewrites the rows of the UO some structures hold (called by
+recherche/signals.py when repertoire announces a change of the offer);
 `reindexer_tout()` rebuilds everything (command `reindexer_recherche`, for bulk loads
 that bypass signals). Neither imports repertoire code: only its tables.
 """
@@ -122,11 +122,15 @@ def reindexer_uo(ids) -> None:
                        {"ids": ids})
 
 
-def reindexer_eg(eg_id: int) -> None:
-    """Rewrite the rows of every UO of one EG (its name, address or state changed)."""
+def reindexer_structures(ids) -> None:
+    """Rewrite the rows of these structures: the UO among them (a deleted one leaves the index)
+    and every UO of the EG among them (their name, address or state is in each UO's row)."""
+    ids = set(ids)
+    if not ids:
+        return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM repertoire_structure WHERE eg_id = %s AND niveau = 'UO'", [eg_id])
-        reindexer_uo([r[0] for r in cursor.fetchall()])
+        cursor.execute("SELECT id FROM repertoire_structure WHERE niveau = 'UO' AND eg_id = ANY(%s)", [list(ids)])
+        reindexer_uo(ids | {r[0] for r in cursor.fetchall()})
 
 
 @transaction.atomic

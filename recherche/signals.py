@@ -1,46 +1,25 @@
-"""Keep the search index in step with every write made through repertoire.services."""
+"""The search index follows the offer as repertoire announces it: after the commit of each
+write made through its services (`offre_modifiee`), inside a bulk write (`offre_modifiee_en_masse`)."""
 
-from django.db.models.signals import m2m_changed, post_save
+from django.db import transaction
 from django.dispatch import receiver
 
-from django.db import connection, transaction
+from repertoire.signals import offre_modifiee, offre_modifiee_en_masse
 
-from repertoire.models import Niveau, Structure
-from repertoire.signals import offre_modifiee_en_masse
-
-from .indexation import TABLES_FILTRES, TABLES_LIBELLES, reindexer_eg, reindexer_uo
+from .indexation import reindexer_structures
 
 # Beyond this many EG, a bulk change (a national FINESS import) has the whole index rebuilt
 # by a Celery worker after the commit, instead of inside the import's transaction.
 SEUIL_REINDEXATION_COMPLETE = 5000
 
 
-@receiver(post_save)
-def structure_enregistree(sender, instance, raw=False, **kwargs):
-    # Any proxy (UniteOperationnelle…) counts: connect without a sender and check the class.
-    if raw or not isinstance(instance, Structure):
-        return
-    if instance.niveau == Niveau.UO:
-        reindexer_uo([instance.pk])
-    elif instance.niveau == Niveau.EG:
-        reindexer_eg(instance.pk)
+@receiver(offre_modifiee, dispatch_uid="recherche_offre_modifiee")
+def offre_modifiee_recue(sender, structure_ids, **kwargs):
+    with transaction.atomic():  # after the write's commit: its index rows change together
+        reindexer_structures(structure_ids)
 
 
-def _offre_modifiee(sender, instance, action, reverse, pk_set, **kwargs):
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    if reverse:  # Concept.x.add(structure): rare, reindex the structures named
-        reindexer_uo(pk_set or [])
-    elif isinstance(instance, Structure) and instance.niveau == Niveau.UO:
-        reindexer_uo([instance.pk])
-
-
-for _champ in TABLES_LIBELLES + TABLES_FILTRES:
-    m2m_changed.connect(_offre_modifiee, sender=getattr(Structure, _champ).through,
-                        dispatch_uid=f"recherche_{_champ}")
-
-
-@receiver(offre_modifiee_en_masse)
+@receiver(offre_modifiee_en_masse, dispatch_uid="recherche_offre_modifiee_en_masse")
 def offre_modifiee_en_masse_recue(sender, eg_ids, **kwargs):
     eg_ids = list(set(eg_ids))
     if len(eg_ids) > SEUIL_REINDEXATION_COMPLETE:
@@ -48,6 +27,4 @@ def offre_modifiee_en_masse_recue(sender, eg_ids, **kwargs):
 
         transaction.on_commit(reindexer_recherche.delay)
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT id FROM repertoire_structure WHERE niveau = 'UO' AND eg_id = ANY(%s)", [eg_ids])
-        reindexer_uo([r[0] for r in cursor.fetchall()])
+    reindexer_structures(eg_ids)

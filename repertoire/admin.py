@@ -3,7 +3,9 @@ from guardian.admin import GuardedModelAdmin
 from mptt.admin import MPTTModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Contact, Favori, Horaire, PieceJointe, SignalementAnomalie, Structure
+from socle.admin_lecture import LectureSeuleAdmin
+
+from .models import Contact, Favori, Horaire, JetonApi, PieceJointe, SignalementAnomalie, Structure
 
 
 class ContactInline(admin.TabularInline):
@@ -56,3 +58,13 @@ class SignalementAnomalieAdmin(admin.ModelAdmin):
     list_display = ("structure", "auteur", "cree_le", "traitee_le")
     list_filter = ("traitee_le",)
     raw_id_fields = ("structure", "auteur", "traitee_par")
+
+
+@admin.register(JetonApi)
+class JetonApiAdmin(LectureSeuleAdmin):
+    """Tokens are created and revoked on the FHIR and beds token pages (the clear token is shown once there)."""
+
+    list_display = ("libelle", "portee", "eg", "prefixe", "cree_le", "utilise_le", "revoque_le")
+    list_filter = ("portee",)
+    exclude = ("empreinte",)
+    raw_id_fields = ("eg", "cree_par", "revoque_par")

@@ -468,3 +468,48 @@ class SignalementAnomalie(models.Model):
     @property
     def est_traitee(self) -> bool:
         return self.traitee_le is not None
+
+
+class PorteeJeton(models.TextChoices):
+    """What an API token opens: one scope per token."""
+
+    FHIR = "fhir", "API FHIR (lecture de l'offre)"
+    LITS = "lits", "API des lits disponibles (un établissement)"
+
+
+class JetonApi(models.Model):
+    """An API token of a consumer's software (Authorization: Bearer <jeton>).
+
+    Scope `fhir`: reads the offer (ViaTrajectoire, Santé.fr, SAS…); scope `lits`: sends the
+    beds of one EG. Only its SHA-256 is stored; the token itself is shown once, at creation.
+    Written through repertoire.services.jetons_api only.
+    """
+
+    portee = models.CharField("portée", max_length=8, choices=PorteeJeton.choices)
+    eg = models.ForeignKey(Structure, null=True, blank=True, on_delete=models.CASCADE, related_name="jetons_api",
+                           verbose_name="établissement")
+    libelle = models.CharField("consommateur / logiciel", max_length=120)
+    prefixe = models.CharField("début du jeton", max_length=12, help_text="pour le reconnaître dans la liste")
+    empreinte = models.CharField(max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    revoque_le = models.DateTimeField("révoqué le", null=True, blank=True)
+    revoque_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    utilise_le = models.DateTimeField("dernière utilisation", null=True, blank=True)
+
+    class Meta:
+        ordering = ["revoque_le", "libelle", "-cree_le"]
+        verbose_name = "jeton d'accès à l'API"
+        constraints = [
+            # A beds token speaks for one establishment: it may only update that EG's units.
+            models.CheckConstraint(condition=~models.Q(portee="lits") | models.Q(eg__isnull=False),
+                                   name="jeton_lits_a_un_eg"),
+        ]
+
+    def __str__(self):
+        return f"{self.libelle} ({self.prefixe}…)"
+
+    @property
+    def actif(self) -> bool:
+        return self.revoque_le is None

@@ -244,7 +244,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_VERBOSE = False  # axes would log user names: our audit log records failures without them
-AXES_CLIENT_STR_CALLABLE = "comptes.signaux.description_client_axes"
+AXES_CLIENT_STR_CALLABLE = "comptes.signals.description_client_axes"
 AXES_DISABLE_ACCESS_LOG = True  # logins are in JournalAudit
 
 # Content-Security-Policy (django-csp): no inline script anywhere; json_script data blocks

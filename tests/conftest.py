@@ -75,9 +75,13 @@ def _references(request, django_db_blocker):
 
 @pytest.fixture
 def region(db):
+    from django.test import TestCase
+
     from tests.factories import construire_region
 
-    return construire_region()
+    # Built as if committed: what follows a commit (the search index…) has followed it.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return construire_region()
 
 
 # -- Chromium -----------------------------------------------------------------------

@@ -13,8 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from fhir.resources.R4B import get_fhir_model_class
 
 from nomenclatures.models import Commune, Concept
-from repertoire.models import Niveau
-from repertoire.services import offre
+from repertoire.models import Niveau, PorteeJeton
+from repertoire.services import jetons_api, offre
 
 
 def valider(ressource: dict):
@@ -23,9 +23,7 @@ def valider(ressource: dict):
 
 
 def client_api(client, region):
-    from interop.auth import creer_jeton
-
-    _, clair = creer_jeton(region.gestionnaire if region else None, "Test")
+    _, clair = jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.FHIR, "Test")
     client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {clair}"
     return client
 

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from disponibilites.models import Capacite, JetonApi, SituationLits
-from disponibilites.services import jetons_api
+from disponibilites.models import Capacite, SituationLits
+from repertoire.models import JetonApi, PorteeJeton
+from repertoire.services import jetons_api
 from tests.factories import concept, unites_en_masse
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ URL = "/disponibilites/api/v1/lits"
 
 @pytest.fixture
 def jeton(region):
-    return jetons_api.creer_jeton(region.gestionnaire, region.ch, "Gestion des lits du CH")
+    return jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.LITS, "Gestion des lits du CH", eg=region.ch)
 
 
 def appeler(client, clair, corps):
@@ -37,7 +38,7 @@ def test_url_de_l_api():
 def test_seule_l_empreinte_du_jeton_est_conservee(jeton):
     objet, clair = jeton
     assert clair not in JetonApi.objects.values_list("empreinte", flat=True)[0]
-    assert objet.prefixe == clair[:8]
+    assert objet.prefixe == clair[:12]
 
 
 def test_un_appel_met_a_jour_les_unites(client, region, jeton):
@@ -121,7 +122,7 @@ def test_corps_illisible_400(client, jeton):
 
 
 def test_un_jeton_ne_met_a_jour_que_son_etablissement(client, region):
-    autre_eg = jetons_api.creer_jeton(region.gestionnaire, region.ehpad, "Autre")[1]
+    autre_eg = jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.LITS, "Autre", eg=region.ehpad)[1]
     reponse = appeler(client, autre_eg, {"disponibilites": [
         {"uo": region.uo_rea.pk, "statut": "02", "nombre": 1, "date_maj": maintenant_iso()}]})
     assert reponse.status_code == 400
@@ -130,7 +131,8 @@ def test_un_jeton_ne_met_a_jour_que_son_etablissement(client, region):
 
 def test_mille_unites_en_un_appel(client, region):
     unites = unites_en_masse("CHU DE TEST", 1000, concept("J17", "127"))
-    _, clair = jetons_api.creer_jeton(region.gestionnaire, unites[0].eg, "Gestion des lits du CHU")
+    _, clair = jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.LITS, "Gestion des lits du CHU",
+                                      eg=unites[0].eg)
     date = maintenant_iso(minutes=1)
     reponse = appeler(client, clair, {"disponibilites": [
         {"uo": uo.pk, "statut": "02", "nombre": i % 20, "date_maj": date, "source": "02"}

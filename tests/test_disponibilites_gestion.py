@@ -7,9 +7,11 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from disponibilites.models import JetonApi, SituationTension
-from disponibilites.services import enregistrement, jetons_api, saisie_lits, situations_tension, suivi
+from disponibilites.models import SituationTension
+from disponibilites.services import enregistrement, saisie_lits, situations_tension, suivi
 from nomenclatures.models import Departement
+from repertoire.models import JetonApi, PorteeJeton
+from repertoire.services import jetons_api
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
@@ -94,9 +96,9 @@ def test_jeton_affiche_une_seule_fois_puis_revoque(client, region):
     jeton = JetonApi.objects.get()
     assert clair.startswith("ror_") and jeton.empreinte != clair and clair not in jeton.empreinte
     assert clair not in client.get(reverse("disponibilites:jetons")).content.decode()
-    assert jetons_api.authentifier_jeton(clair) == jeton
+    assert jetons_api.authentifier(f"Bearer {clair}", PorteeJeton.LITS) == jeton
     client.post(reverse("disponibilites:revoquer_jeton", args=[jeton.pk]))
-    assert jetons_api.authentifier_jeton(clair) is None
+    assert jetons_api.authentifier(f"Bearer {clair}", PorteeJeton.LITS) is None
 
 
 def test_un_jeton_ne_peut_viser_qu_un_etablissement_suivi(client, region):

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from interop import nos
 from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION, pour_lecture, ressources
-from repertoire.models import Niveau, Structure
-from repertoire.services import droits, offre
+from repertoire.models import JetonApi, Niveau, PorteeJeton, Structure
+from repertoire.services import droits, jetons_api, offre
 from tests.factories import concept
 from tests.interop_aides import client_api, construire_region_generee, valider
 
@@ -37,20 +37,15 @@ def test_sans_jeton_401_et_jeton_revoque_401(client, region):
     assert reponse.status_code == 401
     assert reponse.json()["resourceType"] == "OperationOutcome"
     assert "Bearer" in reponse["WWW-Authenticate"]
-    from interop.auth import creer_jeton, revoquer_jeton
-
-    jeton, clair = creer_jeton(region.gestionnaire, "Santé.fr")
+    jeton, clair = jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.FHIR, "Santé.fr")
     assert client.get("/fhir/HealthcareService", HTTP_AUTHORIZATION=f"Bearer {clair}").status_code == 200
-    revoquer_jeton(region.gestionnaire, jeton)
+    jetons_api.revoquer_jeton(region.gestionnaire, jeton)
     assert client.get("/fhir/HealthcareService", HTTP_AUTHORIZATION=f"Bearer {clair}").status_code == 401
     assert client.get("/fhir/HealthcareService", HTTP_AUTHORIZATION="Bearer ror_invente").status_code == 401
 
 
 def test_le_jeton_n_est_pas_stocke_en_clair(region):
-    from interop.auth import creer_jeton
-    from interop.models import JetonApi
-
-    _, clair = creer_jeton(region.gestionnaire, "SAS")
+    _, clair = jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.FHIR, "SAS")
     stocke = JetonApi.objects.get()
     assert clair not in (stocke.empreinte, stocke.prefixe) and len(stocke.empreinte) == 64
 

@@ -8,9 +8,9 @@ import pytest
 from django.utils.html import escape
 
 from interop import opendata, viatrajectoire
-from interop.models import ChangementSync, EtatSync, EtatSyncEG, JetonApi
+from interop.models import ChangementSync, EtatSync, EtatSyncEG
 from nomenclatures.models import Concept
-from repertoire.models import Contact, Niveau
+from repertoire.models import Contact, JetonApi, Niveau
 from repertoire.services import offre
 
 pytestmark = pytest.mark.django_db

@@ -58,30 +58,52 @@ def test_une_ligne_par_etablissement_avec_ses_unites(connecte):
     assert 'title="Patientèle : Personnes âgées"' in html
 
 
-def test_l_index_suit_les_ecritures_du_repertoire(connecte, region):
+def test_l_index_suit_les_ecritures_du_repertoire(connecte, region, django_capture_on_commit_callbacks):
+    # Each write commits (callbacks executed): the index follows what repertoire announces.
     # a new unit is found at once
-    offre.creer_structure(region.gestionnaire, Niveau.UO, region.ch, nom="Réanimation pédiatrique",
-                          discipline="MCO", age_min=0, age_max=17, m2m={"activites": [concept("J17", "130")]})
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.creer_structure(region.gestionnaire, Niveau.UO, region.ch, nom="Réanimation pédiatrique",
+                              discipline="MCO", age_min=0, age_max=17, m2m={"activites": [concept("J17", "130")]})
     reponse = connecte.get(URL, {"quoi": "réanimation pédiatrique"})
     assert [u.nom for u in reponse.context["lignes"][0].uos] == ["Réanimation pédiatrique"]
     # an activity added later is searchable
-    offre.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"specialisations": [concept("J35", "28")]},
-                             raison="test")
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.modifier_structure(region.gestionnaire, region.uo_aj, {},
+                                 m2m={"specialisations": [concept("J35", "28")]}, raison="test")
     assert noms_trouves(connecte.get(URL, {"quoi": "alzheimer"})) == ["EHPAD LES TILLEULS"]
     # a closed unit leaves the default results, and comes back with its badge on demand
-    offre.fermer_structure(region.gestionnaire, region.uo_rea, raison="travaux")
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.fermer_structure(region.gestionnaire, region.uo_rea, raison="travaux")
     reponse = connecte.get(URL, {"quoi": "réanimation adulte"})
     assert noms_trouves(reponse) == []
     reponse = connecte.get(URL, {"quoi": "réanimation adulte", "fermees": "on"})
     assert noms_trouves(reponse) == ["CH CHOLET"] and "Fermé" in reponse.content.decode()
     # renaming the establishment reaches its units' rows
-    offre.modifier_structure(region.gestionnaire, region.ch, {"nom": "CH DES MAUGES"}, raison="test")
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.modifier_structure(region.gestionnaire, region.ch, {"nom": "CH DES MAUGES"}, raison="test")
+    assert UniteIndexee.objects.get(uo=region.uo_rea).nom_eg == "CH DES MAUGES"
+    # a deleted unit leaves the index
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.supprimer_structure(region.gestionnaire, region.uo_aj, raison="test")
+    assert not UniteIndexee.objects.filter(uo=region.uo_aj).exists()
+
+
+def test_l_index_change_apres_la_validation_seulement(region, django_capture_on_commit_callbacks):
+    """Only what a service announces reaches the index, once its transaction commits."""
+    with django_capture_on_commit_callbacks(execute=False) as annonces:
+        offre.modifier_structure(region.gestionnaire, region.ch, {"nom": "CH DES MAUGES"}, raison="test")
+        region.uo_rea.nom = "Écrit sans le service"
+        region.uo_rea.save()  # no announcement: a save() alone is not a write of the offer
+    assert UniteIndexee.objects.get(uo=region.uo_rea).nom_eg == "CH CHOLET"
+    assert len(annonces) == 1
+    annonces[0]()
     assert UniteIndexee.objects.get(uo=region.uo_rea).nom_eg == "CH DES MAUGES"
 
 
-def test_filtres_et_comptes(connecte, region):
-    offre.modifier_structure(region.gestionnaire, region.uo_hp, {"habilitation_aide_sociale": True},
-                             m2m={"publics": [concept("J29", "01")]}, raison="test")
+def test_filtres_et_comptes(connecte, region, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.modifier_structure(region.gestionnaire, region.uo_hp, {"habilitation_aide_sociale": True},
+                                 m2m={"publics": [concept("J29", "01")]}, raison="test")
     reponse = connecte.get(URL, {"ou": "", "age": "30"})
     assert noms_trouves(reponse) == ["CH CHOLET"]  # the EHPAD takes people from 60
     reponse = connecte.get(URL, {"discipline": "MSS"})
@@ -97,8 +119,10 @@ def test_filtres_et_comptes(connecte, region):
     assert form.fields["aide_sociale"].label.endswith("(1)")
 
 
-def test_intervient_dans_la_commune(connecte, region):
-    offre.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"territoire": ["49099"]}, raison="test")
+def test_intervient_dans_la_commune(connecte, region, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.modifier_structure(region.gestionnaire, region.uo_aj, {}, m2m={"territoire": ["49099"]},
+                                 raison="test")
     reponse = connecte.get(URL, {"ou": "Cholet", "intervient": "on"})
     assert [u.nom for ligne in reponse.context["lignes"] for u in ligne.uos] == ["Accueil de jour"]
 

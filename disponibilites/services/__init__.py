@@ -2,13 +2,12 @@
 
 One module per responsibility; callers import the module they need
 (`from disponibilites.services import saisie_lits` → `saisie_lits.saisir_lits(...)`;
-named apart from the views `saisie`, `tension`, `jetons` they serve):
+named apart from the views `saisie` and `tension` they serve). API tokens are
+repertoire.services.jetons_api (scope `lits`):
 
-- codes: the national value sets' codes → concept ids (cached);
 - suivi: which units are followed for beds, and the gestionnaire's marks;
 - enregistrement: recording figures (append-only history, then the current situation);
 - saisie_lits: the Saisie screen;
-- jetons_api: API tokens;
 - api: calls of bed-management software;
 - situations_tension: situations de tension and the reminders to late units.
 """

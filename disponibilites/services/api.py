@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from nomenclatures.cache import concept_id
+from repertoire.models import JetonApi
 
-from ..models import NATURE_LIT, TEMPORALITE_COURANT, JetonApi
+from ..models import NATURE_LIT, TEMPORALITE_COURANT
 from .enregistrement import Bilan, Figure, SaisieInvalide, controler_plafonds, enregistrer_figures
 from .suivi import unites_concernees
 
@@ -89,8 +90,5 @@ def _lire_date(valeur) -> datetime:
 
 @transaction.atomic
 def appliquer_api(jeton: JetonApi, elements) -> Bilan:
-    """One API call: everything or nothing."""
-    figures = lire_elements_api(jeton, elements)
-    bilan = enregistrer_figures(figures, jeton=jeton)
-    JetonApi.objects.filter(pk=jeton.pk).update(dernier_usage=timezone.now())
-    return bilan
+    """One API call (its token already authenticated, scope `lits`): everything or nothing."""
+    return enregistrer_figures(lire_elements_api(jeton, elements), jeton=jeton)

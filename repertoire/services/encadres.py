@@ -3,12 +3,10 @@
 from django.db import transaction
 from django.utils import timezone
 
-from nomenclatures.models import verifier_jeu
-
 from ..access import MODIFIER, exiger
 from ..encadres import encadre_de
 from ..models import Contact, Horaire, PieceJointe, Structure
-from .offre import modifier_structure, verrouiller
+from .offre import modifier_structure, verifier_m2m, verrouiller
 
 
 def _encadre_modifiable(structure: Structure, cle: str):
@@ -100,10 +98,7 @@ def modifier_encadre(user, structure: Structure, cle: str, donnees: dict, *, ver
     if commune and commune.pk != actuelle.commune_id:  # moved: follow the commune
         champs.update(departement=commune.departement, latitude=commune.latitude, longitude=commune.longitude)
     m2m = {k: list(donnees[k]) for k in encadre.m2m if k in donnees}
-    for nom, valeurs in m2m.items():
-        jeu = getattr(Structure._meta.get_field(nom), "jeu", None)
-        if jeu:
-            verifier_jeu(valeurs, jeu)
+    verifier_m2m(m2m)  # before any attachment reaches the storage
     if "contacts" in donnees and "contacts" in encadre.special:
         _synchroniser_contacts(actuelle, donnees["contacts"], user, encadre.titre)
     if "responsable" in donnees and "responsable" in encadre.special:

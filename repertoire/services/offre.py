@@ -1,7 +1,8 @@
 """Structure writes: create, change, move, close, delete, one history record each.
 
 Every change bumps the fiche's version so that concurrent editors detect it (no lost
-update): `ConflitDeVersion` tells what the others changed.
+update): `ConflitDeVersion` tells what the others changed. Once the transaction commits,
+the apps above (search index…) are told which structures changed (signal `offre_modifiee`).
 """
 
 from django.core.exceptions import ValidationError
@@ -12,9 +13,16 @@ from nomenclatures.models import verifier_jeu
 
 from .. import schema
 from ..models import PARENTS_AUTORISES, Niveau, Structure
+from ..signals import offre_modifiee
 
 # Fields that are never written through the generic functions below.
 CHAMPS_TECHNIQUES = schema.TECHNIQUES
+
+
+def annoncer(structure_ids) -> None:
+    """Send `offre_modifiee` with these structures once the current transaction commits."""
+    ids = sorted(set(structure_ids))
+    transaction.on_commit(lambda: offre_modifiee.send(sender=Structure, structure_ids=ids))
 
 
 class ConflitDeVersion(Exception):
@@ -25,6 +33,14 @@ class ConflitDeVersion(Exception):
         self.version_lue = version_lue
         self.changements = changements  # [{"champ", "libelle", "avant", "apres", "par", "le"}]
         super().__init__(f"La fiche « {structure.nom} » a été modifiée entre-temps.")
+
+
+def verifier_m2m(m2m: dict) -> None:
+    """Refuse (ValidationError) values outside the value set of each many-to-many field."""
+    for nom, valeurs in m2m.items():
+        jeu = getattr(Structure._meta.get_field(nom), "jeu", None)
+        if jeu:
+            verifier_jeu(valeurs, jeu)
 
 
 def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None) -> Structure:
@@ -40,10 +56,7 @@ def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None
     if structure.pk:
         structure.version = (structure.version or 0) + 1
     if m2m:
-        for nom, valeurs in m2m.items():
-            jeu = getattr(Structure._meta.get_field(nom), "jeu", None)
-            if jeu:
-                verifier_jeu(valeurs, jeu)
+        verifier_m2m(m2m)
         if not structure.pk:
             structure.skip_history_when_saving = True
             structure.save()
@@ -54,6 +67,7 @@ def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None
         finally:
             del structure.skip_history_when_saving
     structure.save()
+    annoncer([structure.pk])
     return structure
 
 
@@ -124,9 +138,11 @@ def deplacer_structure(user, structure: Structure, nouveau_parent: Structure, *,
     actuelle.parent = nouveau_parent
     enregistrer(actuelle, user, raison)
     # The denormalised ancestors of the subtree follow.
-    for descendant in actuelle.get_descendants():
+    descendants = list(actuelle.get_descendants())
+    for descendant in descendants:
         descendant._set_ancetres()
         Structure.objects.filter(pk=descendant.pk).update(ej=descendant.ej_id, eg=descendant.eg_id)
+    annoncer(d.pk for d in descendants)
     return actuelle
 
 
@@ -138,7 +154,9 @@ def supprimer_structure(user, structure: Structure, *, raison: str) -> None:
         raise ValidationError("Supprimez ou déplacez d'abord les unités rattachées.")
     actuelle._history_user = user
     actuelle._change_reason = raison
+    pk = actuelle.pk
     actuelle.delete()
+    annoncer([pk])
 
 
 @transaction.atomic

@@ -9,9 +9,10 @@ def _situation(region):
 
 
 def _jeton(region):
-    from disponibilites.services import jetons_api
+    from repertoire.models import PorteeJeton
+    from repertoire.services import jetons_api
 
-    return jetons_api.creer_jeton(region.gestionnaire, region.ch, "Logiciel de test")[0]
+    return jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.LITS, "Logiciel de test", eg=region.ch)[0]
 
 
 def _saisie(region):

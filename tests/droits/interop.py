@@ -23,6 +23,7 @@ ATTENDUS = [
 
 
 def _jeton(region):
-    from interop.auth import creer_jeton
+    from repertoire.models import PorteeJeton
+    from repertoire.services import jetons_api
 
-    return creer_jeton(region.gestionnaire, "Consommateur de test")[0]
+    return jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.FHIR, "Consommateur de test")[0]

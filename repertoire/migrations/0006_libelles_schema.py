@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('nomenclatures', '0002_initial'),
-        ('repertoire', '0004_index_disciplines'),
+        ('repertoire', '0005_jetonapi'),
     ]
 
     operations = [
