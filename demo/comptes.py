@@ -14,7 +14,7 @@ def peupler_demo(stdout):
         return
     structure = (Structure.objects.filter(niveau=Niveau.EG, etat="ouvert").exclude(finess="")
                  .filter(nom__istartswith="EHPAD").order_by("nom").first()
-                 or Structure.objects.filter(niveau=Niveau.EG).order_by("nom").first())
+                 or Structure.objects.eg().order_by("nom").first())
     if structure is None:
         return
     from comptes.services import deposer_demande

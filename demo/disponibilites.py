@@ -11,7 +11,6 @@ from django.db.models import Max
 from django.utils import timezone
 
 from repertoire import access
-from repertoire.models import Niveau
 
 from disponibilites.models import Capacite
 from disponibilites.services import enregistrement, suivi
@@ -46,7 +45,7 @@ def _figures(uo, debut, fin, pas_heures, rng, source):
 
 
 def peupler_demo(stdout) -> None:
-    unites = list(suivi.unites_concernees().filter(niveau=Niveau.UO).select_related("eg").order_by("pk"))
+    unites = list(suivi.unites_concernees().uo().select_related("eg").order_by("pk"))
     if not unites:
         stdout.write("Disponibilités : aucune unité de soins critiques dans la démonstration.")
         return

@@ -28,13 +28,13 @@ def _eg_libres(user, exclure=()):
     """EGs the user may open a dossier on, with no open dossier on them or their EJ."""
     occupees = DossierCollaboratif.objects.filter(etat__in=ETATS_OUVERTS).values("structure")
     return (repertoire_access.structures_autorisees(user, repertoire_access.OUVRIR_DOSSIER)
-            .filter(niveau=Niveau.EG).exclude(pk__in=occupees).exclude(ej__in=occupees)
+            .eg().exclude(pk__in=occupees).exclude(ej__in=occupees)
             .exclude(pk__in=exclure).order_by("pk"))
 
 
 def _type_et_activite(eg: Structure):
     """A type d'UO and an activité like the EG's existing units (an EHPAD's by default)."""
-    modele = Structure.objects.filter(eg=eg, niveau=Niveau.UO).exclude(type_uo=None).exclude(discipline="").first()
+    modele = Structure.objects.uo().filter(eg=eg).exclude(type_uo=None).exclude(discipline="").first()
     if modele and modele.activites.exists():
         return modele.discipline, modele.type_uo, modele.activites.first()
     return "MSS", Concept.objects.du_jeu("J34").get(code="21"), Concept.objects.du_jeu("J17").get(code="293")

@@ -21,6 +21,7 @@ from nomenclatures.texte import normaliser
 
 from . import catalogue as cat
 from repertoire.models import Contact, Horaire, Niveau, Structure
+from socle.ecriture import inserer_en_masse
 
 DEPARTEMENTS_REGION = ["44", "49", "53", "72", "85"]
 
@@ -458,15 +459,6 @@ def _sans_controle_des_cles(cursor) -> None:
         cursor.execute("SET LOCAL session_replication_role = replica")
 
 
-def _copier(cursor, table: str, colonnes: list[str], lignes) -> int:
-    n = 0
-    with cursor.copy(f"COPY {table} ({', '.join(colonnes)}) FROM STDIN") as copy:
-        for valeurs in lignes:
-            copy.write_row(valeurs)
-            n += 1
-    return n
-
-
 @transaction.atomic
 def ecrire(generateur: Generateur) -> dict:
     maintenant = timezone.now()
@@ -488,7 +480,7 @@ def ecrire(generateur: Generateur) -> dict:
                 valeurs = {**defauts, **ligne.champs}
                 yield tuple(valeurs[c] for c in colonnes)
 
-        compte = {"structures": _copier(cursor, "repertoire_structure", [Structure._meta.get_field(c).column
+        compte = {"structures": inserer_en_masse("repertoire_structure", [Structure._meta.get_field(c).column
                                                                           for c in colonnes], rangs())}
         cursor.execute("SELECT setval(pg_get_serial_sequence('repertoire_structure', 'id'), %s)", [dernier])
 
@@ -501,7 +493,7 @@ def ecrire(generateur: Generateur) -> dict:
                 valeurs = ((ligne.champs["id"], code) for ligne in lignes for code in ligne.territoire)
             else:
                 valeurs = ((ligne.champs["id"], v) for ligne in lignes for v in ligne.m2m.get(nom_m2m, ()))
-            compte[nom_m2m] = _copier(cursor, through.db_table, [source, cible], valeurs)
+            compte[nom_m2m] = inserer_en_masse(through.db_table, [source, cible], valeurs)
 
         defauts_contact = _valeurs_par_defaut(Contact)
         colonnes_contact = [f.attname for f in Contact._meta.concrete_fields if f.attname != "id"]
@@ -512,7 +504,7 @@ def ecrire(generateur: Generateur) -> dict:
                     valeurs = {**defauts_contact, **contact, "structure_id": ligne.champs["id"]}
                     yield tuple(valeurs[c] for c in colonnes_contact)
 
-        compte["contacts"] = _copier(cursor, Contact._meta.db_table,
+        compte["contacts"] = inserer_en_masse(Contact._meta.db_table,
                                      [Contact._meta.get_field(c).column for c in colonnes_contact], contacts())
         horaire_type = generateur.c("J41", "01")
 
@@ -522,7 +514,7 @@ def ecrire(generateur: Generateur) -> dict:
                     for jour in range(1, 6):
                         yield (ligne.champs["id"], horaire_type, jour, time(9), time(17, 30))
 
-        compte["horaires"] = _copier(cursor, Horaire._meta.db_table,
+        compte["horaires"] = inserer_en_masse(Horaire._meta.db_table,
                                      ["structure_id", "type_horaire_id", "jour", "debut", "fin"], horaires())
         cursor.execute("ANALYZE repertoire_structure")
     return compte
