@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installe
+# Development values, set explicitly: anywhere else (gunicorn, celery, manage.py alone) DEBUG is
+# off and the settings refuse to start without a real SECRET_KEY and ALLOWED_HOSTS.
+export DEBUG ?= 1
 
 .PHONY: install run serve test stop bench clean
 

@@ -39,6 +39,7 @@ def preparer_base() -> tuple[str, str]:
     from urllib.parse import urlsplit, urlunsplit
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+    os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
     import django
 
     django.setup()
@@ -214,6 +215,7 @@ def main():
     parser.add_argument("--mesurer", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+    os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
     if args.mesurer:
         mesurer(args.unites, args.repetitions)
         return

@@ -4,7 +4,8 @@
 
 Opens a dossier on the EG with the most units and on the EJ with the most EGs, edits
 fiches (rename the EG, change 20 units, create 5, delete 1), sends, validates, checks the
-conflicts and publishes, then the list and "à traiter" queries. Every tour runs inside a
+conflicts and publishes, then the list and "à traiter" queries; then changes every fiche of
+the largest EJ (its comment) and publishes that. Every tour runs inside a
 transaction that is rolled back: the database is left as it was (use a copy, never the
 shared `ror` database). Prints the time of each step (median over the tours).
 """
@@ -29,6 +30,7 @@ def main():
     parser.add_argument("--tours", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+    os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
     import django
 
     django.setup()
@@ -37,7 +39,8 @@ def main():
     from django.db import transaction
     from django.db.models import Count
 
-    from dossiers import access, services
+    from dossiers import access, comparaison, services
+    from dossiers.models import FicheBrouillon
     from nomenclatures.models import Concept
     from repertoire import access as repertoire_access
     from repertoire.models import Niveau, Structure
@@ -94,12 +97,29 @@ def main():
                 mesurer("envoyer en validation", services.envoyer_en_validation, referent, dossier)
                 mesurer("valider", services.valider, directeur, dossier)
                 mesurer("calculer les conflits", services.conflits, dossier)
-                mesurer("publier (27 changements)", services.publier_dossier, gestionnaire, dossier)
+                mesurer("publier (27 changements)", services.publier_dossier, gestionnaire, dossier,
+                        motif="Libellés de l'autorisation (bench)")
                 autre = mesurer("ouvrir (EJ la plus grande)", services.ouvrir_dossier, gestionnaire, ej)
                 mesurer("liste des dossiers (gestionnaire)", lambda: list(
                     access.dossiers_autorises(gestionnaire, access.VOIR).order_by("-modifie_le")[:50]))
                 mesurer("à traiter (référent)", lambda: list(access.dossiers_a_traiter(referent)))
                 assert autre.fiches.count() == ej.get_descendant_count() + 1
+                # Every fiche of the largest EJ changed (its comment), then published.
+                fiches = list(autre.fiches.all())
+                for fiche in fiches:
+                    fiche.donnees = {**fiche.donnees, "commentaire": "Revu en dossier (bench)"}
+                    fiche.statut = "finalisee"
+                FicheBrouillon.objects.bulk_update(fiches, ["donnees", "statut"], batch_size=500)
+                droits.accorder_droit(None, directeur, "directeur", ej)
+                services.envoyer_en_validation(gestionnaire, autre)
+                services.valider(directeur, autre)
+                une_eg = Structure.objects.filter(parent=ej).first()
+                mesurer(f"comparer (EJ, {len(fiches)} changements)", comparaison.changements, fiches)
+                mesurer(f"publier (EJ, {len(fiches)} changements)", services.publier_dossier, gestionnaire, autre,
+                        motif="bench")
+                assert Structure.objects.filter(pk=ej.pk, commentaire="Revu en dossier (bench)").exists()
+                historique = Structure.history.filter(id=une_eg.pk).latest()
+                assert historique.changements["champs"] == {"commentaire": une_eg.commentaire}, historique.changements
                 raise _Annuler
         except _Annuler:
             pass

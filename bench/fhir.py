@@ -1,13 +1,16 @@
 """Benchmark: server time of FHIR `_lastUpdated` searchset pages, as a synchronising
 consumer reads them (HealthcareService, 200 per page — the API maximum — so a
-1,000-resource read is 5 pages; Location and Organization pages too).
+1,000-resource read is 5 pages; Location and Organization pages too), and with
+`--export` the whole offer's Bulk Data `$export` (time, peak memory, NDJSON sizes).
 
-    .venv/bin/python bench/fhir.py [--tours 5]
+    .venv/bin/python bench/fhir.py [--tours 5] [--export]
 
 Runs against DATABASE_URL (for the national base: a copy of it, see the brief) or the
 local embedded database; if that one has no offer yet, builds the demo region in it
 first. Time is measured in-process through Django's full request stack (middleware,
-token check, query, mapping, JSON), without network. Goal: ≤ 200 ms a page.
+token check, query, mapping, JSON), without network. Goal: p95 ≤ 100 ms for a
+200-resource HealthcareService page. The export runs in this process (what the Celery
+task runs), its files in a temporary folder removed afterwards.
 """
 
 import argparse
@@ -44,14 +47,21 @@ def _resume(nom, mesures):
     ressources = sum(m[1] for m in mesures)
     print(f"{nom:<58} pages={len(temps):>3}  p50={statistics.median(temps):7.1f} ms  p95={p95:7.1f} ms  "
           f"max={temps[-1]:7.1f} ms  CPU Python p50={statistics.median(m[3] for m in mesures):6.1f} ms  "
-          f"({ressources} ressources, total={mesures[0][2]})")
+          f"({ressources} ressources, total={mesures[0][2]})  [load {_charge()}]")
+
+
+def _charge() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tours", type=int, default=5, help="répétitions de chaque lecture")
+    parser.add_argument("--export", action="store_true", help="mesurer aussi le $export de toute l'offre")
+    parser.add_argument("--sans-pages", action="store_true", help="ne pas mesurer les pages")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+    os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
     import django
 
     django.setup()
@@ -70,7 +80,7 @@ def main():
         call_command("preparer_demo", stdout=open(os.devnull, "w"))
     nb_uo = Structure.objects.uo().count()
     nb_eg = Structure.objects.eg().count()
-    national = Path("/work/national/READY").exists() and "national" in str(connection.settings_dict.get("HOST", ""))
+    national = "national" in str(connection.settings_dict.get("HOST", ""))
     print(f"Charge de la machine (load average 1 min) : {os.getloadavg()[0]:.1f} sur {os.cpu_count()} cœurs")
     print(f"Base : {connection.settings_dict['NAME']} ({'copie nationale' if national else 'données locales'}) — "
           f"{nb_eg} EG, {nb_uo} UO")
@@ -87,6 +97,13 @@ def main():
         depuis_tout = instant(Structure.objects.order_by("modifie_le").values_list("modifie_le", flat=True)
                               .first()).replace("+00:00", "Z")
         _pages(client, "/fhir/HealthcareService?_count=200", entete, 1)  # warm-up
+        # A search's total is counted on its first page and kept 5 minutes: measured apart, once.
+        for nom, url in (("HealthcareService", f"/fhir/HealthcareService?_lastUpdated=ge{depuis_1000}&_count=200"),
+                         ("HealthcareService (tout)", f"/fhir/HealthcareService?_lastUpdated=ge{depuis_tout}&_count=200")):
+            debut = time.perf_counter()
+            total = _pages(client, url, entete, 1)[0][2]
+            print(f"Première page (comptage du total, {total} offres) {nom} : {(time.perf_counter() - debut) * 1000:.0f} ms"
+                  f"  [load {_charge()}]", flush=True)
         lectures = [
             ("HealthcareService _lastUpdated (1 000 dernières), 200/page",
              f"/fhir/HealthcareService?_lastUpdated=ge{depuis_1000}&_count=200", 5),
@@ -94,9 +111,14 @@ def main():
              f"/fhir/HealthcareService?_lastUpdated=ge{depuis_tout}&_count=200", 5),
             ("Location _lastUpdated (1 000 dernières), 200/page",
              f"/fhir/Location?_lastUpdated=ge{depuis_1000}&_count=200", 5),
+            ("HealthcareService + _revinclude=PractitionerRole:service, 200/page",
+             f"/fhir/HealthcareService?_lastUpdated=ge{depuis_1000}&_count=200"
+             "&_revinclude=PractitionerRole:service&_include=PractitionerRole:practitioner", 5),
             ("Organization _lastUpdated (tout), 200/page",
              f"/fhir/Organization?_lastUpdated=ge{depuis_tout}&_count=200", 5),
         ]
+        if args.sans_pages:
+            lectures = []
         for nom, url, pages in lectures:
             mesures, totaux = [], []
             for _ in range(args.tours):
@@ -104,11 +126,53 @@ def main():
                 mesures += tour
                 totaux.append(sum(m[0] for m in tour))
             _resume(nom, mesures)
-            print(f"{'':<58} 1 000 ressources (5 pages) : médiane {statistics.median(totaux):.0f} ms")
+            print(f"{'':<58} 1 000 ressources (5 pages) : médiane {statistics.median(totaux):.0f} ms  "
+                  f"[load {_charge()}]")
+        if args.export:
+            _mesurer_export(jeton)
     finally:
         jetons_api.revoquer_jeton(gestionnaire, jeton)
         jeton.delete()
         gestionnaire.delete()
+
+
+def _mesurer_export(jeton):
+    """The whole offer's $export, as the Celery task runs it: time, peak memory, file sizes."""
+    import resource
+    import shutil
+    import tempfile
+
+    from django.conf import settings
+
+    from interop import export
+    from interop.models import ExportFhir
+
+    dossier = Path(tempfile.mkdtemp(prefix="bench_export_"))
+    settings.FHIR_EXPORT_DIR = dossier
+    avant = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    demande = ExportFhir.objects.create(jeton=jeton, demande="/fhir/$export", types=list(export.TYPES))
+    export.dossier(demande).mkdir(parents=True, exist_ok=True)
+    debut_total, total_octets, total_ressources = time.perf_counter(), 0, 0
+    try:
+        # Type by type, as export.executer does, printing each as it ends (a national export is long).
+        for type_ressource in export.TYPES:
+            debut, cpu = time.perf_counter(), time.process_time()
+            nombre = export._ecrire(demande, type_ressource)
+            duree, cpu = time.perf_counter() - debut, time.process_time() - cpu
+            taille = export.fichier(demande, type_ressource).stat().st_size
+            pic = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            total_octets += taille
+            total_ressources += nombre
+            print(f"$export {type_ressource:<18} {nombre:>9} ressources en {duree:6.0f} s (CPU Python {cpu:.0f} s), "
+                  f"{taille / 1e6:7.0f} Mo NDJSON, mémoire max du processus {pic:.0f} Mo (avant : {avant:.0f} Mo)"
+                  f"  [load {_charge()}]",
+                  flush=True)
+        duree = time.perf_counter() - debut_total
+        print(f"$export de toute l'offre : {total_ressources} ressources, {duree:.0f} s, "
+              f"{total_octets / 1e9:.2f} Go, {total_ressources / duree:.0f} ressources/s  [load {_charge()}]", flush=True)
+    finally:
+        shutil.rmtree(dossier, ignore_errors=True)
+        demande.delete()
 
 
 if __name__ == "__main__":

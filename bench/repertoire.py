@@ -17,6 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
 
 import django  # noqa: E402
 
@@ -25,6 +26,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
@@ -91,7 +93,29 @@ def main():
              *mesurer(client, ["/repertoire/?filtre=1&d=MCO"], repetitions=5))
     afficher("Historique d'une UO", *mesurer(client, [f"/repertoire/{pk}/historique/" for pk in uos[:50]]))
     afficher("PDF d'une UO", *mesurer(client, [f"/repertoire/{pk}/pdf/" for pk in uos[:10]]))
-    afficher("PDF d'une EG avec toutes ses UO", *mesurer(client, [f"/repertoire/{pk}/pdf/" for pk in egs[:10]]))
+    # An EG's PDF: made in the request up to ROR_PDF_SEUIL_ASYNCHRONE units, beyond by a Celery task
+    # (the request answers a waiting page with the progress): both measured, and the task's own work.
+    from repertoire import pdf as export_pdf
+
+    seuil = settings.ROR_PDF_SEUIL_ASYNCHRONE
+    par_taille = sorted((export_pdf.nb_uo(eg), eg.pk) for eg in Structure.objects.filter(pk__in=egs))
+    grandes = [pk for n, pk in par_taille if n > seuil][:10]
+    # the largest ones still made in the request (few in a sample: most EG have more units)
+    petites = list(Structure.objects.uo().exclude(eg=None).order_by().values("eg").annotate(n=Count("id"))
+                   .filter(n__lte=seuil).order_by("-n").values_list("eg", flat=True)[:10])
+    print(f"PDF d'une EG : au-delà de {seuil} UO produit par une tâche Celery (ROR_PDF_SEUIL_ASYNCHRONE)")
+    if petites:
+        afficher(f"PDF d'une EG ≤ {seuil} UO (dans la requête)",
+                 *mesurer(client, [f"/repertoire/{pk}/pdf/" for pk in petites]))
+    if grandes:
+        afficher(f"PDF d'une EG > {seuil} UO (page d'attente)", *mesurer(client, [f"/repertoire/{pk}/pdf/" for pk in grandes]))
+    plus_grande = (Structure.objects.uo().exclude(eg=None).order_by().values_list("eg").annotate(n=Count("id"))
+                   .order_by("-n").first())
+    if plus_grande:
+        debut = time.perf_counter()
+        contenu = export_pdf.fiche_pdf(Structure.objects.get(pk=plus_grande[0]))
+        print(f"{'Tâche : PDF de la plus grande EG (' + str(plus_grande[1]) + ' UO)':<42} "
+              f"{(time.perf_counter() - debut) * 1000:9.1f} ms, {len(contenu) // 1024} Ko")
 
 
 if __name__ == "__main__":

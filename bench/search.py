@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
+os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
 
 import django  # noqa: E402
 
@@ -125,8 +126,11 @@ def main():
             brut = sql_brut(requetes)
             if i == 0:
                 html = client.get(url, params).content.decode()
-                trouve = re.search(r'id="nombre-resultats"[^>]*>\s*<strong>([\d\s\u202f\xa0]+)</strong>', html)
-                total = re.sub(r"\D", "", trouve.group(1)) if trouve else "?"
+                trouve = re.search(r'id="nombre-resultats"[^>]*>\s*<strong>((?:plus de )?[\d\s\u202f\xa0]+)</strong>',
+                                   html)
+                # "plus de 300": the page read its ceiling of units (recherche.moteur.PLAFOND_LIGNES)
+                total = ("> " if trouve and "plus" in trouve.group(1) else "") + re.sub(
+                    r"\D", "", trouve.group(1)) if trouve else "?"
                 continue
             pages.append(duree)
             bruts.append(brut)

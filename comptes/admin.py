@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import AcceptationCGU, DemandeAcces
+from socle.admin_lecture import LectureSeuleAdmin
+
+from .models import AcceptationCGU, ChangementAdresse, DemandeAcces
 
 
 @admin.register(DemandeAcces)
@@ -14,3 +16,10 @@ class DemandeAccesAdmin(admin.ModelAdmin):
 class AcceptationCGUAdmin(admin.ModelAdmin):
     list_display = ("acceptee_le", "user", "version")
     readonly_fields = ("user", "version", "acceptee_le")
+
+
+@admin.register(ChangementAdresse)
+class ChangementAdresseAdmin(LectureSeuleAdmin):
+    """E-mail changes wait for the signed link (comptes services only)."""
+
+    list_display = ("user", "nouvelle_adresse", "demande_le", "confirme_le")

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.conf import settings
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 from repertoire import access
 from repertoire.models import Structure
@@ -64,7 +65,12 @@ class DemandeAccesForm(ChoixStructureMixin, forms.ModelForm):
         fields = ["prenom", "nom", "email", "fonction", "role", "justification"]
         labels = {"email": "Adresse électronique professionnelle", "role": "Rôle demandé",
                   "justification": "Pourquoi avez-vous besoin de cet accès ?"}
-        widgets = {"justification": forms.Textarea(attrs={"rows": 4})}
+        # The applicant's own identity: browsers may fill it in (RGAA 11.13, WCAG 1.3.5).
+        widgets = {"justification": forms.Textarea(attrs={"rows": 4}),
+                   "prenom": forms.TextInput(attrs={"autocomplete": "given-name"}),
+                   "nom": forms.TextInput(attrs={"autocomplete": "family-name"}),
+                   "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+                   "fonction": forms.TextInput(attrs={"autocomplete": "organization-title"})}
 
     def clean_email(self):
         return self.cleaned_data["email"].strip().lower()
@@ -126,8 +132,10 @@ class CGUForm(forms.Form):
 
 
 class EmailForm(forms.Form):
-    email = forms.EmailField(label="Nouvelle adresse électronique professionnelle")
-    mot_de_passe = forms.CharField(label="Votre mot de passe actuel", widget=forms.PasswordInput)
+    email = forms.EmailField(label="Nouvelle adresse électronique professionnelle",
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    mot_de_passe = forms.CharField(label="Votre mot de passe actuel",
+                                   widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
     def __init__(self, user, *args, **kwargs):
         self.user = user
@@ -153,3 +161,17 @@ class NouveauMotDePasseForm(SetPasswordForm):
     def save(self, commit=True):
         services.definir_mot_de_passe(self.user, self.cleaned_data["new_password1"])
         return self.user
+
+
+class FormulaireReinitialisation(PasswordResetForm):
+    """Also reaches accounts that have never chosen a password (accepted demande whose link expired)."""
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+    def envoyer(self, domaine: str, https: bool) -> None:
+        """Send the link to the accounts of this address (none: nothing sent), outside any request."""
+        self.save(domain_override=domaine, use_https=https,
+                  email_template_name="comptes/mails/reinitialisation.txt",
+                  subject_template_name="comptes/mails/reinitialisation_sujet.txt",
+                  extra_email_context={"ROR_SITE_TITLE": settings.ROR_SITE_TITLE})

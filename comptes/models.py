@@ -1,8 +1,10 @@
 from django.conf import settings
 from django.db import models
 
+from socle.validateurs import UneLigneMixin
 
-class DemandeAcces(models.Model):
+
+class DemandeAcces(UneLigneMixin, models.Model):
     """A request for an account (public form), accepted or refused by a gestionnaire."""
 
     class Role(models.TextChoices):
@@ -12,6 +14,8 @@ class DemandeAcces(models.Model):
 
     class Statut(models.TextChoices):
         EN_ATTENTE = "en_attente", "En attente"
+        # accepted for an address that already has an account: its holder confirms from that mailbox
+        A_CONFIRMER = "a_confirmer", "Acceptée, en attente de confirmation du titulaire du compte"
         ACCEPTEE = "acceptee", "Acceptée"
         REFUSEE = "refusee", "Refusée"
 
@@ -53,3 +57,18 @@ class AcceptationCGU(models.Model):
         ordering = ["-acceptee_le"]
         verbose_name = "acceptation des CGU"
         verbose_name_plural = "acceptations des CGU"
+
+
+class ChangementAdresse(models.Model):
+    """A new e-mail asked for on Mon compte. It replaces the old one only when the signed link
+    sent to the new address is followed: nobody takes an address (and what comes with it) unproven."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="changements_adresse")
+    nouvelle_adresse = models.EmailField("nouvelle adresse électronique")
+    demande_le = models.DateTimeField("demandé le", auto_now_add=True)
+    confirme_le = models.DateTimeField("confirmé le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-demande_le"]
+        verbose_name = "changement d'adresse électronique"
+        verbose_name_plural = "changements d'adresse électronique"

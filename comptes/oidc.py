@@ -42,18 +42,46 @@ def rpps_de(claims: dict) -> str:
     return ""
 
 
+class IdentiteRefusee(ValueError):
+    """What Pro Santé Connect returned does not prove one identity at the level asked for."""
+
+
+def identite_verifiee(claims_jeton: dict, userinfo: dict) -> dict:
+    """The claims of the (already signature-checked) ID token completed by userinfo.
+
+    userinfo is a second, unsigned answer: it may only describe the same person (same `sub`).
+    The authentication level asked for (ROR_PSC_ACR_VALUES, e.g. eidas1) must be the one obtained.
+    """
+    sujet = claims_jeton.get("sub")
+    if not sujet or userinfo.get("sub") != sujet:
+        raise IdentiteRefusee("userinfo ne décrit pas le sujet du jeton d'identité")
+    niveaux = settings.ROR_PSC_ACR_VALUES.split()
+    if niveaux and claims_jeton.get("acr") not in niveaux:
+        raise IdentiteRefusee("niveau d'authentification insuffisant")
+    return {**userinfo, **claims_jeton}
+
+
+def _email_verifie(claims: dict) -> bool:
+    # Missing means not verified: only an explicit true lets the e-mail identify someone.
+    return claims.get("email_verified") is True or str(claims.get("email_verified")).lower() == "true"
+
+
 def compte_correspondant(claims: dict):
-    """The one active account with this RPPS, else with this e-mail; None otherwise."""
+    """The one active account with this RPPS; else the one with this verified e-mail, unless that
+    account is another professional's (it has a different RPPS); None otherwise."""
     User = get_user_model()
-    actifs = User.objects.filter(is_active=True)
     rpps = rpps_de(claims)
     if rpps:
-        par_rpps = list(actifs.filter(rpps=rpps)[:2])
-        if len(par_rpps) == 1:
-            return par_rpps[0]
+        par_rpps = list(User.objects.filter(rpps=rpps)[:2])
+        if par_rpps:  # the RPPS names its account: never another one found by e-mail
+            return par_rpps[0] if len(par_rpps) == 1 and par_rpps[0].is_active else None
     email = str(claims.get("email") or "").strip()
-    if email and claims.get("email_verified", True) is not False:
-        par_email = list(actifs.filter(email__iexact=email)[:2])
-        if len(par_email) == 1:
-            return par_email[0]
-    return None
+    if not email or not _email_verifie(claims):
+        return None
+    par_email = list(User.objects.filter(is_active=True, email__iexact=email)[:2])
+    if len(par_email) != 1:
+        return None
+    compte = par_email[0]
+    if compte.rpps and compte.rpps != rpps:
+        return None
+    return compte

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -18,12 +19,13 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from comptes.models import AcceptationCGU, DemandeAcces
+from comptes.models import AcceptationCGU, ChangementAdresse, DemandeAcces
 from repertoire import access
 from repertoire.services import droits
 from socle.audit import Action, journaliser
 
 from .access import NIVEAUX_HABILITABLES, NOMMER_REFERENTS, peut
+from .ralentissement import oublier_echecs
 
 User = get_user_model()
 
@@ -55,6 +57,25 @@ def lien_definir_mot_de_passe(user, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("comptes:reinitialisation_confirmer", kwargs={"uidb64": uid, "token": token})
 
 
+LIEN_INVALIDE = ("Ce lien n'est plus valable (déjà utilisé, expiré ou remplacé par un plus récent). "
+                 "Recommencez la démarche depuis le portail.")
+SEL_ADRESSE = "comptes.changement_adresse"
+SEL_DEMANDE = "comptes.confirmation_demande"
+
+
+def _lien_signe(base_url: str, nom_url: str, donnees: dict, sel: str) -> str:
+    """A link carrying signed data; it expires with the password-reset links (PASSWORD_RESET_TIMEOUT)."""
+    jeton = signing.dumps(donnees, salt=sel, compress=True)
+    return base_url.rstrip("/") + reverse(nom_url, kwargs={"jeton": jeton})
+
+
+def lire_jeton(jeton: str, sel: str) -> dict:
+    try:
+        return signing.loads(jeton, salt=sel, max_age=settings.PASSWORD_RESET_TIMEOUT)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ValidationError(LIEN_INVALIDE) from None
+
+
 def _envoyer(sujet: str, gabarit: str, destinataire: str, contexte: dict) -> None:
     contexte = {"ROR_SITE_TITLE": settings.ROR_SITE_TITLE, **contexte}
     send_mail(f"[{settings.ROR_SITE_TITLE}] {sujet}", render_to_string(gabarit, contexte),
@@ -63,7 +84,9 @@ def _envoyer(sujet: str, gabarit: str, destinataire: str, contexte: dict) -> Non
 
 @transaction.atomic
 def deposer_demande(**champs) -> DemandeAcces:
-    demande = DemandeAcces.objects.create(**champs)
+    demande = DemandeAcces(**champs)
+    demande.full_clean()
+    demande.save()
     journaliser(None, Action.DEMANDE_ACCES_RECUE, cible=f"demande:{demande.pk}",
                 details={"structure": demande.structure_id, "role": demande.role})
     return demande
@@ -78,7 +101,12 @@ def _verrouiller_demande(demande: DemandeAcces) -> DemandeAcces:
 
 @transaction.atomic
 def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
-    """Create the account (or reuse the one with this e-mail), give the requested role, mail a link to set a password."""
+    """Create the account, give the requested role, mail a link to set a password.
+
+    If the address already belongs to an account, nothing is given yet: anyone may type any
+    address in a request, so the rights wait until the holder of that mailbox confirms
+    (confirmer_demande), logged in to that very account.
+    """
     access.exiger(acteur, access.ADMINISTRER)
     demande = _verrouiller_demande(demande)
     user = User.objects.filter(email__iexact=demande.email).first()
@@ -92,20 +120,60 @@ def accepter_demande(acteur, demande: DemandeAcces, base_url: str) -> User:
         journaliser(acteur, Action.COMPTE_CREE, cible=cible(user), details={"demande": demande.pk})
     elif not user.is_active:
         raise ValidationError("Un compte désactivé existe avec cette adresse : réactivez-le depuis sa fiche.")
+    demande.traitee_le = timezone.now()
+    demande.traitee_par = acteur
+    demande.compte = user
+    if nouveau:
+        _appliquer_demande(acteur, demande, user)
+        contexte = {"user": user, "demande": demande, "lien": lien_definir_mot_de_passe(user, base_url)}
+        gabarit = "comptes/mails/demande_acceptee.txt"
+    else:
+        demande.statut = DemandeAcces.Statut.A_CONFIRMER
+        contexte = {"user": user, "demande": demande, "lien": _lien_signe(
+            base_url, "comptes:demande_confirmer",
+            {"d": demande.pk, "u": user.pk, "e": user.email.lower()}, SEL_DEMANDE)}
+        gabarit = "comptes/mails/demande_a_confirmer.txt"
+    demande.save()
+    journaliser(acteur, Action.DEMANDE_ACCES_ACCEPTEE, cible=f"demande:{demande.pk}",
+                details={"compte": user.pk, "confirmation_demandee": not nouveau})
+    # Sent inside the transaction: if the mail cannot leave, nothing is accepted and the gestionnaire is told.
+    _envoyer("Votre accès au ROR", gabarit, user.email, contexte)
+    return user
+
+
+def _appliquer_demande(acteur, demande: DemandeAcces, user) -> None:
     user.groups.add(groupe(GROUPE_PAR_ROLE[demande.role]))
     if demande.role in DROITS:
         droits.accorder_droit(acteur, user, demande.role, demande.structure)
     demande.statut = DemandeAcces.Statut.ACCEPTEE
-    demande.traitee_le = timezone.now()
-    demande.traitee_par = acteur
-    demande.compte = user
-    demande.save()
-    journaliser(acteur, Action.DEMANDE_ACCES_ACCEPTEE, cible=f"demande:{demande.pk}", details={"compte": user.pk})
-    contexte = {"user": user, "demande": demande, "nouveau": nouveau,
-                "lien": lien_definir_mot_de_passe(user, base_url) if nouveau else base_url.rstrip("/") + "/connexion/"}
-    # Sent inside the transaction: if the mail cannot leave, nothing is accepted and the gestionnaire is told.
-    _envoyer("Votre accès au ROR", "comptes/mails/demande_acceptee.txt", user.email, contexte)
-    return user
+
+
+def demande_a_confirmer(user, jeton: str) -> DemandeAcces:
+    """The accepted request this link (sent to the account's mailbox) confirms, for this logged-in account."""
+    donnees = lire_jeton(jeton, SEL_DEMANDE)
+    demande = (DemandeAcces.objects.select_related("structure")
+               .filter(pk=donnees.get("d"), compte_id=donnees.get("u"), statut=DemandeAcces.Statut.A_CONFIRMER)
+               .first())
+    if demande is not None and demande.compte_id != user.pk:
+        raise ValidationError("Ce lien concerne un autre compte : connectez-vous avec le compte qui a reçu le "
+                              "courriel.")
+    if demande is None or not user.is_active or (user.email or "").lower() != donnees.get("e"):
+        raise ValidationError(LIEN_INVALIDE)
+    return demande
+
+
+@transaction.atomic
+def confirmer_demande(user, jeton: str) -> DemandeAcces:
+    """The holder of the account confirms: the role accepted by the gestionnaire applies now."""
+    demande = demande_a_confirmer(user, jeton)
+    demande = DemandeAcces.objects.select_for_update().get(pk=demande.pk)
+    if demande.statut != DemandeAcces.Statut.A_CONFIRMER:
+        raise ValidationError(LIEN_INVALIDE)
+    _appliquer_demande(demande.traitee_par, demande, user)
+    demande.save(update_fields=["statut"])
+    journaliser(user, Action.DEMANDE_ACCES_ACCEPTEE, cible=f"demande:{demande.pk}",
+                details={"compte": user.pk, "confirmee_par_le_titulaire": True})
+    return demande
 
 
 @transaction.atomic
@@ -203,14 +271,51 @@ def accepter_cgu(user, version: str) -> None:
     journaliser(user, Action.CGU_ACCEPTEES, cible=cible(user), details={"version": version})
 
 
+def _adresse_prise(user, email: str) -> bool:
+    return User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists()
+
+
+def changement_en_attente(user) -> ChangementAdresse | None:
+    return user.changements_adresse.filter(confirme_le__isnull=True).first() if user.pk else None
+
+
 @transaction.atomic
-def changer_email(user, email: str) -> None:
+def demander_changement_email(user, email: str, base_url: str) -> ChangementAdresse:
+    """Nothing changes yet: a signed link goes to the new address, a notice to the old one."""
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+    if email == (user.email or "").lower():
+        raise ValidationError("C'est déjà votre adresse électronique.")
+    if _adresse_prise(user, email):
         raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
-    user.email = email
+    user.changements_adresse.filter(confirme_le__isnull=True).delete()  # the newest request replaces the others
+    changement = ChangementAdresse.objects.create(user=user, nouvelle_adresse=email)
+    lien = _lien_signe(base_url, "comptes:email_confirmer", {"c": changement.pk, "e": email}, SEL_ADRESSE)
+    contexte = {"user": user, "nouvelle": email, "lien": lien}
+    _envoyer("Confirmez votre nouvelle adresse électronique", "comptes/mails/adresse_a_confirmer.txt", email,
+             contexte)
+    if user.email:
+        _envoyer("Changement d'adresse électronique demandé", "comptes/mails/adresse_changement_signale.txt",
+                 user.email, contexte)
+    return changement
+
+
+@transaction.atomic
+def confirmer_changement_email(user, jeton: str) -> str:
+    """The link sent to the new address was followed (by the logged-in owner): the address changes."""
+    donnees = lire_jeton(jeton, SEL_ADRESSE)
+    changement = (ChangementAdresse.objects.select_for_update()
+                  .filter(pk=donnees.get("c"), user=user, nouvelle_adresse=donnees.get("e"), confirme_le__isnull=True)
+                  .first())
+    if changement is None:
+        raise ValidationError(LIEN_INVALIDE)
+    if _adresse_prise(user, changement.nouvelle_adresse):
+        raise ValidationError("Cette adresse est déjà utilisée par un autre compte.")
+    changement.confirme_le = timezone.now()
+    changement.save(update_fields=["confirme_le"])
+    user.email = changement.nouvelle_adresse
     user.save(update_fields=["email"])
     journaliser(user, Action.EMAIL_MODIFIE, cible=cible(user))
+    return user.email
 
 
 def deverrouiller(acteur, tentative) -> None:
@@ -231,10 +336,13 @@ def changer_mot_de_passe(user, mot_de_passe: str) -> None:
 
 @transaction.atomic
 def definir_mot_de_passe(user, mot_de_passe: str) -> None:
-    """The password chosen through a single-use link (forgotten password, first password)."""
+    """The password chosen through a single-use link (forgotten password, first password).
+    The link proved the mailbox: a lockout of this account is lifted (its owner gets back in)."""
     user.set_password(mot_de_passe)
     user.save(update_fields=["password"])
     journaliser(user, Action.MOT_DE_PASSE_DEFINI, cible=cible(user))
+    if oublier_echecs(user.username):
+        journaliser(user, Action.DEVERROUILLAGE, cible=cible(user), details={"par": "lien_reinitialisation"})
 
 
 def noter_export_journal(acteur) -> None:

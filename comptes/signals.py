@@ -8,8 +8,7 @@ from django.dispatch import receiver
 from socle.audit import Action, journaliser
 
 
-def adresse_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+from socle.middleware import adresse_du_client as adresse_ip
 
 
 def _cible_saisie(identifiant: str | None) -> str:
@@ -26,6 +25,8 @@ def connexion(sender, request, user, **kwargs):
 
 @receiver(user_login_failed, dispatch_uid="ror_audit_echec")
 def connexion_echouee(sender, credentials, request=None, **kwargs):
+    if getattr(request, "ror_attente", 0):  # refused as too early, password not checked (comptes.ralentissement)
+        return
     journaliser(None, Action.CONNEXION_ECHOUEE, cible=_cible_saisie(credentials.get("username")),
                 adresse_ip=adresse_ip(request))
 

@@ -8,11 +8,13 @@ app_name = "comptes"
 urlpatterns = [
     path("", views.mon_compte, name="mon_compte"),
     path("adresse/", views.email_changer, name="email_changer"),
+    path("adresse/confirmer/<str:jeton>/", views.email_confirmer, name="email_confirmer"),
     path("mot-de-passe/", views.MotDePasseChanger.as_view(), name="mot_de_passe_changer"),
     path("cgu/", views.cgu, name="cgu"),
     # Demande d'accès
     path("demande/", views.demande_acces, name="demande_acces"),
     path("demande/envoyee/", views.demande_envoyee, name="demande_envoyee"),
+    path("demande/confirmer/<str:jeton>/", views.demande_confirmer, name="demande_confirmer"),
     # Mot de passe oublié, et premier mot de passe d'un compte accepté
     path("mot-de-passe-oublie/", views.Reinitialisation.as_view(), name="reinitialisation"),
     path("mot-de-passe-oublie/envoye/", auth_views.PasswordResetDoneView.as_view(

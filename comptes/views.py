@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -24,9 +23,11 @@ from socle.audit import Action
 from socle.exports import reponse_csv
 
 from . import access, oidc, services
-from .ralentissement import attente_restante
-from .forms import (CGUForm, ChangementMotDePasseForm, DemandeAccesForm, DroitForm, EmailForm, GroupesForm,
-                    NouveauMotDePasseForm, RechercheUtilisateurForm, ReferentForm, RefusForm)
+from .ralentissement import en_clair
+from .forms import (CGUForm, ChangementMotDePasseForm, DemandeAccesForm, DroitForm, EmailForm,
+                    FormulaireReinitialisation, GroupesForm, NouveauMotDePasseForm, RechercheUtilisateurForm,
+                    ReferentForm, RefusForm)
+from .tasks import envoyer_reinitialisation
 
 User = get_user_model()
 
@@ -82,8 +83,14 @@ def demande_accepter(request, pk):
     except (ValidationError, OSError) as erreur:
         _message_erreur(request, erreur)
         return redirect("comptes:demande", pk=pk)
-    messages.success(request, f"Demande acceptée : le compte de {user} est prêt, un lien pour choisir "
-                              "son mot de passe lui a été envoyé.")
+    demande.refresh_from_db()
+    if demande.statut == DemandeAcces.Statut.A_CONFIRMER:
+        messages.success(request, f"Demande acceptée. Un compte existait déjà avec cette adresse ({user}) : un lien "
+                                  "de confirmation a été envoyé à cette adresse, le rôle ne s'appliquera qu'une "
+                                  "fois ce lien suivi.")
+    else:
+        messages.success(request, f"Demande acceptée : le compte de {user} est prêt, un lien pour choisir "
+                                  "son mot de passe lui a été envoyé.")
     return redirect("comptes:demandes")
 
 
@@ -279,6 +286,7 @@ def mon_compte(request):
                      else access.structures_autorisees(request.user, access.NOMMER_REFERENTS).order_by("nom")[:200]),
         "favoris": Favori.objects.filter(user=request.user).select_related("structure")
                                  .order_by("structure__nom")[:100],
+        "adresse_en_attente": services.changement_en_attente(request.user),
     })
 
 
@@ -287,14 +295,67 @@ def email_changer(request):
     form = EmailForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.changer_email(request.user, form.cleaned_data["email"])
+            changement = services.demander_changement_email(request.user, form.cleaned_data["email"],
+                                                            _base_url(request))
         except ValidationError as erreur:
             form.add_error("email", erreur)
+        except OSError as erreur:
+            _message_erreur(request, erreur)
         else:
-            messages.success(request, "Adresse électronique modifiée.")
+            messages.success(request, f"Un lien de confirmation a été envoyé à {changement.nouvelle_adresse} : "
+                                      "votre adresse changera quand vous l'aurez suivi.")
             return redirect("comptes:mon_compte")
-    return render(request, "comptes/formulaire.html",
-                  {"form": form, "titre": "Changer mon adresse électronique", "bouton": "Enregistrer"})
+    return render(request, "comptes/email_changer.html",
+                  {"form": form, "titre": "Changer mon adresse électronique", "bouton": "Envoyer le lien de confirmation",
+                   "en_attente": services.changement_en_attente(request.user)})
+
+
+def _confirmer(request, action, succes):
+    """Follow a confirmation link (POST): the service's refusal becomes a message; back to Mon compte."""
+    try:
+        resultat = action()
+    except ValidationError as erreur:
+        _message_erreur(request, erreur)
+    else:
+        messages.success(request, succes(resultat))
+    return redirect("comptes:mon_compte")
+
+
+@login_required
+def email_confirmer(request, jeton):
+    """GET shows what the link does, POST does it (a mail scanner following links changes nothing)."""
+    if request.method == "POST":
+        return _confirmer(request, lambda: services.confirmer_changement_email(request.user, jeton),
+                          lambda email: f"Adresse électronique confirmée : {email}.")
+    changement = services.changement_en_attente(request.user)
+    try:
+        donnees = services.lire_jeton(jeton, services.SEL_ADRESSE)
+        valide = changement is not None and changement.pk == donnees.get("c")
+    except ValidationError:
+        valide = False
+    return render(request, "comptes/confirmation.html", {
+        "titre": "Confirmer ma nouvelle adresse électronique", "valide": valide, "erreur": services.LIEN_INVALIDE,
+        "texte": f"L'adresse {changement.nouvelle_adresse} deviendra celle de votre compte." if valide else "",
+        "bouton": "Confirmer cette adresse"})
+
+
+@login_required
+def demande_confirmer(request, jeton):
+    """The holder of an existing account confirms the role a gestionnaire accepted for his address."""
+    if request.method == "POST":
+        return _confirmer(request, lambda: services.confirmer_demande(request.user, jeton),
+                          lambda demande: f"Rôle « {demande.get_role_display()} » ajouté à votre compte pour "
+                                          f"{demande.structure.nom}.")
+    try:
+        demande = services.demande_a_confirmer(request.user, jeton)
+    except ValidationError as erreur:
+        return render(request, "comptes/confirmation.html", {
+            "titre": "Confirmer un rôle demandé", "valide": False, "erreur": " ".join(erreur.messages)})
+    return render(request, "comptes/confirmation.html", {
+        "titre": "Confirmer un rôle demandé", "valide": True, "bouton": "Ajouter ce rôle à mon compte",
+        "texte": f"Une demande d'accès faite avec votre adresse, acceptée par un gestionnaire, ajoute à votre "
+                 f"compte le rôle « {demande.get_role_display()} » pour {demande.structure.nom}. "
+                 "Confirmez seulement si cette demande vient de vous."})
 
 
 class MotDePasseChanger(auth_views.PasswordChangeView):
@@ -329,20 +390,16 @@ def cgu(request):
 
 # -- Mot de passe oublié / premier mot de passe (Django's token flow) -----------------
 
-class FormulaireReinitialisation(PasswordResetForm):
-    """Also reaches accounts that have never chosen a password (accepted demande whose link expired)."""
-
-    def get_users(self, email):
-        return User._default_manager.filter(email__iexact=email, is_active=True)
-
-
 class Reinitialisation(auth_views.PasswordResetView):
+    """Only queues the mail (comptes.tasks): the answer, and its timing, are the same for every address."""
+
     form_class = FormulaireReinitialisation
     template_name = "comptes/reinitialisation.html"
-    email_template_name = "comptes/mails/reinitialisation.txt"
-    subject_template_name = "comptes/mails/reinitialisation_sujet.txt"
     success_url = reverse_lazy("comptes:reinitialisation_envoyee")
-    extra_email_context = {"ROR_SITE_TITLE": settings.ROR_SITE_TITLE}
+
+    def form_valid(self, form):
+        envoyer_reinitialisation.delay(form.cleaned_data["email"], self.request.get_host(), self.request.is_secure())
+        return redirect(self.get_success_url())
 
 
 class ReinitialisationConfirmer(auth_views.PasswordResetConfirmView):
@@ -374,8 +431,7 @@ def psc_retour(request):
     client = oidc.client()
     try:
         jeton = client.authorize_access_token(request)
-        claims = dict(jeton.get("userinfo") or {})
-        claims.update(client.userinfo(token=jeton))
+        claims = oidc.identite_verifiee(dict(jeton.get("userinfo") or {}), dict(client.userinfo(token=jeton)))
     except (OAuthError, JoseError, JoserfcError, ValueError, KeyError, OSError, RuntimeError) as erreur:
         services.noter_echec_psc(erreur, request.META.get("REMOTE_ADDR"))
         messages.error(request, "La connexion par Pro Santé Connect n'a pas abouti. Réessayez ou utilisez "
@@ -402,12 +458,10 @@ class Connexion(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "psc_configure": oidc.est_configure()}
 
-    def post(self, request, *args, **kwargs):
-        attente = attente_restante(request, request.POST.get("username", ""))
-        if attente:
-            form = self.get_form()
-            form.is_bound = False  # shown again, not checked
-            messages.error(request, f"Trop de tentatives de connexion : réessayez dans {attente} seconde"
-                                    f"{'s' if attente > 1 else ''}.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
+    def form_invalid(self, form):
+        attente = getattr(self.request, "ror_attente", 0)  # set by comptes.backends.AxesBackend
+        if not attente:
+            return super().form_invalid(form)
+        form = self.get_form_class()(self.request, initial={"username": form.data.get("username", "")})
+        messages.error(self.request, f"Trop de tentatives de connexion : réessayez dans {en_clair(attente)}.")
+        return self.render_to_response(self.get_context_data(form=form), status=429)

@@ -263,7 +263,7 @@ PROFILS = [
     Profil("255", "MAS", 40, (MAS, MAS_JOUR), "association", noms="ph", aide_sociale=True),
     Profil("437", "FAM", 60, (FAM,), "association", noms="ph", aide_sociale=True),
     Profil("382", "FOYER DE VIE", 140, (FOYER_DE_VIE,), "association", noms="ph", aide_sociale=True),
-    Profil("252", "FOYER D'HEBERGEMENT", 90, (FOYER_HEBERGEMENT,), "association", noms="ph", aide_sociale=True),
+    Profil("252", "FOYER D HEBERGEMENT", 90, (FOYER_HEBERGEMENT,), "association", noms="ph", aide_sociale=True),
     Profil("182", "SESSAD", 100, (SESSAD,), "association", noms="commune", rayon_territoire_km=25),
     Profil("190", "CAMSP", 14, (CAMSP,), "association", noms="commune", grande_ville=True),
     Profil("189", "CMPP", 25, (CMPP,), "association", noms="commune", grande_ville=True),
@@ -306,35 +306,6 @@ PROFILS = [
     Profil("124", "CENTRE DE SANTE", 40, (CENTRE_SANTE,), "association", noms="commune", grande_ville=True),
 ]
 
-NOMS_EHPAD = [
-    "LES MAGNOLIAS", "LES TILLEULS", "LE CLOS FLEURI", "LES GLYCINES", "LES HORTENSIAS", "LA VERTE PRAIRIE",
-    "LES CHARMILLES", "LES JARDINS DU LAC", "SAINT JOSEPH", "SAINTE ANNE", "LES LILAS", "LES ROSIERS",
-    "LE BOCAGE", "LES AUBEPINES", "LES OLIVIERS", "LA MAISON DU MARAIS", "LES CYPRES", "LE PRE VERT",
-    "LES SABLES D'OR", "LES EAUX VIVES", "LES ACACIAS", "LES PEUPLIERS", "LA BRISE MARINE", "LES FOUGERES",
-    "LES CAMELIAS", "LES PERVENCHES", "LES COQUELICOTS", "LE VAL DE LOIRE", "LES BRUYERES", "LE GRAND CHENE",
-    "LES MIMOSAS", "LA PROVIDENCE", "LES BLES D'OR", "LE PARC", "LES VIGNES", "LA CHESNAIE",
-]
-NOMS_RESIDENCE = ["LES PRIMEVERES", "LE SOLEIL", "LES ALOUETTES", "LES MOUETTES", "LE CEDRE", "LES ORMEAUX",
-                  "LES CAPUCINES", "LES ARCADES", "LE VERGER", "LES PINS"]
-NOMS_PH = ["LES PAPILLONS", "L'ARC EN CIEL", "LE PHARE", "LES ETOILES", "LA RONDE", "LES CHENES", "L'ENVOL",
-           "LE TREMPLIN", "LA PASSERELLE", "LES MOULINS", "LE HAMEAU", "LA COLOMBE", "LES SOURCES", "L'ESTUAIRE"]
-NOMS_CLINIQUE = ["CLINIQUE SAINT AUGUSTIN", "CLINIQUE DE L'ANJOU", "CLINIQUE JULES VERNE", "CLINIQUE BRETECHE",
-                 "POLYCLINIQUE DU PARC", "CLINIQUE SAINT CHARLES", "CLINIQUE DE L'ATLANTIQUE",
-                 "POLYCLINIQUE DU MAINE", "CLINIQUE SAINT LEONARD", "CLINIQUE DU TERTRE ROUGE"]
-NOMS_SMR = ["CENTRE DE READAPTATION LES CAPUCINS", "CENTRE DE SOINS DE SUITE LA TOURMALINE",
-            "CENTRE DE REEDUCATION LE BOIS RIGNOUX", "SMR LE CHAMP BLANC", "CENTRE DE REEDUCATION L'ARCHE",
-            "SMR LE VAL D'ERDRE", "SMR LES TILLEULS", "CENTRE DE READAPTATION MAUBREUIL"]
-ASSOCIATIONS_PA = ["ASSOCIATION AGE ET VIE", "FONDATION ANAIS", "ASSOCIATION LES AINES", "ADMR",
-                   "MUTUALITE FRANCAISE", "ASSOCIATION SAINT JOSEPH", "GROUPE VYV CARE", "ASSOCIATION AMITIE ET PARTAGE",
-                   "FONDATION SAINT JEAN DE DIEU", "CCAS"]
-ASSOCIATIONS_PH = ["ADAPEI", "APAJH", "APF FRANCE HANDICAP", "ASSOCIATION LES PAPILLONS BLANCS",
-                   "ASSOCIATION L'ETAPE", "FONDATION OVE", "ASSOCIATION HANDI ESPOIR", "ASSOCIATION ANAIS"]
-GROUPES_SANTE = ["GROUPE HOSPITALIER MUTUALISTE", "HOSPI GRAND OUEST", "GROUPE ELSAN", "GROUPE RAMSAY SANTE",
-                 "GROUPE VIVALTO", "FONDATION LEOPOLD BELLAN", "UGECAM", "GROUPE KORIAN SANTE"]
-VOIES = [("RUE", "des Lilas"), ("RUE", "Pasteur"), ("AV", "du Général de Gaulle"), ("RUE", "de la Gare"),
-         ("BD", "Victor Hugo"), ("RUE", "Jean Jaurès"), ("PL", "de l'Église"), ("RTE", "de Nantes"),
-         ("ALL", "des Tilleuls"), ("RUE", "du Moulin"), ("CHE", "des Vignes"), ("IMP", "des Roses"),
-         ("RUE", "Saint-Martin"), ("AV", "de la Libération"), ("RUE", "des Écoles"), ("BD", "de la Mer")]
 PRENOMS = ["Marie", "Jean", "Nathalie", "Pierre", "Isabelle", "Philippe", "Sophie", "Michel", "Catherine",
            "Laurent", "Anne", "Éric", "Claire", "Olivier", "Hélène", "Thomas", "Julie", "Nicolas", "Camille",
            "François"]

@@ -1,8 +1,10 @@
-"""Demo: an import report from a small FINESS extract of the demo region.
+"""Demo: an import report from a weekly FINESS extract of the demo region.
 
-The extract describes the region's EG as the Répertoire has them, with what a real
-weekly extract brings: a few new establishments (with their pre-populated units), a few
-changed phones, addresses and names, two that vanished (closed) and one reopened.
+The extract covers every EG of the region as the Répertoire has them (so nothing closes
+for being absent), with what a real weekly extract brings: a new switchboard number, an
+establishment that moved down the street, an EHPAD that took its residence's name, the
+long official name of a hospital, three new establishments (with their pre-populated
+units) and one the Répertoire had closed by mistake, which FINESS still lists.
 Idempotent: done once.
 """
 
@@ -21,31 +23,52 @@ from imports.importer import executer
 from imports.models import ImportFiness
 
 DATE_EXTRACTION = date(2026, 5, 12)
+# (J55 category, short name, long official name): new establishments of the week.
+NOUVEAUX = [("500", "EHPAD LE CLOS DES VIGNES", "EHPAD LE CLOS DES VIGNES"),
+            ("354", "SSIAD LES COTEAUX", "SERVICE DE SOINS INFIRMIERS A DOMICILE LES COTEAUX"),
+            ("603", "MSP LES TROIS RIVIERES", "MAISON DE SANTE PLURIPROFESSIONNELLE LES TROIS RIVIERES")]
+
+
+def _premier(egs, predicat, deja):
+    eg = next(e for e in egs if predicat(e) and e.pk not in deja)
+    deja.add(eg.pk)
+    return eg
 
 
 def _extrait(egs: list[Structure]) -> bytes:
     structures, geos = lignes_du_repertoire(egs, DATE_EXTRACTION)
-    # Changes FINESS brings: phones, a street, an official name.
-    structures[1][COL["telephone"]] = "0240" + structures[1][COL["nofinesset"]][-6:]
-    structures[5][COL["numvoie"]], structures[5][COL["voie"]] = "3", "DES ACACIAS"
-    structures[9][COL["rslongue"]] = structures[9][COL["rs"]] + " (ETABLISSEMENT RENOMME)"
-    structures[13][COL["telephone"]] = "0241" + structures[13][COL["nofinesset"]][-6:]
-    # Two establishments vanish from the register.
-    disparus = {structures[20][COL["nofinesset"]], structures[21][COL["nofinesset"]]}
-    structures = [s for s in structures if s[COL["nofinesset"]] not in disparus]
-    geos = [g for g in geos if g[1] not in disparus]
-    # New establishments: an EHPAD under an existing EJ, a SSIAD and a MSP with their new EJ.
-    modele = egs[0]
-    for i, (categorie, nom, ej) in enumerate([("500", "EHPAD LES NOUVEAUX JARDINS", modele.ej.finess),
-                                              ("354", "SSIAD DU BOCAGE", "449900001"),
-                                              ("603", "MAISON DE SANTE DES TROIS RIVIERES", "449900002")]):
-        finess = f"4499000{11 + i}"
-        ligne = list(structures[0])
-        ligne[COL["nofinesset"]], ligne[COL["nofinessej"]] = finess, ej
-        ligne[COL["rs"]] = ligne[COL["rslongue"]] = nom
-        ligne[COL["categetab"]], ligne[COL["siret"]] = categorie, f"4499000{11 + i}00012"
-        structures.append(ligne)
-        x, y, epsg = projeter(modele.latitude + 0.01 * (i + 1), modele.longitude, modele.departement_id)
+    ligne = {eg.pk: structures[i] for i, eg in enumerate(egs)}
+    deja: set[int] = set()
+    categorie = lambda *codes: lambda e: e.categorie.code in codes  # noqa: E731
+    # A new switchboard number (FINESS writes phones without spaces).
+    eg = _premier(egs, categorie("354", "460"), deja)
+    ligne[eg.pk][COL["telephone"]] = ligne[eg.pk][COL["telephone"]][:6] + "4000"
+    # An establishment that moved down the street.
+    eg = _premier(egs, categorie("246"), deja)
+    ligne[eg.pk][COL["numvoie"]], ligne[eg.pk][COL["typvoie"]], ligne[eg.pk][COL["voie"]] = "12", "RUE", "DES ACACIAS"
+    # An EHPAD now named after its residence.
+    eg = _premier(egs, lambda e: e.categorie.code == "500" and "RESIDENCE" not in e.nom, deja)
+    nom = eg.nom.replace("EHPAD ", "EHPAD RESIDENCE ", 1)
+    ligne[eg.pk][COL["rs"]] = ligne[eg.pk][COL["rslongue"]] = nom
+    # A hospital's long official name.
+    eg = _premier(egs, lambda e: e.categorie.code == "355" and e.nom.startswith("CH ") and e.ej, deja)
+    ligne[eg.pk][COL["rslongue"]] = eg.ej.nom
+    # New establishments: an EHPAD and a SSIAD under associations already managing others, an MSP
+    # with its own (new) legal entity; each a few streets from an establishment of the region.
+    associations = [e for e in egs if e.categorie.code == "500" and e.ej.nom.startswith(("ASSOCIATION", "FONDATION"))]
+    voisins = [associations[0], associations[len(associations) // 2], egs[len(egs) // 3]]
+    for i, ((code, rs, rslongue), voisin) in enumerate(zip(NOUVEAUX, voisins)):
+        finess = f"{voisin.departement_id}99000{11 + i}"
+        nouvelle = list(ligne[voisin.pk])
+        nouvelle[COL["nofinesset"]] = finess
+        nouvelle[COL["nofinessej"]] = voisin.ej.finess if code != "603" else f"{voisin.departement_id}9900001"
+        nouvelle[COL["rs"]], nouvelle[COL["rslongue"]] = rs, rslongue
+        nouvelle[COL["numvoie"]], nouvelle[COL["typvoie"]], nouvelle[COL["voie"]] = str(4 + 7 * i), "RUE", "DU STADE"
+        nouvelle[COL["categetab"]], nouvelle[COL["siret"]] = code, f"{finess}00012"
+        nouvelle[COL["telephone"]] = nouvelle[COL["telephone"]][:6] + f"{31 + i}00"
+        nouvelle[COL["dateouv"]] = "2026-05-04"
+        structures.append(nouvelle)
+        x, y, epsg = projeter(voisin.latitude + 0.002 * (i + 1), voisin.longitude, voisin.departement_id)
         geos.append(ligne_geolocalisation(finess, x, y, epsg, DATE_EXTRACTION.isoformat()))
     sortie = io.StringIO()
     ecrire(sortie, DATE_EXTRACTION, structures, geos)
@@ -56,17 +79,20 @@ def peupler_demo(stdout) -> None:
     if ImportFiness.objects.filter(origine=ImportFiness.Origine.DEMONSTRATION).exists():
         return
     deps = settings.FINESS_DEPARTEMENTS or []
-    egs = list(Structure.objects.filter(niveau=Niveau.EG, etat=Etat.OUVERT, departement_id__in=deps,
-                                        latitude__isnull=False, categorie__isnull=False, ej__isnull=False)
-               .exclude(finess="").select_related("ej", "type_voie", "categorie", "commune").order_by("finess"))
+    # Every EG of the perimeter the import compares: the extract covers the whole region.
+    egs = list(Structure.objects.filter(niveau=Niveau.EG, departement_id__in=deps, ej__isnull=False,
+                                        categorie__isnull=False).exclude(finess="")
+               .select_related("ej", "type_voie", "categorie", "commune").order_by("finess"))
     if len(egs) < 30:
         stdout.write("Import FINESS de démonstration : pas assez d'établissements dans la région.")
         return
     gestionnaire = get_user_model().objects.filter(username="gestionnaire").first()
-    # One establishment closed earlier by hand: FINESS still lists it, the import reopens it.
-    offre.fermer_structure(gestionnaire, egs[30], raison="Fermeture (démonstration)", date=date(2026, 1, 31))
+    # One establishment closed by mistake in the Répertoire: FINESS still lists it, the import reopens it.
+    rouvrir = next(e for e in egs[30:] if e.etat == Etat.OUVERT and e.categorie.code == "500")
+    offre.fermer_structure(gestionnaire, rouvrir, raison="Fermeture saisie par erreur (démonstration)",
+                           date=date(2026, 1, 31))
     imp = ImportFiness.objects.create(par=gestionnaire, origine=ImportFiness.Origine.DEMONSTRATION,
                                       nom_fichier="etalab-cs1100507-stock-20260512-demonstration.csv")
-    imp = executer(imp, _extrait(egs))
+    imp = executer(imp, _extrait([e for e in egs if e.etat == Etat.OUVERT or e.pk == rouvrir.pk]))
     stdout.write(f"Import FINESS de démonstration : {imp.get_statut_display()} {imp.erreur} — {imp.nb_nouveaux} "
                  f"nouveaux, {imp.nb_modifies} modifiés, {imp.nb_fermes} fermés, {imp.nb_rouverts} rouvert(s).")

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from repertoire.models import JetonApi, PorteeJeton, Structure
 from repertoire.services import jetons_api, offre
 
-from interop import viatrajectoire
+from interop import opendata, viatrajectoire
 from interop.models import EtatSyncEG
 
 CONSOMMATEUR_DEMO = "Démonstration (Santé.fr)"
@@ -19,6 +19,8 @@ def _gestionnaire():
 
 def peupler_demo(stdout) -> None:
     gestionnaire = _gestionnaire()
+    # The open data is produced each night by Celery beat: here too, so `make run` shows it at once.
+    stdout.write(f"Données ouvertes : {opendata.produire()} lignes produites dans {opendata.dossier()}.")
     if not JetonApi.objects.filter(portee=PorteeJeton.FHIR, libelle=CONSOMMATEUR_DEMO).exists():
         _, clair = jetons_api.creer_jeton(gestionnaire, PorteeJeton.FHIR, CONSOMMATEUR_DEMO)
         stdout.write(f"API FHIR : jeton de démonstration « {clair} » "

@@ -5,6 +5,7 @@ about 100,000 EG and 1,000,000 UO): this is an initial load, like a first import
 writes no history rows; history starts with the first change made through the services.
 """
 
+import itertools
 import math
 import random
 import re
@@ -20,19 +21,27 @@ from nomenclatures.models import Commune, Concept, Departement
 from nomenclatures.texte import normaliser
 
 from . import catalogue as cat
+from . import noms
 from repertoire.models import Contact, Horaire, Niveau, Structure
+from repertoire.services import groupements
 from socle.ecriture import inserer_en_masse
 
 DEPARTEMENTS_REGION = ["44", "49", "53", "72", "85"]
 
 
 def _majuscules_sans_accents(texte: str) -> str:
+    """As the guide writes establishment names: capitals, no accents nor special characters
+    ("Les Sables-d'Olonne" → "LES SABLES D OLONNE")."""
     sans = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^A-Z0-9' -]", " ", sans.upper()).replace("-", " ").replace("  ", " ").strip()
+    return re.sub(r"\s+", " ", re.sub(r"[^A-Z0-9 ]", " ", sans.upper())).strip()
 
 
 def _slug(texte: str) -> str:
-    return normaliser(texte).replace(" ", "-")[:40]
+    return normaliser(texte).replace(" ", "-")[:40].strip("-")  # a domain label never ends with "-"
+
+
+PUBLICS_HOSPITALIERS = {"11", "13", "14", "15"}  # J173 statuts of public hospitals (members of a GHT)
+HOPITAUX = {"101", "355", "106", "292"}  # J55 categories built from the hospitals list (or per commune)
 
 
 @dataclass
@@ -45,17 +54,29 @@ class Ligne:
     contacts: list = field(default_factory=list)
     horaires: bool = False
     territoire: list = field(default_factory=list)
+    support_ght: bool = False  # an EJ: the support establishment of its département's GHT
 
 
 @dataclass
 class LieuCommune:
     code: str
     nom: str
-    cp: str
+    cps: list
     lat: float
     lon: float
     population: int
     departement: str
+
+
+@dataclass
+class Groupement:
+    """A GHT to create once the structures have their ids."""
+
+    type: str
+    nom: str
+    departement: str
+    support: Ligne
+    membres: list
 
 
 class Generateur:
@@ -70,13 +91,22 @@ class Generateur:
         self.communes: dict[str, list[LieuCommune]] = {}
         for c in Commune.objects.filter(departement__in=departements, latitude__isnull=False).order_by("code_insee"):
             self.communes.setdefault(c.departement_id, []).append(LieuCommune(
-                c.code_insee, c.nom, (c.codes_postaux or [""])[0], c.latitude, c.longitude, c.population or 0,
+                c.code_insee, c.nom, list(c.codes_postaux or []), c.latitude, c.longitude, c.population or 0,
                 c.departement_id))
+        self.par_code = {c.code: c for communes in self.communes.values() for c in communes}
+        for c in Commune.objects.filter(departement__in=departements, code_insee__in=noms.CENTRES, latitude=None):
+            self.par_code[c.code_insee] = LieuCommune(c.code_insee, c.nom, list(c.codes_postaux or []),
+                                                      *noms.CENTRES[c.code_insee], c.population or 0, c.departement_id)
         self.noms_departements = dict(Departement.objects.values_list("code", "nom"))
         self.ejs: list[Ligne] = []
+        self.ejs_par_nom: dict[str, Ligne] = {}
         self.finess_utilises: set[str] = set()
         self.chs_par_departement: dict[str, Ligne] = {}
+        self.hopitaux_par_departement: dict[str, list[tuple[Ligne, LieuCommune]]] = {}
+        self.communes_avec_hopital: set[str] = set()
+        self.groupements: list[Groupement] = []
         self.noms_eg: set[str] = set()
+        self._tirages: dict[tuple, tuple[list, list]] = {}
         self.maintenant = timezone.now()
 
     # -- helpers ------------------------------------------------------------------
@@ -95,13 +125,24 @@ class Generateur:
         chiffres = [self.rng.randrange(100) for _ in range(4)]
         return f"0{zone} {self.rng.randrange(40, 100)} " + " ".join(f"{x:02d}" for x in chiffres[:3])
 
-    def choisir_commune(self, dep: str, grande_ville: bool) -> LieuCommune:
-        communes = self.communes[dep]
-        if grande_ville:
-            grandes = sorted(communes, key=lambda c: -c.population)[:12]
-            return self.rng.choices(grandes, weights=[c.population for c in grandes])[0]
-        candidates = [c for c in communes if c.population >= 800] or communes
-        return self.rng.choices(candidates, weights=[math.sqrt(c.population or 1) for c in candidates])[0]
+    def departement(self, code: str) -> str:
+        return _majuscules_sans_accents(self.noms_departements.get(code, code))
+
+    def choisir_commune(self, dep: str, grande_ville: bool, seuil: int = 800) -> LieuCommune:
+        """A commune weighted by its size (the largest twelve for city services). The candidates
+        and their cumulated weights are computed once per département."""
+        cle = (dep, grande_ville, seuil)
+        if cle not in self._tirages:
+            communes = self.communes[dep]
+            if grande_ville:
+                candidates = sorted(communes, key=lambda c: -c.population)[:12]
+                poids = [c.population for c in candidates]
+            else:
+                candidates = [c for c in communes if c.population >= seuil] or communes
+                poids = [math.sqrt(c.population or 1) for c in candidates]
+            self._tirages[cle] = (candidates, list(itertools.accumulate(poids)))
+        candidates, cumules = self._tirages[cle]
+        return self.rng.choices(candidates, cum_weights=cumules)[0]
 
     def communes_autour(self, lieu: LieuCommune, rayon_km: float) -> list[str]:
         proches = []
@@ -116,11 +157,17 @@ class Generateur:
     def date_verification(self) -> datetime:
         return self.maintenant - timedelta(days=self.rng.randrange(0, 620), hours=self.rng.randrange(24))
 
-    def adresse(self, lieu: LieuCommune) -> dict:
-        type_voie, voie = self.rng.choice(cat.VOIES)
+    def adresse(self, lieu: LieuCommune, imposee: tuple | None = None) -> dict:
+        """Number, street type and name, and a postcode of the commune itself."""
+        if imposee:
+            numero, type_voie, voie, cp = imposee
+        else:
+            type_voie, voie = self.rng.choice(noms.VOIES)
+            numero = str(self.rng.randrange(1, 120))
+            cp = self.rng.choice(lieu.cps) if lieu.cps else ""
         return {
-            "numero_voie": str(self.rng.randrange(1, 120)), "type_voie_id": self.c("J219", type_voie),
-            "voie": voie, "code_postal": lieu.cp, "commune_id": lieu.code, "departement_id": lieu.departement,
+            "numero_voie": numero, "type_voie_id": self.c("J219", type_voie),
+            "voie": voie, "code_postal": cp, "commune_id": lieu.code, "departement_id": lieu.departement,
             "latitude": round(lieu.lat + self.rng.uniform(-0.008, 0.008), 6),
             "longitude": round(lieu.lon + self.rng.uniform(-0.008, 0.008), 6),
         }
@@ -130,54 +177,107 @@ class Generateur:
         return civilite, self.rng.choice(cat.PRENOMS), self.rng.choice(cat.NOMS_FAMILLE)
 
     # -- names ----------------------------------------------------------------------
-    def nom_eg(self, profil: cat.Profil, lieu: LieuCommune) -> str:
+    def nom_unique(self, candidats) -> str:
+        """The first candidate no EG has yet. Names never get a number: the candidates end with
+        an exhaustive walk of the pools suffixed with the commune and its quarters."""
+        for nom in candidats:
+            if nom not in self.noms_eg:
+                self.noms_eg.add(nom)
+                return nom
+        raise RuntimeError("plus aucun nom disponible")  # the pools × communes × quarters run out first
+
+    def _repli(self, sigle: str, lieu: LieuCommune):
         ville = _majuscules_sans_accents(lieu.nom)
-        pools = {"ehpad": cat.NOMS_EHPAD, "residence": cat.NOMS_RESIDENCE, "ph": cat.NOMS_PH}
-        for _ in range(20):
-            if profil.noms in pools:
-                nom = f"{profil.sigle} {self.rng.choice(pools[profil.noms])}"
-                if self.rng.random() < 0.3:
-                    nom = f"{profil.sigle} {ville}"
-            elif profil.noms == "clinique":
-                nom = self.rng.choice(cat.NOMS_CLINIQUE)
-            elif profil.noms == "smr":
-                nom = self.rng.choice(cat.NOMS_SMR)
-            elif profil.noms == "saad":
-                nom = f"SAAD {self.rng.choice(['ADMR', 'AIDE ET PRESENCE', 'DOMICILE SERVICES', 'VIVRE CHEZ SOI'])} {ville}"
-            elif profil.noms == "had":
-                nom = f"HAD {ville}"
-            elif profil.noms == "cpts":
-                nom = f"CPTS {ville}"
-            elif profil.noms == "departement":
-                nom = f"DAC {_majuscules_sans_accents(self.noms_departements[lieu.departement])}"
-            else:
-                nom = f"{profil.sigle} {ville}"
-            if nom not in self.noms_eg:
-                break
-            nom = f"{nom} {self.rng.randrange(2, 9)}"
-            if nom not in self.noms_eg:
-                break
-        self.noms_eg.add(nom)
-        return nom
+        yield f"{sigle} {ville}"
+        quartiers = noms.QUARTIERS if lieu.population >= 20000 else []
+        for quartier in quartiers:
+            yield f"{sigle} {ville} {quartier}"
+        for nom in noms.LIEUX + noms.LIEUX_DITS + noms.SAINTS + noms.ARBRES_FLEURS:
+            yield f"{sigle} {nom} {ville}"
+        for nom in noms.LIEUX + noms.LIEUX_DITS + noms.SAINTS + noms.ARBRES_FLEURS:
+            for quartier in noms.QUARTIERS:
+                yield f"{sigle} {nom} {ville} {quartier}"
+
+    def candidats_eg(self, profil: cat.Profil, lieu: LieuCommune, marque: str = ""):
+        ville = _majuscules_sans_accents(lieu.nom)
+        r = self.rng
+        sigle = profil.sigle
+        pools = {"ehpad": noms.SAINTS + noms.ARBRES_FLEURS + noms.LIEUX + noms.PERSONNES + noms.LIEUX_DITS,
+                 "residence": noms.ARBRES_FLEURS + noms.LIEUX + noms.SAINTS,
+                 "ph": noms.PH_NOMS + noms.LIEUX_DITS + noms.LIEUX + noms.ARBRES_FLEURS}
+        if profil.noms in pools:
+            pool = pools[profil.noms]
+            if r.random() < 0.2:
+                yield f"{sigle} {ville}"
+            for _ in range(8):
+                nom = r.choice(pool)
+                yield f"{sigle} RESIDENCE {nom}" if profil.noms == "ehpad" and r.random() < 0.2 else f"{sigle} {nom}"
+            for _ in range(4):
+                yield f"{sigle} {r.choice(pool)} {ville}"
+        elif profil.noms == "clinique":
+            for _ in range(4):
+                yield r.choice(noms.CLINIQUES)
+            for _ in range(4):
+                yield f"{r.choice(noms.CLINIQUES)} {ville}"
+            sigle = "CLINIQUE"
+        elif profil.noms == "smr":
+            for _ in range(6):
+                yield f"{r.choice(noms.TYPES_SMR)} {r.choice(noms.LIEUX + noms.SAINTS + noms.LIEUX_DITS)}"
+        elif profil.noms == "departement":
+            yield f"{sigle} {self.departement(lieu.departement)}"
+        elif marque:
+            yield f"{sigle} {marque} {ville}"
+            for quartier in (noms.QUARTIERS if lieu.population >= 20000 else []):
+                yield f"{sigle} {marque} {ville} {quartier}"
+        elif profil.noms == "cpts":
+            yield f"CPTS {ville}"
+            yield f"CPTS {ville} ET ENVIRONS"
+        elif profil.categorie == "603":
+            yield f"MSP {ville}"
+            yield f"POLE SANTE {ville}"
+            yield f"MAISON DE SANTE {ville}"
+        yield from self._repli(sigle, lieu)
+
+    def nom_eg(self, profil: cat.Profil, lieu: LieuCommune, marque: str = "") -> str:
+        return self.nom_unique(self.candidats_eg(profil, lieu, marque))
 
     # -- building -------------------------------------------------------------------
-    def nouvelle_ej(self, nom: str, lieu: LieuCommune, statut: str) -> Ligne:
+    def nouvelle_ej(self, nom: str, lieu: LieuCommune, statut: str, adresse: tuple | None = None) -> Ligne:
         ej = Ligne({
             "niveau": Niveau.EJ, "nom": nom, "nom_officiel": nom, "finess": self.finess(lieu.departement),
             "siren": f"{self.rng.randrange(10**8, 10**9)}", "statut_juridique_id": self.c("J173", statut),
-            "telephone": self.telephone(lieu.departement), **self.adresse(lieu),
+            "telephone": self.telephone(lieu.departement), **self.adresse(lieu, adresse),
             "date_verification": self.date_verification(),
         })
         self.ejs.append(ej)
+        self.ejs_par_nom[nom] = ej
         return ej
 
+    def gestionnaire(self, profil: cat.Profil, lieu: LieuCommune) -> tuple[Ligne, str]:
+        """The EJ managing a medico-social or ambulatory service, and the service's name: an
+        association, a foundation, a CCAS… The same name is the same EJ, which so manages
+        several ESMS; the service's name may carry its brand ("SSIAD ADMR …")."""
+        table = noms.GESTIONNAIRES.get(profil.categorie) or (
+            noms.GESTIONNAIRES_PH if "02" in profil.uos[0].publics else noms.GESTIONNAIRES_PA)
+        modele, statut, _poids, *marque = self.rng.choices(table, weights=[t[2] for t in table])[0]
+        nom_eg = self.nom_eg(profil, lieu, marque[0] if marque else "")
+        ville = _majuscules_sans_accents(lieu.nom)
+        propre = nom_eg.removeprefix(profil.sigle).strip()
+        if propre == ville:  # "EHPAD CLISSON" is run by "ASSOCIATION MAISON DE RETRAITE CLISSON"
+            propre = f"MAISON DE RETRAITE {ville}" if profil.categorie == "500" else nom_eg
+        nom = modele.format(DEP=self.departement(lieu.departement), VILLE=ville, NOM=propre)
+        ej = self.ejs_par_nom.get(nom) or self.nouvelle_ej(nom, lieu, statut)
+        return ej, nom_eg
+
     def nouvel_eg(self, ej: Ligne, profil: cat.Profil, lieu: LieuCommune, nom: str | None = None,
-                  complet: bool = False) -> Ligne:
+                  complet: bool = False, adresse: tuple | None = None, modeles: list | None = None,
+                  territoire: list | None = None) -> Ligne:
         nom = nom or self.nom_eg(profil, lieu)
+        self.noms_eg.add(nom)
         champs = {
             "niveau": Niveau.EG, "nom": nom, "nom_officiel": nom, "finess": self.finess(lieu.departement),
             "siret": f"{ej.champs['siren']}{self.rng.randrange(10**4, 10**5)}",
-            "categorie_id": self.c("J55", profil.categorie), **self.adresse(lieu),
+            "categorie_id": self.c("J55", profil.categorie), **self.adresse(lieu, adresse),
             "telephone": self.telephone(lieu.departement), "email": f"accueil@{_slug(nom)}.fr",
             "site_web": f"https://www.{_slug(nom)}.fr" if self.rng.random() < 0.4 else "",
             "accessibilite_id": self.c("J50", "1"),
@@ -192,12 +292,15 @@ class Generateur:
                             self.c("J207", civilite), "titre": "Directeur" if civilite == "M" else "Directrice",
                             "prenom": prenom, "nom": nom_famille,
                             "email": f"direction@{_slug(nom)}.fr", "telephone": champs["telephone"]})
-        if profil.rayon_territoire_km:
+        if territoire is not None:
+            eg_territoire = territoire
+        elif profil.rayon_territoire_km:
             eg_territoire = self.communes_autour(lieu, profil.rayon_territoire_km)
         else:
             eg_territoire = []
         ej.enfants.append(eg)
-        modeles = [m for m in profil.uos if complet or self.rng.random() < m.probabilite]
+        if modeles is None:
+            modeles = [m for m in profil.uos if complet or self.rng.random() < m.probabilite]
         poles = {}
         for modele in modeles:
             parent = eg
@@ -261,7 +364,8 @@ class Generateur:
             civilite, prenom, nom_famille = self.personne()
             uo.contacts.append({"fonction_id": self.c("J220", "22"), "libelle": "Responsable d'unité",
                                 "civilite_id": self.c("J207", civilite), "prenom": prenom, "nom": nom_famille,
-                                "titre": "Cadre de santé" if modele.champ != "04" else "Responsable",
+                                "titre": ("Médecin responsable" if modele.champ == "01"
+                                          else "Cadre de santé" if modele.champ != "04" else "Responsable"),
                                 "telephone": self.telephone(lieu.departement),
                                 "email": f"{_slug(prenom)}.{_slug(nom_famille)}@{_slug(eg.champs['nom'])}.fr",
                                 "est_responsable": True})
@@ -308,84 +412,194 @@ class Generateur:
             self.facteur_uo = self.nombre_uo / max(par_eg, 1)
         if self.vitrine:
             self.construire_vitrine()
+        # Hospitals first: the region's real ones, or one per hospital commune elsewhere; then their GHT.
+        hopitaux: dict[str, dict[str, int]] = {}
+        for profil, dep, nombre in plan:
+            if profil.categorie in HOPITAUX and dep in self.communes:
+                hopitaux.setdefault(dep, {})[profil.categorie] = nombre
+        for dep in self.departements:
+            if dep not in self.communes:
+                continue
+            if dep in noms.HOPITAUX and self.vitrine:
+                self.hopitaux_reels(dep)
+            else:
+                self.hopitaux_generes(dep, hopitaux.get(dep, {}))
+            self.ght(dep)
         ordre = {"public": 0, "groupe": 1, "association": 2, "liberal": 3, "psy": 4}
         for profil, dep, nombre in sorted(plan, key=lambda x: (ordre[x[0].proprietaire], x[1])):
-            if nombre <= 0 or dep not in self.communes:
+            if nombre <= 0 or dep not in self.communes or profil.categorie in HOPITAUX:
                 continue
-            if profil.categorie == "101":
-                self.construire_chu(profil, dep, nombre)
+            if profil.categorie == "604":
+                self.construire_cpts(profil, dep, nombre)
                 continue
-            groupe_courant, places_restantes = None, 0
-            federation = None
             for _ in range(nombre):
-                lieu = self.choisir_commune(dep, profil.grande_ville)
-                if profil.proprietaire in {"public", "groupe", "liberal"}:
-                    nom_ej = self.nom_ej_propre(profil, lieu)
-                    ej = self.nouvelle_ej(nom_ej, lieu, profil.statut_juridique)
-                    eg = self.nouvel_eg(ej, profil, lieu)
-                    if profil.categorie == "292":
-                        self.chs_par_departement.setdefault(dep, ej)
+                lieu = self.lieu_libre(profil, dep)
+                if profil.categorie == "362":  # USLD: a site of one of the département's hospitals
+                    ej, lieu_ch = self.rng.choice(self.hopitaux_par_departement.get(dep) or [(None, lieu)])
+                    if ej is None:
+                        ej = self.nouvelle_ej(f"CENTRE HOSPITALIER {_majuscules_sans_accents(lieu.nom)}", lieu, "13")
+                        self.hopitaux_par_departement.setdefault(dep, []).append((ej, lieu))
+                    self.nouvel_eg(ej, profil, lieu_ch, nom=self.nom_unique(
+                        [f"USLD {n}" for n in self.rng.sample(noms.ARBRES_FLEURS + noms.LIEUX, 6)]
+                        + list(self._repli("USLD", lieu_ch))))
+                elif profil.proprietaire == "groupe" and profil.categorie == "365":
+                    nom = self.nom_eg(profil, lieu)
+                    self.nouvel_eg(self.nouvelle_ej(f"SAS {nom}", lieu, "95"), profil, lieu, nom=nom)
+                elif profil.proprietaire == "liberal":
+                    nom = self.nom_eg(profil, lieu)
+                    self.nouvel_eg(self.nouvelle_ej(f"SISA {nom}", lieu, profil.statut_juridique), profil, lieu,
+                                   nom=nom)
                 elif profil.proprietaire == "psy":
                     ej = self.chs_par_departement.get(dep) or self.nouvelle_ej(
-                        f"ETABLISSEMENT PUBLIC DE SANTE MENTALE {_majuscules_sans_accents(self.noms_departements[dep])}",
-                        lieu, "11")
+                        f"ETABLISSEMENT PUBLIC DE SANTE MENTALE {self.departement(dep)}", lieu, "11")
                     self.chs_par_departement[dep] = ej
                     self.nouvel_eg(ej, profil, lieu)
                 else:
-                    if profil.categorie in {"460", "354", "209"} and self.rng.random() < 0.4:
-                        if federation is None:
-                            federation = self.nouvelle_ej(
-                                f"FEDERATION ADMR {_majuscules_sans_accents(self.noms_departements[dep])}", lieu, "60")
-                        self.nouvel_eg(federation, profil, lieu)
+                    if profil.categorie in {"460", "354", "209"} and self.rng.random() < 0.25:
+                        nom_federation = f"FEDERATION ADMR {self.departement(dep)}"
+                        federation = self.ejs_par_nom.get(nom_federation) or self.nouvelle_ej(nom_federation, lieu,
+                                                                                              "60")
+                        self.nouvel_eg(federation, profil, lieu, nom=self.nom_eg(profil, lieu, "ADMR"))
                         continue
-                    if places_restantes <= 0:
-                        pool = cat.ASSOCIATIONS_PH if "02" in profil.uos[0].publics else cat.ASSOCIATIONS_PA
-                        nom_ej = f"{self.rng.choice(pool)} {dep} {_majuscules_sans_accents(lieu.nom)}"
-                        statut = "21" if nom_ej.startswith("CCAS") else self.rng.choice(["60", "61", "63"])
-                        groupe_courant = self.nouvelle_ej(nom_ej, lieu, statut)
-                        places_restantes = self.rng.choice([1, 1, 2, 2, 3, 4, 6])
-                    self.nouvel_eg(groupe_courant, profil, lieu)
-                    places_restantes -= 1
+                    ej, nom = self.gestionnaire(profil, lieu)
+                    self.nouvel_eg(ej, profil, lieu, nom=nom)
 
-    def nom_ej_propre(self, profil: cat.Profil, lieu: LieuCommune) -> str:
-        ville = _majuscules_sans_accents(lieu.nom)
-        if profil.categorie in {"355", "106", "362"}:
-            return f"CENTRE HOSPITALIER {ville}"
-        if profil.categorie == "292":
-            return f"CENTRE HOSPITALIER SPECIALISE {ville}"
-        if profil.categorie == "603":
-            return f"SISA MSP {ville} {self.rng.randrange(1, 99)}"
-        return f"{self.rng.choice(cat.GROUPES_SANTE)} {ville} {self.rng.randrange(1, 99)}"
+    def lieu_libre(self, profil: cat.Profil, dep: str) -> LieuCommune:
+        """A commune for the service; one named after its commune goes preferably where the
+        name is free (a SAVS per town rather than "SAVS NANTES NORD" in a village)."""
+        seuil = 4000 if profil.proprietaire == "psy" else 800  # CMP and CATTP sit in towns
+        lieu = self.choisir_commune(dep, profil.grande_ville, seuil)
+        if profil.noms in {"commune", "had"}:
+            for _ in range(6):
+                if f"{profil.sigle} {_majuscules_sans_accents(lieu.nom)}" not in self.noms_eg:
+                    break
+                lieu = self.choisir_commune(dep, profil.grande_ville, seuil)
+        return lieu
 
-    def construire_chu(self, profil: cat.Profil, dep: str, nombre: int) -> None:
-        grandes = sorted(self.communes[dep], key=lambda c: -c.population)[:nombre]
-        for lieu in grandes:
-            ville = _majuscules_sans_accents(lieu.nom)
-            if f"CHU {ville}" in self.noms_eg:
+    def hopitaux_reels(self, dep: str) -> None:
+        """The département's public hospitals as they are: EJ, sites, the units each site runs."""
+        profils = {p.categorie: p for p in cat.PROFILS}
+        for nom_ej, statut, support, sites in noms.HOPITAUX[dep]:
+            lieux = [self.par_code.get(site[2]) for site in sites]
+            if not lieux[0]:
                 continue
-            ej = self.nouvelle_ej(f"CENTRE HOSPITALIER UNIVERSITAIRE {ville}", lieu, profil.statut_juridique)
-            self.nouvel_eg(ej, profil, lieu, nom=f"CHU {ville}", complet=True)
-            self.noms_eg.add(f"CHU {ville}")
+            adresse = sites[0][3]
+            ej = self.nouvelle_ej(nom_ej, lieux[0], statut, adresse)
+            ej.support_ght = support
+            self.hopitaux_par_departement.setdefault(dep, []).append((ej, lieux[0]))
+            for (nom, categorie, _code, adresse, unites), lieu in zip(sites, lieux):
+                if lieu is None:
+                    continue
+                profil = profils[categorie]
+                modeles = [m for m in profil.uos if m.nom in unites] if unites else None
+                self.nouvel_eg(ej, profil, lieu, nom=nom, complet=categorie == "101", adresse=adresse,
+                               modeles=modeles)
+                self.communes_avec_hopital.add(lieu.code)
+                if categorie == "292":
+                    self.chs_par_departement.setdefault(dep, ej)
+        # Without a psychiatric hospital, the support hospital runs the CMP (CH LAVAL in Mayenne).
+        support = next((ej for ej, _ in self.hopitaux_par_departement.get(dep, []) if ej.support_ght), None)
+        if support:
+            self.chs_par_departement.setdefault(dep, support)
+
+    def hopitaux_generes(self, dep: str, nombres: dict[str, int]) -> None:
+        """Elsewhere: the CHU in the largest commune, then one CH per commune in order of population
+        (one "CH <commune>" per commune); a city that needs more gets sites ("CHU X - HOPITAL NORD")."""
+        profils = {p.categorie: p for p in cat.PROFILS}
+        communes = sorted(self.communes[dep], key=lambda c: (-c.population, c.code))
+        libres = iter(c for c in communes if c.code not in self.communes_avec_hopital)
+        principal: tuple[Ligne, LieuCommune, str] | None = None
+
+        def site(profil: cat.Profil) -> None:
+            ej, lieu, prefixe = principal
+            ville = _majuscules_sans_accents(lieu.nom)
+            nom = self.nom_unique([f"{prefixe} {ville} - {s}" for s in noms.SITES_HOPITAL] + [
+                f"{prefixe} {ville} - {s} {q}" for s in noms.SITES_HOPITAL for q in noms.QUARTIERS])
+            self.nouvel_eg(ej, profil, lieu, nom=nom, complet=profil.categorie == "101")
+
+        for categorie, prefixe, nom_ej, statut in (("101", "CHU", "CENTRE HOSPITALIER UNIVERSITAIRE", "15"),
+                                                    ("355", "CH", "CENTRE HOSPITALIER", "13"),
+                                                    ("106", "CH", "CENTRE HOSPITALIER", "13"),
+                                                    ("292", "CHS", "CENTRE HOSPITALIER SPECIALISE", "11")):
+            profil = profils[categorie]
+            for _ in range(nombres.get(categorie, 0)):
+                lieu = next(libres, None)
+                if lieu is None:  # no commune left: another site of the main hospital
+                    if principal:
+                        site(profil)
+                    continue
+                ville = _majuscules_sans_accents(lieu.nom)
+                if categorie == "292" and dep not in self.chs_par_departement:
+                    ej = self.nouvelle_ej(f"ETABLISSEMENT PUBLIC DE SANTE MENTALE {self.departement(dep)}", lieu,
+                                          statut)
+                    nom = self.nom_unique([f"EPSM {self.departement(dep)}", f"CHS {ville}"])
+                else:
+                    ej = self.nouvelle_ej(f"{nom_ej} {ville}", lieu, statut)
+                    nom = self.nom_unique([f"{prefixe} {ville}", *(f"{prefixe} {ville} - {s}"
+                                                                   for s in noms.SITES_HOPITAL)])
+                self.nouvel_eg(ej, profil, lieu, nom=nom, complet=categorie == "101")
+                self.communes_avec_hopital.add(lieu.code)
+                self.hopitaux_par_departement.setdefault(dep, []).append((ej, lieu))
+                if categorie == "292":
+                    self.chs_par_departement.setdefault(dep, ej)
+                if principal is None:
+                    principal = (ej, lieu, prefixe)
+                    ej.support_ght = True
+
+    def ght(self, dep: str) -> None:
+        """The GHT of the département: its public hospitals, around the support establishment."""
+        membres = [ej for ej, _ in self.hopitaux_par_departement.get(dep, [])
+                   if self.concept_statut(ej) in PUBLICS_HOSPITALIERS]
+        support = next((ej for ej in membres if ej.support_ght), None)
+        if support is None or len(membres) < 2:
+            return
+        nom = noms.GHT.get(dep) if self.vitrine and dep in noms.HOPITAUX else f"GHT {self.departement(dep)}"
+        self.groupements.append(Groupement("GHT", nom, dep, support, membres))
+
+    def concept_statut(self, ej: Ligne) -> str:
+        return self.codes_statut[ej.champs["statut_juridique_id"]]
+
+    @property
+    def codes_statut(self) -> dict:
+        if not hasattr(self, "_codes_statut"):
+            self._codes_statut = {pk: code for (cle, code), pk in self.concepts.items() if cle == "J173"}
+        return self._codes_statut
+
+    def construire_cpts(self, profil: cat.Profil, dep: str, nombre: int) -> None:
+        """CPTS share the département: each one's territory is the communes nearer to its main
+        commune than to any other CPTS's, within its radius (real neighbouring communes)."""
+        candidates = [c for c in self.communes[dep] if c.population >= 1500] or self.communes[dep]
+        centres: list[LieuCommune] = []
+        while candidates and len(centres) < nombre:
+            choisi = self.rng.choices(candidates, weights=[math.sqrt(c.population or 1) for c in candidates])[0]
+            centres.append(choisi)
+            candidates = [c for c in candidates if c is not choisi]
+        territoires: dict[str, list[str]] = {c.code: [] for c in centres}
+        rayon = (profil.rayon_territoire_km or 15) ** 2
+        for commune in self.communes[dep]:
+            cos_lat = math.cos(math.radians(commune.lat))
+            distances = [(((c.lon - commune.lon) * 111.32 * cos_lat) ** 2 + ((c.lat - commune.lat) * 110.57) ** 2,
+                          c.code) for c in centres]
+            if distances:
+                d, code = min(distances)
+                if d <= rayon:
+                    territoires[code].append(commune.code)
+        for lieu in centres:
+            nom = self.nom_eg(profil, lieu)
+            ej = self.nouvelle_ej(f"ASSOCIATION {nom}", lieu, "60")
+            self.nouvel_eg(ej, profil, lieu, nom=nom, territoire=territoires[lieu.code])
 
     def construire_vitrine(self) -> None:
-        """Named structures the demo accounts and the guide refer to (Pays de la Loire)."""
-        par_code = {c.code: c for communes in self.communes.values() for c in communes}
-        if not {"49007", "49015", "49099", "44109"} <= set(par_code):
+        """Named structures the demo accounts and the guide refer to (Pays de la Loire); the
+        region's hospitals (CHU ANGERS, CH CHOLET…) come from the hospitals list."""
+        if not {"49007", "49015"} <= set(self.par_code):
             return
-        angers, avrille, cholet, nantes = (par_code[c] for c in ("49007", "49015", "49099", "44109"))
+        angers, avrille = self.par_code["49007"], self.par_code["49015"]
         profils = {p.categorie: p for p in cat.PROFILS}
         ej = self.nouvelle_ej("ASSOCIATION LES MAGNOLIAS D'ANJOU", angers, "61")
         self.nouvel_eg(ej, profils["500"], angers, nom="EHPAD LES MAGNOLIAS", complet=True)
         self.nouvel_eg(ej, profils["500"], avrille, nom="EHPAD LE CLOS FLEURI")
         self.nouvel_eg(ej, profils["354"], angers, nom="SSIAD LES MAGNOLIAS", complet=True)
-        ch = self.nouvelle_ej("CENTRE HOSPITALIER CHOLET", cholet, "13")
-        self.nouvel_eg(ch, profils["355"], cholet, nom="CH CHOLET", complet=True)
-        for lieu in (nantes, angers):
-            ville = _majuscules_sans_accents(lieu.nom)
-            chu = self.nouvelle_ej(f"CENTRE HOSPITALIER UNIVERSITAIRE {ville}", lieu, "15")
-            self.nouvel_eg(chu, profils["101"], lieu, nom=f"CHU {ville}", complet=True)
-        self.noms_eg |= {"EHPAD LES MAGNOLIAS", "EHPAD LE CLOS FLEURI", "SSIAD LES MAGNOLIAS", "CH CHOLET",
-                         "CHU NANTES", "CHU ANGERS"}
 
 
 def _pole(modele: cat.ModeleUO) -> str:
@@ -524,4 +738,15 @@ def generer(departements: list[str] | None = None, nombre_eg: int | None = None,
             graine: int = 52, vitrine: bool = True) -> dict:
     generateur = Generateur(departements or DEPARTEMENTS_REGION, nombre_eg, nombre_uo, graine, vitrine)
     generateur.construire()
-    return ecrire(generateur)
+    compte = ecrire(generateur)
+    compte["groupements"] = creer_groupements(generateur)
+    return compte
+
+
+def creer_groupements(generateur: Generateur) -> int:
+    """The GHT, once their members have ids: through the Répertoire's service, like a gestionnaire."""
+    for g in generateur.groupements:
+        membres = list(Structure.objects.filter(pk__in=[m.champs["id"] for m in g.membres]))
+        support = next(m for m in membres if m.pk == g.support.champs["id"])
+        groupements.creer_groupement(None, g.nom, support, membres, type=g.type, departement_id=g.departement)
+    return len(generateur.groupements)

@@ -62,6 +62,10 @@ class JetonForm(forms.Form):
     eg = forms.ModelChoiceField(label="Établissement (EG)", queryset=Structure.objects.eg(),
                                 widget=forms.NumberInput, help_text="Identifiant ROR de l'entité géographique")
     libelle = forms.CharField(label="Logiciel ou usage", max_length=120)
+    expire_le = forms.DateField(label="Expire le", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                                help_text="Dans un an si vide ; les gestionnaires sont prévenus par courriel 30 puis 7 jours avant.",
+                                error_messages={"invalid": "Date d'expiration illisible (attendu JJ/MM/AAAA)."})
 
     def __init__(self, *args, etablissements=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,6 +18,33 @@ def uo_avec_lits_disponibles():
     return SituationLits.objects.filter(disponibles__gt=0).values("uo_id")
 
 
+# TRE_R330-TypeStatutCapacite code → the SituationLits figure and its date.
+STATUTS = {"02": "disponibles", "03": "occupes", "04": "reserves", "05": "fermes", "06": "supplementaires"}
+
+
+def situations_lits(uo_ids) -> dict:
+    """{uo_id: ({R330 code: (number, date of the figure)}, date of the last change)} for every status
+    a unit reported."""
+    champs = [c for champ in STATUTS.values() for c in (champ, f"{champ}_le")]
+    resultat = {}
+    for ligne in SituationLits.objects.filter(uo__in=list(uo_ids)).values("uo_id", "modifie_le", *champs):
+        figures = {code: (ligne[champ], ligne[f"{champ}_le"] or ligne["modifie_le"]) for code, champ in STATUTS.items()
+                   if ligne[champ] is not None}
+        resultat[ligne["uo_id"]] = (figures, ligne["modifie_le"])
+    return resultat
+
+
+def uo_avec_lits(statut: str):
+    """Ids of the units reporting a figure > 0 for a R330 status (FHIR capacity-status)."""
+    champ = STATUTS.get(statut)
+    return SituationLits.objects.filter(**{f"{champ}__gt": 0}).values("uo_id") if champ else []
+
+
+def uo_lits_modifies(bornes: dict):
+    """Ids of the units whose beds changed within `bornes` ({"gte": …, "lt": …} on the date)."""
+    return SituationLits.objects.filter(**{f"modifie_le__{k}": v for k, v in bornes.items()}).values("uo_id")
+
+
 def encadre_fiche(uo) -> dict | None:
     """The "Lits disponibles" box of a unit's fiche, when the unit is followed (None: no box)."""
     if not est_concernee(uo):

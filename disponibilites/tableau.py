@@ -252,7 +252,7 @@ def lignes(filtres: Filtres, maintenant: datetime | None = None) -> list[Ligne]:
             continue
         types = sorted({libelle_type[a] for a in unites[uo_id] if a in libelle_type}) or [
             types_unite()[TYPE_AUTRES]]
-        saisi_par = f"{prenom} {nom_famille}".strip() or (identifiant or "")
+        saisi_par = f"{prenom or ''} {nom_famille or ''}".strip() or (identifiant or "")  # no user: no "None None"
         resultat.append(Ligne(uo_id, nom, eg_id, eg_nom or "", dep, code_patientele(age_min, age_max), types,
                               installes, dispo, suppl, fermes, occupes, date_maj, saisi_par, lat, lon,
                               fraicheur(date_maj, maintenant), modele_url.replace("987654321", str(uo_id))))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("tensions/<int:pk>/", views.tension, name="tension"),
     path("unites-suivies/", views.unites_suivies, name="unites_suivies"),
     path("jetons/", views.jetons, name="jetons"),
+    path("jetons/<int:pk>/modifier/", views.modifier_jeton, name="modifier_jeton"),
     path("jetons/<int:pk>/revoquer/", views.revoquer_jeton, name="revoquer_jeton"),
     path("api/v1/lits", views.api_lits, name="api_lits"),
 ]

@@ -4,6 +4,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from nomenclatures.models import Departement
 from repertoire import access as repertoire_access
 from repertoire.access import gestionnaire_requis
-from repertoire.models import JetonApi, PorteeJeton, Structure
+from repertoire.forms import ChampsJetonForm
+from repertoire.models import JetonApi, PorteeJeton, Structure, expiration_jeton_par_defaut
 from repertoire.services import jetons_api
 from socle.exports import reponse_csv
 
@@ -247,22 +249,46 @@ def _etablissements_suivis():
         "nom")
 
 
+def _formulaire_jeton(data=None):
+    return JetonForm(data, etablissements=_etablissements_suivis(),
+                     initial={"expire_le": timezone.localdate(expiration_jeton_par_defaut())})
+
+
 @gestionnaire_requis
 def jetons(request):
-    form = JetonForm(request.POST or None, etablissements=_etablissements_suivis())
+    form = _formulaire_jeton(request.POST or None)
     clair = None
     if request.method == "POST":
         if form.is_valid():
-            jeton, clair = jetons_api.creer_jeton(request.user, PorteeJeton.LITS, form.cleaned_data["libelle"],
-                                                  eg=form.cleaned_data["eg"])
-            messages.success(request, "Jeton créé : copiez-le maintenant, il ne sera plus affiché.")
-            form = JetonForm(etablissements=_etablissements_suivis())
-        else:
+            try:
+                jeton, clair = jetons_api.creer_jeton(request.user, PorteeJeton.LITS, form.cleaned_data["libelle"],
+                                                      eg=form.cleaned_data["eg"],
+                                                      expire_le=form.cleaned_data["expire_le"])
+                messages.success(request, "Jeton créé : copiez-le maintenant, il ne sera plus affiché.")
+                form = _formulaire_jeton()
+            except ValidationError as erreur:
+                form.add_error("expire_le", erreur)
+        if form.errors:
             messages.error(request, "Aucun jeton créé : corrigez le formulaire.")
     jetons_lits = JetonApi.objects.filter(portee=PorteeJeton.LITS).select_related("eg", "cree_par")
     return render(request, "disponibilites/jetons.html", {
         "form": form, "clair": clair, "jetons": jetons_lits.order_by("eg__nom", "-cree_le")[:200],
     }, status=400 if form.errors else 200)
+
+
+@gestionnaire_requis
+@require_POST
+def modifier_jeton(request, pk):
+    jeton = get_object_or_404(JetonApi, pk=pk, portee=PorteeJeton.LITS)
+    form = ChampsJetonForm(request.POST, profil=False)
+    try:
+        if not form.is_valid() or not form.cleaned_data.get("expire_le"):
+            raise ValidationError(form.errors.get("expire_le") or ["Indiquez la nouvelle date d'expiration."])
+        jetons_api.modifier_jeton(request.user, jeton, expire_le=form.cleaned_data["expire_le"])
+        messages.success(request, f"Le jeton {jeton.prefixe}… expire le {timezone.localtime(jeton.expire_le):%d/%m/%Y}.")
+    except ValidationError as erreur:
+        messages.error(request, f"Jeton {jeton.prefixe}… inchangé : {' '.join(erreur.messages)}")
+    return redirect("disponibilites:jetons")
 
 
 @gestionnaire_requis
@@ -280,9 +306,9 @@ def revoquer_jeton(request, pk):
 @require_POST
 def api_lits(request):
     """POST {"disponibilites": [{"uo", "statut", "nombre", "date_maj", …}]} with `Authorization: Bearer <jeton>`."""
-    jeton = jetons_api.authentifier(request.headers.get("Authorization"), PorteeJeton.LITS)
+    jeton, refus = jetons_api.verifier(request.headers.get("Authorization"), PorteeJeton.LITS)
     if jeton is None:
-        return JsonResponse({"erreur": "Jeton absent, inconnu ou révoqué."}, status=401,
+        return JsonResponse({"erreur": refus}, status=401,
                             headers={"WWW-Authenticate": 'Bearer realm="ror-disponibilites"'})
     try:
         corps = json.loads(request.body.decode("utf-8"))

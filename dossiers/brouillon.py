@@ -6,6 +6,7 @@ primary key, many-to-many fields as the sorted list of primary keys.
 """
 
 import datetime
+import functools
 from decimal import Decimal
 
 from django.db import models
@@ -14,7 +15,7 @@ from nomenclatures.models import Commune
 from repertoire import schema
 from repertoire.models import Niveau, Structure
 
-champ = schema.champ_modele
+champ = functools.cache(schema.champ_modele)  # read for every field of every fiche
 
 
 def _du_dossier(niveau: str, listes: bool) -> list[str]:
@@ -51,19 +52,31 @@ def lire_fiche(structure: Structure) -> dict:
     return lire_fiches([structure])[structure.pk]
 
 
-def lire_fiches(structures) -> dict[int, dict]:
-    """Drafts of many live fiches, {pk: draft}, with one query per code list (not per fiche)."""
-    structures = list(structures)
-    lues = {s.pk: {nom: en_json(nom, champ(nom).value_from_object(s)) for nom in CHAMPS[s.niveau]}
-            for s in structures}
-    niveaux = {s.pk: s.niveau for s in structures}
-    for nom in sorted({n for s in structures for n in CHAMPS_M2M[s.niveau]}):
+def lire_fiches(structures, requete=None) -> dict[int, dict]:
+    """Drafts of many live fiches, {pk: draft}, with one query per code list (not per fiche).
+
+    `structures`: Structure instances, or rows {"pk", "niveau"}; `requete`, a queryset of
+    the same structures, selects every row by a subquery rather than by thousands of ids and
+    reads the fields as plain values (a large EJ: no model instance per fiche)."""
+    niveaux = {_cle(s): _niveau(s) for s in structures}
+    if requete is not None:
+        noms = sorted({n for niveau in set(niveaux.values()) for n in CHAMPS[niveau]})
+        attributs = [champ(n).attname for n in noms]
+        lues = {}
+        for ligne in requete.order_by().values_list("pk", *attributs):
+            pk, valeurs = ligne[0], dict(zip(noms, ligne[1:]))
+            lues[pk] = {nom: en_json(nom, valeurs[nom]) for nom in CHAMPS[niveaux[pk]]}
+    else:
+        lues = {s.pk: {nom: en_json(nom, champ(nom).value_from_object(s)) for nom in CHAMPS[s.niveau]}
+                for s in structures}
+    for nom in sorted({n for niveau in set(niveaux.values()) for n in CHAMPS_M2M[niveau]}):
         lien = champ(nom).remote_field.through
         source, cible = champ(nom).m2m_field_name(), champ(nom).m2m_reverse_name()
         for pk in lues:
             if nom in CHAMPS_M2M[niveaux[pk]]:
                 lues[pk][nom] = []
-        for pk, valeur in lien.objects.filter(**{f"{source}__in": list(lues)}).values_list(source, cible):
+        cles = requete.values("pk") if requete is not None else list(lues)
+        for pk, valeur in lien.objects.filter(**{f"{source}__in": cles}).values_list(source, cible):
             if nom in lues[pk]:
                 lues[pk][nom].append(valeur)
     for donnees in lues.values():
@@ -71,6 +84,14 @@ def lire_fiches(structures) -> dict[int, dict]:
             if isinstance(valeur, list):
                 valeur.sort()
     return lues
+
+
+def _cle(structure) -> int:
+    return structure["pk"] if isinstance(structure, dict) else structure.pk
+
+
+def _niveau(structure) -> str:
+    return structure["niveau"] if isinstance(structure, dict) else structure.niveau
 
 
 def valeurs_pour_modele(niveau: str, donnees: dict) -> tuple[dict, dict]:

@@ -1,16 +1,17 @@
 """Forms of the dossier: a draft fiche, the creation of units, a move, a comment."""
 
-import re
-
 import django_filters
 from django import forms
+from django.urls import reverse
 
 from nomenclatures.models import Commune, Concept
+from repertoire.forms import AIDE_TERRITOIRE, CommuneField, filtrer_activites, lire_territoire
 from repertoire.models import Discipline, Niveau, Structure
 
 from .brouillon import champs_de, en_json, valeurs_pour_modele
 from .disciplines import disciplines_du_type, type_convient
-from .models import DossierCollaboratif, EtatDossier
+from .models import DossierCollaboratif, EtatDossier, FicheBrouillon
+from .services import rattachements
 
 GROUPES = [
     ("Identification", ["nom", "nom_officiel", "finess", "siren", "siret", "statut_juridique", "categorie",
@@ -58,24 +59,25 @@ def verifier_type_et_discipline(form, donnees: dict) -> dict:
 
 
 class CommunesField(forms.CharField):
-    """Communes typed as INSEE codes separated by spaces or commas (a territory has hundreds)."""
+    """A territory typed or pasted in one step, read as the Répertoire's encadré reads it
+    (repertoire.forms.lire_territoire: communes, départements, EPCI)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 2, "class": "fr-input"}))
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3, "class": "fr-input", "autocomplete": "off",
+                                                          "data-communes": reverse("repertoire:communes"),
+                                                          "data-territoire": ""}))
+        kwargs.setdefault("help_text", AIDE_TERRITOIRE)
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, (list, tuple)):
-            return " ".join(str(getattr(v, "pk", v)) for v in value)
+            codes = [str(getattr(v, "pk", v)) for v in value]
+            return ", ".join(str(c) for c in Commune.objects.filter(pk__in=codes).order_by("nom")) \
+                if len(codes) <= 200 else " ".join(codes)
         return value
 
     def clean(self, value):
-        codes = [c for c in re.split(r"[\s,;]+", super().clean(value) or "") if c]
-        trouvees = set(Commune.objects.filter(pk__in=codes).values_list("pk", flat=True))
-        inconnues = [c for c in codes if c not in trouvees]
-        if inconnues:
-            raise forms.ValidationError(f"Codes INSEE inconnus : {', '.join(inconnues[:10])}.")
-        return sorted(set(codes))
+        return lire_territoire(super().clean(value) or "")
 
 
 class FicheForm(forms.ModelForm):
@@ -88,6 +90,8 @@ class FicheForm(forms.ModelForm):
     def __init__(self, *args, fiche, **kwargs):
         self.fiche = fiche
         instance = Structure(niveau=fiche.niveau, parent_id=fiche.parent_id)
+        if fiche.parent_fiche_id:  # under a fiche created in the dossier: a stand-in of its level
+            instance.parent = Structure(pk=-1, niveau=fiche.parent_fiche.niveau)
         scalaires, m2m = valeurs_pour_modele(fiche.niveau, fiche.donnees)
         for nom, valeur in scalaires.items():
             setattr(instance, nom, valeur)
@@ -100,8 +104,11 @@ class FicheForm(forms.ModelForm):
                 widget.attrs.setdefault("class", "fr-checkbox")
             else:
                 widget.attrs.setdefault("class", "fr-input")
-            if isinstance(widget, forms.SelectMultiple):
-                widget.attrs["size"] = 6
+            if isinstance(widget, forms.SelectMultiple):  # the Répertoire's searchable picker
+                widget.attrs.update({"size": 6, "data-multiselect": ""})
+        if "activites" in self.fields:  # those of the type and discipline chosen above, first
+            filtrer_activites(self.fields["activites"].widget, source_type="id_type_uo",
+                              source_discipline="id_discipline")
 
     def clean(self):
         return verifier_type_et_discipline(self, super().clean())
@@ -116,22 +123,47 @@ class FicheForm(forms.ModelForm):
 
 def formulaire_de_fiche(fiche, *args, **kwargs) -> FicheForm:
     niveau = fiche.niveau
-    surcharges = {"commune": forms.ModelChoiceField(
-        queryset=Commune.objects.all(), required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-        label="Commune (code INSEE)", error_messages={"invalid_choice": "Code INSEE de commune inconnu."})}
+    # The Répertoire's commune suggestions: by name or postcode.
+    surcharges = {"commune": CommuneField(required=False, label="Commune", help_text="Nom ou code postal.",
+                                          widget=forms.TextInput(attrs={"data-communes": reverse("repertoire:communes"),
+                                                                        "autocomplete": "off"}))}
     if niveau == Niveau.UO:
         surcharges["type_uo"] = champ_type_uo(required=False)
-        surcharges["territoire"] = CommunesField(required=False, label="Territoire d'intervention (codes INSEE)")
+        surcharges["territoire"] = CommunesField(required=False, label="Territoire d'intervention")
     classe = forms.models.modelform_factory(Structure, form=FicheForm, fields=champs_de(niveau))
-    classe.base_fields.update(surcharges)
+    classe.base_fields.update({nom: champ for nom, champ in surcharges.items() if nom in classe.base_fields})
     return classe(*args, fiche=fiche, **kwargs)
+
+
+class RattachementField(forms.ChoiceField):
+    """Where a fiche is created: a live fiche (its pk) or a fiche created in the dossier
+    (« fiche-<pk> », listed as « … (créé dans le dossier) »)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.Select(attrs={"class": "fr-select"}))
+        super().__init__(**kwargs)
+        self.possibles = {}
+
+    def proposer(self, possibles) -> None:
+        self.possibles = {self.valeur(p): p for p in possibles}
+        self.choices = [(cle, f"{p.nom} (créé dans le dossier)" if isinstance(p, FicheBrouillon) else str(p))
+                        for cle, p in self.possibles.items()]
+
+    @staticmethod
+    def valeur(objet) -> str:
+        return f"fiche-{objet.pk}" if isinstance(objet, FicheBrouillon) else str(objet.pk)
+
+    def prepare_value(self, value):
+        return self.valeur(value) if hasattr(value, "pk") else value
+
+    def clean(self, value):
+        return self.possibles[super().clean(value)]
 
 
 class CreerUnitesForm(forms.Form):
     nombre = forms.IntegerField(label="Nombre d'unités à créer", min_value=1, max_value=20, initial=1,
                                 widget=forms.NumberInput(attrs={"class": "fr-input"}))
-    parent = forms.ModelChoiceField(queryset=Structure.objects.none(), label="Rattachées à",
-                                    widget=forms.Select(attrs={"class": "fr-select"}))
+    parent = RattachementField(label="Rattachées à")
     nom = forms.CharField(label="Nom de l'unité", required=False, max_length=240,
                           help_text="Laissé vide : le nom du type d'UO.",
                           widget=forms.TextInput(attrs={"class": "fr-input"}))
@@ -142,8 +174,7 @@ class CreerUnitesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["type_uo"] = champ_type_uo()
         racine = dossier.structure
-        self.fields["parent"].queryset = Structure.objects.de_niveaux(Niveau.EG, Niveau.OI).sous(
-            racine, inclus=True).order_by("lft")
+        self.fields["parent"].proposer(rattachements(dossier))
         if racine.niveau == Niveau.EG:
             self.fields["parent"].initial = racine.pk
 
@@ -181,3 +212,59 @@ class DossierFilter(django_filters.FilterSet):
         if value.isdigit():
             return queryset.filter(structure__finess__startswith=value)
         return queryset.filter(structure__nom__icontains=value) if value else queryset
+
+
+class CreerStructureForm(forms.Form):
+    """An establishment (in a dossier on its EJ) or an organisation interne, created in the dossier."""
+
+    niveau = forms.ChoiceField(label="Structure à créer", widget=forms.Select(attrs={"class": "fr-select"}))
+    parent = RattachementField(label="Rattachée à")
+    nom = forms.CharField(label="Nom", max_length=240, widget=forms.TextInput(attrs={"class": "fr-input"}))
+    nom_officiel = forms.CharField(label="Nom officiel (établissement)", required=False, max_length=240,
+                                   widget=forms.TextInput(attrs={"class": "fr-input"}))
+    categorie = forms.ModelChoiceField(queryset=Concept.objects.du_jeu("J55").order_by("libelle"), required=False,
+                                       label="Catégorie d'établissement",
+                                       widget=forms.Select(attrs={"class": "fr-select"}))
+    type_oi = forms.ModelChoiceField(queryset=Concept.objects.du_jeu("J203").order_by("libelle"), required=False,
+                                     label="Type d'organisation interne",
+                                     widget=forms.Select(attrs={"class": "fr-select"}))
+    commune = CommuneField(required=False, label="Commune (établissement)", help_text="Nom ou code postal.")
+    finess = forms.RegexField(regex=r"^\d[\dAB]\d{7}$", required=False, label="Numéro FINESS (établissement)",
+                              error_messages={"invalid": "Un numéro FINESS a 9 caractères (ex. : 490000023)."},
+                              widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "numeric"}))
+    siret = forms.RegexField(regex=r"^\d{14}$", required=False, label="SIRET (établissement)",
+                             error_messages={"invalid": "Un SIRET a 14 chiffres."},
+                             widget=forms.TextInput(attrs={"class": "fr-input", "inputmode": "numeric"}))
+    malgre_doublons = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, dossier, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].widget.attrs.update({"data-communes": reverse("repertoire:communes"),
+                                                    "class": "fr-input", "autocomplete": "off"})
+        choix = [(Niveau.OI, "Organisation interne (pôle, service…)")]
+        if dossier.structure.niveau == Niveau.EJ:
+            choix.insert(0, (Niveau.EG, "Établissement (entité géographique)"))
+        self.fields["niveau"].choices = choix
+        self.fields["parent"].proposer(parents)
+
+    def clean(self):
+        donnees = super().clean()
+        niveau, parent = donnees.get("niveau"), donnees.get("parent")
+        if niveau == Niveau.EG:
+            if parent is not None and parent.niveau != Niveau.EJ:
+                self.add_error("parent", "Un établissement se rattache à l'entité juridique.")
+            if not donnees.get("categorie"):
+                self.add_error("categorie", "Choisissez la catégorie de l'établissement.")
+        elif niveau == Niveau.OI:
+            if parent is not None and parent.niveau not in (Niveau.EG, Niveau.OI):
+                self.add_error("parent", "Une organisation interne se rattache à un établissement ou à une autre "
+                                         "organisation interne.")
+            if not donnees.get("type_oi"):
+                self.add_error("type_oi", "Choisissez le type d'organisation interne.")
+        return donnees
+
+    def donnees(self) -> dict:
+        d = self.cleaned_data
+        noms = ["nom", "nom_officiel", "categorie", "commune", "finess", "siret"] if d["niveau"] == Niveau.EG \
+            else ["nom", "type_oi"]
+        return {nom: en_json(nom, d.get(nom)) for nom in noms}

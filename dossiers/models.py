@@ -83,6 +83,10 @@ class FicheBrouillon(models.Model):
     parent = models.ForeignKey(Structure, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     parent_initial = models.ForeignKey(Structure, null=True, blank=True, on_delete=models.SET_NULL,
                                        related_name="+")
+    # Under a fiche created in the same dossier (a unit of a new establishment): it has no live
+    # fiche yet, publishing creates the parent first and then this one under it.
+    parent_fiche = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="enfants_crees")
     donnees = models.JSONField("champs du brouillon", default=dict)
     reference = models.JSONField("fiche du Répertoire au moment de la copie", default=dict)
     version_copiee = models.PositiveIntegerField(null=True, blank=True)
@@ -108,6 +112,11 @@ class FicheBrouillon(models.Model):
     @property
     def est_creation(self) -> bool:
         return self.creation
+
+    @property
+    def rattachement(self):
+        """Where it sits: the live parent, or the fiche created in the dossier it sits under."""
+        return self.parent_fiche if self.parent_fiche_id else self.parent
 
     @property
     def est_deplacee(self) -> bool:

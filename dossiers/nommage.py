@@ -3,9 +3,11 @@
 Establishments: label in CAPITALS, "[type] [commune]", no accents, no quotes or special
 characters, no "DE"/"DU" between the type and the commune. Units: name close to the type
 d'UO, with the mode d'accueil and the clientèle for medico-social units, no accents, no
-quotes, no "DE"/"DU".
+quotes, no "DE"/"DU". Organisations internes: named by their type (« Pole gériatrie »,
+« Service de soins infirmiers a domicile »), no accents, no quotes or special characters.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -23,6 +25,18 @@ _MODES = ("temporaire", "permanent", "accueil de jour", "jour", "nuit", "domicil
           "prestataire", "mandataire", "externat", "internat", "semi internat", "ambulatoire", "ecoute")
 
 
+# Codes and communes are reference data: read once per process (the rules run on every
+# keystroke and on every fiche of a publication).
+@functools.lru_cache(maxsize=4096)
+def _concept(pk):
+    return Concept.objects.filter(pk=pk).first() if pk else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _commune(code):
+    return Commune.objects.filter(pk=code).first() if code else None
+
+
 def _a_des_accents(texte: str) -> bool:
     return any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", texte))
 
@@ -31,16 +45,65 @@ def _mots(texte: str) -> set[str]:
     return {m for m in normaliser(texte).split() if m not in _MOTS_VIDES and len(m) > 1}
 
 
+NOMMES = ("nom", "nom_officiel")  # the names the rules apply to (EG and UO; an UO has no nom officiel)
+
+
+def avertissements_par_champ(niveau: str, donnees: dict) -> dict[str, list[str]]:
+    """{field: warnings} for the names of a draft fiche (no key when the name follows the rules).
+
+    The one rule set: the dossier's form asks it while the référent types (view `nommage`),
+    the comparison and the publish page show it."""
+    trouves = {}
+    for champ in NOMMES:
+        nom = (donnees.get(champ) or "").strip()
+        if not nom or (champ == "nom_officiel" and niveau != Niveau.EG):
+            continue
+        if niveau == Niveau.EG:
+            messages = _regles_etablissement(nom, donnees.get("commune"), donnees.get("categorie"))
+        elif niveau == Niveau.UO:
+            messages = _regles_unite(nom, donnees.get("type_uo"), donnees.get("discipline"), donnees.get("publics"))
+        elif niveau == Niveau.OI:
+            messages = _regles_organisation(nom, donnees.get("type_oi"))
+        else:
+            messages = []
+        if messages:
+            trouves[champ] = messages
+    return trouves
+
+
 def avertissements(niveau: str, donnees: dict) -> list[str]:
-    """Naming warnings for a draft fiche (empty list when the name follows the rules)."""
-    nom = (donnees.get("nom") or "").strip()
-    if not nom:
-        return []
-    if niveau == Niveau.EG:
-        return _regles_etablissement(nom, donnees.get("commune"))
-    if niveau == Niveau.UO:
-        return _regles_unite(nom, donnees.get("type_uo"), donnees.get("discipline"))
-    return []
+    """Naming warnings for a draft fiche (empty list when its names follow the rules)."""
+    trouves = avertissements_par_champ(niveau, donnees)
+    return trouves.get("nom", []) + [f"Nom officiel : {m}" for m in trouves.get("nom_officiel", [])]
+
+
+def _sans_accents(texte: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", texte) if not unicodedata.combining(c))
+
+
+_HORS_SIGLE = {"de", "du", "des", "d", "la", "le", "les", "l", "pour", "et", "en", "au", "aux"}
+
+
+def _sigle(libelle: str) -> str:
+    """A long category label as establishments are named: « Centre hospitalier » → CH."""
+    mots = [m for m in normaliser(libelle).split() if m not in _HORS_SIGLE]
+    return "".join(m[0] for m in mots).upper() if len(mots) > 1 else libelle
+
+
+def exemple_etablissement(categorie_id, commune_id) -> str:
+    """"[type d'établissement] [commune]" for this category and commune, e.g. « EHPAD ANGERS »."""
+    categorie = _concept(categorie_id)
+    commune = _commune(commune_id)
+    type_ = (categorie.libelle_court or _sigle(categorie.libelle)) if categorie else "EHPAD"
+    return _sans_accents(f"{type_} {commune.nom if commune else 'ANGERS'}").upper().replace("'", " ")
+
+
+def exemple_unite(type_uo_id, publics=None) -> str:
+    """The type d'UO with a clientèle, e.g. « Hebergement permanent – personnes agees »."""
+    type_uo = _concept(type_uo_id)
+    public = min((c for c in map(_concept, publics or []) if c), key=lambda c: c.libelle, default=None)
+    clientele = public.libelle.lower() if public else "personnes agees"
+    return _sans_accents(f"{type_uo.libelle if type_uo else 'Accueil de jour'} – {clientele}").replace("'", " ")
 
 
 def _regles_communes(nom: str) -> list[str]:
@@ -52,35 +115,50 @@ def _regles_communes(nom: str) -> list[str]:
     return messages
 
 
-def _regles_etablissement(nom: str, commune_id) -> list[str]:
+def _regles_etablissement(nom: str, commune_id, categorie_id=None) -> list[str]:
     messages = []
     if nom != nom.upper():
         messages.append("Le libellé de l'établissement s'écrit en MAJUSCULES.")
     messages += _regles_communes(nom)
-    commune = Commune.objects.filter(pk=commune_id).first() if commune_id else None
+    commune = _commune(commune_id)
     if commune:
         libelle, ville = normaliser(nom), normaliser(commune.nom)
         if not libelle.endswith(ville):
-            messages.append(f"Le libellé suit la forme « [type d'établissement] [commune] » "
-                            f"(commune : {commune.nom.upper()}).")
+            messages.append(f"Le libellé suit la forme « [type d'établissement] [commune] », par exemple "
+                            f"« {exemple_etablissement(categorie_id, commune_id)} ».")
         elif re.search(rf"\b(de|du|d)\s+{re.escape(ville)}$", libelle):
             messages.append("Évitez « DE » et « DU » entre le type d'établissement et la commune.")
     return messages
 
 
-def _regles_unite(nom: str, type_uo_id, discipline: str | None) -> list[str]:
+def _regles_unite(nom: str, type_uo_id, discipline: str | None, publics=None) -> list[str]:
     messages = _regles_communes(nom)
     sans_expressions = re.sub(r"\b(accueil|hopital|centre|maison) de (jour|nuit|sante|vie)\b", "", normaliser(nom))
     if re.search(r"\b(de|du)\b", sans_expressions):
         messages.append("Évitez « DE » et « DU » dans le nom de l'unité.")
-    type_uo = Concept.objects.filter(pk=type_uo_id).first() if type_uo_id else None
+    type_uo = _concept(type_uo_id)
     if type_uo and not (_mots(nom) & _mots(type_uo.libelle)):
         messages.append(f"Le nom de l'unité reprend son type d'UO (« {type_uo.libelle} »).")
     if discipline == Discipline.MSS:
         texte = normaliser(nom) + " "
         if not any(c in texte for c in _CLIENTELES):
-            messages.append("Précisez la clientèle (personnes âgées, personnes Alzheimer…) : "
-                            "« Aide à domicile prestataire – personnes âgées ».")
+            messages.append("Précisez la clientèle (personnes âgées, personnes Alzheimer…), par exemple "
+                            f"« {exemple_unite(type_uo_id, publics)} ».")
         if not any(m in texte for m in _MODES):
-            messages.append("Précisez le mode d'accueil (temporaire, accueil de jour…).")
+            messages.append("Précisez le mode d'accueil (temporaire, accueil de jour…), par exemple "
+                            f"« {exemple_unite(type_uo_id, publics)} ».")
+    return messages
+
+
+_EXEMPLES_OI = {"1": "Pole geriatrie", "2": "Service de geriatrie", "3": "Unite fonctionnelle geriatrie aigue",
+                "4": "Unite elementaire consultations memoire"}  # J203 codes
+
+
+def _regles_organisation(nom: str, type_oi_id) -> list[str]:
+    messages = _regles_communes(nom)
+    type_oi = _concept(type_oi_id)
+    if type_oi and not (_mots(nom) & _mots(type_oi.libelle)):
+        exemple = _EXEMPLES_OI.get(type_oi.code, _sans_accents(f"{type_oi.libelle} geriatrie"))
+        messages.append(f"Le nom de l'organisation interne commence par son type (« {type_oi.libelle} »), "
+                        f"par exemple « {exemple} ».")
     return messages

@@ -6,7 +6,10 @@ Publishing applies every change of the dossier to the live Répertoire in ONE tr
 through the repertoire services, with the dossier named in each fiche's history.
 """
 
+import json
+
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,11 +18,13 @@ from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, ti
 from repertoire.models import Niveau, StatutFiche, Structure, q_sous
 from repertoire.services import offre
 from socle.audit import Action, journaliser
+from socle.ecriture import inserer_en_masse
 
-from . import access, emails
-from .brouillon import champs_de, champs_differents, champs_manquants, libelle, lire_fiches, valeurs_pour_modele
+from . import access, comparaison, emails
+from .brouillon import champs_de, champs_differents, champs_manquants, lire_fiches, valeurs_pour_modele
 from .disciplines import type_convient
 from .models import ETATS_OUVERTS, DossierCollaboratif, EtatDossier, FicheBrouillon, StatutBrouillon, Transition
+from .nommage import NOMMES, avertissements
 
 NOMBRE_MAX_UNITES = 20
 
@@ -80,6 +85,11 @@ def _transition(dossier, user, action: str, etat_apres: str, commentaire: str = 
     journaliser(user, Action.dossier(etat_apres), cible=f"dossier:{dossier.pk}",
                 details={"action": action, "commentaire": commentaire})
     return transition
+
+
+def _message_de(qui: str, commentaire: str) -> str:
+    commentaire = (commentaire or "").strip()
+    return f"\n\n{qui} :\n« {commentaire} »" if commentaire else ""
 
 
 def _commentaire_obligatoire(commentaire: str) -> str:
@@ -146,16 +156,22 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
         raise DossierDejaOuvert(deja)
     dossier = DossierCollaboratif.objects.create(structure=structure, ouvert_par=user,
                                                  titre=titre.strip() or f"Modification de {structure.nom}")
-    fiches = []
-    arbre = list(structure.get_descendants(include_self=True))
-    copies = lire_fiches(arbre)
-    for s in arbre:
-        copie = copies[s.pk]
-        fiches.append(FicheBrouillon(dossier=dossier, structure=s, niveau=s.niveau, parent_id=s.parent_id,
-                                     parent_initial_id=s.parent_id, donnees=copie, reference=copie,
-                                     version_copiee=s.version, profondeur=s.level - structure.level))
-    FicheBrouillon.objects.bulk_create(fiches)
-    offre.marquer_statut_fiche([f.structure_id for f in fiches], StatutFiche.MODIFICATION)
+    requete = structure.get_descendants(include_self=True)
+    # Plain rows, no model instance per fiche: a large EJ has thousands.
+    arbre = list(requete.order_by().values("pk", "niveau", "parent_id", "version", "level"))
+    copies = lire_fiches(arbre, requete)
+
+    def lignes():  # COPY: thousands of JSON copies for a large EJ
+        for s in arbre:
+            copie = json.dumps(copies[s["pk"]], cls=DjangoJSONEncoder)
+            yield {"dossier_id": dossier.pk, "structure_id": s["pk"], "niveau": s["niveau"],
+                   "parent_id": s["parent_id"], "parent_initial_id": s["parent_id"], "donnees": copie,
+                   "reference": copie, "version_copiee": s["version"], "profondeur": s["level"] - structure.level}
+
+    inserer_en_masse(FicheBrouillon, ["dossier_id", "structure_id", "creation", "niveau", "parent_id",
+                                      "parent_initial_id", "donnees", "reference", "version_copiee", "a_supprimer",
+                                      "statut", "profondeur"], lignes())
+    offre.marquer_statut_fiche(requete, StatutFiche.MODIFICATION)
     _transition(dossier, user, "Ouverture du dossier", EtatDossier.BROUILLON)
     return dossier
 
@@ -187,35 +203,63 @@ def _code_type(type_uo_id) -> str:
     return Concept.objects.filter(pk=type_uo_id).values_list("code", flat=True).first() or ""
 
 
+def rattachements(dossier: DossierCollaboratif, niveaux=(Niveau.EG, Niveau.OI)) -> list:
+    """Where something may be created in the dossier: its live fiches of these levels (tree
+    order), then the fiches of these levels created in the dossier itself (not deleted)."""
+    vivantes = list(Structure.objects.filter(niveau__in=niveaux).sous(dossier.structure, inclus=True).order_by("lft"))
+    creees = list(dossier.fiches.filter(creation=True, a_supprimer=False, niveau__in=niveaux).order_by("id"))
+    return vivantes + creees
+
+
+def position_sous(dossier: DossierCollaboratif, parent) -> dict:
+    """The fields of a fiche created under `parent` (a live fiche of the dossier, or a fiche
+    created in it): its live parent or parent fiche, and its depth in the dossier."""
+    if isinstance(parent, FicheBrouillon):
+        if parent.dossier_id != dossier.pk or not parent.est_creation or parent.a_supprimer:
+            raise ActionImpossible("Choisissez une fiche du dossier.")
+        return {"parent": None, "parent_fiche": parent, "profondeur": parent.profondeur + 1}
+    if not _dans_le_dossier(dossier, parent):
+        raise ActionImpossible("Choisissez une entité géographique ou une organisation interne du dossier.")
+    return {"parent": parent, "parent_fiche": None, "profondeur": parent.level - dossier.structure.level + 1}
+
+
 @transaction.atomic
-def creer_unites(user, dossier: DossierCollaboratif, parent: Structure, nombre: int, *, nom: str,
+def creer_unites(user, dossier: DossierCollaboratif, parent, nombre: int, *, nom: str,
                  discipline: str, type_uo) -> list[FicheBrouillon]:
-    """"Créer N unités opérationnelles" under an EG or OI of the dossier (type chosen by discipline)."""
+    """"Créer N unités opérationnelles" under an EG or OI of the dossier, live or created in it
+    (type chosen by discipline)."""
     dossier = _prendre(user, dossier, access.REMPLIR, EtatDossier.BROUILLON)
     if not 1 <= nombre <= NOMBRE_MAX_UNITES:
         raise ActionImpossible(f"Indiquez un nombre d'unités entre 1 et {NOMBRE_MAX_UNITES}.")
-    if parent.niveau not in (Niveau.EG, Niveau.OI) or not _dans_le_dossier(dossier, parent):
+    if parent.niveau not in (Niveau.EG, Niveau.OI):
         raise ActionImpossible("Choisissez une entité géographique ou une organisation interne du dossier.")
+    position = position_sous(dossier, parent)
     if not type_convient(type_uo.code, discipline):
         raise ActionImpossible("Ce type d'UO ne correspond pas à la discipline choisie.")
     nom = (nom or "").strip() or type_uo.libelle
-    profondeur = parent.level - dossier.structure.level + 1
     creees = []
     for rang in range(1, nombre + 1):
         donnees = {"nom": nom if nombre == 1 else f"{nom} {rang}", "discipline": discipline, "type_uo": type_uo.pk}
         creees.append(FicheBrouillon.objects.create(
-            dossier=dossier, creation=True, niveau=Niveau.UO, parent=parent, donnees=donnees, statut=StatutBrouillon.EN_ATTENTE,
-            profondeur=profondeur, modifiee_par=user, modifiee_le=timezone.now()))
+            dossier=dossier, creation=True, niveau=Niveau.UO, donnees=donnees, statut=StatutBrouillon.EN_ATTENTE,
+            modifiee_par=user, modifiee_le=timezone.now(), **position))
     DossierCollaboratif.objects.filter(pk=dossier.pk).update(modifie_le=timezone.now())
     return creees
 
 
 @transaction.atomic
 def supprimer_unite(user, fiche: FicheBrouillon) -> None:
-    """Mark a unit for deletion (a unit created in the dossier simply disappears)."""
-    _fiche_modifiable(user, fiche)
+    """Mark a unit, an organisation interne or (in a dossier on its EJ) an establishment for
+    deletion, once nothing remains under it; a fiche created in the dossier simply disappears."""
+    dossier = _fiche_modifiable(user, fiche)
+    if fiche.niveau == Niveau.EJ or (fiche.niveau == Niveau.EG and dossier.structure.niveau != Niveau.EJ):
+        raise ActionImpossible("Un établissement se supprime dans un dossier ouvert sur son entité juridique.")
     if fiche.niveau != Niveau.UO:
-        raise ActionImpossible("Seules les unités opérationnelles se suppriment dans un dossier.")
+        dessous = (dossier.fiches.filter(parent_id=fiche.structure_id, a_supprimer=False) if fiche.structure_id
+                   else dossier.fiches.filter(parent_fiche=fiche)).exclude(pk=fiche.pk)
+        restantes = [f.nom for f in dessous]
+        if restantes:
+            raise ActionImpossible("Supprimez ou déplacez d'abord ce qui lui est rattaché.", restantes)
     if fiche.est_creation:
         fiche.delete()
         return
@@ -248,6 +292,7 @@ def deplacer_unite(user, fiche: FicheBrouillon, nouveau_parent: Structure) -> Fi
     if not peut(user, OUVRIR_DOSSIER, nouveau_parent):
         raise PermissionDenied("Vous n'avez pas les droits sur la structure de destination.")
     fiche.parent = nouveau_parent
+    fiche.parent_fiche = None  # a created unit moved under a live fiche
     if fiche.statut == StatutBrouillon.INCHANGEE:
         fiche.statut = StatutBrouillon.FINALISEE
     _toucher(fiche, user)
@@ -264,7 +309,8 @@ def envoyer_en_validation(user, dossier: DossierCollaboratif, commentaire: str =
         raise ActionImpossible("Le dossier ne contient aucune modification à valider.")
     _transition(dossier, user, "Envoi en validation", EtatDossier.VALIDATION_DIRECTEUR, commentaire)
     emails.notifier(dossier, titulaires(dossier.structure, DIRECTEUR), "à valider",
-                    "Un dossier collaboratif attend votre validation de directeur.", user)
+                    "Un dossier collaboratif attend votre validation de directeur."
+                    + _message_de("Message du référent", commentaire), user)
 
 
 @transaction.atomic
@@ -272,7 +318,8 @@ def valider(user, dossier: DossierCollaboratif, commentaire: str = "") -> None:
     dossier = _prendre(user, dossier, access.VALIDER, EtatDossier.VALIDATION_DIRECTEUR)
     _transition(dossier, user, "Validation du directeur", EtatDossier.VALIDATION_GESTIONNAIRE, commentaire)
     emails.notifier(dossier, gestionnaires(), "à publier",
-                    "Un dossier collaboratif validé par son directeur attend sa publication.", user)
+                    "Un dossier collaboratif validé par son directeur attend sa publication."
+                    + _message_de("Commentaire du directeur", commentaire), user)
 
 
 @transaction.atomic
@@ -307,30 +354,20 @@ def abandonner_dossier(user, dossier: DossierCollaboratif, commentaire: str = ""
 # -- publication -----------------------------------------------------------------
 
 def conflits(dossier: DossierCollaboratif) -> list[dict]:
-    """Fields both the dossier and someone in the live Répertoire changed since the copy, differently."""
-    trouves = []
-    fiches = list(dossier.fiches.exclude(structure=None).filter(creation=False, a_supprimer=False).select_related(
-        "structure"))
-    actuelles = lire_fiches(f.structure for f in fiches)
-    for fiche in fiches:
-        actuelle = actuelles[fiche.structure_id]
-        noms = champs_de(fiche.niveau)
-        par_dossier = set(champs_differents(fiche.reference, fiche.donnees, noms))
-        par_repertoire = set(champs_differents(fiche.reference, actuelle, noms))
-        for nom in noms:
-            if nom in par_dossier & par_repertoire and champs_differents(actuelle, fiche.donnees, [nom]):
-                trouves.append({"fiche": fiche, "cle": f"{fiche.pk}:{nom}", "champ": nom, "libelle": libelle(nom),
-                                "copie": fiche.reference.get(nom), "repertoire": actuelle.get(nom),
-                                "dossier": fiche.donnees.get(nom)})
-    return trouves
+    """What publication needs a choice for: a field both the dossier and the live Répertoire
+    changed since the copy (differently), a fiche the dossier deletes but that was edited live."""
+    return comparaison.conflits(list(dossier.fiches.select_related("structure")))
 
 
 @transaction.atomic
-def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = None) -> None:
+def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = None, motif: str = "") -> None:
     """Apply every change of the dossier to the live Répertoire, all or nothing.
 
-    `choix` maps "<fiche pk>:<field>" to "dossier" or "repertoire" for each conflict;
-    with a conflict left unchosen, ConflitsDePublication is raised and nothing changes.
+    `choix` maps each conflict's key ("<fiche pk>:<field>", or ":__suppression__") to
+    "dossier" or "repertoire"; with a conflict left unchosen, ConflitsDePublication is raised
+    and nothing changes. Only what the dossier changed is written: fields changed live
+    meanwhile and not by the dossier keep their live value. Publishing over naming warnings
+    needs `motif`, kept in the dossier's timeline.
     """
     choix = choix or {}
     dossier = _prendre(user, dossier, access.PUBLIER, EtatDossier.VALIDATION_GESTIONNAIRE)
@@ -340,46 +377,90 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
     disparues = [f.nom for f in fiches if not f.est_creation and f.structure_id is None]
     if disparues:
         raise ActionImpossible("Des fiches du dossier ont disparu du Répertoire entre-temps.", disparues)
-    a_choisir = conflits(dossier)
+    a_choisir = comparaison.conflits(fiches)
     if any(choix.get(c["cle"]) not in ("dossier", "repertoire") for c in a_choisir):
         raise ConflitsDePublication(a_choisir)
     garder_repertoire = {c["cle"] for c in a_choisir if choix[c["cle"]] == "repertoire"}
+    averties = fiches_averties(fiches)
+    motif = (motif or "").strip()
+    if averties and not motif:
+        raise ActionImpossible("Des noms ne suivent pas les règles de nommage : indiquez pourquoi vous publiez "
+                               "quand même.", [f.nom for f in averties])
 
     raison = dossier.reference
-    offre.marquer_statut_fiche(vivantes, StatutFiche.STANDARD)
-    for fiche in fiches:  # modifications of existing fiches
+    modifications = []
+    for fiche in fiches:  # modifications of existing fiches: only the fields the dossier changed
         if fiche.est_creation or fiche.a_supprimer:
             continue
         noms = [n for n in champs_differents(fiche.reference, fiche.donnees, champs_de(fiche.niveau))
                 if f"{fiche.pk}:{n}" not in garder_repertoire]
         if noms:
             scalaires, m2m = valeurs_pour_modele(fiche.niveau, {n: fiche.donnees[n] for n in noms})
-            offre.modifier_structure(user, fiche.structure, scalaires, m2m=m2m, raison=raison)
-    for fiche in fiches:  # creations
-        if fiche.est_creation:
-            scalaires, m2m = valeurs_pour_modele(fiche.niveau, fiche.donnees)
-            creee = offre.creer_structure(user, fiche.niveau, fiche.parent, raison=raison, m2m=m2m, **scalaires)
-            fiche.structure = creee
-            fiche.save(update_fields=["structure"])
+            modifications.append((fiche.structure, scalaires, m2m))
+    offre.modifier_structures(user, modifications, raison=raison, statut_fiche=StatutFiche.STANDARD)
+    modifiees = {structure.pk for structure, _, _ in modifications}
+    offre.marquer_statut_fiche([pk for pk in vivantes if pk not in modifiees], StatutFiche.STANDARD)
+    _creer(user, [f for f in fiches if f.est_creation], raison)
     for fiche in fiches:  # moves
         if fiche.est_deplacee and not fiche.a_supprimer:
             offre.deplacer_structure(user, fiche.structure, fiche.parent, raison=raison)
-    for fiche in fiches:  # deletions, last
-        if fiche.a_supprimer:
+    for fiche in sorted(fiches, key=lambda f: -f.profondeur):  # deletions, last, the deepest first
+        if fiche.a_supprimer and f"{fiche.pk}:{comparaison.SUPPRESSION}" not in garder_repertoire:
             offre.supprimer_structure(user, fiche.structure, raison=raison)
-    _transition(dossier, user, "Publication", EtatDossier.PUBLIE,
-                f"{len(garder_repertoire)} conflit(s) réglé(s) en gardant le Répertoire" if garder_repertoire else "")
+    notes = []
+    if garder_repertoire:
+        notes.append(f"{len(garder_repertoire)} conflit(s) réglé(s) en gardant le Répertoire")
+    if averties:
+        notes.append(f"Publié malgré les règles de nommage ({', '.join(f.nom for f in averties)}) : {motif}")
+    _transition(dossier, user, "Publication", EtatDossier.PUBLIE, ". ".join(notes))
     emails.notifier(dossier, emails.referents(dossier) | titulaires(dossier.structure, DIRECTEUR),
                     "publié", "Le dossier a été publié : le Répertoire et la recherche montrent les changements.",
                     user)
 
 
-def publier_ou_expliquer(user, dossier, choix=None) -> None:
+def _creer(user, nouvelles: list[FicheBrouillon], raison: str) -> None:
+    """Create the dossier's new fiches, by waves: those under a live fiche, then those under a
+    fiche just created (the units of a new establishment), and so on."""
+    creees = {}
+    restantes = list(nouvelles)
+    while restantes:
+        vague = [f for f in restantes if f.parent_fiche_id is None or f.parent_fiche_id in creees]
+        if not vague:
+            raise ActionImpossible("Des fiches créées dans le dossier n'ont plus de rattachement.",
+                                   [f.nom for f in restantes])
+        for fiche in vague:
+            if fiche.parent_fiche_id:
+                fiche.parent = creees[fiche.parent_fiche_id]
+        faites = offre.creer_structures(user, [(f.niveau, f.parent, *valeurs_pour_modele(f.niveau, f.donnees))
+                                               for f in vague], raison=raison)
+        for fiche, creee in zip(vague, faites):
+            fiche.structure = creee
+            creees[fiche.pk] = creee
+        restantes = [f for f in restantes if f.pk not in creees]
+    FicheBrouillon.objects.bulk_update(nouvelles, ["structure", "parent"])
+
+
+def fiches_averties(fiches) -> list[FicheBrouillon]:
+    """The fiches whose name the dossier changes (or creates) against the naming rules."""
+    averties = []
+    for fiche in fiches:
+        fiche.avertissements = []
+        if fiche.a_supprimer or not comparaison.fiche_touchee(fiche):
+            continue
+        if not fiche.est_creation and not champs_differents(fiche.reference, fiche.donnees, NOMMES):
+            continue
+        fiche.avertissements = avertissements(fiche.niveau, fiche.donnees)
+        if fiche.avertissements:
+            averties.append(fiche)
+    return averties
+
+
+def publier_ou_expliquer(user, dossier, choix=None, motif: str = "") -> None:
     """Publish; a model or database refusal becomes an ActionImpossible (the transaction rolled back)."""
     from django.db import DatabaseError
 
     try:
-        publier_dossier(user, dossier, choix)
+        publier_dossier(user, dossier, choix, motif)
     except ValidationError as erreur:
         raise ActionImpossible("La publication a échoué : rien n'a été modifié dans le Répertoire.",
                                erreur.messages) from erreur

@@ -2,18 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from repertoire import access as repertoire_access
+from repertoire.forms import resoudre_commune
 from repertoire.models import Niveau, Structure
 
-from . import access, services
-from .brouillon import afficher, lignes_de_diff, lire_fiches
-from .forms import CommentaireForm, CreerUnitesForm, DeplacerForm, DossierFilter, formulaire_de_fiche
+from . import access, comparaison, services, structures
+from .brouillon import lignes_de_diff
+from .forms import CommentaireForm, CreerStructureForm, CreerUnitesForm, DeplacerForm, DossierFilter, formulaire_de_fiche
 from .models import ETATS_OUVERTS, EtatDossier, FicheBrouillon, StatutBrouillon
-from .nommage import avertissements
+from .nommage import avertissements, avertissements_par_champ
 
 
 def _erreur(request, erreur: services.ActionImpossible) -> None:
@@ -77,17 +80,26 @@ def ouvrir(request, pk):
 # -- the dossier --------------------------------------------------------------------
 
 def _fiches_en_arbre(dossier) -> list[FicheBrouillon]:
-    """Live fiches in tree order, each created unit right after its parent."""
+    """Live fiches in tree order, each created fiche right after its parent (live or created)."""
     fiches = list(dossier.fiches.select_related("structure", "parent").order_by("id"))
-    creees = [f for f in fiches if f.est_creation]
-    ordre = []
-    for fiche in (f for f in fiches if not f.est_creation):
+    sous = {}  # ("s", live pk) or ("f", fiche pk) → the fiches created under it
+    for f in fiches:
+        if f.est_creation:
+            sous.setdefault(("f", f.parent_fiche_id) if f.parent_fiche_id else ("s", f.parent_id), []).append(f)
+    ordre, vues = [], set()
+
+    def placer(fiche):
         ordre.append(fiche)
-        ordre += [c for c in creees if c.parent_id == fiche.structure_id]
-    ordre += [c for c in creees if c not in ordre]
-    for fiche in ordre:  # naming rules: for what the dossier changes only
-        touchee = fiche.statut != StatutBrouillon.INCHANGEE and not fiche.a_supprimer
-        fiche.avertissements = avertissements(fiche.niveau, fiche.donnees) if touchee else []
+        vues.add(fiche.pk)
+        for creee in sous.get(("f", fiche.pk) if fiche.est_creation else ("s", fiche.structure_id), []):
+            placer(creee)
+
+    for fiche in fiches:
+        if not fiche.est_creation:
+            placer(fiche)
+    ordre += [f for f in fiches if f.pk not in vues]
+    services.fiches_averties(ordre)  # naming rules: on the names the dossier changes
+    structures.avertissements_finess(ordre)
     return ordre
 
 
@@ -99,6 +111,7 @@ def detail(request, pk):
         "dossier": dossier,
         "fiches": _fiches_en_arbre(dossier),
         "transitions": dossier.transitions.select_related("par"),
+        "dernier_commentaire": dossier.transitions.exclude(commentaire="").select_related("par").last(),
         "peut_remplir": dossier.est_brouillon and access.peut(user, access.REMPLIR, dossier),
         "peut_valider": dossier.etat == EtatDossier.VALIDATION_DIRECTEUR and access.peut(user, access.VALIDER,
                                                                                        dossier),
@@ -160,6 +173,30 @@ def creer_unites(request, pk):
     return render(request, "dossiers/creer_unites.html", {"dossier": dossier, "form": form})
 
 
+@login_required
+def creer_structure(request, pk):
+    """Create an establishment or an organisation interne in the dossier, after a look for duplicates."""
+    dossier = access.get_dossier_or_403(request.user, pk, access.REMPLIR)
+    form = CreerStructureForm(request.POST or None, dossier=dossier, parents=structures.parents_possibles(dossier))
+    doublons = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            fiche = structures.creer_structure(request.user, dossier, d["niveau"], d["parent"], form.donnees(),
+                                               malgre_doublons=d["malgre_doublons"])
+        except structures.DoublonProbable as erreur:
+            doublons = erreur.doublons
+            form.data = form.data.copy()
+            form.data["malgre_doublons"] = "on"
+        except services.ActionImpossible as erreur:
+            _erreur(request, erreur)
+        else:
+            messages.success(request, f"« {fiche.nom} » en création : complétez sa fiche.")
+            return redirect("dossiers:fiche", pk=dossier.pk, fiche=fiche.pk)
+    return render(request, "dossiers/creer_structure.html", {"dossier": dossier, "form": form,
+                                                              "doublons": doublons})
+
+
 def _action_sur_unite(request, pk, fiche, fonction, succes: str):
     dossier = access.get_dossier_or_403(request.user, pk, access.REMPLIR)
     brouillon = _fiche_du_dossier(dossier, fiche)
@@ -209,33 +246,19 @@ def deplacer_unite(request, pk, fiche):
 
 # -- comparing ------------------------------------------------------------------------
 
-def comparaison(dossier) -> list[dict]:
-    """For each fiche the dossier changes: what, and the side-by-side rows (live ↔ dossier)."""
-    blocs = []
+def _contexte_comparaison(dossier) -> dict:
+    """The dossier's changes (copy → dossier), and apart the live changes since the copy."""
     fiches = _fiches_en_arbre(dossier)
-    # Open: against the live Répertoire; closed: against the fiches as they were copied.
-    vivantes = lire_fiches(f.structure for f in fiches if f.structure and not f.est_creation) \
-        if dossier.est_ouvert else {}
-    for brouillon in fiches:
-        if brouillon.a_supprimer:
-            blocs.append({"fiche": brouillon, "nature": "Suppression", "lignes": []})
-            continue
-        if brouillon.est_creation:
-            lignes = lignes_de_diff(brouillon.niveau, {}, brouillon.donnees)
-            blocs.append({"fiche": brouillon, "nature": "Création", "lignes": lignes})
-            continue
-        vivante = vivantes.get(brouillon.structure_id, brouillon.reference)
-        lignes = lignes_de_diff(brouillon.niveau, vivante, brouillon.donnees)
-        if lignes or brouillon.est_deplacee:
-            blocs.append({"fiche": brouillon, "nature": "Déplacement" if brouillon.est_deplacee and not lignes
-                          else "Modification", "lignes": lignes})
-    return blocs
+    ecarts = comparaison.ecarts(fiches) if dossier.est_ouvert else []
+    return {"dossier": dossier, "blocs": comparaison.changements(fiches), "ecarts": ecarts,
+            "conflits": [e for e in ecarts if e["conflit"]],
+            "fiches_averties": services.fiches_averties(fiches)}
 
 
 @login_required
 def comparer(request, pk):
     dossier = access.get_dossier_or_403(request.user, pk, access.VOIR)
-    return render(request, "dossiers/comparer.html", {"dossier": dossier, "blocs": comparaison(dossier)})
+    return render(request, "dossiers/comparer.html", _contexte_comparaison(dossier))
 
 
 # -- the workflow steps -----------------------------------------------------------------
@@ -288,29 +311,42 @@ def abandonner(request, pk):
 @login_required
 def publier(request, pk):
     dossier = access.get_dossier_or_403(request.user, pk, access.PUBLIER)
-    conflits = services.conflits(dossier) if dossier.etat == EtatDossier.VALIDATION_GESTIONNAIRE else []
+    contexte = _contexte_comparaison(dossier)
     if request.method == "POST":
         choix = {cle[len("choix-"):]: valeur for cle, valeur in request.POST.items() if cle.startswith("choix-")}
         try:
-            services.publier_ou_expliquer(request.user, dossier, choix)
-        except services.ConflitsDePublication as erreur:
-            conflits = erreur.conflits
+            services.publier_ou_expliquer(request.user, dossier, choix, request.POST.get("motif", ""))
+        except services.ConflitsDePublication:
             messages.error(request, "Des fiches ont changé dans le Répertoire depuis la copie : choisissez, pour "
-                                    "chaque champ en conflit, la valeur à publier.")
+                                    "chaque conflit, la valeur à publier.")
         except services.ActionImpossible as erreur:
             _erreur(request, erreur)
         else:
             messages.success(request, f"{dossier.reference} publié : le Répertoire montre les changements.")
             return _vers_le_dossier(dossier)
-    for conflit in conflits:
-        conflit["lignes"] = _affichage_conflit(conflit)
-    fiches = _fiches_en_arbre(dossier)
-    return render(request, "dossiers/publier.html", {
-        "dossier": dossier, "blocs": comparaison(dossier), "conflits": conflits,
-        "fiches_averties": [f for f in fiches if f.avertissements],
-    })
+        contexte["choix"] = choix
+        contexte["motif"] = request.POST.get("motif", "")
+    return render(request, "dossiers/publier.html", contexte)
 
 
-def _affichage_conflit(conflit) -> dict:
-    return {cote: afficher(conflit["champ"], conflit[cote]) for cote in ("copie", "repertoire", "dossier")}
-
+@login_required
+def nommage(request, pk, fiche):
+    """The naming warnings of the fiche as the form stands now (asked while the référent types)."""
+    dossier = access.get_dossier_or_403(request.user, pk, access.VOIR)
+    brouillon = _fiche_du_dossier(dossier, fiche)
+    donnees = dict(brouillon.donnees)
+    for champ in ("nom", "nom_officiel", "commune", "categorie", "type_uo", "type_oi", "discipline"):
+        if champ in request.GET:
+            donnees[champ] = request.GET[champ][:300] or None
+    if donnees.get("commune"):  # as the form shows it: « Angers (49000) », a name or a code
+        try:
+            donnees["commune"] = resoudre_commune(donnees["commune"]).pk
+        except ValidationError:
+            donnees["commune"] = None
+    if "publics" in request.GET:
+        donnees["publics"] = [v for v in request.GET.getlist("publics") if v.isdigit()]
+    try:
+        trouves = avertissements_par_champ(brouillon.niveau, donnees)
+    except (ValueError, ValidationError):
+        trouves = {}
+    return JsonResponse({"avertissements": trouves})

@@ -9,3 +9,6 @@ class ImportsConfig(AppConfig):
         from repertoire.extensions import registre
 
         registre.ajouter_entree_menu("Import FINESS", "imports:liste", prefixe="/imports/", rang=50, gestionnaire=True)
+        from .access import fichier_lisible
+
+        registre.proteger_fichiers("imports", fichier_lisible)

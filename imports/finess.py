@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from socle.validateurs import une_ligne
+
 from .coordonnees import ProjectionInconnue, epsg_de_la_source, vers_wgs84
 
 CHAMPS_STRUCTUREET = [
@@ -42,8 +44,9 @@ _DATE_FR = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 class FichierInvalide(Exception):
     """The file is not a usable FINESS extract: nothing has been imported."""
 
-    def __init__(self, raison: str, ligne: int | None = None):
-        self.raison, self.ligne = raison, ligne
+    def __init__(self, raison: str, ligne: int | None = None, element: str = ""):
+        # `ligne` for the CSV extract, `element` (its path, pmej[3].ege[0]…) for the JSON flux.
+        self.raison, self.ligne, self.element = raison, ligne, element
         super().__init__(f"Ligne {ligne} : {raison}" if ligne else raison)
 
 
@@ -73,6 +76,13 @@ class Etablissement:
     latitude: float | None = None
     longitude: float | None = None
     epsg: int | None = None
+    # The JSON flux says the state (the CSV extract lists open establishments only: None).
+    ferme: bool | None = None
+    date_fermeture: date | None = None
+    cle_ban: str = ""
+    score_ban: float | None = None
+    date_maj: date | None = None
+    chemin: str = ""
 
 
 @dataclass
@@ -227,7 +237,7 @@ def _numero(valeur: str, numero: int, nom: str) -> str:
 
 
 def _etablissement(v: list[str], numero: int, referentiel: Referentiel) -> Etablissement:
-    v = [c.strip() if c else c for c in v]
+    v = [une_ligne(c).strip() if c else c for c in v]
     dep_finess, commune = v[COL["departement"]], v[COL["commune"]]
     dep = DEPARTEMENTS_OUTRE_MER.get(dep_finess, dep_finess)
     if not re.fullmatch(r"\d{2}|2A|2B|97\d", dep) or not re.fullmatch(r"\d{2,3}", commune):

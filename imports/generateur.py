@@ -177,3 +177,126 @@ def lignes_du_repertoire(egs, date_extraction: date) -> tuple[list[list[str]], l
             x, y, epsg = projeter(eg.latitude, eg.longitude, eg.departement_id or "")
             geos.append(ligne_geolocalisation(eg.finess, x, y, epsg, date_extraction.isoformat()))
     return structures, geos
+
+
+# -- the daily JSON flux (structures + activités) ------------------------------------------
+
+def _evenement(ident: str, code: str, quand: str, type_objet: str, autre: str | None = None) -> dict:
+    return {"evenementId": f"{ident}{code}", "dateEnregistrement": "2025-10-21 18:36:29", "dateEvenement": quand,
+            "etatObjet1": code, "identifiantObjet1": ident, "identifiantObjet2": autre, "systemeMaitre": "01",
+            "typeObjet1": type_objet, "typeObjet2": "EG" if autre else None, "codeEvenement": code}
+
+
+def _activite(ident: int, eg_id: str | None, autorisation: int | None, nature: str, codes: tuple, debut: str) -> dict:
+    activite, modalite, forme = codes
+    cles = {"AMF": ("activiteAMF", "modaliteActivite", "formeActivite"),
+            "AMSR": ("activiteSocialeRegulee", "modeFonctionnement", "public")}[nature]
+    generiques = {"activiteAeId": str(ident), "etatObjet": "A", "identifiantAutorisation": str(autorisation)
+                  if autorisation else None, "numAutorisationArhgos": None, "dateDebutActiviteAutorisee": debut,
+                  "dateFinActiviteAutorisee": None, "dateFinEffectiveActivite": None,
+                  "dateCaduciteAutorisation": None, "egeId": eg_id, "typeActiviteSMSSE": "272"}
+    return {"caracteristiquesGeneriques": generiques,
+            "nature": {"codeNature": "ASMR" if nature == "AMSR" else nature, "caracteristiquesSpecifiques": {
+                "activiteAeId": str(ident), f"typeActivite{nature}": dict(zip(cles, (activite, modalite, forme)))}},
+            "evenement": [_evenement(str(ident), "010", debut, "AC", eg_id)], "engagement": [],
+            "capacite": [{"idCapacite": str(ident), "nombre": "20", "activiteAeId": str(ident), "statutCapacite": "08",
+                          "uniteMesureCapacite": "02"}], "zoneIntervention": None}
+
+
+# Authorisations of the synthetic hospitals (activité, modalité, forme as the ANS SQL reads them).
+AUTORISATIONS_HOPITAL = [("15", "09", "01"), ("14", "23", "01"), ("03", "01", "01"), ("03", "04", "01")]
+
+
+def generer_json(dossier: Path, *, departements: set[str] | None, nombre_eg: int, graine: int = 2026,
+                 date_extraction: date = date(2026, 5, 12), part_fermes: float = 0.04) -> tuple[Path, Path]:
+    """A synthetic pair of daily JSON flux (structures, activités) of `nombre_eg` EG, in the
+    shape of the ANS samples, written element by element. Deterministic."""
+    import json
+
+    rng = random.Random(graine)
+    communes = _communes(departements)
+    poids = [max(c[6], 50) ** 0.7 for c in communes]
+    parts = [c[4] for c in CATEGORIES]
+    dossier.mkdir(parents=True, exist_ok=True)
+    chemin_s = dossier / f"finess-structures-journalier-synthetique-{nombre_eg}.json"
+    chemin_a = dossier / f"finess-activites-journalier-synthetique-{nombre_eg}.json"
+    genere = f"{date_extraction.isoformat()}T04:00:00.000000000Z"
+    compteurs: dict[str, int] = {}
+    ident = 1
+    with open(chemin_s, "w", encoding="utf-8") as fs, open(chemin_a, "w", encoding="utf-8") as fa:
+        fs.write(f'{{"schemaVersion": "v1.0.0", "generatedAt": "{genere}", "gcc": [], "gco": [], "pmej": [\n')
+        fa.write(f'{{"schemaVersion": "v1.0.0", "generatedAt": "{genere}", "pmej": [\n')
+        restants, premier = nombre_eg, True
+        lieux = iter(rng.choices(communes, weights=poids, k=nombre_eg))
+        while restants > 0:
+            n = min(restants, rng.choice([1, 1, 1, 2, 2, 3, 4]))
+            restants -= n
+            egs, activites_eg, autorisees = [], [], []
+            for k in range(n):
+                insee, nom_commune, dep, cp, lat, lon, _ = next(lieux)
+                prefixe = dep[:2] if not dep.startswith("97") else dep
+                if k == 0:
+                    compteurs[prefixe] = compteurs.get(prefixe, 0) + 1
+                    finess_ej = f"{prefixe}{compteurs[prefixe]:0{9 - len(prefixe)}d}"
+                    pm_id, pm_commune, pm_cp, ville_pm = str(ident), insee, cp, nom_commune.upper()
+                    ident += 1
+                compteurs[prefixe] = compteurs.get(prefixe, 0) + 1
+                finess = f"{prefixe}{compteurs[prefixe]:0{9 - len(prefixe)}d}"
+                categorie, libelle, *_ = rng.choices(CATEGORIES, weights=parts)[0]
+                type_voie, voie = rng.choice(VOIES)
+                ville = nom_commune.upper().replace("-", " ")
+                sigle = libelle.split("(")[-1].rstrip(")").replace(".", "") if "(" in libelle else "ETABLISSEMENT"
+                ouverture = date(rng.randrange(1960, 2025), rng.randrange(1, 13), rng.randrange(1, 28)).isoformat()
+                ferme = rng.random() < part_fermes
+                eg_id = str(ident)
+                ident += 1
+                evenements = [_evenement(eg_id, "003", ouverture, "EG"), _evenement(eg_id, "007", ouverture, "EG")]
+                infos = {"egeId": eg_id, "dateOuverture": ouverture, "datePremiereAutorisation": ouverture,
+                         "nomEgeCourt": f"{sigle} {rng.choice(NOMS)} {ville}"[:38] + " ",
+                         "nomEgeLong": f"{libelle.upper()} {rng.choice(NOMS)} {ville}"[:120],
+                         "numFinessEge": finess, "espic": ["0"], "siret": f"{rng.randrange(10**13, 10**14)}"}
+                if ferme:
+                    infos["dateFermeture"] = "2025-06-30"
+                    evenements.append(_evenement(eg_id, "005", "2025-06-30", "EG"))
+                egs.append({
+                    "informationsGeneralesEGE": infos, "categorieentiteGeographiqueExercice": categorie,
+                    "modefixationtarifaire": "07", "typeBudget": ["01"],
+                    "adresse": [{"usageAdresse": "03", "numeroVoie": str(rng.randrange(1, 200)) if voie else None,
+                                 "typeVoie": type_voie or None, "libelleVoie": voie or None,
+                                 "lieuDit": None if voie else f"LIEU DIT {rng.choice(NOMS)}", "cogCommune": insee,
+                                 "ligneAcheminement": ville, "codePostal": cp,
+                                 "coordonneesGeographique": {
+                                     "coordonneeX": "0", "coordonneeY": "0",
+                                     "directionLatitude": f"{lat + rng.uniform(-0.01, 0.01):.6f}",
+                                     "directionLongitude": f"{lon + rng.uniform(-0.01, 0.01):.6f}",
+                                     "cleInInteropBAN": f"{insee}_{rng.randrange(10000):04d}_{rng.randrange(1000):05d}",
+                                     "scoreBAN": f"{rng.uniform(0.5, 1):.4f}"}}],
+                    "contact": [{"typeContact": {"roleContact": "01"},
+                                 "telecom": {"telephone": f"0{rng.randrange(1, 6)}{rng.randrange(10**8):08d}"}}],
+                    "engagement": [], "evenement": evenements, "roleEge": [],
+                    "etatObjet": "I" if ferme else "A", "dateDerniereMaj": "2025-01-15 00:00:00"})
+                codes = AUTORISATIONS_HOPITAL if categorie in ("101", "355") else [("924", "11", "010")]
+                exercees = []
+                for c in codes:
+                    autorisation, exercee = ident, ident + 1
+                    ident += 2
+                    nature = "AMF" if len(c[0]) == 2 else "AMSR"
+                    autorisees.append(_activite(autorisation, None, None, nature, c, ouverture))
+                    exercees.append(_activite(exercee, eg_id, autorisation, nature, c, ouverture))
+                activites_eg.append({"egeId": eg_id, "numFinessEge": finess, "activitesExercees": exercees})
+            pm = {"informationsGeneralesPMEJ": {
+                      "pmSmsseId": pm_id, "dateCreation": "1990-01-01", "denominationLonguePmSmsse":
+                      f"ASSOCIATION {rng.choice(NOMS)} {ville_pm}", "denominationPm": f"ASSOCIATION {ville_pm}"[:38],
+                      "numFinessPm": finess_ej, "siren": f"{rng.randrange(10**8, 10**9)}", "statutJuridique": "60",
+                      "typePersonneMorale": "01"},
+                  "adresse": [{"usageAdresse": "02", "cogCommune": pm_commune, "codePostal": pm_cp}],
+                  "contact": [], "engagement": [], "evenement": [_evenement(pm_id, "001", "1990-01-01", "PM")],
+                  "ege": egs, "etatObjet": "A", "dateDerniereMaj": "2025-01-15 00:00:00"}
+            separateur = "" if premier else ",\n"
+            premier = False
+            fs.write(separateur + json.dumps(pm, ensure_ascii=False))
+            fa.write(separateur + json.dumps({"numFiness": finess_ej, "pmSmsseId": pm_id, "activitesAutorisees":
+                                              autorisees, "ege": activites_eg}, ensure_ascii=False))
+        fs.write("\n]}\n")
+        fa.write("\n]}\n")
+    return chemin_s, chemin_a

@@ -11,11 +11,13 @@ class ImportFiness(models.Model):
         EN_COURS = "en_cours", "En cours"
         TERMINE = "termine", "Terminé"
         ECHEC = "echec", "Refusé"
+        A_CONFIRMER = "a_confirmer", "À confirmer"
+        ANNULE = "annule", "Annulé"
 
     class Origine(models.TextChoices):
         TELEVERSEMENT = "televersement", "Fichier téléversé"
         COMMANDE = "commande", "Commande import_finess"
-        PLANIFIE = "planifie", "Import hebdomadaire planifié"
+        PLANIFIE = "planifie", "Import quotidien planifié"
         DEMONSTRATION = "demonstration", "Démonstration"
 
     cree_le = models.DateTimeField("lancé le", auto_now_add=True, db_index=True)
@@ -24,15 +26,27 @@ class ImportFiness(models.Model):
                             related_name="+", verbose_name="lancé par")
     origine = models.CharField(max_length=14, choices=Origine.choices, default=Origine.TELEVERSEMENT)
     fichier = models.FileField(upload_to="imports/finess/%Y/", blank=True)
+    fichier_activites = models.FileField("flux activités", upload_to="imports/finess/%Y/", blank=True)
+    chemin_activites = models.CharField("flux activités lu", max_length=500, blank=True)
+    format = models.CharField(max_length=30, blank=True, help_text="csv, structures, activites ou structures + activites")
     chemin = models.CharField("fichier lu", max_length=500, blank=True, help_text="chemin du fichier importé")
     nom_fichier = models.CharField("nom du fichier", max_length=255, blank=True)
     empreinte = models.CharField("empreinte SHA-256", max_length=64, blank=True, db_index=True)
     perimetre = models.CharField("périmètre", max_length=200, blank=True)
     date_extraction = models.DateField("date de l'extraction", null=True, blank=True)
-    statut = models.CharField(max_length=10, choices=Statut.choices, default=Statut.EN_ATTENTE, db_index=True)
+    statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.EN_ATTENTE, db_index=True)
     tache = models.CharField("tâche Celery", max_length=64, blank=True)
     erreur = models.TextField("motif du refus", blank=True)
     ligne_erreur = models.PositiveIntegerField("ligne en erreur", null=True, blank=True)
+    element_erreur = models.CharField("élément en erreur", max_length=300, blank=True)
+    # The preview: why the import waits for a gestionnaire, and the fingerprint of the changes
+    # shown (a confirmation applies exactly these, or stops again if the Répertoire moved).
+    motifs_confirmation = models.TextField("pourquoi confirmer", blank=True)
+    empreinte_apercu = models.CharField(max_length=64, blank=True)
+    confirme = models.BooleanField("confirmé", default=False)
+    confirme_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name="confirmé par")
+    confirme_le = models.DateTimeField("confirmé le", null=True, blank=True)
     nb_lignes = models.PositiveIntegerField("lignes lues", default=0)
     nb_etablissements = models.PositiveIntegerField("établissements du périmètre", default=0)
     nb_nouveaux = models.PositiveIntegerField("nouveaux", default=0)
@@ -40,6 +54,10 @@ class ImportFiness(models.Model):
     nb_fermes = models.PositiveIntegerField("fermés", default=0)
     nb_rouverts = models.PositiveIntegerField("rouverts", default=0)
     nb_uo_proposees = models.PositiveIntegerField("unités pré-peuplées", default=0)
+    nb_ignores = models.PositiveIntegerField("fermés dans FINESS, absents du Répertoire", default=0)
+    nb_autorisations = models.PositiveIntegerField("autorisations lues", default=0)
+    nb_autorisations_modifiees = models.PositiveIntegerField("autorisations nouvelles ou modifiées", default=0)
+    nb_autorisations_retirees = models.PositiveIntegerField("autorisations retirées", default=0)
 
     class Meta:
         ordering = ["-cree_le"]
@@ -54,11 +72,16 @@ class ImportFiness(models.Model):
 
     @property
     def est_fini(self) -> bool:
-        return self.statut in {self.Statut.TERMINE, self.Statut.ECHEC}
+        return self.statut in {self.Statut.TERMINE, self.Statut.ECHEC, self.Statut.A_CONFIRMER, self.Statut.ANNULE}
+
+    @property
+    def a_confirmer(self) -> bool:
+        return self.statut == self.Statut.A_CONFIRMER
 
     @property
     def nb_changements(self) -> int:
-        return self.nb_nouveaux + self.nb_modifies + self.nb_fermes + self.nb_rouverts
+        return (self.nb_nouveaux + self.nb_modifies + self.nb_fermes + self.nb_rouverts
+                + self.nb_autorisations_modifiees + self.nb_autorisations_retirees)
 
 
 class Changement(models.Model):
@@ -69,9 +92,10 @@ class Changement(models.Model):
         MODIFIE = "modifie", "Modifié"
         FERME = "ferme", "Fermé"
         ROUVERT = "rouvert", "Rouvert"
+        AUTORISATION = "autorisation", "Autorisation"
 
     import_finess = models.ForeignKey(ImportFiness, on_delete=models.CASCADE, related_name="changements")
-    type = models.CharField(max_length=8, choices=Type.choices, db_index=True)
+    type = models.CharField(max_length=12, choices=Type.choices, db_index=True)
     niveau = models.CharField(max_length=2)
     structure = models.ForeignKey("repertoire.Structure", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+")

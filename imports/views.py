@@ -21,7 +21,13 @@ from .models import Changement, ImportFiness
 @require_GET
 def liste(request):
     imports = imports_autorises(request.user).select_related("par")[:50]
-    return render(request, "imports/liste.html", {"imports": imports, "form": TeleversementForm()})
+    return render(request, "imports/liste.html", {"imports": imports, "form": TeleversementForm(), "seuil": _seuil()})
+
+
+def _seuil() -> str:
+    from .importer import seuil_fermetures
+
+    return f"{seuil_fermetures():.0%}".replace("%", " %")
 
 
 @gestionnaire_requis
@@ -31,9 +37,28 @@ def lancer(request):
     form = TeleversementForm(request.POST, request.FILES)
     if not form.is_valid():
         imports = imports_autorises(request.user).select_related("par")[:50]
-        return render(request, "imports/liste.html", {"imports": imports, "form": form}, status=400)
-    imp = services.lancer_import(request.user, form.cleaned_data["fichier"])
+        return render(request, "imports/liste.html", {"imports": imports, "form": form, "seuil": _seuil()},
+                      status=400)
+    imp = services.lancer_import(request.user, form.cleaned_data["fichier"], form.cleaned_data.get("fichier_activites"))
     messages.info(request, "Import lancé : le rapport s'affiche ici dès qu'il est terminé.")
+    return redirect(imp)
+
+
+@gestionnaire_requis
+@require_POST
+def confirmer(request, pk):
+    imp = get_import_or_403(request.user, pk)
+    services.confirmer_import(request.user, imp)
+    messages.info(request, "Import confirmé : il s'applique maintenant, le rapport s'affiche ici.")
+    return redirect(imp)
+
+
+@gestionnaire_requis
+@require_POST
+def annuler(request, pk):
+    imp = get_import_or_403(request.user, pk)
+    services.annuler_import(request.user, imp)
+    messages.info(request, "Import annulé : rien n'a été modifié.")
     return redirect(imp)
 
 
@@ -45,7 +70,7 @@ TYPES = [(t.value, t.label) for t in Changement.Type]
 def detail(request, pk):
     imp = get_import_or_403(request.user, pk)
     contexte = {"imp": imp, "types": TYPES}
-    if imp.statut == ImportFiness.Statut.TERMINE:
+    if imp.statut in (ImportFiness.Statut.TERMINE, ImportFiness.Statut.A_CONFIRMER):
         type_choisi = request.GET.get("type", "")
         changements = imp.changements.select_related("structure")
         if type_choisi in dict(TYPES):

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ChangementSync, CurseurSync, EtatSyncEG
+from .models import ChangementSync, CurseurSync, EtatSyncEG, ExportFhir
 
 
 @admin.register(ChangementSync)
@@ -20,3 +20,10 @@ class EtatSyncEGAdmin(admin.ModelAdmin):
 @admin.register(CurseurSync)
 class CurseurSyncAdmin(admin.ModelAdmin):
     list_display = ("nom", "history_date")
+
+
+@admin.register(ExportFhir)
+class ExportFhirAdmin(admin.ModelAdmin):
+    list_display = ("id", "jeton", "etat", "cree_le", "termine_le", "expire_le")
+    list_filter = ("etat",)
+    readonly_fields = ("fichiers", "erreur", "progression")

@@ -1,22 +1,37 @@
 """The offer as FHIR R4 resources of the ANS ROR implementation guide.
 
-EJ and EG → Organization (ror-organization, EG partOf its EJ); UO →
-HealthcareService (ror-healthcareservice) and Location (ror-location: where
-the offer is delivered, with its address, position and capacities). Resource
-ids are the Structure ids; Location/<id> is the place of HealthcareService/<id>.
-Plain dicts (JSON-ready); tests validate them with fhir.resources.
+EJ and EG → Organization (ror-organization, EG partOf its EJ); UO → Location
+(ror-location: where the offer is delivered, with its address, position and
+capacities; Location/<UO id>) and one HealthcareService per (UO, activité
+opérationnelle, mode de prise en charge) (ror-healthcareservice: the guide's
+offer has exactly one specialty[operationalActivity] and one
+characteristic[careMode]); its id `<UO id>-<activité>-<mode>` is stable as long as
+the unit keeps that activity and mode. A unit without an activity or a mode has no
+conformant offer: it is served as a Location only.
+
+Profiles: ansforge/IG-fhir-repertoire-offre-ressources-sante, RORHealthcareService.fsh
+@6b200effd4b02b309f1a0ed0f1fac1831f5eb281, RORLocation.fsh @9be76d4957dd945af3a336c95409a3ae538a1cd0,
+ROROrganization.fsh @f86c5cea645177d4c433c8dbd0efb3a8a9c7c10e (interop/conformite/contraintes.json
+holds the constraints checked by the tests).
+Plain dicts (JSON-ready); tests validate them with fhir.resources and interop.conformite.
 """
 
 from collections import namedtuple
 
-from django.conf import settings
+import hashlib
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Exists, Max, OuterRef
+
+from nomenclatures.cache import ids_du_jeu
 from nomenclatures.models import Commune, Concept
 from repertoire.extensions import registre
 from repertoire.lecture import adresse_propre
-from repertoire.models import Niveau, Structure
+from repertoire.models import PROFILS_UNITES_SENSIBLES, Niveau, Structure
 
-from . import nos
+from . import nos, personnes
 
 IG = "https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition"
 PROFIL_ORGANIZATION = f"{IG}/ror-organization"
@@ -32,12 +47,33 @@ EXT_CAPACITY = f"{IG}/ror-location-supported-capacity"
 EXT_TELECOM_CANAL = f"{IG}/ror-telecom-communication-channel"
 EXT_TELECOM_CONFIDENTIALITE = f"{IG}/ror-telecom-confidentiality-level"
 EXT_GEOLOCATION = "http://hl7.org/fhir/StructureDefinition/geolocation"
+EXT_EQUIPEMENT = f"{IG}/ror-location-equipment"
+EXT_AIDE_FINANCIERE = f"{IG}/ror-organization-financial-help-type"
+EXT_ACCESSIBILITE = f"{IG}/ror-organization-accessibility-location"
+EXT_PLACES_AIDE_SOCIALE = f"{IG}/ror-organization-nb-permanent-social-help-place"
+EXT_COMMENTAIRE_ORGANISATION = f"{IG}/ror-organization-comment"
+EXT_PRIX = f"{IG}/ror-organization-price"
+EXT_HORAIRE_TYPE = f"{IG}/ror-available-time-type-of-time"
+EXT_HORAIRE_JOUR = f"{IG}/ror-available-time-number-days-of-week"
 ADXP = "http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-"
 SYSTEME_FINESS = "https://finess.esante.gouv.fr"
-SYSTEME_SIRENE = "https://sirene.fr"
+# ROROrganization.fsh fixes identifier[numSIRET].system = "http://sirene.fr"; FR Core
+# (Interop-Sante/hl7.fhir.fr.core input/fsh/profiles/FRCoreOrganizationProfile.fsh
+# @0fb6a28e07bdbd83f9e48d534ba74b6939e5fa48) fixes https://sirene.fr for its siren slice. Both are searchable.
+SYSTEME_SIRENE = "http://sirene.fr"
+SYSTEME_SIREN = "https://sirene.fr"
+SYSTEMES_SIRENE = (SYSTEME_SIRENE, SYSTEME_SIREN)
 SYSTEME_IDNATST = "urn:oid:1.2.250.1.71.4.2.2"
-# Identifier of an offer in this regional portal (no national id yet).
-SYSTEME_OFFRE = "https://ror.esante.gouv.fr/offre"
+# identifier[identifierOI] of ROROrganization: type TRE_R345#42, system fixed.
+SYSTEME_OI = "https://oi.esante.gouv.fr"
+TRE_R345 = "https://mos.esante.gouv.fr/NOS/TRE_R345-TypeIdentifiantAutre/FHIR/TRE_R345-TypeIdentifiantAutre"
+# The offer identifier's system as the guide's example writes it
+# (input/fsh/examples/RORHealthcareServiceExemple.fsh @4b84da74f496b0dd460ce9cbcd9e9a7210e54c27).
+SYSTEME_OFFRE = f"{IG}/identifier"
+# notAvailable[closingReopeningDate].description is fixed by the profile.
+DESCRIPTION_FERMETURE = "Période de fermeture et de réouverture prévisionnelle"
+# Age bounds of a unit that gives none: the model's own limits (ageRange low and high are 1..1).
+AGE_MIN_DEFAUT, AGE_MAX_DEFAUT = 0, 150
 
 M2M_UO = ["activites", "actes", "equipements", "specialisations", "competences", "professions",
           "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "publics", "territoire"]
@@ -103,57 +139,63 @@ def position(structure) -> tuple[float, float] | None:
     return None
 
 
-def _telecom(systeme: str, valeur: str, canal: str, libelle: str) -> dict:
-    return {
-        "system": systeme,
-        "value": valeur,
-        "extension": [
-            {"url": EXT_TELECOM_CANAL, "valueCodeableConcept": nos.codeable_code(nos.TRE_R200, canal, libelle)},
-            {"url": EXT_TELECOM_CONFIDENTIALITE,
-             "valueCodeableConcept": nos.codeable_code(nos.TRE_R283, "1", "Accès libre")},
-        ],
-    }
-
-
-def telecoms(structure) -> list[dict]:
-    """The structure's own public channels (standard phone, fax, e-mail, website)."""
-    t = []
-    if structure.telephone:
-        t.append(_telecom("phone", structure.telephone, "2", "Téléphone fixe"))
-    if structure.fax:
-        t.append(_telecom("fax", structure.fax, "6", "Télécopie"))
-    if structure.email:
-        t.append(_telecom("email", structure.email, "3", "Courrier électronique"))
-    if structure.site_web:
-        t.append(_telecom("url", structure.site_web, "4", "Adresse web"))
-    return t
-
-
 # -- Organization (EJ, EG) ---------------------------------------------------------
 
-def _identifiant(type_code: str, type_libelle: str, systeme: str, valeur: str, use: str | None = None) -> dict:
-    i = {"type": nos.codeable_code(nos.TRE_G07, type_code, type_libelle), "system": systeme, "value": valeur}
+def _identifiant(type_code: str, type_libelle: str, fr_core: str, systeme: str, valeur: str,
+                 use: str | None = None) -> dict:
+    """An identifier typed both in TRE_G07 (the ROR's slices) and in FR Core's fr-core-cs-v2-0203
+    (the slices of fr-core-organization, discriminated by system and type)."""
+    i = {"type": {"coding": [{"system": nos.TRE_G07, "code": type_code, "display": type_libelle},
+                             {"system": nos.FR_CORE_0203, "code": fr_core}]},
+         "system": systeme, "value": valeur}
     if use:
         i["use"] = use
     return i
 
 
 def identifiants_organisation(structure) -> list[dict]:
+    """idNatSt (1 + FINESS, else 3 + SIRET, else 2 + SIREN, as FR Core defines it), FINESS, SIREN, SIRET;
+    an OI: its identifierOI."""
+    if structure.niveau == Niveau.OI:
+        return [{"type": nos.codeable_code(TRE_R345, "42", "Identifiant OI"), "system": SYSTEME_OI,
+                 "value": f"{settings.ROR_REGION_CODE}-{structure.pk}"}]
     ids = []
+    idnat = ("1" + structure.finess if structure.finess else "3" + structure.siret if structure.siret
+             else "2" + structure.siren if structure.siren else None)
+    if idnat:
+        ids.append(_identifiant("40", "Identifiant national de structure", "IDNST", SYSTEME_IDNATST, idnat,
+                                "official"))
     if structure.finess:
-        ids.append(_identifiant("40", "Identifiant national de structure", SYSTEME_IDNATST,
-                                "1" + structure.finess, "official"))
-        ids.append(_identifiant("1", "FINESS", SYSTEME_FINESS, structure.finess))
+        ids.append(_identifiant("1", "FINESS", "FINEG" if structure.niveau == Niveau.EG else "FINEJ",
+                                SYSTEME_FINESS, structure.finess))
     if structure.siren:
-        ids.append(_identifiant("2", "SIREN", SYSTEME_SIRENE, structure.siren))
+        ids.append(_identifiant("2", "SIREN", "SIREN", SYSTEME_SIREN, structure.siren))
     if structure.siret:
-        ids.append(_identifiant("3", "SIRET", SYSTEME_SIRENE, structure.siret))
+        ids.append(_identifiant("3", "SIRET", "SIRET", SYSTEME_SIRENE, structure.siret))
     return ids
 
 
+def extensions_eg(structure) -> list[dict]:
+    """What the guide's EG carries besides its identity: financial help (J31), accessibility (J50),
+    social-help places, comment."""
+    if structure.niveau != Niveau.EG:
+        return []
+    resultat = [{"url": EXT_AIDE_FINANCIERE, "valueCodeableConcept": nos.codeable(c)}
+                for c in liste(structure, "aides_financieres")]
+    if structure.accessibilite_id:
+        resultat.append({"url": EXT_ACCESSIBILITE, "valueCodeableConcept": nos.codeable(structure.accessibilite)})
+    if structure.places_aide_sociale is not None:
+        resultat.append({"url": EXT_PLACES_AIDE_SOCIALE, "valueInteger": structure.places_aide_sociale})
+    if structure.commentaire:
+        resultat.append({"url": EXT_COMMENTAIRE_ORGANISATION, "valueString": structure.commentaire[:2000]})
+    return resultat
+
+
 def organization(structure) -> dict:
-    """An EJ or an EG as a ror-organization."""
+    """An EJ, an EG or an OI as a ror-organization."""
     types = []
+    if structure.type_oi_id:
+        types.append(nos.codeable(structure.type_oi))
     if structure.categorie_id:
         types.append(nos.codeable(structure.categorie))
     if structure.statut_juridique_id:
@@ -165,7 +207,7 @@ def organization(structure) -> dict:
             {"url": "latitude", "valueDecimal": round(pos[0], 6)},
             {"url": "longitude", "valueDecimal": round(pos[1], 6)},
         ]}]
-    extensions = [_extension_creation(structure)]
+    extensions = [_extension_creation(structure)] + extensions_eg(structure)
     if structure.date_ouverture or structure.date_fermeture:
         extensions.append({"url": "http://hl7.org/fhir/StructureDefinition/organization-period",
                            "valuePeriod": _sans_vides({
@@ -182,15 +224,16 @@ def organization(structure) -> dict:
         "type": types,
         "name": nom,
         "alias": [structure.nom] if structure.nom and structure.nom != nom else [],
-        "telecom": telecoms(structure),
+        "telecom": personnes.telecoms_mss(structure),
         "address": [adr] if adr else [],
-        "partOf": {"reference": f"Organization/{structure.ej_id}"} if structure.niveau == Niveau.EG else None,
+        "partOf": {"reference": f"Organization/{structure.parent_id}"} if structure.niveau != Niveau.EJ else None,
+        "contact": personnes.contacts_organisation(structure),
     })
 
 
 def organizations_queryset():
-    return (Structure.objects.de_niveaux(Niveau.EJ, Niveau.EG)
-            .select_related("categorie", "statut_juridique", "type_voie", "commune"))
+    return (Structure.objects.de_niveaux(Niveau.EJ, Niveau.EG, Niveau.OI)
+            .select_related("categorie", "statut_juridique", "type_oi", "accessibilite", "type_voie", "commune"))
 
 
 # -- HealthcareService (UO) -------------------------------------------------------
@@ -203,9 +246,8 @@ def _caracteristique(concept, type_acte: str | None = None) -> dict:
 
 
 def caracteristiques(uo) -> list[dict]:
-    """characteristic: mode de prise en charge, temporalité, modalités d'accueil, actes spécifiques…"""
-    resultat = [_caracteristique(c) for c in liste(uo, "modes_prise_en_charge")]
-    resultat += [_caracteristique(c) for c in liste(uo, "temporalites_accueil")]
+    """characteristic besides careMode: temporalité, modalités d'accueil, actes spécifiques…"""
+    resultat = [_caracteristique(c) for c in liste(uo, "temporalites_accueil")]
     resultat += [_caracteristique(c) for c in liste(uo, "modalites_accueil")]
     resultat += [_caracteristique(c, "specificAct") for c in liste(uo, "actes")]
     resultat += [_caracteristique(c) for c in liste(uo, "specialisations")]
@@ -218,16 +260,26 @@ def caracteristiques(uo) -> list[dict]:
     return resultat
 
 
+def caracteristiques_codes(uo) -> list:
+    """The codes behind caracteristiques(uo) (a search's characteristic matches one of them or the mode)."""
+    codes = []
+    for champ_m2m in ("temporalites_accueil", "modalites_accueil", "actes", "specialisations", "professions",
+                      "competences"):
+        codes += liste(uo, champ_m2m)
+    return codes + [c for c in (uo.ouverture_annuelle, uo.niveau_expertise) if c is not None]
+
+
+def _age(valeur: int) -> dict:
+    return {"value": valeur, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
+
+
 def patientele(uo) -> dict:
+    """ror-healthcareservice-patient-type: ageRange 1..1 with low and high 1..1."""
     sous = [{"url": "supportedPatientInfo", "valueCodeableConcept": nos.codeable(p)} for p in liste(uo, "publics")]
-    if uo.age_min is not None or uo.age_max is not None:
-        sous.append({"url": "ageRange", "valueRange": _sans_vides({
-            "low": {"value": uo.age_min, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
-            if uo.age_min is not None else None,
-            "high": {"value": uo.age_max, "unit": "a", "system": "http://unitsofmeasure.org", "code": "a"}
-            if uo.age_max is not None else None,
-        })})
-    return {"url": EXT_PATIENT_TYPE, "extension": sous} if sous else None
+    sous.append({"url": "ageRange", "valueRange": {
+        "low": _age(uo.age_min if uo.age_min is not None else AGE_MIN_DEFAUT),
+        "high": _age(uo.age_max if uo.age_max is not None else AGE_MAX_DEFAUT)}})
+    return {"url": EXT_PATIENT_TYPE, "extension": sous}
 
 
 def zone_intervention(uo) -> list[dict]:
@@ -238,30 +290,96 @@ def zone_intervention(uo) -> list[dict]:
     ]} for c in liste(uo, "territoire")]
 
 
-def healthcare_service(uo) -> dict:
-    extensions = [_extension_creation(uo),
-                  {"url": EXT_SENSITIVE, "valueBoolean": bool(uo.unite_sensible)}]
-    patient = patientele(uo)
-    if patient:
-        extensions.append(patient)
-    extensions += zone_intervention(uo)
+# Champ d'activité (J20) of a unit that has none, from its discipline: `type` is 1..1.
+CHAMP_PAR_DISCIPLINE = {"MCO": "01", "SLD": "01", "SMR": "02", "PSY": "03", "SMA": "03", "MSS": "04", "VIL": "05"}
+
+
+def champ(uo):
+    if uo.champ_id:
+        return nos.codeable(uo.champ)
+    return _champ_par_defaut(CHAMP_PAR_DISCIPLINE.get(uo.discipline, "01"))
+
+
+def _champ_par_defaut(code: str) -> dict:
+    cle = f"fhir-champ-J20-{code}"
+    valeur = cache.get(cle)
+    if valeur is None:
+        concept = Concept.objects.filter(nomenclature__cle="J20", code=code).first()
+        valeur = nos.codeable(concept) if concept else nos.codeable_code(nos.TRE_R227, code)
+        cache.set(cle, valeur, 3600)
+    return valeur
+
+
+Offre = namedtuple("Offre", "uo activite mode")
+
+
+def id_offre(uo_id: int, activite_code: str, mode_code: str) -> str:
+    return f"{uo_id}-{activite_code}-{mode_code}"
+
+
+def lire_id_offre(valeur: str) -> tuple[int, str, str] | None:
+    """`<UO id>-<activité>-<mode>` → its three parts (None if it is not one)."""
+    morceaux = valeur.split("-")
+    if len(morceaux) != 3 or not morceaux[0].isdigit() or len(morceaux[0]) > 18 or not all(morceaux[1:]):
+        return None
+    return int(morceaux[0]), morceaux[1], morceaux[2]
+
+
+def modes_ror() -> set[str]:
+    """The modes de prise en charge of the ROR (JDV_J19, characteristic[careMode]'s binding): the
+    other TRE_R213 codes are no ROR offer's mode."""
+    return set(ids_du_jeu("J19"))
+
+
+def offres(uo, restriction=None) -> list[Offre]:
+    """The unit's offers: one per (activité opérationnelle, mode de prise en charge of J19), in code
+    order; `restriction` (search) keeps only those whose activity and mode it accepts."""
+    modes = modes_ror()
+    resultat = [Offre(uo, a, m) for a in liste(uo, "activites") for m in liste(uo, "modes_prise_en_charge")
+                if m.code in modes]
+    if restriction is not None:
+        resultat = [o for o in resultat if restriction.accepte(o)]
+    return resultat
+
+
+def _commun_aux_offres(uo) -> dict:
+    """What every offer of a unit shares, built once per unit (a unit gives several offers)."""
+    commun = getattr(uo, "_hs_commun", None)
+    if commun is None:
+        commun = uo._hs_commun = {
+            "extensions": [_extension_creation(uo), {"url": EXT_SENSITIVE, "valueBoolean": bool(uo.unite_sensible)},
+                           patientele(uo)] + zone_intervention(uo) + personnes.extensions_contact(uo),
+            "category": [nos.codeable(uo.type_uo)] if uo.type_uo_id else [],
+            "type": [champ(uo)],
+            "telecom": personnes.telecoms_mss(uo),
+            "availableTime": horaires(uo),
+            "characteristic": caracteristiques(uo),
+        }
+    return commun
+
+
+def healthcare_service(offre: Offre) -> dict:
+    uo = offre.uo
+    commun = _commun_aux_offres(uo)
+    ident = id_offre(uo.pk, offre.activite.code, offre.mode.code)
     return _sans_vides({
         "resourceType": "HealthcareService",
-        "id": str(uo.pk),
+        "id": ident,
         "meta": _meta(uo, PROFIL_HEALTHCARESERVICE),
-        "extension": extensions,
-        "identifier": [{"system": SYSTEME_OFFRE, "value": f"{settings.ROR_REGION_CODE}-{uo.pk}"}],
+        "extension": commun["extensions"],
+        "identifier": [{"system": SYSTEME_OFFRE, "value": f"{settings.ROR_REGION_CODE}-{ident}"}],
         "active": not uo.est_ferme,
         "providedBy": {"reference": f"Organization/{uo.eg_id}"} if uo.eg_id else None,
-        "category": [nos.codeable(uo.type_uo)] if uo.type_uo_id else [],
-        "type": [nos.codeable(uo.champ)] if uo.champ_id else [],
-        "specialty": [nos.codeable(a) for a in liste(uo, "activites")],
+        "category": commun["category"],
+        "type": commun["type"],
+        "specialty": [nos.codeable(offre.activite)],
         "location": [{"reference": f"Location/{uo.pk}"}],
         "name": uo.nom,
         "comment": uo.conditions_admission[:1000] if uo.conditions_admission else None,
-        "telecom": telecoms(uo),
-        "characteristic": caracteristiques(uo),
-        "notAvailable": [{"id": "closingReopeningDate", "description": "Période de fermeture",
+        "telecom": commun["telecom"],
+        "availableTime": commun["availableTime"],
+        "characteristic": [_caracteristique(offre.mode)] + commun["characteristic"],
+        "notAvailable": [{"id": "closingReopeningDate", "description": DESCRIPTION_FERMETURE,
                           "during": {"start": uo.date_fermeture.isoformat()}}]
         if uo.est_ferme and uo.date_fermeture else [],
     })
@@ -272,16 +390,56 @@ def uo_queryset():
             .select_related(*CONCEPTS_UO, "commune", "eg", "eg__commune", "eg__type_voie"))
 
 
+def horaires(structure) -> list[dict]:
+    """availableTime: one per opening range, the weekday in ror-available-time-number-days-of-week
+    (1 = lundi, as the guide prefers it to daysOfWeek) and its type (J41)."""
+    resultat = []
+    for h in liste_horaires(structure):
+        extensions = [{"url": EXT_HORAIRE_JOUR, "valueInteger": h.jour}]
+        if h.type_horaire is not None:
+            extensions.insert(0, {"url": EXT_HORAIRE_TYPE, "valueCodeableConcept": nos.codeable(h.type_horaire)})
+        resultat.append({"extension": extensions, "availableStartTime": h.debut.strftime("%H:%M:%S"),
+                         "availableEndTime": h.fin.strftime("%H:%M:%S")})
+    return resultat
+
+
+HoraireLu = namedtuple("HoraireLu", "jour debut fin type_horaire")
+
+
+def liste_horaires(structure) -> list:
+    valeurs = getattr(structure, "_pf_horaires", None)
+    if valeurs is None:
+        valeurs = [HoraireLu(h.jour, h.debut, h.fin, h.type_horaire)
+                   for h in structure.horaires.select_related("type_horaire")]
+    return valeurs
+
+
+def precharger_horaires(structures) -> None:
+    from repertoire.models import Horaire
+
+    par_id = {s.pk: s for s in structures}
+    for s in structures:
+        s._pf_horaires = []
+    types = {}
+    for sid, jour, debut, fin, type_id in (Horaire.objects.filter(structure_id__in=list(par_id))
+                                           .order_by("structure_id", "jour", "debut")
+                                           .values_list("structure_id", "jour", "debut", "fin", "type_horaire_id")):
+        if type_id is not None and type_id not in types:
+            types[type_id] = Concept.objects.get(pk=type_id)
+        par_id[sid]._pf_horaires.append(HoraireLu(jour, debut, fin, types.get(type_id)))
+
+
 Code = namedtuple("Code", "code systeme libelle")
 CommuneLue = namedtuple("CommuneLue", "code_insee nom")
 
 
-def precharger(uos) -> None:
+def precharger(uos, champs=None) -> None:
     """Read the many-to-many values of a page of UO in one plain query per relation and attach
     them as `_pf_<field>` lists (model instances through prefetch_related cost more than the SQL)."""
     ids = [uo.pk for uo in uos]
     liens = {}
-    for champ in M2M_UO:
+    champs = champs or M2M_UO
+    for champ in champs:
         through = Structure._meta.get_field(champ).remote_field.through
         cible = "commune_id" if champ == "territoire" else "concept_id"
         liens[champ] = list(through.objects.filter(structure_id__in=ids).values_list("structure_id", cible))
@@ -289,9 +447,9 @@ def precharger(uos) -> None:
         pk__in={cid for champ, rangs in liens.items() if champ != "territoire" for _, cid in rangs})
         .values_list("pk", "code", "systeme", "libelle")}
     communes = {pk: CommuneLue(pk, nom) for pk, nom in Commune.objects.filter(
-        pk__in={cid for _, cid in liens["territoire"]}).values_list("pk", "nom")}
+        pk__in={cid for _, cid in liens.get("territoire", [])}).values_list("pk", "nom")}
     for uo in uos:
-        for champ in M2M_UO:
+        for champ in champs:
             setattr(uo, f"_pf_{champ}", [])
     par_id = {uo.pk: uo for uo in uos}
     for champ, rangs in liens.items():
@@ -299,7 +457,7 @@ def precharger(uos) -> None:
         for sid, cid in rangs:
             getattr(par_id[sid], f"_pf_{champ}").append(source[cid])
     for uo in uos:
-        for champ in M2M_UO:
+        for champ in champs:
             getattr(uo, f"_pf_{champ}").sort(key=lambda x: x[0])
 
 
@@ -311,48 +469,63 @@ def liste(structure, champ: str) -> list:
 
 # -- Location (where a UO delivers its offer) --------------------------------------
 
-def _capacite(nature: str, libelle_nature: str, statut: str, libelle_statut: str, nombre: int, date) -> dict:
+def _capacite(nature: str, statut: str, nombre: int, date) -> dict:
+    """ror-location-supported-capacity: every 1..1 part (capacityType, capacityStatus, temporalityCapacity,
+    capacitySourceType as codes; temporaryAssignement from J195) — RORLocationSupportedCapacity.fsh
+    @454c360ab13110e22e3343a387cd843623b49f1a."""
     return {"url": EXT_CAPACITY, "extension": [
-        {"url": "capacityType", "valueCodeableConcept": nos.codeable_code(nos.TRE_R329, nature, libelle_nature)},
-        {"url": "capacityStatus", "valueCodeableConcept": nos.codeable_code(nos.TRE_R330, statut, libelle_statut)},
-        {"url": "temporalityCapacity", "valueCodeableConcept": nos.codeable_code(nos.TRE_R331, "01", "Courant")},
+        {"url": "capacityType", "valueCode": nature},
+        {"url": "capacityStatus", "valueCode": statut},
+        {"url": "temporalityCapacity", "valueCode": "01"},  # courant
         {"url": "nbCapacity", "valueInteger": nombre},
-        {"url": "capacitySourceType", "valueCodeableConcept": nos.codeable_code(nos.TRE_R335, "01",
-                                                                                 "Saisie manuelle")},
+        {"url": "capacitySourceType", "valueCode": "01"},  # saisie manuelle
         {"url": "capacityUpdateDate", "valueDateTime": instant(date)},
+        {"url": "temporaryAssignement", "valueCodeableConcept": nos.codeable_code(nos.TRE_R337, "01", "Aucune")},
     ]}
 
 
-def capacites(uo, disponibles: dict) -> list[dict]:
+def capacites(uo, situation: tuple | None) -> list[dict]:
+    """Installed beds and places (the unit's own figures), then every TRE_R330 status the unit reported."""
     liste = []
     if uo.lits_installes is not None:
-        liste.append(_capacite("01", "Lit", "01", "Installé", uo.lits_installes, uo.modifie_le))
+        liste.append(_capacite("01", "01", uo.lits_installes, uo.modifie_le))
     if uo.places_installees is not None:
-        liste.append(_capacite("02", "Place", "01", "Installé", uo.places_installees, uo.modifie_le))
-    if uo.pk in disponibles:
-        nombre, date = disponibles[uo.pk]
-        liste.append(_capacite("01", "Lit", "02", "Disponible", nombre, date))
+        liste.append(_capacite("02", "01", uo.places_installees, uo.modifie_le))
+    for statut, (nombre, date) in sorted((situation or ({}, None))[0].items()):
+        liste.append(_capacite("01", statut, nombre, date))
     return liste
 
 
-def location(uo, disponibles: dict | None = None) -> dict:
-    if disponibles is None:
-        disponibles = registre.lits_disponibles([uo.pk])
+def location(uo, situations: dict | None = None) -> dict:
+    """meta.lastUpdated is the latest of the place and its capacities: a new beds figure changes the
+    Location a consumer synchronises with _lastUpdated (the guide's capacity scenario 4)."""
+    if situations is None:
+        situations = registre.situations_lits([uo.pk])
+    situation = situations.get(uo.pk)
     source = uo if (uo.voie or uo.commune_id) else (uo.eg or uo)
     extensions = [_extension_creation(uo)]
     if source.commune_id:
         extensions.append({"url": EXT_COMMUNE_COG, "valueCodeableConcept": nos.codeable_code(
             nos.TRE_R13, source.commune.code_insee, source.commune.nom)})
-    extensions += capacites(uo, disponibles)
+    extensions += [{"url": EXT_EQUIPEMENT, "extension": [{"url": "equipmentType", "valueCodeableConcept":
+                                                          nos.codeable(e)}]} for e in liste(uo, "equipements")]
+    extensions += capacites(uo, situation)
     pos = position(uo)
     adr = adresse(uo)
+    meta = _meta(uo, PROFIL_LOCATION)
+    if situation and situation[1] and situation[1] > uo.modifie_le:
+        meta["lastUpdated"] = instant(situation[1])
     return _sans_vides({
         "resourceType": "Location",
         "id": str(uo.pk),
-        "meta": _meta(uo, PROFIL_LOCATION),
+        "meta": meta,
         "extension": extensions,
         "status": "inactive" if uo.est_ferme else "active",
+        # J224 (TRE_R203): the portal knows open or closed, not « fermé temporairement ».
+        "operationalStatus": ({"system": nos.TRE_R203, "code": "1", "display": "Fermé définitivement"}
+                              if uo.est_ferme else {"system": nos.TRE_R203, "code": "3", "display": "Opérationnel"}),
         "name": uo.nom,
+        "telecom": [personnes.telecom(s, v) for s, v in personnes.moyens(uo)],
         "address": adr,
         "position": {"latitude": round(pos[0], 6), "longitude": round(pos[1], 6)} if pos else None,
         "managingOrganization": {"reference": f"Organization/{uo.eg_id}"} if uo.eg_id else None,
@@ -364,23 +537,109 @@ def locations_queryset():
             .select_related("commune", "type_voie", "eg", "eg__commune", "eg__type_voie"))
 
 
+NIVEAUX = {"Organization": [Niveau.EJ, Niveau.EG, Niveau.OI], "HealthcareService": [Niveau.UO],
+           "Location": [Niveau.UO]}
+
+
+def pour_le_consommateur(queryset, jeton):
+    """The one filter of what a consumer may receive: the units marked sensitive (« accès très
+    restreint ») only for the ANS profiles 1 and 4 (repertoire.models.ProfilAcces). `jeton` is a
+    JetonApi, a profile number (ViaTrajectoire), or None (nobody known: the strictest)."""
+    profil = getattr(jeton, "profil_acces", jeton)
+    if profil in PROFILS_UNITES_SENSIBLES:
+        return queryset
+    return queryset.exclude(niveau=Niveau.UO, unite_sensible=True)
+
+
+def structures_de(type_ressource: str, jeton):
+    """The structures behind one resource type that this consumer may see (units without an
+    offer give no HealthcareService). Every read, search, inclusion source and $export starts here."""
+    queryset = pour_le_consommateur(pour_lecture(type_ressource).de_niveaux(*NIVEAUX[type_ressource]), jeton)
+    return avec_offre(queryset) if type_ressource == "HealthcareService" else queryset
+
+
 def pour_lecture(type_ressource: str):
-    """(queryset, mapping function) serving one resource type."""
+    """The queryset of the structures serving one resource type."""
     if type_ressource == "Organization":
-        return organizations_queryset(), organization
+        return organizations_queryset()
     if type_ressource == "HealthcareService":
-        return uo_queryset(), healthcare_service
-    return locations_queryset(), location
+        return uo_queryset()
+    return locations_queryset()
 
 
-def ressources(type_ressource: str, structures) -> list[dict]:
-    """Map a page of structures (disponibilités read once for the page)."""
+def ressources_par_structure(type_ressource: str, structures, restriction=None) -> list[list[dict]]:
+    """Map a page of structures (disponibilités and many-to-many values read once for the page), one
+    list per structure: HealthcareService gives every offer of each unit (those `restriction` accepts)."""
     if type_ressource == "Location":
-        disponibles = registre.lits_disponibles([s.pk for s in structures])
-        return [location(s, disponibles) for s in structures]
-    _, fonction = pour_lecture(type_ressource)
+        situations = registre.situations_lits([s.pk for s in structures])
+        precharger(structures, ["equipements"])
+        return [[location(s, situations)] for s in structures]
     if type_ressource == "HealthcareService":
         precharger(structures)
-    return [fonction(s) for s in structures]
+        personnes.precharger(structures)
+        precharger_horaires(structures)
+        return [[healthcare_service(o) for o in offres(s, restriction)] for s in structures]
+    precharger(structures, ["aides_financieres"])
+    personnes.precharger(structures)
+    return [[organization(s)] for s in structures]
 
 
+def ressources(type_ressource: str, structures, restriction=None) -> list[dict]:
+    return [r for groupe in ressources_par_structure(type_ressource, structures, restriction) for r in groupe]
+
+
+def modes_ror_ids() -> list[int]:
+    """The TRE_R213 concepts (what units hold) whose code is a J19 mode."""
+    r213 = ids_du_jeu("R213")
+    return sorted(r213[code] for code in modes_ror() if code in r213)
+
+
+def _liens(champ: str):
+    through = Structure._meta.get_field(champ).remote_field.through
+    liens = through.objects.filter(structure_id=OuterRef("pk"))
+    return liens.filter(concept_id__in=modes_ror_ids()) if champ == "modes_prise_en_charge" else liens
+
+
+def avec_offre(queryset):
+    """Units that have at least one offer: an activity and a mode de prise en charge of J19."""
+    return queryset.filter(*[Exists(_liens(champ)) for champ in ("activites", "modes_prise_en_charge")])
+
+
+UNITES_PAR_SONDAGE = 20000  # below this many units, counting their offers by index probes beats scanning the links
+TOTAL_EN_CACHE = 300  # seconds: counting a million units' offers costs seconds, a consumer's next first page reuses it
+
+
+def compter_offres(queryset, restriction=None) -> int:
+    """How many offers the units of `queryset` give (with `restriction`: those it accepts)."""
+    if not restriction:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        # The key changes with the data: any write bumps a structure's modifie_le, a new one the max id.
+        version = Structure.objects.aggregate(m=Max("modifie_le"), p=Max("pk"))
+        cle = "fhir-total-" + hashlib.sha256(f"{sql}|{params}|{version}|{modes_ror_ids()}".encode()).hexdigest()
+        total = cache.get(cle)
+        if total is None:
+            activites = Structure.activites.through._meta.db_table
+            modes = Structure.modes_prise_en_charge.through._meta.db_table
+            with connection.cursor() as curseur:
+                if queryset.order_by()[:UNITES_PAR_SONDAGE].count() < UNITES_PAR_SONDAGE:
+                    # A narrow search (a week's changes): two index probes per unit.
+                    curseur.execute(f"""SELECT COALESCE(SUM(
+                        (SELECT count(*) FROM {activites} a WHERE a.structure_id = u.id) *
+                        (SELECT count(*) FROM {modes} m WHERE m.structure_id = u.id AND m.concept_id = ANY(%s))), 0)
+                        FROM ({sql}) u(id)""", [modes_ror_ids(), *params])
+                else:
+                    # One pass over each link table (hash aggregates), not two subqueries per unit.
+                    curseur.execute(f"""SELECT COALESCE(SUM(a.n * m.n), 0) FROM ({sql}) u(id)
+                        JOIN (SELECT structure_id, count(*) n FROM {activites} GROUP BY 1) a ON a.structure_id = u.id
+                        JOIN (SELECT structure_id, count(*) n FROM {modes} WHERE concept_id = ANY(%s) GROUP BY 1) m
+                          ON m.structure_id = u.id""", [*params, modes_ror_ids()])
+                total = int(curseur.fetchone()[0])
+            cache.set(cle, total, TOTAL_EN_CACHE)
+        return total
+    ids = list(queryset.order_by().values_list("pk", flat=True))
+    total = 0
+    for debut in range(0, len(ids), 2000):
+        lot = list(uo_queryset().filter(pk__in=ids[debut:debut + 2000]))
+        precharger(lot)
+        total += sum(len(offres(uo, restriction)) for uo in lot)
+    return total

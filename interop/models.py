@@ -69,3 +69,30 @@ class EtatSyncEG(models.Model):
 
     class Meta:
         verbose_name = "état de synchronisation ViaTrajectoire"
+
+
+class EtatExport(models.TextChoices):
+    EN_COURS = "en_cours", "En cours"
+    TERMINE = "termine", "Terminé"
+    ERREUR = "erreur", "En erreur"
+
+
+class ExportFhir(models.Model):
+    """One FHIR Bulk Data `$export` of the offer (NDJSON per resource type), asked by a consumer token,
+    built by a Celery task, its files kept until `expire_le`."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    jeton = models.ForeignKey("repertoire.JetonApi", null=True, on_delete=models.SET_NULL, related_name="+")
+    demande = models.CharField(max_length=500, help_text="la requête du consommateur")
+    types = models.JSONField(default=list)
+    depuis = models.DateTimeField(null=True, blank=True, help_text="_since")
+    etat = models.CharField(max_length=10, choices=EtatExport.choices, default=EtatExport.EN_COURS)
+    progression = models.CharField(max_length=120, blank=True)
+    fichiers = models.JSONField(default=list, help_text="[{type, fichier, nombre}]")
+    erreur = models.TextField(blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    termine_le = models.DateTimeField(null=True, blank=True)
+    expire_le = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = "export FHIR en masse"

@@ -23,6 +23,7 @@ TRE_PAR_OID = {
     "1.2.250.1.213.3.3.221": "TRE_R338-ModaliteAccueil",
     "1.2.250.1.213.3.3.27": "TRE_R238-OuvertureAnnuelle",
     "1.2.250.1.213.3.3.228": "TRE_R344-NiveauExpertise",
+    "1.2.250.1.213.3.3.52": "TRE_R253-TypeMaternite",  # in JDV_J227 (TRE_R253 CodeSystem, terminologies ANS)
     "1.2.250.1.213.3.3.33": "TRE_R241-AideFinanciere",
     "1.2.250.1.213.3.3.39": "TRE_R244-CategorieOrganisation",
     "1.2.250.1.213.3.3.8": "TRE_R207-TypeOrganisationInterne",
@@ -33,6 +34,10 @@ TRE_PAR_OID = {
     "1.2.250.1.213.1.1.4.344": "TRE_R283-NiveauConfidentialite",
     "1.2.250.1.213.3.3.212": "TRE_R329-NatureCapacite",
     "1.2.250.1.213.3.3.213": "TRE_R330-TypeStatutCapacite",
+    # CodeSystem.identifier of the NOS CodeSystems (ansforge/IG-NOS @b8b0cc32cc5e1471d417d6d3a3dd17bfb0fce3e9).
+    "1.2.250.1.213.3.3.48": "TRE_R251-FonctionContact",
+    "1.2.250.1.213.3.3.50": "TRE_R252-TypeHoraire",
+    "1.2.250.1.213.3.3.3": "TRE_R202-AccessibiliteLieu",
 }
 
 BASE = "https://mos.esante.gouv.fr/NOS"
@@ -56,9 +61,17 @@ TRE_R329 = url_tre("TRE_R329-NatureCapacite")
 TRE_R330 = url_tre("TRE_R330-TypeStatutCapacite")
 TRE_R331 = url_tre("TRE_R331-TemporaliteCapacite")
 TRE_R335 = url_tre("TRE_R335-TypeSourceCapacite")
-TRE_R13 = url_tre("TRE_R13-Commune")
+TRE_R337 = url_tre("TRE_R337-AffectationTemporaire")
+# The guide's commune system (RORCommuneCog, JDV_J124-Commune): the communes of France and overseas.
+TRE_R13 = url_tre("TRE_R13-CommuneOM")
 TRE_R201 = url_tre("TRE_R201-TypeDivisionTerritoriale")
 TRE_R30 = url_tre("TRE_R30-RegionOM")
+TRE_R04 = url_tre("TRE_R04-Departement")
+TRE_R287 = url_tre("TRE_R287-NatureContact")
+TRE_R203 = url_tre("TRE_R203-StatutLieu")
+TRE_R23 = url_tre("TRE_R23-ModeExercice")
+TRE_G15 = url_tre("TRE_G15-ProfessionSante")
+FR_CORE_0203 = "https://hl7.fr/ig/fhir/core/CodeSystem/fr-core-cs-v2-0203"
 
 
 @lru_cache(maxsize=512)

@@ -1,15 +1,27 @@
 """Open data export of the published offer: one row per open UO (EG without UO: one row
 with the UO columns empty). No personal data: no person's name, no contact person,
 no personal phone or e-mail; only the structures' standard phone and website. City
-practices (cabinets, whose names are often a person's) are left out."""
+practices (cabinets, whose names are often a person's) are left out, and so are the
+sensitive units (a shelter's address is « accès très restreint » for the ANS: never open).
 
+The files are produced on a schedule (Celery beat, and by preparer_demo), each replaced
+atomically, and served as files with their date: an anonymous request never rebuilds them."""
+
+import json
+import os
+import tempfile
 from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Callable
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from repertoire.models import Discipline, Structure
 from socle.adresse import lignes_adresse
+from socle.exports import ecrire_csv
 
 # Catégories J55 of "secteurs d'activité des cabinets" (TRE_R02): named after people.
 SYSTEME_CABINETS = "1.2.250.1.71.4.2.4"
@@ -112,7 +124,7 @@ def _coord(uo, eg, champ):
 
 def _uos(eg_ids):
     return (Structure.objects.uo().ouvertes().filter(eg_id__in=eg_ids)
-            .exclude(discipline=Discipline.VIL)
+            .exclude(discipline=Discipline.VIL).exclude(unite_sensible=True)
             .select_related("type_uo", "champ", "commune", "type_voie")
             .prefetch_related("activites", "modes_prise_en_charge", "publics").order_by("nom", "pk"))
 
@@ -136,3 +148,57 @@ def lignes(taille_lot: int = 500):
         for eg in lot:
             for uo in par_eg.get(eg.pk) or [None]:
                 yield {c.nom: c.valeur(eg, uo) for c in COLONNES}
+
+
+# -- files produced on a schedule ------------------------------------------------------------
+
+FICHIERS = {"csv": "offre-ror.csv", "json": "offre-ror.json"}
+TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
+
+
+def dossier() -> Path:
+    """OPENDATA_DIR, else MEDIA_ROOT/opendata (never served by /media/: only by the open data views)."""
+    return Path(getattr(settings, "OPENDATA_DIR", "") or Path(settings.MEDIA_ROOT) / "opendata")
+
+
+def chemin(format_: str) -> Path:
+    return dossier() / FICHIERS[format_]
+
+
+def date_production() -> datetime | None:
+    """When the files last available were produced (the older of the two), None if one is missing."""
+    try:
+        return min(datetime.fromtimestamp(chemin(f).stat().st_mtime, tz=timezone.get_current_timezone())
+                   for f in FICHIERS)
+    except FileNotFoundError:
+        return None
+
+
+def _remplacer(cible: Path, ecrire) -> None:
+    """Write into a temporary file beside the target, then rename it over: a reader gets the old
+    file or the new one, never half of one."""
+    cible.parent.mkdir(parents=True, exist_ok=True)
+    descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=f".{cible.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descripteur, "w", encoding="utf-8", newline="") as sortie:
+            ecrire(sortie)
+        os.chmod(temporaire, 0o644)
+        os.replace(temporaire, cible)
+    except BaseException:
+        Path(temporaire).unlink(missing_ok=True)
+        raise
+
+
+def produire() -> int:
+    """Write both files (CSV through the portal's one CSV writer, JSON); returns the row count."""
+    rangs = list(lignes())
+    genere_le = timezone.now().isoformat(timespec="seconds")
+    _remplacer(chemin("csv"), lambda f: ecrire_csv(f, NOMS_COLONNES, ([r[n] for n in NOMS_COLONNES] for r in rangs)))
+    _remplacer(chemin("json"), lambda f: json.dump({
+        "titre": "Offre de santé et médico-sociale publiée dans le ROR",
+        "licence": LICENCE,
+        "genere_le": genere_le,
+        "colonnes": [{"nom": c.nom, "description": c.description} for c in COLONNES],
+        "donnees": rangs,
+    }, f, ensure_ascii=False))
+    return len(rangs)

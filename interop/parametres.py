@@ -1,7 +1,10 @@
 """FHIR search parameters of the ROR (ANS IG CapabilityStatement) → querysets.
 
-Each resource type lists the parameters it accepts; anything else, or a value
-that cannot be read, raises ParametreInvalide (served as an OperationOutcome 400).
+Each resource type lists the parameters it accepts. A parameter the server does not know
+is ignored and reported (FHIR's lenient default), unless the client sends
+`Prefer: handling=strict`; a value that cannot be read raises ParametreInvalide (served
+as an OperationOutcome 400). HealthcareService searches also narrow the offers of each
+matching unit (Restriction): `specialty=127` returns the unit's offers of activity 127 only.
 """
 
 import base64
@@ -19,7 +22,9 @@ from repertoire.models import Etat, Structure
 
 from . import nos
 
-COUNT_DEFAUT = 50
+# The guide's paging rule: "le service renvoie les 200 premiers résultats" (specifications_techniques_1..4);
+# a larger _count is capped, not refused.
+COUNT_DEFAUT = 200
 COUNT_MAX = 200
 
 
@@ -35,6 +40,9 @@ PREFIXES = ("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap")
 DATE_RE = re.compile(
     r"^(?P<y>\d{4})(-(?P<m>\d{2})(-(?P<d>\d{2})(T(?P<H>\d{2}):(?P<M>\d{2})(:(?P<S>\d{2})(\.(?P<f>\d{1,6}))?)?"
     r"(?P<tz>Z|[+-]\d{2}:\d{2})?)?)?)?$")
+
+
+ANNEE_MIN, ANNEE_MAX = 1000, 9000
 
 
 def _prefixe(valeur: str, autorises=("eq", "gt", "lt", "ge", "le")) -> tuple[str, str]:
@@ -53,6 +61,10 @@ def intervalle_date(valeur: str) -> tuple[datetime, datetime]:
     m = DATE_RE.match(valeur)
     if not m:
         raise ParametreInvalide(f"Date illisible « {valeur} » (attendu AAAA-MM-JJ ou AAAA-MM-JJThh:mm:ss+01:00).")
+    if not ANNEE_MIN <= int(m["y"]) <= ANNEE_MAX:
+        # Far years overflow once moved to UTC or widened by a margin (`ap`): refused up front.
+        raise ParametreInvalide(f"Date hors des bornes « {valeur} » : l'année doit être entre {ANNEE_MIN} et "
+                                f"{ANNEE_MAX}.")
     try:
         y = int(m["y"])
         if m["H"] is not None:
@@ -72,20 +84,27 @@ def intervalle_date(valeur: str) -> tuple[datetime, datetime]:
             fin = datetime(y + (debut.month == 12), debut.month % 12 + 1, 1, tzinfo=tz)
             return debut, fin
         return datetime(y, 1, 1, tzinfo=tz), datetime(y + 1, 1, 1, tzinfo=tz)
-    except ValueError:
+    except (ValueError, OverflowError):  # 2026-02-30, or an end past year 9999 (9999-12-31)
         raise ParametreInvalide(f"Date impossible « {valeur} ».") from None
 
 
-def filtre_date(champ: str, valeur: str) -> Q:
-    prefixe, reste = _prefixe(valeur)
+def bornes_date(valeur: str) -> dict:
+    """A FHIR date search value → lookups on a date field ({"gte": …, "lt": …}), every comparator."""
+    prefixe, reste = _prefixe(valeur, autorises=("eq", "ne", "gt", "lt", "ge", "le", "sa", "eb", "ap"))
     debut, fin = intervalle_date(reste)
-    return {
-        "eq": Q(**{f"{champ}__gte": debut, f"{champ}__lt": fin}),
-        "ge": Q(**{f"{champ}__gte": debut}),
-        "gt": Q(**{f"{champ}__gte": fin}),
-        "le": Q(**{f"{champ}__lt": fin}),
-        "lt": Q(**{f"{champ}__lt": debut}),
-    }[prefixe]
+    if prefixe == "ap":  # approximately: FHIR leaves the margin to the server; 10 % of the span, 1 day at least
+        marge = max(abs(timezone.now() - debut) * 0.1, timedelta(days=1))
+        return {"gte": debut - marge, "lt": fin + marge}
+    return {"eq": {"gte": debut, "lt": fin}, "ge": {"gte": debut}, "gt": {"gte": fin}, "sa": {"gte": fin},
+            "le": {"lt": fin}, "lt": {"lt": debut}, "eb": {"lt": debut}, "ne": {"ne": (debut, fin)}}[prefixe]
+
+
+def filtre_date(champ: str, valeur: str) -> Q:
+    bornes = bornes_date(valeur)
+    if "ne" in bornes:
+        debut, fin = bornes["ne"]
+        return Q(**{f"{champ}__lt": debut}) | Q(**{f"{champ}__gte": fin})
+    return Q(**{f"{champ}__{k}": v for k, v in bornes.items()})
 
 
 def entier(valeur: str, nom: str, minimum: int = 0, maximum: int = 10**9) -> int:
@@ -134,6 +153,35 @@ def _id(qs, valeur):
     return qs.filter(pk__in=[int(i) for i in ids])
 
 
+def _id_offre(qs, valeur):
+    from .fhir import lire_id_offre
+
+    ids = [lire_id_offre(v.strip()) for v in valeur.split(",")]
+    if not all(ids):
+        raise ParametreInvalide(f"« _id » attend des identifiants d'offre <unité>-<activité>-<mode>, pas « {valeur} ».")
+    return qs.filter(pk__in=[i[0] for i in ids])
+
+
+def _tag(qs, valeur):
+    """meta.tag: the source region (TRE_R30); every resource here comes from this portal's region."""
+    from django.conf import settings
+
+    for systeme, code in jetons(valeur, "_tag"):
+        if systeme in (None, nos.TRE_R30) and code == settings.ROR_REGION_CODE:
+            return qs
+    return qs.none()
+
+
+def _address_postalcode(qs, valeur):
+    """Postal codes starting with one of the values (Location: the unit's, else its EG's)."""
+    condition = Q(pk__in=[])
+    for prefixe in (v.strip() for v in valeur.split(",")):
+        if not re.fullmatch(r"\d{1,5}", prefixe):
+            raise ParametreInvalide(f"« address-postalcode » attend des codes postaux (ou leur début), pas « {prefixe} ».")
+        condition |= Q(code_postal__startswith=prefixe) | Q(code_postal="", eg__code_postal__startswith=prefixe)
+    return qs.filter(condition)
+
+
 def _last_updated(qs, valeur):
     return qs.filter(filtre_date("modifie_le", valeur))
 
@@ -167,20 +215,40 @@ def _patient_type(qs, valeur):
 
 
 def _age(champ: str, nom: str):
+    """age-range-low/high (quantity, years): every FHIR comparator; ap is ± 10 % (1 year at least)."""
     def filtre(qs, valeur):
-        prefixe, reste = _prefixe(valeur)
+        prefixe, reste = _prefixe(valeur, autorises=PREFIXES)
         reste = reste.split("|")[0]  # quantity: number[|system|code]
         age = entier(reste, nom, 0, 150)
-        lookup = {"eq": "", "ge": "__gte", "gt": "__gt", "le": "__lte", "lt": "__lt"}[prefixe]
+        if prefixe == "ne":
+            return qs.exclude(**{champ: age})
+        if prefixe == "ap":
+            marge = max(1, round(age * 0.1))
+            return qs.filter(**{f"{champ}__gte": age - marge, f"{champ}__lte": age + marge})
+        lookup = {"eq": "", "ge": "__gte", "gt": "__gt", "sa": "__gt", "le": "__lte", "lt": "__lt", "eb": "__lt"}[prefixe]
         return qs.filter(**{f"{champ}{lookup}": age})
     return filtre
 
 
 def _intervention_zone(qs, valeur):
-    codes = [code for _, code in jetons(valeur, "intervention-zone")]
-    if not all(re.fullmatch(r"[0-9][0-9AB][0-9]{3}", c) for c in codes):
-        raise ParametreInvalide("« intervention-zone » attend des codes INSEE de communes (5 caractères).")
-    return qs.filter(pk__in=Structure.territoire.through.objects.filter(commune_id__in=codes).values("structure_id"))
+    """Units whose zone d'intervention holds a commune (INSEE code, 5 characters), a commune of a
+    département (2-3 characters, or system TRE_R04-Departement) or of a région (system TRE_R30-RegionOM,
+    whose codes would be read as départements without it)."""
+    communes, departements, regions = [], [], []
+    for systeme, code in jetons(valeur, "intervention-zone"):
+        if systeme == nos.TRE_R30 and re.fullmatch(r"\d{2}", code):
+            regions.append(code)
+        elif systeme in (None, nos.TRE_R04) and re.fullmatch(r"\d{2,3}|2[AB]", code):
+            departements.append(code)
+        elif systeme in (None, nos.TRE_R13) and re.fullmatch(r"[0-9][0-9AB][0-9]{3}", code):
+            communes.append(code)
+        else:
+            raise ParametreInvalide("« intervention-zone » attend un code INSEE de commune (5 caractères), un code "
+                                    f"de département, ou {nos.TRE_R30}|<code région> ; pas « {code} ».")
+    zone = Commune.objects.filter(Q(pk__in=communes) | Q(departement_id__in=departements)
+                                  | Q(departement__region_id__in=regions))
+    return qs.filter(pk__in=Structure.territoire.through.objects.filter(commune_id__in=zone.values("pk"))
+                     .values("structure_id"))
 
 
 def _name(qs, valeur):
@@ -209,20 +277,20 @@ def _identifier_offre(qs, valeur):
     for systeme, code in jetons(valeur, "identifier"):
         if systeme and systeme != SYSTEME_OFFRE:
             continue
-        m = re.fullmatch(r"[0-9A-Z]{1,3}-(\d{1,18})", code)
+        m = re.fullmatch(r"[0-9A-Z]{1,3}-(\d{1,18})-[^-]+-[^-]+", code)
         if m:
             condition |= Q(pk=int(m[1]))
     return qs.filter(condition)
 
 
 def _identifier_organisation(qs, valeur):
-    from .fhir import SYSTEME_FINESS, SYSTEME_IDNATST, SYSTEME_SIRENE
+    from .fhir import SYSTEME_FINESS, SYSTEME_IDNATST, SYSTEMES_SIRENE
 
     condition = Q(pk__in=[])
     for systeme, code in jetons(valeur, "identifier"):
         if systeme in (None, SYSTEME_FINESS):
             condition |= Q(finess=code)
-        if systeme in (None, SYSTEME_SIRENE):
+        if systeme is None or systeme in SYSTEMES_SIRENE:
             condition |= Q(siren=code) | Q(siret=code)
         if systeme in (None, SYSTEME_IDNATST) and code.startswith("1") and len(code) == 10:
             condition |= Q(finess=code[1:])
@@ -285,7 +353,7 @@ def _near_insee_code(qs, valeur):
 
 
 def _capacity_status(qs, valeur):
-    """R330 statut: 01 installé (installed beds/places), 02 disponible (beds reported available)."""
+    """R330 statut: 01 installé (installed beds/places), 02 disponible … 06 supplémentaire (beds reported)."""
     codes = {code for systeme, code in jetons(valeur, "capacity-status")
              if systeme in (None, nos.TRE_R330)}
     inconnus = codes - {"01", "02", "03", "04", "05", "06"}
@@ -294,66 +362,219 @@ def _capacity_status(qs, valeur):
     condition = Q(pk__in=[])
     if "01" in codes:
         condition |= Q(lits_installes__gt=0) | Q(places_installees__gt=0)
-    if "02" in codes:
-        condition |= Q(pk__in=registre.uo_avec_lits_disponibles())
+    for code in sorted(codes - {"01"}):
+        condition |= Q(pk__in=registre.uo_avec_lits(code))
     return qs.filter(condition)
 
 
-COMMUNS = {"_id": _id, "_lastUpdated": _last_updated}
+def _last_updated_location(qs, valeur):
+    """A place's lastUpdated is the latest of the place and its beds (max(m, l)): ≥ a when the unit
+    or its beds changed since a, < b when the unit changed before b and its beds did not since b."""
+    bornes = bornes_date(valeur)
+
+    def depuis(date) -> Q:
+        return Q(modifie_le__gte=date) | Q(pk__in=registre.uo_lits_modifies({"gte": date}))
+
+    def avant(date) -> Q:
+        return Q(modifie_le__lt=date) & ~Q(pk__in=registre.uo_lits_modifies({"gte": date}))
+
+    if "ne" in bornes:
+        debut, fin = bornes["ne"]
+        return qs.filter(avant(debut) | depuis(fin))
+    condition = Q()
+    if "gte" in bornes:
+        condition &= depuis(bornes["gte"])
+    if "lt" in bornes:
+        condition &= avant(bornes["lt"])
+    return qs.filter(condition)
+
+
+COMMUNS = {"_id": _id, "_lastUpdated": _last_updated, "_tag": _tag}
 PARAMETRES = {
     "HealthcareService": {
-        **COMMUNS, "specialty": _specialty, "service-category": _service_category, "service-type": _service_type,
+        **COMMUNS, "_id": _id_offre, "specialty": _specialty, "service-category": _service_category, "service-type": _service_type,
         "characteristic": _characteristic, "patient-type": _patient_type,
         "age-range-low": _age("age_min", "age-range-low"), "age-range-high": _age("age_max", "age-range-high"),
         "intervention-zone": _intervention_zone, "name": _name, "name:contains": _name_contains,
         "organization": _organization, "identifier": _identifier_offre, "active": _active,
     },
     "Location": {
-        **COMMUNS, "near-insee-code": _near_insee_code, "capacity-status": _capacity_status,
+        **COMMUNS, "_lastUpdated": _last_updated_location, "near-insee-code": _near_insee_code, "capacity-status": _capacity_status,
         "commune-cog": _commune_cog, "organization": _organization, "name": _name,
+        "address-postalcode": _address_postalcode,
     },
     "Organization": {
         **COMMUNS, "identifier": _identifier_organisation, "name": _name, "name:contains": _name_contains,
         "type": _type_organisation, "partof": _partof, "active": _active,
     },
 }
-PARAMETRES_DE_RESULTAT = {"_count", "_curseur", "_format", "_total"}
+PARAMETRES_DE_RESULTAT = {"_count", "_curseur", "_format", "_total", "_summary", "_elements", "_sort",
+                          "_include", "_revinclude", "_include:iterate", "_revinclude:iterate"}
+
+# _include / _revinclude the server follows, per searched type (the guide's scenarios).
+INCLUDES = {
+    "HealthcareService": {"HealthcareService:location", "HealthcareService:organization",
+                          "HealthcareService:providedBy", "Organization:partof", "PractitionerRole:practitioner"},
+    "Location": {"Location:organization", "Organization:partof"},
+    "Organization": {"Organization:partof"},
+}
+# PractitionerRole:service: the unit's responsable (interop.personnes), with PractitionerRole:practitioner.
+REVINCLUDES = {
+    "HealthcareService": {"PractitionerRole:service"},
+    "Location": {"HealthcareService:location"},
+    "Organization": set(),
+}
+SUMMARY = {"count", "false"}
+SORT = {"_lastUpdated"}
+ELEMENTS_RE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 
 
-# -- paging: keyset on (modifie_le, id), the order a sync consumer needs ----------------
+class Restriction:
+    """Offer-level filters of a HealthcareService search: each parameter (AND) keeps the offers
+    that one of its tokens (OR) matches, on the offer's activity, its characteristics, its id."""
 
-def encoder_curseur(structure, total: int) -> str:
-    """Where the next page starts, and the search's total (counted once, on the first page:
-    counting a million rows on every page would cost more than the page itself)."""
-    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{total}"
-    return base64.urlsafe_b64encode(brut.encode()).decode().rstrip("=")
+    def __init__(self):
+        self.specialty, self.characteristic, self.ids = [], [], []
+
+    def __bool__(self):
+        return bool(self.specialty or self.characteristic or self.ids)
+
+    @staticmethod
+    def _correspond(jetons_, codes) -> bool:
+        return any(code == c.code and (systeme is None or systeme == nos.url_systeme(c.systeme))
+                   for systeme, code in jetons_ for c in codes)
+
+    def accepte(self, offre) -> bool:
+        from .fhir import caracteristiques_codes, id_offre
+
+        if self.ids and not all(id_offre(offre.uo.pk, offre.activite.code, offre.mode.code) in ids
+                                for ids in self.ids):
+            return False
+        if not all(self._correspond(j, [offre.activite]) for j in self.specialty):
+            return False
+        if self.characteristic:
+            codes = [offre.mode] + caracteristiques_codes(offre.uo)
+            return all(self._correspond(j, codes) for j in self.characteristic)
+        return True
 
 
-def decoder_curseur(valeur: str) -> tuple[datetime, int, int]:
-    try:
-        brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4)).decode()
-        date, pk, total = brut.split("|")
-        return datetime.fromisoformat(date), int(pk), int(total)
-    except (ValueError, UnicodeDecodeError):
-        raise ParametreInvalide("Curseur de page invalide : repartez du lien « next » du Bundle.") from None
+class Recherche:
+    """What a search asks besides its filters: page size, cursor, includes, summary, elements…"""
+
+    def __init__(self):
+        self.count = COUNT_DEFAUT
+        self.curseur = None
+        self.includes: set[str] = set()
+        self.iterer = False
+        self.revincludes: set[str] = set()
+        self.summary = None
+        self.elements: list[str] = []
+        self.ignores: list[str] = []  # "name=value" the server did not use
+        self.utilises: list[tuple[str, str]] = []  # what it did use (the self link)
+        self.restriction = Restriction()
 
 
-def appliquer(type_ressource: str, queryset, params) -> tuple:
-    """Filter `queryset` with the request's parameters. Returns (queryset, count, cursor)."""
+def _ignorer(recherche: Recherche, strict: bool, nom: str, valeur: str, raison: str) -> None:
+    if strict:
+        raise ParametreInvalide(f"{raison} : « {nom}={valeur} ».", code="not-supported")
+    recherche.ignores.append(f"{nom}={valeur} ({raison})")
+
+
+def _resultat(type_ressource: str, recherche: Recherche, nom: str, valeur: str, strict: bool) -> None:
+    """One result parameter (_count, _include…)."""
+    if nom == "_count":
+        recherche.count = min(entier(valeur, "_count", 0), COUNT_MAX)
+        return
+    if nom == "_curseur":
+        recherche.curseur = decoder_curseur(valeur)
+        return
+    if nom in ("_include", "_include:iterate", "_revinclude", "_revinclude:iterate"):
+        permis = (INCLUDES if nom.startswith("_include") else REVINCLUDES)[type_ressource]
+        for v in valeur.split(","):
+            if v not in permis:
+                _ignorer(recherche, strict, nom, v, "inclusion non prise en charge")
+                continue
+            (recherche.includes if nom.startswith("_include") else recherche.revincludes).add(v)
+            recherche.iterer |= nom.endswith(":iterate")
+            recherche.utilises.append((nom, v))
+        return
+    if nom == "_summary":
+        if valeur not in SUMMARY:
+            _ignorer(recherche, strict, nom, valeur, "résumé non pris en charge")
+            return
+        recherche.summary = None if valeur == "false" else valeur
+    elif nom == "_elements":
+        elements = [e.strip() for e in valeur.split(",") if e.strip()]
+        if not all(ELEMENTS_RE.fullmatch(e) for e in elements):
+            raise ParametreInvalide(f"« _elements » attend des noms d'éléments séparés par des virgules, "
+                                    f"pas « {valeur} ».")
+        recherche.elements = elements
+    elif nom == "_sort":
+        if valeur not in SORT:
+            _ignorer(recherche, strict, nom, valeur, "tri non pris en charge (seul _lastUpdated l'est)")
+            return
+    elif nom in ("_format", "_total"):
+        return
+    recherche.utilises.append((nom, valeur))
+
+
+RESTREINT_LES_OFFRES = {"specialty": "specialty", "characteristic": "characteristic"}
+
+
+def appliquer(type_ressource: str, queryset, params, strict: bool = False) -> tuple:
+    """Filter `queryset` with the request's parameters. Returns (queryset, Recherche).
+    Unknown parameters are ignored and listed in Recherche.ignores, or refused if `strict`."""
     connus = PARAMETRES[type_ressource]
-    for nom in params:
-        if nom not in connus and nom not in PARAMETRES_DE_RESULTAT:
-            raise ParametreInvalide(f"Paramètre de recherche inconnu pour {type_ressource} : « {nom} ». "
-                                    f"Paramètres acceptés : {', '.join(sorted(connus))}.", code="not-supported")
+    recherche = Recherche()
     for nom, valeurs in params.lists():
         if nom in PARAMETRES_DE_RESULTAT:
-            if len(valeurs) > 1:
+            if len(valeurs) > 1 and nom not in ("_include", "_revinclude", "_include:iterate", "_revinclude:iterate"):
                 raise ParametreInvalide(f"« {nom} » ne peut être donné qu'une fois.")
+            for valeur in valeurs:
+                _resultat(type_ressource, recherche, nom, valeur, strict)
+            continue
+        if nom not in connus:
+            for valeur in valeurs:
+                _ignorer(recherche, strict, nom, valeur, f"paramètre inconnu pour {type_ressource}")
             continue
         for valeur in valeurs:  # repeated parameters combine with AND (e.g. _lastUpdated=ge…&_lastUpdated=lt…)
             if valeur == "":
                 raise ParametreInvalide(f"« {nom} » est vide.")
             queryset = connus[nom](queryset, valeur)
-    count = entier(params["_count"], "_count", 0, COUNT_MAX) if "_count" in params else COUNT_DEFAUT
-    curseur = decoder_curseur(params["_curseur"]) if "_curseur" in params else None
-    return queryset, count, curseur
+            recherche.utilises.append((nom, valeur))
+            if type_ressource == "HealthcareService":
+                _restreindre(recherche.restriction, nom, valeur)
+    return queryset, recherche
+
+
+def _restreindre(restriction: Restriction, nom: str, valeur: str) -> None:
+    from django.conf import settings
+
+    if nom == "specialty":
+        restriction.specialty.append(jetons(valeur, nom))
+    elif nom == "characteristic":
+        restriction.characteristic.append(jetons(valeur, nom))
+    elif nom == "_id":
+        restriction.ids.append({v.strip() for v in valeur.split(",")})
+    elif nom == "identifier":
+        prefixe = f"{settings.ROR_REGION_CODE}-"
+        restriction.ids.append({code.removeprefix(prefixe) for _, code in jetons(valeur, nom)})
+
+
+# -- paging: keyset on (modifie_le, id), the order a sync consumer needs ----------------
+
+def encoder_curseur(structure, total: int, deja: int = 0) -> str:
+    """Where the next page starts (the structure, and how many of its offers were already served),
+    and the search's total (counted once, on the first page: counting a million rows on every
+    page would cost more than the page itself)."""
+    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{total}|{deja}"
+    return base64.urlsafe_b64encode(brut.encode()).decode().rstrip("=")
+
+
+def decoder_curseur(valeur: str) -> tuple[datetime, int, int, int]:
+    try:
+        brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4)).decode()
+        date, pk, total, deja = brut.split("|")
+        return datetime.fromisoformat(date), int(pk), int(total), int(deja)
+    except (ValueError, UnicodeDecodeError):
+        raise ParametreInvalide("Curseur de page invalide : repartez du lien « next » du Bundle.") from None

@@ -141,17 +141,26 @@ def message(changement: ChangementSync) -> dict:
     """The FHIR transaction Bundle of one change; Bundle.identifier is the change's stable id."""
     structure = None
     if not changement.suppression:
-        queryset, _ = fhir.pour_lecture("Organization" if changement.niveau == Niveau.EG else "HealthcareService")
-        structure = queryset.filter(pk=changement.structure_id).first()
-    types = ["Organization"] if changement.niveau == Niveau.EG else ["HealthcareService", "Location"]
+        # ViaTrajectoire is a consumer like the others: its ANS profile decides whether it gets the
+        # sensitive units; one it may not see is sent as deleted (also when it becomes sensitive).
+        structure = fhir.pour_le_consommateur(
+            fhir.pour_lecture("Organization" if changement.niveau == Niveau.EG else "Location"),
+            settings.VIATRAJECTOIRE_PROFIL_ACCES).filter(pk=changement.structure_id).first()
     entrees = []
-    for type_ressource in types:
-        url = f"{type_ressource}/{changement.structure_id}"
-        if structure is None:
-            entrees.append({"request": {"method": "DELETE", "url": url}})
-        else:
-            entrees.append({"resource": fhir.ressources(type_ressource, [structure])[0],
-                            "request": {"method": "PUT", "url": url}})
+    if changement.niveau == Niveau.EG:
+        url = f"Organization/{changement.structure_id}"
+        entrees.append({"request": {"method": "DELETE", "url": url}} if structure is None else
+                       {"resource": fhir.ressources("Organization", [structure])[0],
+                        "request": {"method": "PUT", "url": url}})
+    elif structure is None:
+        # The unit's offers, whatever they were, go with it (conditional delete on their place).
+        entrees.append({"request": {"method": "DELETE", "url": f"HealthcareService?location=Location/"
+                                                                  f"{changement.structure_id}"}})
+        entrees.append({"request": {"method": "DELETE", "url": f"Location/{changement.structure_id}"}})
+    else:
+        for ressource in fhir.ressources("HealthcareService", [structure]) + fhir.ressources("Location", [structure]):
+            entrees.append({"resource": ressource,
+                            "request": {"method": "PUT", "url": f"{ressource['resourceType']}/{ressource['id']}"}})
     return {
         "resourceType": "Bundle",
         "type": "transaction",

@@ -1,20 +1,20 @@
 """Pages of interop: API tokens, ViaTrajectoire sync dashboard, open data."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import http_date
+from django.views.static import was_modified_since
 from django.views.decorators.http import require_POST, require_safe
 
 from repertoire.access import ADMINISTRER, exiger
-from repertoire.models import JetonApi, PorteeJeton, Structure
+from repertoire.forms import ChampsJetonForm
+from repertoire.models import JetonApi, PorteeJeton, ProfilAcces, Structure, expiration_jeton_par_defaut
 from repertoire.services import jetons_api
-from socle.exports import reponse_csv
 
 from . import opendata, viatrajectoire
 from .access import get_eg_or_403
@@ -23,6 +23,14 @@ from .models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG
 
 # -- API tokens ----------------------------------------------------------------------------
 
+def _valeurs_jeton(request, profil=True) -> dict:
+    """The token's expiry and profile as posted, checked (French messages) — {} values left out."""
+    form = ChampsJetonForm(request.POST, profil=profil)
+    if not form.is_valid():
+        raise ValidationError([e for erreurs in form.errors.values() for e in erreurs])
+    return {k: v for k, v in form.cleaned_data.items() if v is not None}
+
+
 @login_required
 def jetons(request):
     exiger(request.user, ADMINISTRER)
@@ -30,15 +38,32 @@ def jetons(request):
     if request.method == "POST":
         try:
             jeton, nouveau = jetons_api.creer_jeton(request.user, PorteeJeton.FHIR,
-                                                    request.POST.get("consommateur", ""))
+                                                    request.POST.get("consommateur", ""), **_valeurs_jeton(request))
             messages.success(request, f"Jeton créé pour « {jeton.libelle} ». Copiez-le maintenant : "
                                       "il ne sera plus affiché.")
         except ValidationError as erreur:
             messages.error(request, " ".join(erreur.messages))
     elif request.method != "GET":
         return HttpResponse(status=405)
-    return render(request, "interop/jetons.html", {"jetons": JetonApi.objects.filter(portee=PorteeJeton.FHIR),
-                                                  "nouveau": nouveau})
+    return render(request, "interop/jetons.html", {
+        "jetons": JetonApi.objects.filter(portee=PorteeJeton.FHIR), "nouveau": nouveau,
+        "profils": ProfilAcces.choices, "profil_defaut": JetonApi._meta.get_field("profil_acces").default,
+        "expiration_defaut": timezone.localdate(expiration_jeton_par_defaut()),
+    })
+
+
+@login_required
+@require_POST
+def modifier_jeton(request, pk):
+    exiger(request.user, ADMINISTRER)
+    jeton = get_object_or_404(JetonApi, pk=pk, portee=PorteeJeton.FHIR)
+    try:
+        jetons_api.modifier_jeton(request.user, jeton, **_valeurs_jeton(request))
+        messages.success(request, f"Jeton de « {jeton.libelle} » : profil {jeton.profil_acces}, expire le "
+                                  f"{timezone.localtime(jeton.expire_le):%d/%m/%Y}.")
+    except ValidationError as erreur:
+        messages.error(request, f"Jeton de « {jeton.libelle} » inchangé : {' '.join(erreur.messages)}")
+    return redirect("interop:jetons")
 
 
 @login_required
@@ -135,24 +160,34 @@ def etat_eg(request, pk):
 
 @require_safe
 def opendata_index(request):
-    return render(request, "interop/opendata.html", {"colonnes": opendata.COLONNES, "licence": opendata.LICENCE})
+    return render(request, "interop/opendata.html", {"colonnes": opendata.COLONNES, "licence": opendata.LICENCE,
+                                                     "date_production": opendata.date_production()})
+
+
+def _fichier_opendata(request, format_: str):
+    """The file as produced by the scheduled task, with its date (Last-Modified; 304 when the
+    client has it); not produced yet: a French 503, nothing built during the request."""
+    chemin = opendata.chemin(format_)
+    try:
+        etat = chemin.stat()
+    except FileNotFoundError:
+        reponse = render(request, "interop/opendata_indisponible.html", status=503)
+        reponse["Retry-After"] = "3600"
+        return reponse
+    if not was_modified_since(request.headers.get("If-Modified-Since"), int(etat.st_mtime)):
+        return HttpResponseNotModified(headers={"Last-Modified": http_date(etat.st_mtime)})
+    reponse = FileResponse(open(chemin, "rb"), content_type=opendata.TYPES[format_],
+                           as_attachment=format_ == "csv", filename=opendata.FICHIERS[format_])
+    reponse["Last-Modified"] = http_date(etat.st_mtime)
+    reponse["Cache-Control"] = "public, max-age=3600"
+    return reponse
 
 
 @require_safe
 def opendata_csv(request):
-    return reponse_csv("offre-ror.csv", opendata.NOMS_COLONNES,
-                       ([ligne[n] for n in opendata.NOMS_COLONNES] for ligne in opendata.lignes()))
+    return _fichier_opendata(request, "csv")
 
 
 @require_safe
 def opendata_json(request):
-    donnees = {
-        "titre": "Offre de santé et médico-sociale publiée dans le ROR",
-        "licence": opendata.LICENCE,
-        "genere_le": timezone.now().isoformat(timespec="seconds"),
-        "colonnes": [{"nom": c.nom, "description": c.description} for c in opendata.COLONNES],
-        "donnees": list(opendata.lignes()),
-    }
-    reponse = HttpResponse(json.dumps(donnees, ensure_ascii=False), content_type="application/json; charset=utf-8")
-    reponse["Content-Disposition"] = 'inline; filename="offre-ror.json"'
-    return reponse
+    return _fichier_opendata(request, "json")

@@ -1,8 +1,11 @@
 """The FHIR API under /fhir/: read and search Organization, HealthcareService, Location.
 
 JSON only (application/fhir+json). A consumer's API token is required
-(401 otherwise); an unknown parameter or an unreadable value gets an
-OperationOutcome 400; nothing a client sends answers 500.
+(401 otherwise). An unknown parameter is ignored and reported (Bundle.link self without
+it, and an OperationOutcome entry), or refused with `Prefer: handling=strict`; an
+unreadable value gets an OperationOutcome 400; nothing a client sends answers 500.
+Searches follow the guide's scenarios (input/pagecontent/specifications_techniques_*.md):
+_include, _revinclude, _summary=count, _elements, _sort=_lastUpdated, _count ≤ 200.
 """
 
 import json
@@ -12,17 +15,20 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.http import http_date
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
 from repertoire.models import Niveau, PorteeJeton
 from repertoire.services import jetons_api
 
-from . import fhir
-from .parametres import COUNT_MAX, PARAMETRES, ParametreInvalide, appliquer, encoder_curseur
+from . import fhir, personnes
+from .parametres import (COUNT_MAX, INCLUDES, PARAMETRES, REVINCLUDES, ParametreInvalide, appliquer, encoder_curseur,
+                         intervalle_date)
 
 TYPE_CONTENU = "application/fhir+json; charset=utf-8"
-TYPES = tuple(PARAMETRES)
-NIVEAUX = {"Organization": [Niveau.EJ, Niveau.EG], "HealthcareService": [Niveau.UO], "Location": [Niveau.UO]}
+PERSONNES = ("Practitioner", "PractitionerRole")
+TYPES = tuple(PARAMETRES) + PERSONNES
 
 
 def reponse_fhir(donnees: dict, status: int = 200) -> HttpResponse:
@@ -47,9 +53,10 @@ def api_fhir(vue):
     def enveloppe(request, type_ressource=None, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return operation_outcome(405, "not-supported", "API en lecture seule : utilisez GET.")
-        if jetons_api.authentifier(request.headers.get("Authorization"), PorteeJeton.FHIR) is None:
-            return operation_outcome(401, "login", "Jeton d'accès manquant ou révoqué "
-                                                   "(en-tête Authorization: Bearer <jeton>).")
+        jeton, refus = jetons_api.verifier(request.headers.get("Authorization"), PorteeJeton.FHIR)
+        if jeton is None:
+            return operation_outcome(401, "login", refus)
+        request.jeton_api = jeton  # what this consumer may see: fhir.pour_le_consommateur
         if type_ressource is not None and type_ressource not in TYPES:
             return operation_outcome(404, "not-supported", f"Type de ressource non servi : {type_ressource}. "
                                                            f"Types servis : {', '.join(TYPES)}.")
@@ -71,9 +78,44 @@ def metadata(request):
     return reponse_fhir(capability_statement(_base(request)))
 
 
+SP = "http://hl7.org/fhir/SearchParameter"
+# Parameter types and canonical definitions (core SearchParameters, or the guide's ror-sp-*).
+TYPES_PARAMETRES = {
+    "_id": ("token", f"{SP}/Resource-id"), "_lastUpdated": ("date", f"{SP}/Resource-lastUpdated"),
+    "_tag": ("token", f"{SP}/Resource-tag"), "name": ("string", None), "name:contains": ("string", None),
+    "age-range-low": ("quantity", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
+                                  "ror-healthcareservice-age-range-low"),
+    "age-range-high": ("quantity", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
+                                   "ror-healthcareservice-age-range-high"),
+    "organization": ("reference", None), "partof": ("reference", f"{SP}/Organization-partof"),
+    "near-insee-code": ("special", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
+                                   "ror-location-near-insee-code"),
+    "address-postalcode": ("string", f"{SP}/Location-address-postalcode"),
+    "practitioner": ("reference", f"{SP}/PractitionerRole-practitioner"),
+    "service": ("reference", f"{SP}/PractitionerRole-service"),
+}
+SP_ROR = {"intervention-zone": "ror-healthcareservice-intervention-zone",
+          "patient-type": "ror-healthcareservice-patient-type", "capacity-status": "ror-capacity-status",
+          "commune-cog": "ror-location-commune-cog"}
+SP_CORE = {"HealthcareService": {"specialty", "service-category", "service-type", "characteristic", "identifier",
+                                 "active", "organization", "name"},
+           "Location": {"organization", "name"}, "Organization": {"identifier", "type", "active", "name"},
+           "Practitioner": {"identifier"}, "PractitionerRole": {"organization"}}
+
+
+def _parametre(type_ressource: str, nom: str) -> dict:
+    type_sp, definition = TYPES_PARAMETRES.get(nom, ("token", None))
+    if definition is None and nom in SP_ROR:
+        definition = f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/{SP_ROR[nom]}"
+    if definition is None and nom in SP_CORE.get(type_ressource, ()):
+        definition = f"{SP}/{type_ressource}-{nom}"
+    return {k: v for k, v in (("name", nom), ("definition", definition), ("type", type_sp)) if v}
+
+
 def capability_statement(base: str) -> dict:
     profils = {"Organization": fhir.PROFIL_ORGANIZATION, "HealthcareService": fhir.PROFIL_HEALTHCARESERVICE,
-               "Location": fhir.PROFIL_LOCATION}
+               "Location": fhir.PROFIL_LOCATION, "Practitioner": personnes.PROFIL_PRACTITIONER,
+               "PractitionerRole": personnes.PROFIL_PRACTITIONERROLE}
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -90,9 +132,9 @@ def capability_statement(base: str) -> dict:
                 "type": t,
                 "profile": profils[t],
                 "interaction": [{"code": "read"}, {"code": "search-type"}],
-                "searchParam": [{"name": n, "type": "string" if n.startswith("name") else "token"}
-                                for n in sorted(PARAMETRES[t]) if n != "_lastUpdated"]
-                + [{"name": "_lastUpdated", "type": "date"}],
+                "searchInclude": sorted(INCLUDES.get(t, ())),
+                "searchRevInclude": sorted(REVINCLUDES.get(t, ())),
+                "searchParam": [_parametre(t, n) for n in sorted(PARAMETRES.get(t) or PARAMETRES_PERSONNES[t])],
             } for t in TYPES],
         }],
     }
@@ -100,48 +142,364 @@ def capability_statement(base: str) -> dict:
 
 @api_fhir
 def lecture(request, type_ressource: str, pk: str):
-    queryset, fonction = fhir.pour_lecture(type_ressource)
-    structure = queryset.de_niveaux(*NIVEAUX[type_ressource]).filter(pk=int(pk)).first() if pk.isdigit() \
-        and len(pk) <= 18 else None
+    introuvable = operation_outcome(404, "not-found", f"{type_ressource}/{pk} introuvable.")
+    if type_ressource in PERSONNES:
+        trouvees = [r for r in _personnes(type_ressource, _contact_de(type_ressource, pk), request.jeton_api)
+                    if r["id"] == pk]
+        return reponse_fhir(trouvees[0]) if trouvees else introuvable
+    if type_ressource == "HealthcareService":
+        parties = fhir.lire_id_offre(pk)
+        uo = fhir.structures_de(type_ressource, request.jeton_api).filter(pk=parties[0]).first() if parties else None
+        trouvees = [r for r in fhir.ressources(type_ressource, [uo]) if r["id"] == pk] if uo else []
+        return reponse_fhir(trouvees[0]) if trouvees else introuvable
+    structure = (fhir.structures_de(type_ressource, request.jeton_api).filter(pk=int(pk)).first()
+                 if pk.isdigit() and len(pk) <= 18 else None)
     if structure is None:
-        return operation_outcome(404, "not-found", f"{type_ressource}/{pk} introuvable.")
+        return introuvable
     return reponse_fhir(fhir.ressources(type_ressource, [structure])[0])
+
+
+def _page(type_ressource: str, queryset, recherche):
+    """One page in (modifie_le, id) order: [(structure, its resources on this page)], more to come?"""
+    count = recherche.count
+    page = queryset.order_by("modifie_le", "pk")
+    deja, depuis = 0, None
+    if recherche.curseur:
+        date, depuis, _, deja = recherche.curseur
+        page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis))
+    # Two steps: the page's ids by the (modifie_le, id) index, then those rows with their joins.
+    ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
+    par_id = {s.pk: s for s in fhir.pour_lecture(type_ressource).filter(pk__in=ids)}
+    structures = [par_id[pk] for pk in ids]
+    groupes = fhir.ressources_par_structure(type_ressource, structures, recherche.restriction)
+    resultat, n, suivante = [], 0, len(ids) > count
+    for structure, groupe in zip(structures, groupes):
+        debut = deja if structure.pk == depuis else 0
+        reste = groupe[debut:]
+        if n + len(reste) > count:
+            resultat.append((structure, reste[:count - n], debut + count - n))
+            return resultat, True
+        if reste:
+            resultat.append((structure, reste, debut + len(reste)))
+            n += len(reste)
+        if n == count:
+            # Full page: more to come if this structure's later resources or other structures remain.
+            return resultat, suivante or structure is not structures[-1]
+    return resultat, suivante
+
+
+def _inclusions(type_ressource: str, structures, ressources: list[dict], recherche, jeton) -> list[dict]:
+    """The resources _include/_revinclude ask for, once each, none already a match (from
+    `structures`, already filtered for the consumer, and filtered again where read anew)."""
+    vus = {(r["resourceType"], r["id"]) for r in ressources}
+    inclus = []
+
+    def ajouter(liste):
+        for r in liste:
+            if (r["resourceType"], r["id"]) not in vus:
+                vus.add((r["resourceType"], r["id"]))
+                inclus.append(r)
+
+    demandes = recherche.includes | recherche.revincludes
+    organisations = set()
+    if type_ressource == "HealthcareService" and "PractitionerRole:service" in demandes:
+        offres_par_uo = {}
+        for r in ressources:
+            offres_par_uo.setdefault(int(r["id"].split("-")[0]), []).append(r["id"])
+        roles = personnes.personnes_de(structures, "PractitionerRole", offres_par_uo)
+        ajouter(roles)
+        if "PractitionerRole:practitioner" in demandes:
+            ids = {r["practitioner"]["reference"].split("/")[1] for r in roles}
+            ajouter([p for p in personnes.personnes_de(structures, "Practitioner") if p["id"] in ids])
+    if type_ressource == "HealthcareService":
+        if "HealthcareService:location" in demandes:
+            ajouter(fhir.ressources("Location", structures))
+        if demandes & {"HealthcareService:organization", "HealthcareService:providedBy"}:
+            organisations |= {s.eg_id for s in structures if s.eg_id}
+    elif type_ressource == "Location":
+        if "HealthcareService:location" in demandes:
+            ajouter(fhir.ressources("HealthcareService", list(fhir.structures_de("HealthcareService", jeton).filter(
+                pk__in=[s.pk for s in structures]).order_by("pk"))))
+        if "Location:organization" in demandes:
+            organisations |= {s.eg_id for s in structures if s.eg_id}
+    parents = set()
+    if "Organization:partof" in demandes or (recherche.iterer and organisations):
+        sources = list(structures) if type_ressource == "Organization" else []
+        sources += list(fhir.organizations_queryset().filter(pk__in=organisations))
+        parents = {s.parent_id for s in sources if s.niveau == Niveau.EG and s.parent_id}
+    if organisations | parents:
+        ajouter(fhir.ressources("Organization", list(fhir.organizations_queryset().filter(
+            pk__in=organisations | parents).order_by("pk"))))
+    return inclus
+
+
+def _sous_ensemble(ressource: dict, elements: list[str]) -> dict:
+    """_elements: the asked elements only, tagged SUBSETTED as FHIR asks."""
+    garde = {k: v for k, v in ressource.items() if k in ("resourceType", "id", "meta") or k in elements}
+    meta = dict(garde.get("meta", {}))
+    meta["tag"] = list(meta.get("tag", [])) + [{"system": "http://terminology.hl7.org/CodeSystem/v3-ObservationValue",
+                                                 "code": "SUBSETTED", "display": "subsetted"}]
+    garde["meta"] = meta
+    return garde
+
+
+def _issue_ignores(ignores: list[str]) -> dict:
+    return {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "warning", "code": "not-supported", "diagnostics": f"Paramètre ignoré : {i}"} for i in ignores]}
 
 
 @api_fhir
 def recherche(request, type_ressource: str):
-    queryset, _ = fhir.pour_lecture(type_ressource)
-    queryset = queryset.de_niveaux(*NIVEAUX[type_ressource])
-    queryset, count, curseur = appliquer(type_ressource, queryset, request.GET)
-    page = queryset.order_by("modifie_le", "pk")
-    if curseur:
-        date, pk, total = curseur
-        page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gt=pk))
+    strict = "handling=strict" in request.headers.get("Prefer", "").replace(" ", "").lower()
+    if type_ressource in PERSONNES:
+        return recherche_personnes(request, type_ressource, strict)
+    queryset, demande = appliquer(type_ressource, fhir.structures_de(type_ressource, request.jeton_api), request.GET,
+                                  strict)
+    if demande.curseur:
+        total = demande.curseur[2]
+    elif type_ressource == "HealthcareService":
+        total = fhir.compter_offres(queryset, demande.restriction)
     else:
         total = queryset.order_by().count()
-    # Two steps: the page's ids by the (modifie_le, id) index, then those rows with their joins.
-    ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
-    par_id = {s.pk: s for s in queryset.filter(pk__in=ids)}
-    structures = [par_id[pk] for pk in ids]
-    suivante = len(structures) > count
-    structures = structures[:count]
     base = _base(request)
-    bundle = {
-        "resourceType": "Bundle",
-        "type": "searchset",
-        "meta": {"lastUpdated": fhir.instant(timezone.now())},
-        "total": total,
-        "link": [{"relation": "self", "url": request.build_absolute_uri()}],
-        "entry": [{"fullUrl": f"{base}{r['resourceType']}/{r['id']}", "resource": r, "search": {"mode": "match"}}
-                  for r in fhir.ressources(type_ressource, structures)],
-    }
-    if suivante:
-        params = [(k, v) for k, vs in request.GET.lists() if k not in ("_curseur", "_count") for v in vs]
-        params += [("_count", str(count)), ("_curseur", encoder_curseur(structures[-1], total))]
-        bundle["link"].append({"relation": "next", "url": f"{base}{type_ressource}?{urlencode(params)}"})
-    if not bundle["entry"]:
-        del bundle["entry"]
+    liens = [{"relation": "self", "url": f"{base}{type_ressource}" + (f"?{urlencode(demande.utilises)}"
+                                                                         if demande.utilises else "")}]
+    bundle = {"resourceType": "Bundle", "type": "searchset", "meta": {"lastUpdated": fhir.instant(timezone.now())},
+              "total": total, "link": liens}
+    entrees = []
+    if demande.summary != "count":
+        page, suivante = _page(type_ressource, queryset, demande)
+        correspondances = [r for _, groupe, _ in page for r in groupe]
+        inclus = _inclusions(type_ressource, [s for s, _, _ in page], correspondances, demande, request.jeton_api)
+        if demande.elements:
+            correspondances = [_sous_ensemble(r, demande.elements) for r in correspondances]
+        entrees = [{"fullUrl": f"{base}{r['resourceType']}/{r['id']}", "resource": r, "search": {"mode": mode}}
+                   for mode, liste in (("match", correspondances), ("include", inclus)) for r in liste]
+        if suivante:
+            structure, _, deja = page[-1]
+            params = [(k, v) for k, v in demande.utilises if k not in ("_curseur", "_count")]
+            params += [("_count", str(demande.count)), ("_curseur", encoder_curseur(structure, total, deja))]
+            liens.append({"relation": "next", "url": f"{base}{type_ressource}?{urlencode(params)}"})
+    if demande.ignores:
+        entrees.append({"resource": _issue_ignores(demande.ignores), "search": {"mode": "outcome"}})
+    if entrees:
+        bundle["entry"] = entrees
     return reponse_fhir(bundle)
 
 
-__all__ = ["metadata", "lecture", "recherche", "COUNT_MAX"]
+__all__ = ["metadata", "lecture", "recherche", "COUNT_MAX", "INCLUDES", "REVINCLUDES"]
+
+
+# -- Bulk Data $export ----------------------------------------------------------------------------
+
+def _jeton(request):
+    return jetons_api.verifier(request.headers.get("Authorization"), PorteeJeton.FHIR)
+
+
+def _export_du_jeton(request, pk):
+    from .models import ExportFhir
+
+    jeton, refus = _jeton(request)
+    if jeton is None:
+        return None, operation_outcome(401, "login", refus)
+    export = ExportFhir.objects.filter(pk=pk, jeton=jeton).first()
+    if export is None or (export.expire_le and export.expire_le < timezone.now()):
+        return None, operation_outcome(404, "not-found", "Export inconnu ou expiré : relancez $export.")
+    return export, None
+
+
+@csrf_exempt
+def export_lancer(request):
+    """GET [base]/$export (Prefer: respond-async) → 202, Content-Location: the status URL to poll."""
+    from django.db import transaction
+
+    from . import export as bulk
+    from .models import ExportFhir
+    from .tasks import exporter_fhir
+
+    if request.method != "GET":
+        return operation_outcome(405, "not-supported", "$export se lance en GET.")
+    jeton, refus = _jeton(request)
+    if jeton is None:
+        return operation_outcome(401, "login", refus)
+    if "respond-async" not in request.headers.get("Prefer", ""):
+        return operation_outcome(400, "invalid", "$export est asynchrone : envoyez l'en-tête Prefer: respond-async.")
+    format_sortie = request.GET.get("_outputFormat", "application/fhir+ndjson")
+    if format_sortie not in ("application/fhir+ndjson", "application/ndjson", "ndjson"):
+        return operation_outcome(400, "not-supported", f"_outputFormat « {format_sortie} » non pris en charge "
+                                                       "(application/fhir+ndjson).")
+    types = [t for t in request.GET.get("_type", ",".join(bulk.TYPES)).split(",") if t]
+    inconnus = [t for t in types if t not in bulk.TYPES]
+    if inconnus:
+        return operation_outcome(400, "not-supported", f"_type : type(s) non servi(s) {', '.join(inconnus)} "
+                                                       f"(possibles : {', '.join(bulk.TYPES)}).")
+    depuis = None
+    if request.GET.get("_since"):
+        try:
+            depuis = intervalle_date(request.GET["_since"])[0]
+        except ParametreInvalide as erreur:
+            return operation_outcome(400, erreur.code, f"_since : {erreur.message}")
+    export = ExportFhir.objects.create(jeton=jeton, demande=request.get_full_path()[:500], types=types, depuis=depuis)
+    transaction.on_commit(lambda: exporter_fhir.delay(str(export.pk)))
+    reponse = HttpResponse(status=202)
+    reponse["Content-Location"] = request.build_absolute_uri(f"/fhir/$export-status/{export.pk}")
+    return reponse
+
+
+@csrf_exempt
+def export_etat(request, pk):
+    """Poll: 202 + X-Progress while running, 200 + manifest when done; DELETE cancels and deletes."""
+    from . import export as bulk
+    from .models import EtatExport
+
+    export, refus = _export_du_jeton(request, pk)
+    if refus:
+        return refus
+    if request.method == "DELETE":
+        bulk.supprimer(export)
+        return HttpResponse(status=202)
+    if request.method not in ("GET", "HEAD"):
+        return operation_outcome(405, "not-supported", "GET pour suivre l'export, DELETE pour l'annuler.")
+    if export.etat == EtatExport.EN_COURS:
+        reponse = HttpResponse(status=202)
+        reponse["X-Progress"] = export.progression or "en file d'attente"
+        reponse["Retry-After"] = "5"
+        return reponse
+    if export.etat == EtatExport.ERREUR:
+        return operation_outcome(500, "exception", f"L'export a échoué : {export.erreur}")
+    reponse = HttpResponse(json.dumps({
+        "transactionTime": fhir.instant(export.cree_le),
+        "request": request.build_absolute_uri(export.demande),
+        "requiresAccessToken": True,
+        "output": [{"type": f["type"], "url": request.build_absolute_uri(f"/fhir/$export-fichier/{export.pk}/"
+                                                                          f"{f['fichier']}"), "count": f["nombre"]}
+                   for f in export.fichiers],
+        "error": [],
+    }, ensure_ascii=False), content_type="application/json")
+    reponse["Expires"] = http_date(export.expire_le.timestamp())
+    return reponse
+
+
+@require_safe
+def export_fichier(request, pk, nom):
+    from django.http import FileResponse
+
+    from . import export as bulk
+
+    export, refus = _export_du_jeton(request, pk)
+    if refus:
+        return refus
+    type_ressource = nom.removesuffix(".ndjson")
+    if type_ressource not in [f["type"] for f in export.fichiers]:
+        return operation_outcome(404, "not-found", f"Pas de fichier {nom} dans cet export.")
+    return FileResponse(open(bulk.fichier(export, type_ressource), "rb"), content_type="application/fhir+ndjson")
+
+
+# -- Practitioner, PractitionerRole (a unit's responsable, an EG's director: interop.personnes) --------
+
+PARAMETRES_PERSONNES = {"Practitioner": {"_id", "identifier"},
+                        "PractitionerRole": {"_id", "practitioner", "service", "organization"}}
+
+
+def _contact_de(type_ressource: str, valeur: str):
+    """The contact behind a Practitioner id (`<contact>`) or a PractitionerRole id (`<contact>-<offer>`)."""
+    tete = valeur.split("-")[0] if type_ressource == "PractitionerRole" else valeur
+    if not tete.isdigit() or len(tete) > 18:
+        return None
+    from repertoire.models import Contact
+
+    return Contact.objects.filter(pk=int(tete)).select_related("structure", "structure__eg").first()
+
+
+def _personnes(type_ressource: str, contact, jeton) -> list[dict]:
+    if contact is None:
+        return []
+    # A sensitive unit's responsable would name the unit: the same filter as the unit itself.
+    structure = fhir.pour_le_consommateur(fhir.pour_lecture("HealthcareService" if contact.structure.niveau == Niveau.UO
+                                                            else "Organization"), jeton).filter(
+        pk=contact.structure_id).first()
+    if structure is None:
+        return []
+    structure._pf_contacts = [contact]
+    return personnes.personnes_de([structure], type_ressource)
+
+
+def contacts_servis():
+    """The contacts that are people of the API: named responsables of units and directors of EGs,
+    of an EG with a FINESS (their idNat_PS)."""
+    from repertoire.models import Contact
+
+    responsables = Q(est_responsable=True, structure__niveau=Niveau.UO) & ~Q(structure__eg__finess="")
+    directeurs = Q(fonction__code="01", structure__niveau=Niveau.EG) & ~Q(structure__finess="")
+    return Contact.objects.filter(responsables | directeurs).exclude(nom="")
+
+
+def recherche_personnes(request, type_ressource: str, strict: bool):
+    """Search by _id, identifier (Practitioner), practitioner, service, organization (PractitionerRole);
+    pages of `_count` people in id order (`_apres`)."""
+    connus = PARAMETRES_PERSONNES[type_ressource]
+    contacts = contacts_servis().order_by("pk")
+    ignores, utilises, count, apres, offre_demandee = [], [], COUNT_MAX, 0, None
+    for nom, valeur in request.GET.items():
+        if nom == "_count":
+            from .parametres import entier
+
+            count = min(entier(valeur, "_count", 0), COUNT_MAX)
+            continue
+        if nom == "_apres":
+            if not valeur.isdigit() or len(valeur) > 18:
+                raise ParametreInvalide("« _apres » : repartez du lien « next » du Bundle.")
+            apres = int(valeur)
+            continue
+        if nom in ("_format", "_total"):
+            continue
+        if nom not in connus:
+            if strict:
+                raise ParametreInvalide(f"Paramètre inconnu pour {type_ressource} : « {nom}={valeur} ».",
+                                        code="not-supported")
+            ignores.append(f"{nom}={valeur} (paramètre inconnu pour {type_ressource})")
+            continue
+        utilises.append((nom, valeur))
+        tetes = [v.strip().split("/")[-1] for v in valeur.split(",") if v.strip()]
+        if nom == "_id" or nom == "practitioner":
+            ids = [int(t.split("-")[0]) for t in tetes if t.split("-")[0].isdigit() and len(t) < 80]
+            contacts = contacts.filter(pk__in=ids)
+        elif nom == "identifier":
+            ids = [int(t.rsplit("/", 1)[-1]) for t in (v.split("|")[-1] for v in valeur.split(","))
+                   if "/" in t and t.rsplit("/", 1)[-1].isdigit()]
+            contacts = contacts.filter(pk__in=ids)
+        elif nom == "service":
+            parties = [fhir.lire_id_offre(t) for t in tetes]
+            offre_demandee = {t for t, p in zip(tetes, parties) if p}
+            contacts = contacts.filter(structure_id__in=[p[0] for p in parties if p])
+        elif nom == "organization":
+            ids = [int(t) for t in tetes if t.isdigit() and len(t) <= 18]
+            contacts = contacts.filter(Q(structure__eg_id__in=ids) | Q(structure_id__in=ids))
+    page = list(contacts.filter(pk__gt=apres).select_related("structure")[:count + 1]) if count else []
+    suivante = len(page) > count
+    page = page[:count]
+    resultat = []
+    for contact in page:
+        for r in _personnes(type_ressource, contact, request.jeton_api):
+            if offre_demandee is not None and r["healthcareService"][0]["reference"].split("/")[1] not in offre_demandee:
+                continue
+            if "_id" in dict(utilises) and type_ressource == "PractitionerRole" and r["id"] not in {
+                    v.strip() for v in dict(utilises)["_id"].split(",")}:
+                continue
+            resultat.append(r)
+    base = _base(request)
+    liens = [{"relation": "self", "url": f"{base}{type_ressource}" + (f"?{urlencode(utilises)}" if utilises else "")}]
+    if suivante:
+        liens.append({"relation": "next", "url": f"{base}{type_ressource}?" + urlencode(
+            utilises + [("_count", str(count)), ("_apres", str(page[-1].pk))])})
+    entrees = [{"fullUrl": f"{base}{type_ressource}/{r['id']}", "resource": r, "search": {"mode": "match"}}
+               for r in resultat]
+    if ignores:
+        entrees.append({"resource": _issue_ignores(ignores), "search": {"mode": "outcome"}})
+    bundle = {"resourceType": "Bundle", "type": "searchset", "meta": {"lastUpdated": fhir.instant(timezone.now())},
+              "link": liens}
+    if type_ressource == "Practitioner" and not apres:
+        bundle["total"] = contacts.count()
+    if entrees:
+        bundle["entry"] = entrees
+    return reponse_fhir(bundle)

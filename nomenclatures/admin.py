@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Commune, Concept, Departement, Nomenclature, Region
+from .models import Commune, Concept, Departement, Epci, Nomenclature, Region
 
 
 @admin.register(Nomenclature)
@@ -30,3 +30,9 @@ class DepartementAdmin(admin.ModelAdmin):
 class CommuneAdmin(admin.ModelAdmin):
     list_display = ("code_insee", "nom", "departement")
     search_fields = ("code_insee", "nom_recherche")
+
+
+@admin.register(Epci)
+class EpciAdmin(admin.ModelAdmin):
+    list_display = ("code", "nom", "type")
+    search_fields = ("code", "nom_recherche")

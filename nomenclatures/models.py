@@ -137,6 +137,24 @@ class Departement(models.Model):
         return f"{self.code} – {self.nom}"
 
 
+class Epci(models.Model):
+    """An intercommunalité à fiscalité propre (CC, CA, CU, métropole), by its SIREN: a
+    territoire d'intervention is often given as one."""
+
+    code = models.CharField("SIREN", max_length=9, primary_key=True)
+    nom = models.CharField(max_length=200)
+    type = models.CharField(max_length=10, blank=True)
+    nom_recherche = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["nom"]
+        verbose_name = "EPCI"
+        verbose_name_plural = "EPCI"
+
+    def __str__(self):
+        return self.nom
+
+
 class Commune(models.Model):
     code_insee = models.CharField("code INSEE", max_length=5, primary_key=True)
     nom = models.CharField(max_length=100)
@@ -147,6 +165,8 @@ class Commune(models.Model):
     longitude = models.FloatField(null=True, blank=True)
     # Lower-case name without accents, for prefix search ("st herblain" → "saint-herblain").
     nom_recherche = models.CharField(max_length=100, db_index=True)
+    epci = models.ForeignKey(Epci, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes",
+                             verbose_name="EPCI")
 
     class Meta:
         ordering = ["nom"]

@@ -99,3 +99,80 @@ def non_verifiees_csv(request):
               for s in qs.iterator(chunk_size=2000))
     return reponse_csv("structures-non-verifiees.csv", ["département", "niveau", "FINESS", "id", "nom", "établissement",
                                                  "dernière vérification"], lignes)
+
+
+# -- ANS requirements ------------------------------------------------------------------------
+
+def _tendance(code: str) -> list[tuple]:
+    """(date, conformes, total, taux) of the last 12 weekly snapshots of a requirement."""
+    from django.db.models import Sum
+
+    from .models import ReleveExigence
+
+    lignes = (ReleveExigence.objects.filter(code=code).values("date").annotate(t=Sum("total"), c=Sum("conformes"))
+              .order_by("-date")[:12])
+    return [(ligne["date"], ligne["c"], ligne["t"], 100 * ligne["c"] / ligne["t"] if ligne["t"] else None)
+            for ligne in reversed(list(lignes))]
+
+
+def _reference_segur() -> tuple[dict, str]:
+    """The first CP4 snapshot by champ: the reference the Ségur targets are computed from."""
+    from django.db.models import Min, Sum
+
+    from .models import ReleveExigence
+
+    premiere = ReleveExigence.objects.filter(code="CP4").aggregate(d=Min("date"))["d"]
+    if premiere is None:
+        return {}, ""
+    lignes = (ReleveExigence.objects.filter(code="CP4", date=premiere).values("champ")
+              .annotate(t=Sum("total"), c=Sum("conformes")))
+    return {ligne["champ"]: (ligne["t"], ligne["c"]) for ligne in lignes}, premiere.strftime("%d/%m/%Y")
+
+
+@gestionnaire_requis
+@require_GET
+def exigences(request):
+    from . import ans, services
+
+    indicateurs_ans = ans.tous(services.perimetre())
+    for ind in indicateurs_ans:
+        ind.tendance = _tendance(ind.code)
+    cp4 = next(i for i in indicateurs_ans if i.code == "CP4")
+    reference, date_reference = _reference_segur()
+    return render(request, "qualite/exigences.html", {
+        "indicateurs": indicateurs_ans, "segur": ans.segur(cp4, reference, date_reference),
+        "date_reference": date_reference, "maj_finess": ans.derniere_mise_a_jour_finess()})
+
+
+def _exigence(request, code):
+    from django.http import Http404
+
+    from . import ans, services
+
+    ind = next((i for i in ans.tous(services.perimetre()) if i.code == code), None)
+    if ind is None:
+        raise Http404("Exigence inconnue.")
+    dep, champ = request.GET.get("departement", ""), request.GET.get("champ", "")
+    lignes = [ligne for ligne in ind.en_ecart if (not dep or ligne.departement == dep)
+              and (not champ or ligne.champ == champ)]
+    return ind, lignes, {"departement": dep, "champ": champ}
+
+
+@gestionnaire_requis
+@require_GET
+def exigence(request, code):
+    ind, lignes, filtres = _exigence(request, code)
+    page = Paginator(lignes, 100).get_page(request.GET.get("page"))
+    return render(request, "qualite/exigence.html", {
+        "ind": ind, "page": page, "filtres": filtres, "par_departement": ind.par("departement"),
+        "par_champ": ind.par("champ"), "tendance": _tendance(ind.code)})
+
+
+@gestionnaire_requis
+@require_GET
+def exigence_csv(request, code):
+    ind, lignes, _ = _exigence(request, code)
+    return reponse_csv(f"exigence-{ind.code}-ecarts.csv",
+                       ["exigence", "finess", "nom", "département", "champ", "statut", "détail"],
+                       ([ind.code, ligne.finess, ligne.nom, ligne.departement, ligne.champ, ligne.statut, ligne.detail]
+                        for ligne in lignes))

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from nomenclatures.cache import concepts_actifs
 from repertoire.models import Discipline
 
-from .moteur import RAYON_DEFAUT, Critere, trouver_lieu
+from .moteur import RAYON_DEFAUT, Critere, lire_age, trouver_lieu
 
 RAYONS = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km"), (100, "100 km")]
 
@@ -60,6 +60,8 @@ class RechercheForm(forms.Form):
         self.fields["mode"].choices = _choix("R213", "Tous")
         self.fields["modalite"].choices = _choix("J226", "Toutes")
         self.lieu_trouve = None
+        self.compris: list[str] = []  # what the need's words were read as, said on the page
+        self.texte = ""
 
     def clean(self):
         donnees = super().clean()
@@ -70,14 +72,38 @@ class RechercheForm(forms.Form):
         if donnees.get("intervient") and (lieu is None or lieu.genre != "commune"):
             self.add_error("intervient", "Choisissez une commune pour chercher qui intervient dans cette commune.")
         self.lieu_trouve = lieu
+        # "enfant de 8 ans" is the age filter, not words to find in the offer
+        self.texte, age, mots_age = lire_age(donnees.get("quoi") or "")
+        if age is not None and donnees.get("age") in (None, age) and "age" not in self.errors:
+            donnees["age"] = age
+            self.data = self.data.copy()  # the age field shows it
+            self.data["age"] = str(age)
+            self.compris.append(f"« {mots_age} » : âge de la personne, {age} an{'s' if age > 1 else ''}")
         return donnees
+
+    def filtres_actifs(self) -> list[str]:
+        """The filters in force, said above the results (on a phone the filters are folded)."""
+        d = getattr(self, "cleaned_data", None) or {}
+        actifs = []
+        if d.get("discipline"):
+            actifs.append(f"{self.fields['discipline'].label} : {dict(Discipline.choices).get(d['discipline'])}")
+        for champ, jeu in self.CHAMPS_CONCEPTS.items():
+            libelle = next((lib for _, code, lib in concepts_actifs(jeu) if d.get(champ) and code == d[champ]), None)
+            if libelle:
+                actifs.append(f"{self.fields[champ].label} : {libelle}")
+        if d.get("age") is not None:
+            actifs.append(f"{self.fields['age'].label} : {d['age']} an{'s' if d['age'] > 1 else ''}")
+        for champ in ("aide_sociale", "fermees"):
+            if d.get(champ):
+                actifs.append(self.base_fields[champ].label)
+        return actifs
 
     def critere(self) -> Critere:
         d = self.cleaned_data
         ids = {}
         for champ, jeu in self.CHAMPS_CONCEPTS.items():
             ids[champ] = next((pk for pk, code, _ in concepts_actifs(jeu) if d.get(champ) and code == d[champ]), None)
-        return Critere(texte=d.get("quoi") or "", lieu=self.lieu_trouve, rayon=d.get("rayon") or RAYON_DEFAUT,
+        return Critere(texte=self.texte, lieu=self.lieu_trouve, rayon=d.get("rayon") or RAYON_DEFAUT,
                        intervient=bool(d.get("intervient")), discipline=d.get("discipline") or "",
                        public=ids["public"], mode=ids["mode"], modalite=ids["modalite"], age=d.get("age"),
                        aide_sociale=bool(d.get("aide_sociale")), fermees=bool(d.get("fermees")))

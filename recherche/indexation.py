@@ -20,7 +20,10 @@ TABLES_FILTRES = ["publics", "modes_prise_en_charge", "modalites_accueil", "terr
 JEUX_AUTOCOMPLETION = [
     ("J34", "Type d'unité", 1), ("J17", "Activité", 2), ("J35", "Spécialisation", 3), ("J16", "Acte", 4),
     ("J18", "Équipement", 5), ("J33", "Compétence", 6), ("J55", "Catégorie d'établissement", 7),
+    ("R213", "Mode de prise en charge", 2),
 ]
+SOURCE_SIGLE = "Sigle"
+SEPARATEUR_SIGLE = " — "  # "EHPAD — Etablissement d'hébergement…": the acronym is what goes in the field
 # Value sets whose words the typo corrector knows (the above, plus what the document holds).
 JEUX_DICTIONNAIRE = [j for j, _, _ in JEUX_AUTOCOMPLETION] + ["R213", "J226", "J29", "J186", "J210"]
 
@@ -172,6 +175,20 @@ def construire_dictionnaires() -> None:
             WHERE c.actif
             ON CONFLICT DO NOTHING
         """, [cles, sources, rangs])
+        # The acronyms of the kinds of establishment, first ("EHPAD", "SSIAD", "IME"…).
+        sigles = [(sigle, code) for code, mots in SIGLES_CATEGORIE.items()
+                  for sigle in mots.split() if sigle.isupper() and len(sigle) >= 2]
+        cursor.execute("""
+            INSERT INTO recherche_libelle (libelle, normalise, source, rang)
+            SELECT s.sigle || %s || trim(c.libelle),
+                   trim(regexp_replace(lower(immutable_unaccent(s.sigle || ' ' || c.libelle)), '[^a-z0-9]+', ' ', 'g')),
+                   %s, 0
+            FROM unnest(%s::text[], %s::text[]) AS s(sigle, code)
+            JOIN nomenclatures_concept c ON c.code = s.code
+            JOIN nomenclatures_nomenclature n ON n.id = c.nomenclature_id AND n.cle = 'J55'
+            WHERE c.actif
+            ON CONFLICT DO NOTHING
+        """, [SEPARATEUR_SIGLE, SOURCE_SIGLE, [s for s, _ in sigles], [c for _, c in sigles]])
         cursor.execute(f"""
             INSERT INTO recherche_mot (mot, lexeme)
             SELECT DISTINCT m, coalesce((tsvector_to_array(to_tsvector('{CONFIG}', m)))[1], m)

@@ -5,15 +5,17 @@ by `_conditions`; the text part goes through `analyser_texte`, which corrects
 one-letter typos against the dictionary of labels and names.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
+from nomenclatures.cache import concepts_actifs
 from nomenclatures.texte import normaliser
 
-from .indexation import CONFIG, assurer_dictionnaires
+from .indexation import CONFIG, SEPARATEUR_SIGLE, SOURCE_SIGLE, assurer_dictionnaires
 
 PAR_PAGE = 20
 RAYON_DEFAUT = 20
@@ -83,6 +85,12 @@ class Analyse:
     params_phrase: list = field(default_factory=list)
     corrections: dict = field(default_factory=dict)  # typed word -> corrected word
     inconnus: list = field(default_factory=list)  # words no label or name contains
+    # Estimated by estimer_frequence: the text matches many rows nationwide ("ehpad", "alzheimer"): near a
+    # point, read nearest first and stop at the ceiling (page_et_facettes).
+    frequente: bool = False
+    # Every word is rare ("réanimation pédiatrique"): the full-text index finds them faster than
+    # reading the place's rows one by one, even near a place (_conditions).
+    rare: bool = False
 
     @property
     def vide(self) -> bool:
@@ -91,6 +99,24 @@ class Analyse:
 
 # Words of a need that describe the person or the place, not the offer ("8 ans", "près de").
 MOTS_IGNORES = {"pres", "proche", "autour", "ans", "an"}
+
+# "8 ans", "enfant de 8 ans", "personne âgée de 80 ans", "bébé de 6 mois": the age filter.
+_AGE = re.compile(
+    r"(?:\b(?:enfant|personne|patient|patiente|femme|homme|gar[cç]on|fille|adolescente?|adulte|b[ée]b[ée])s?"
+    r"\s+(?:(?:[âa]g[ée]e?s?\s+)?de\s+|d')?)?\b(?P<n>\d{1,3})\s*(?P<unite>ans?|mois)\b", re.IGNORECASE)
+
+
+def lire_age(texte: str) -> tuple[str, int | None, str]:
+    """(the need without the age words, the age in years, the words read as the age)."""
+    m = _AGE.search(texte or "")
+    if not m:
+        return texte, None, ""
+    age = 0 if m.group("unite").lower() == "mois" else int(m.group("n"))
+    if age > 150:
+        return texte, None, ""
+    reste = re.sub(r"\s+", " ", (texte[:m.start()] + " " + texte[m.end():])).strip(" ,;")
+    reste = re.sub(r"\s+(?:pour|de|d'un|d'une|d')$", "", reste, flags=re.IGNORECASE)
+    return reste, age, m.group(0).strip()
 
 
 def analyser_texte(texte: str) -> Analyse:
@@ -189,7 +215,8 @@ def _conditions(critere: Critere, analyse: Analyse) -> tuple[list[str], list]:
         # @@ without the GIN index), since merging the postings of common words nationwide
         # costs more than the whole place. Region-wide, let the planner use the GIN index.
         localise = lieu is not None and (lieu.genre == "departement" or (lieu.ponctuel and critere.rayon <= 100))
-        sql.append(f"ts_match_vq(document, ({analyse.tsquery}))" if localise else f"document @@ ({analyse.tsquery})")
+        ligne_a_ligne = localise and not analyse.rare
+        sql.append(f"ts_match_vq(document, ({analyse.tsquery}))" if ligne_a_ligne else f"document @@ ({analyse.tsquery})")
         params += analyse.params
     if lieu and lieu.genre == "commune" and critere.intervient:
         sql.append("territoire @> ARRAY[%s]::varchar(5)[]")
@@ -256,18 +283,21 @@ class Resultat:
     distance: float | None  # metres
     score: float
     uo_ids: list[int]
+    nb_uos: int | None = None  # matching units, when the list shows only the first (UO_PAR_LIGNE)
 
 
 @dataclass
 class Page:
     resultats: list[Resultat]
-    total: int
+    total: int  # when `plafonne`, a lower bound ("plus de 300")
     numero: int
     analyse: Analyse
+    plafonne: bool = False
 
     @property
     def nb_pages(self) -> int:
-        return max(1, -(-self.total // PAR_PAGE))
+        pages = max(1, -(-self.total // PAR_PAGE))
+        return max(pages, self.numero + 1) if self.plafonne else pages
 
 
 def _ordre(critere: Critere, analyse: Analyse) -> str:
@@ -299,40 +329,97 @@ def rechercher(critere: Critere, page: int = 1, par_page: int = PAR_PAGE, analys
     return Page([Resultat(r[0], r[1], r[2] or 0.0, list(r[3])) for r in rows], total, page, analyse)
 
 
-def page_et_facettes(critere: Critere, numero: int = 1) -> tuple[Page, dict[str, dict]]:
+# A page reads at most this many matching units (index rows) in the order of the list: the first
+# pages are exact, the count and the filters' counts beyond say "plus de …" (issue #13, national scale:
+# "EHPAD" near Paris is 23,000 units in 2,700 establishments, nobody reads them all).
+PLAFOND_LIGNES = 3000
+# Units shown per establishment in the list (an EHPAD found by its category matches by all its
+# units): the others are counted, and on the establishment's fiche.
+UO_PAR_LIGNE = 6
+# Share of the index above which a text is "frequent" (estimated by the planner's statistics).
+PART_FREQUENTE = 0.02
+
+
+def estimer_frequence(analyse: Analyse) -> None:
+    """Set `frequente` (the text matches more than PART_FREQUENTE of the index) and `rare` (even any one
+    of its words matches less): the planner's estimates from its tsvector statistics, ~1 ms each."""
+    if analyse.vide:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'recherche_uniteindexee'::regclass")
+        seuil = PART_FREQUENTE * max(cursor.fetchone()[0], 1)
+        estimations = []
+        # all words, then any of them (the parts are joined by && at the top level only)
+        for tsquery in (analyse.tsquery, analyse.tsquery.replace(" && ", " || ")):
+            cursor.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM recherche_uniteindexee WHERE document @@ ({tsquery})",
+                           analyse.params)
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            estimations.append(plan[0]["Plan"]["Plan Rows"])
+    analyse.frequente, analyse.rare = estimations[0] > seuil, estimations[1] < seuil
+
+
+def _ordre_des_lignes(critere: Critere, analyse: Analyse) -> tuple[str, list]:
+    """The order of index rows that gives the establishments in the list's order (_ordre): the
+    first N rows hold the first establishments. Near a point, the GiST index's own order (<->,
+    nearest first: the scan stops after N rows)."""
+    if critere.lieu and critere.lieu.ponctuel:
+        point, p = _point(critere.lieu)
+        return f"position <-> {point}", p
+    if not analyse.vide:
+        return "score DESC, nom_eg, eg_id", []
+    return "nom_eg, eg_id", []
+
+
+def page_et_facettes(critere: Critere, numero: int = 1, facettes: bool = True) -> tuple[Page, dict[str, dict]]:
     """The list page in ONE scan of the index: a page of establishments, the total and the
     facet counts. The phrase reading of the text is tried first, all words anywhere if it
-    finds nothing."""
+    finds nothing. At most PLAFOND_LIGNES units are read (more for far pages): past them the
+    page says "plus de N" and the facet counts are those of the first establishments.
+    Without `facettes`, the page alone (a result's previous / next, in the list's very order)."""
     lue = analyser_texte(critere.texte)
+    estimer_frequence(lue)
     lectures = [lue]
     if not lue.vide and lue.tsquery_phrase != lue.tsquery:
         lectures.insert(0, Analyse(lue.tsquery_phrase, lue.params_phrase, corrections=lue.corrections,
-                                   inconnus=lue.inconnus))
+                                   inconnus=lue.inconnus, frequente=lue.frequente, rare=lue.rare))
     numero = max(1, numero)
+    plafond = PLAFOND_LIGNES * -(-numero * PAR_PAGE // 150)  # far pages read further
+    # Near a point with a frequent text (or none), walk the GiST index nearest first and stop at the
+    # ceiling; PostgreSQL's estimate for a box is a constant that makes it prefer a bitmap of the whole box.
+    au_plus_pres = bool(critere.lieu and critere.lieu.ponctuel and not (critere.intervient and critere.lieu.genre == "commune")
+                        and (lue.vide or lue.frequente))
     for analyse in lectures:
         lignes, params = _lignes_correspondantes(critere, analyse, avec_facettes=True)
+        ordre_lignes, params_ordre = _ordre_des_lignes(critere, analyse)
         sql = f"""
-            WITH m AS MATERIALIZED ({lignes}),
+            WITH m AS MATERIALIZED ({lignes} ORDER BY {ordre_lignes} LIMIT %s),
             g AS (SELECT eg_id, min(distance) AS distance, max(score) AS score, min(nom_eg) AS nom_eg,
-                         array_agg(uo_id ORDER BY score DESC, uo_id) AS uos FROM m GROUP BY eg_id),
+                         (array_agg(uo_id ORDER BY score DESC, uo_id))[1:%s] AS uos, count(*) AS nb FROM m GROUP BY eg_id),
             p AS (SELECT * FROM g ORDER BY {_ordre(critere, analyse)} LIMIT %s OFFSET %s)
-            SELECT 'page', row_number() OVER (ORDER BY {_ordre(critere, analyse)})::text, NULL::bigint,
+            SELECT 'page', row_number() OVER (ORDER BY {_ordre(critere, analyse)})::text, nb,
                    eg_id, distance, score, uos FROM p
-            UNION ALL SELECT 'total', '', count(*), NULL, NULL, NULL, NULL FROM g
-            UNION ALL SELECT f.*, NULL, NULL, NULL, NULL FROM ({_SQL_FACETTES}) f
+            UNION ALL SELECT 'total', (SELECT count(*) FROM m)::text, count(*), NULL, NULL, NULL, NULL FROM g
+            {f"UNION ALL SELECT f.*, NULL, NULL, NULL, NULL FROM ({_SQL_FACETTES}) f" if facettes else ""}
         """
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params + [PAR_PAGE, (numero - 1) * PAR_PAGE])
+        with transaction.atomic(), connection.cursor() as cursor:
+            if au_plus_pres:
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(sql, params + params_ordre + [plafond, UO_PAR_LIGNE, PAR_PAGE, (numero - 1) * PAR_PAGE])
             rows = cursor.fetchall()
-        total = next(r[2] for r in rows if r[0] == "total")
+        ligne_total = next(r for r in rows if r[0] == "total")
+        total, plafonne = ligne_total[2], int(ligne_total[1]) >= plafond
         if total or analyse is lectures[-1]:
             break
+    if plafonne and total > 1:  # the last establishment read may lack some units: "more than" the ones before
+        total = (total - 1) // 100 * 100 if total > 100 else total - 1
     resultats = sorted((r for r in rows if r[0] == "page"), key=lambda r: int(r[1]))
     comptes: dict[str, dict] = {nom: {} for nom in FACETTES}
     for genre, valeur, nombre, *_ in rows:
         if genre in comptes:
             comptes[genre][valeur] = nombre
-    page = Page([Resultat(r[3], r[4], r[5] or 0.0, list(r[6])) for r in resultats], total, numero, analyse)
+    page = Page([Resultat(r[3], r[4], r[5] or 0.0, list(r[6]), r[2]) for r in resultats], total, numero, analyse,
+                plafonne=plafonne)
     return page, comptes
 
 
@@ -355,11 +442,13 @@ _SQL_FACETTES = """
 
 
 def points_carte(critere: Critere, analyse: Analyse | None = None) -> list[list]:
-    """Every matching establishment as [eg_id, lat, lon, number of UO] (compact JSON for the map)."""
+    """Every matching establishment as [eg_id, lat, lon, number of UO, name] (compact JSON for the map;
+    the name makes each marker's accessible name, "EHPAD X, 4 unités")."""
     analyse = analyse or preparer(critere)
     lignes, params = _lignes_correspondantes(critere, analyse)
     sql = f"""
-        SELECT eg_id, round(min(latitude)::numeric, 5)::float8, round(min(longitude)::numeric, 5)::float8, count(*)
+        SELECT eg_id, round(min(latitude)::numeric, 5)::float8, round(min(longitude)::numeric, 5)::float8, count(*),
+               min(nom_eg)
         FROM ({lignes}) m WHERE latitude IS NOT NULL GROUP BY eg_id
     """
     with connection.cursor() as cursor:
@@ -382,8 +471,13 @@ def uo_correspondantes(critere: Critere, eg_id: int, analyse: Analyse | None = N
 _CODE_POSTAL = re.compile(r"^\d{5}$")
 
 
+_LIBELLE_AVEC_CODE = re.compile(r"^(?P<nom>.*?\S)\s*\(?(?P<code>\d{5})\)?$")
+
+
 def trouver_lieu(valeur: str, saisie: str) -> Lieu | None:
-    """The place chosen in the autocomplete (valeur "commune:49007"…), else guessed from the typed text."""
+    """The place chosen in the autocomplete (valeur "commune:49007"…), else read from the typed
+    text: a suggestion's label as shown ("Angers (49000)", "EHPAD LES TILLEULS 49000"), a
+    postcode, a commune, a département or an establishment's name."""
     genre, _, code = (valeur or "").partition(":")
     if genre == "region":
         return Lieu("region", f"Toute la région {settings.ROR_REGION_NOM}")
@@ -394,11 +488,34 @@ def trouver_lieu(valeur: str, saisie: str) -> Lieu | None:
     saisie = (saisie or "").strip()
     if not saisie:
         return None
+    lieu = _lieu_par_libelle(saisie)
+    if lieu:
+        return lieu
     propositions = proposer_lieux(saisie, limite=1)
     if not propositions:
         return None
     genre, _, code = propositions[0]["valeur"].partition(":")
     return _lieu_par_code(genre, code)
+
+
+def _lieu_par_libelle(saisie: str) -> Lieu | None:
+    """A label of the autocomplete read back: "Nom (code postal)" for a commune, "NOM code postal"
+    for an establishment (the name alone is ambiguous: eight "CENTRE HOSPITALIER NANTES")."""
+    m = _LIBELLE_AVEC_CODE.match(saisie)
+    if not m:
+        return None
+    nom, cp = m.group("nom"), m.group("code")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT code_insee FROM nomenclatures_commune WHERE nom_recherche = %s "
+                       "AND codes_postaux @> ARRAY[%s]::varchar[] ORDER BY population DESC NULLS LAST LIMIT 1",
+                       [normaliser(nom), cp])
+        r = cursor.fetchone()
+        if r:
+            return _lieu_par_code("commune", r[0])
+        cursor.execute("SELECT id FROM repertoire_structure WHERE niveau = 'EG' AND upper(nom) = upper(%s) "
+                       "AND code_postal = %s ORDER BY id LIMIT 1", [nom, cp])
+        r = cursor.fetchone()
+    return _lieu_par_code("eg", str(r[0])) if r else None
 
 
 def _lieu_par_code(genre: str, code: str) -> Lieu | None:
@@ -439,10 +556,15 @@ def proposer_lieux(saisie: str, limite: int = 10) -> list[dict]:
                 ORDER BY population DESC NULLS LAST LIMIT %s
             """, [cp, cp, cp + "%", limite])
         else:
+            # A city named exactly ("Rennes", "Paris") first; then the région's communes: "Ange" is
+            # Angers (49) before Angé (41, 900 inhabitants) for a Pays de la Loire user.
             cursor.execute("""
-                SELECT code_insee, nom, codes_postaux FROM nomenclatures_commune
-                WHERE nom_recherche LIKE %s ORDER BY nom_recherche = %s DESC, population DESC NULLS LAST LIMIT %s
-            """, [texte + "%", texte, limite])
+                SELECT c.code_insee, c.nom, c.codes_postaux FROM nomenclatures_commune c
+                JOIN nomenclatures_departement d ON d.code = c.departement_id
+                WHERE c.nom_recherche LIKE %s
+                ORDER BY (c.nom_recherche = %s AND c.population >= 20000) DESC, d.region_id = %s DESC,
+                         c.nom_recherche = %s DESC, c.population DESC NULLS LAST LIMIT %s
+            """, [texte + "%", texte, settings.ROR_REGION_CODE, texte, limite])
         for code, nom, cps in cursor.fetchall():
             cp = f" ({cps[0]})" if cps else ""
             propositions.append({"valeur": f"commune:{code}", "libelle": f"{nom}{cp}", "genre": "Commune"})
@@ -489,4 +611,25 @@ def proposer_libelles(saisie: str, limite: int = 10) -> list[dict]:
             SELECT libelle, source FROM recherche_libelle WHERE {conditions}
             ORDER BY normalise LIKE %s DESC, rang, length(libelle), libelle LIMIT %s
         """, [f"% {m}%" for m in mots] + [texte + "%", limite])
-        return [{"libelle": lib, "genre": source} for lib, source in cursor.fetchall()]
+        propositions = []
+        for libelle, source in cursor.fetchall():
+            if source == SOURCE_SIGLE:  # "EHPAD", explained by its long name
+                sigle, _, nom = libelle.partition(SEPARATEUR_SIGLE)
+                propositions.append({"libelle": sigle, "genre": f"{source} : {nom}"})
+            else:
+                propositions.append({"libelle": libelle, "genre": source, **_filtre_du_libelle(source, libelle)})
+        return propositions
+
+
+# Suggestions that are a filter of the form, not words: the mode is not in the index's text
+# ("Hébergement (accueil jour et nuit)" must not answer "accueil de jour"), so choosing it sets the filter.
+FILTRES_DES_SOURCES = {"Mode de prise en charge": ("mode", "R213")}
+
+
+def _filtre_du_libelle(source: str, libelle: str) -> dict:
+    """{"filtre": form field, "code": its value} when the suggestion is a filter, else {}."""
+    if source not in FILTRES_DES_SOURCES:
+        return {}
+    champ, jeu = FILTRES_DES_SOURCES[source]
+    code = next((c for _, c, lib in concepts_actifs(jeu) if lib == libelle.strip()), None)
+    return {"filtre": champ, "code": code} if code else {}

@@ -12,7 +12,7 @@ from socle.exports import reponse_csv
 
 from .access import get_eg_or_403, get_uo_or_403
 from .forms import RechercheForm
-from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, preparer, proposer_libelles,
+from .moteur import (PAR_PAGE, analyser_texte, page_et_facettes, points_carte, proposer_libelles,
                      proposer_lieux, rechercher, uo_correspondantes)
 from .resultats import COLONNES_EXPORT, adresse, garnir, lignes_export, patientele, uos_en_ordre
 
@@ -70,6 +70,9 @@ def recherche(request):
     form = contexte["form"] = contexte["form"] or RechercheForm()
     contexte["filtres_listes"] = [form[n] for n in ("discipline", "public", "mode", "modalite")]
     contexte["filtres_cases"] = [form[n] for n in ("intervient", "aide_sociale", "fermees")]
+    donnees = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    contexte["nb_filtres"] = sum(1 for n in ("discipline", "public", "mode", "modalite", "age", "intervient",
+                                            "aide_sociale", "fermees") if donnees.get(n) not in (None, "", False))
     contexte["carte"] = _reglages_carte()
     return render(request, "recherche/recherche.html", contexte)
 
@@ -82,7 +85,7 @@ def _reglages_carte() -> dict:
 
 @login_required
 def carte_donnees(request):
-    """Every matching establishment as compact JSON: {"points": [[id, lat, lon, nb_uo], …]}."""
+    """Every matching establishment as compact JSON: {"points": [[id, lat, lon, nb_uo, nom], …]}."""
     form, critere = _formulaire(request)
     if critere is None:
         return JsonResponse({"erreurs": form.errors.get_json_data()}, status=400)
@@ -111,19 +114,26 @@ def resultat(request, pk):
     form, critere = _formulaire(request)
     precedent = suivant = None
     numero = 1
+    ancre = ""
     if critere is not None:
         numero = form.cleaned_data.get("page") or 1
-        analyse = preparer(critere)
-        page = rechercher(critere, numero, analyse=analyse)
+
+        def rechercher_page(n):  # the list's own page, so that previous / next follow what it shows
+            return page_et_facettes(critere, n, facettes=False)[0]
+
+        page = rechercher_page(numero)
+        # back to the results on this unit's row
+        rang = next((i for i, r in enumerate(page.resultats) if uo.pk in r.uo_ids), None)
+        ancre = f"#resultat-{(numero - 1) * PAR_PAGE + rang + 1}" if rang is not None else ""
         ordre = uos_en_ordre(page)
         if uo.pk in ordre:
             i = ordre.index(uo.pk)
             precedent = (ordre[i - 1], numero) if i > 0 else None
             suivant = (ordre[i + 1], numero) if i + 1 < len(ordre) else None
             if precedent is None and numero > 1:
-                precedent = (uos_en_ordre(rechercher(critere, numero - 1, analyse=analyse))[-1], numero - 1)
+                precedent = (uos_en_ordre(rechercher_page(numero - 1))[-1], numero - 1)
             if suivant is None and numero < page.nb_pages:
-                voisine = uos_en_ordre(rechercher(critere, numero + 1, analyse=analyse))
+                voisine = uos_en_ordre(rechercher_page(numero + 1))
                 suivant = (voisine[0], numero + 1) if voisine else None
 
     def lien(cible):
@@ -136,7 +146,7 @@ def resultat(request, pk):
         "uo": uo, "eg": uo.eg, "parents": parents,
         "adresse": adresse(uo if uo.commune_id else uo.eg), "patientele": patientele(uo),
         "precedent": lien(precedent), "suivant": lien(suivant),
-        "retour": reverse("recherche:recherche") + "?" + _requete(request, page=str(numero)),
+        "retour": reverse("recherche:recherche") + "?" + _requete(request, page=str(numero)) + ancre,
         "telephone": uo.telephone or uo.eg.telephone,
     })
 
@@ -150,7 +160,8 @@ def export_csv(request):
             str(e) for erreurs in form.errors.values() for e in erreurs), status=400,
             content_type="text/plain; charset=utf-8")
     page = rechercher(critere, 1, par_page=LIMITE_EXPORT)
-    return reponse_csv("recherche-ror.csv", COLONNES_EXPORT, lignes_export(garnir(page)))
+    return reponse_csv("recherche-ror.csv", COLONNES_EXPORT,
+                       lignes_export(garnir(page), request.build_absolute_uri("/").rstrip("/")))
 
 
 @login_required

@@ -16,6 +16,7 @@ Helpers are named one way (as Read the Docs' core/permissions.py):
 - titulaires(structure, droit): the active users holding a droit on a structure or above.
 """
 
+from collections import defaultdict
 from functools import wraps
 
 from django.contrib.auth import get_user_model
@@ -24,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from .models import (Niveau, SignalementAnomalie, Structure, StructureGroupObjectPermission,
+from .models import (Niveau, PieceJointe, SignalementAnomalie, Structure, StructureGroupObjectPermission,
                      StructureUserObjectPermission)
 
 GROUPE_CONSULTANT = "Consultant"
@@ -192,6 +193,30 @@ def titulaires(structure: Structure | None, *droits: str):
     return User.objects.filter(is_active=True).filter(Q(pk__in=directs) | Q(pk__in=membres))
 
 
+def titulaires_par_structure(structures, *droits: str) -> dict[int, set[int]]:
+    """{structure pk: ids of the active users holding one of `droits` on it or an ancestor},
+    for many structures in a few queries (titulaires() answers for one)."""
+    codenames = set().union(*(_codenames(d) for d in droits))
+    User = get_user_model()
+    actifs = User.objects.filter(is_active=True)
+    octrois = defaultdict(list)  # tree_id: [(user_id, lft, rght)]
+    for user_id, tree_id, lft, rght in StructureUserObjectPermission.objects.filter(
+            permission__codename__in=codenames, user__in=actifs).values_list(
+            "user_id", "content_object__tree_id", "content_object__lft", "content_object__rght"):
+        octrois[tree_id].append((user_id, lft, rght))
+    par_groupe = StructureGroupObjectPermission.objects.filter(permission__codename__in=codenames).values_list(
+        "group_id", "content_object__tree_id", "content_object__lft", "content_object__rght")
+    if par_groupe:
+        membres = defaultdict(list)
+        for user_id, group_id in User.groups.through.objects.filter(user__in=actifs).values_list(
+                "user_id", "group_id"):
+            membres[group_id].append(user_id)
+        for group_id, tree_id, lft, rght in par_groupe:
+            octrois[tree_id] += [(user_id, lft, rght) for user_id in membres[group_id]]
+    return {pk: {user_id for user_id, l, r in octrois.get(tree_id, ()) if l <= lft and rght <= r}
+            for pk, tree_id, lft, rght in structures.values_list("pk", "tree_id", "lft", "rght")}
+
+
 def gestionnaires():
     """Active gestionnaires ROR (composable with titulaires() through `|`)."""
     User = get_user_model()
@@ -228,3 +253,15 @@ def get_anomalie_or_403(user, pk, action: str = MODIFIER, queryset=None) -> Sign
     anomalie = get_object_or_404(queryset if queryset is not None else SignalementAnomalie.objects, pk=pk)
     exiger(user, action, anomalie.structure)
     return anomalie
+
+
+# -- Uploaded files: readable by whoever may read their fiche ----------------------------------
+
+def photo_lisible(user, nom: str) -> bool:
+    structure = Structure.objects.filter(photo=nom).first()
+    return structure is not None and peut(user, LIRE, structure)
+
+
+def piece_jointe_lisible(user, nom: str) -> bool:
+    piece = PieceJointe.objects.select_related("structure").filter(fichier=nom).first()
+    return piece is not None and peut(user, LIRE, piece.structure)

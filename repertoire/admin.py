@@ -5,7 +5,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from socle.admin_lecture import LectureSeuleAdmin
 
-from .models import Contact, Favori, Horaire, JetonApi, PieceJointe, SignalementAnomalie, Structure
+from .models import (AutorisationFiness, Contact, EtablissementFiness, Favori, Groupement, Horaire, JetonApi,
+                     PictogrammeFiche, PieceJointe, SignalementAnomalie, Structure)
 
 
 class ContactInline(admin.TabularInline):
@@ -68,3 +69,39 @@ class JetonApiAdmin(LectureSeuleAdmin):
     list_filter = ("portee",)
     exclude = ("empreinte",)
     raw_id_fields = ("eg", "cree_par", "revoque_par")
+
+
+@admin.register(EtablissementFiness)
+class EtablissementFinessAdmin(LectureSeuleAdmin):
+    """FINESS's register as the imports recorded it: written by the FINESS import only."""
+
+    list_display = ("finess", "nom", "categorie", "departement", "ferme", "date_fermeture", "date_maj")
+    list_filter = ("ferme", "departement")
+    search_fields = ("finess", "finess_ej", "nom")
+
+
+@admin.register(AutorisationFiness)
+class AutorisationFinessAdmin(LectureSeuleAdmin):
+    """FINESS activities and authorisations: written by the FINESS import only."""
+
+    list_display = ("activite_id", "finess_ej", "finess_eg", "nature", "activite", "modalite", "forme", "active",
+                    "date_debut", "date_fin")
+    list_filter = ("nature", "exercee", "active")
+    search_fields = ("activite_id", "finess_ej", "finess_eg", "num_arhgos")
+
+
+@admin.register(Groupement)
+class GroupementAdmin(LectureSeuleAdmin):
+    """GHT are created through repertoire.services.groupements (journalised), never by hand here."""
+
+    list_display = ("nom", "type", "departement", "support")
+    list_filter = ("type", "departement")
+    raw_id_fields = ("support", "membres")
+
+
+@admin.register(PictogrammeFiche)
+class PictogrammeFicheAdmin(LectureSeuleAdmin):
+    """The "in a dossier" mark of a fiche, set by the dossiers' services."""
+
+    list_display = ("structure", "statut")
+    raw_id_fields = ("structure",)

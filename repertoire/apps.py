@@ -11,3 +11,9 @@ class RepertoireConfig(AppConfig):
 
         checks.register(verifier_extensions)
         registre.ajouter_entree_menu("Répertoire", "repertoire:arbre", prefixe="/repertoire/", rang=20)
+        from .a_traiter import anomalies
+        from .access import piece_jointe_lisible, photo_lisible
+
+        registre.ajouter_a_traiter(anomalies, rang=20)
+        registre.proteger_fichiers("photos", photo_lisible)
+        registre.proteger_fichiers("pieces", piece_jointe_lisible)

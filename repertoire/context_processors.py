@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from socle.accessibilite import etat as etat_accessibilite
+
 from .access import est_gestionnaire
 from .extensions import registre
 
@@ -12,4 +14,5 @@ def portail(request):
         "ROR_OPERATEUR": settings.ROR_OPERATEUR,
         "NAVIGATION": registre.entrees_menu(request, gestionnaire),
         "est_gestionnaire": gestionnaire,
+        "ROR_ACCESSIBILITE_ETAT": etat_accessibilite(),
     }

@@ -5,10 +5,15 @@ registry in its `AppConfig.ready()`:
 
 - `ajouter_encadre_fiche`: a side box of a fiche (a template, the levels it shows on,
   an optional context function);
-- `ajouter_entree_menu`: its entry in the main navigation;
+- `ajouter_entree_menu`: its entry in the main navigation, shown only to the users who may open
+  it (`gestionnaire=True`, or a `visible(user)` predicate asking `repertoire.access`);
 - `definir_url_dossier`: where to open a dossier collaboratif on a structure (dossiers);
+- `ajouter_a_traiter`: what awaits a user on the home page ("À traiter": dossiers, anomalies,
+  units late with their beds, fiches to verify), by role;
 - `definir_lecteur_lits`: the available-beds reader the FHIR API serves (disponibilites);
-  a consumer that cannot work without it says so with `exiger_lecteur_lits`.
+  a consumer that cannot work without it says so with `exiger_lecteur_lits`;
+- `proteger_fichiers`: who may read the uploaded files under a folder of MEDIA_ROOT
+  (served by repertoire.views.fichier_protege; a file under no registered folder is never served).
 
 A misconfiguration fails at start-up: a bad registration raises ImproperlyConfigured
 in `ready()`, and `verifier()` (a system check, run by `manage.py check`, `migrate`,
@@ -42,12 +47,27 @@ class EntreeMenu:
     prefixe: str  # the current page is under it: the entry is marked current
     rang: int
     gestionnaire: bool  # shown to gestionnaires ROR only
+    visible: Callable | None  # (user) -> bool: shown only to those it lets in (no link to a 403)
+
+
+@dataclass(frozen=True)
+class ATraiter:
+    """One line of the home page's "À traiter": a number of things waiting, where to treat them."""
+
+    titre: str
+    nombre: int
+    url: str
+    exemples: tuple = ()  # a few (name, url) to open directly
 
 
 @dataclass(frozen=True)
 class LecteurLits:
     lits_disponibles: Callable  # (uo_ids) -> {uo_id: (available beds, date of the figure)}
     uo_avec_lits_disponibles: Callable  # () -> ids (queryset or list) of units with a bed available
+    # Optional, for the FHIR capacities: every TRE_R330 status, and when a unit's beds last changed.
+    situations_lits: Callable | None = None  # (uo_ids) -> {uo_id: ({R330 code: (number, date)}, last change)}
+    uo_avec_lits: Callable | None = None  # (R330 code) -> ids of units with a figure > 0 for that status
+    uo_lits_modifies: Callable | None = None  # ({"gte": datetime, …}) -> ids of units whose beds changed then
 
 
 def _exiger_appelable(nom: str, fonction) -> None:
@@ -68,8 +88,10 @@ class Registre:
         self.encadres: list[EncadreFiche] = []
         self.menu: list[EntreeMenu] = []
         self._url_dossier: Callable | None = None
+        self._a_traiter: list[tuple[int, Callable]] = []
         self._lits: LecteurLits | None = None
         self._lits_exiges_par: list[str] = []
+        self._fichiers: dict[str, Callable] = {}
 
     # -- filled by feature apps in AppConfig.ready() --------------------------------------
 
@@ -85,13 +107,21 @@ class Registre:
         self.encadres.append(EncadreFiche(gabarit, niveaux, contexte))
 
     def ajouter_entree_menu(self, titre: str, nom_url: str, *, prefixe: str, rang: int,
-                            gestionnaire: bool = False) -> None:
+                            gestionnaire: bool = False, visible: Callable | None = None) -> None:
+        if visible is not None:
+            _exiger_appelable(f"la visibilité du menu « {titre} »", visible)
         for e in self.menu:
             if e.nom_url == nom_url or e.rang == rang:
                 raise ImproperlyConfigured(f"Menu : « {titre} » ({nom_url}, rang {rang}) "
                                            f"en conflit avec « {e.titre} » ({e.nom_url}, rang {e.rang}).")
-        self.menu.append(EntreeMenu(titre, nom_url, prefixe, rang, gestionnaire))
+        self.menu.append(EntreeMenu(titre, nom_url, prefixe, rang, gestionnaire, visible))
         self.menu.sort(key=lambda e: e.rang)
+
+    def ajouter_a_traiter(self, fonction: Callable, *, rang: int) -> None:
+        """`fonction(user) -> ATraiter | None`: what awaits this user (None or 0: nothing to show)."""
+        _exiger_appelable("« à traiter »", fonction)
+        self._a_traiter.append((rang, fonction))
+        self._a_traiter.sort(key=lambda e: e[0])
 
     def definir_url_dossier(self, fonction: Callable) -> None:
         """`fonction(structure) -> str`: the page opening a dossier collaboratif on it."""
@@ -100,18 +130,40 @@ class Registre:
             raise ImproperlyConfigured("L'adresse d'ouverture d'un dossier est déjà définie.")
         self._url_dossier = fonction
 
-    def definir_lecteur_lits(self, *, lits_disponibles: Callable, uo_avec_lits_disponibles: Callable) -> None:
+    def definir_lecteur_lits(self, *, lits_disponibles: Callable, uo_avec_lits_disponibles: Callable,
+                             situations_lits: Callable | None = None, uo_avec_lits: Callable | None = None,
+                             uo_lits_modifies: Callable | None = None) -> None:
         _exiger_appelable("lits_disponibles", lits_disponibles)
         _exiger_appelable("uo_avec_lits_disponibles", uo_avec_lits_disponibles)
+        for nom, fonction in (("situations_lits", situations_lits), ("uo_avec_lits", uo_avec_lits),
+                              ("uo_lits_modifies", uo_lits_modifies)):
+            if fonction is not None:
+                _exiger_appelable(nom, fonction)
         if self._lits is not None:
             raise ImproperlyConfigured("Un lecteur des lits disponibles est déjà enregistré.")
-        self._lits = LecteurLits(lits_disponibles, uo_avec_lits_disponibles)
+        self._lits = LecteurLits(lits_disponibles, uo_avec_lits_disponibles, situations_lits, uo_avec_lits,
+                                 uo_lits_modifies)
 
     def exiger_lecteur_lits(self, par: str) -> None:
         """`par` (an app) reads the available beds: start-up fails if no app provides them."""
         self._lits_exiges_par.append(par)
 
+    def proteger_fichiers(self, dossier: str, autoriser: Callable) -> None:
+        """`autoriser(user, nom) -> bool`: may the user read the uploaded file `nom` (under `dossier`/)?"""
+        _exiger_appelable(f"l'accès aux fichiers {dossier}", autoriser)
+        dossier = dossier.strip("/") + "/"
+        if dossier in self._fichiers:
+            raise ImproperlyConfigured(f"Fichiers {dossier} déjà protégés par une autre application.")
+        self._fichiers[dossier] = autoriser
+
     # -- read by the Répertoire and the apps ----------------------------------------------
+
+    def fichier_autorise(self, user, nom: str) -> bool:
+        """Deny by default: a file under no registered folder is nobody's to read."""
+        for dossier, autoriser in self._fichiers.items():
+            if nom.startswith(dossier):
+                return bool(autoriser(user, nom))
+        return False
 
     def encadres_fiche(self, request, structure) -> list[str]:
         """The feature boxes of this fiche, rendered (a context function may answer None: no box)."""
@@ -125,8 +177,15 @@ class Registre:
         return rendus
 
     def entrees_menu(self, request, gestionnaire: bool) -> list[dict]:
+        user = getattr(request, "user", None)
         return [{"titre": e.titre, "url": reverse(e.nom_url), "actif": request.path.startswith(e.prefixe)}
-                for e in self.menu if gestionnaire or not e.gestionnaire]
+                for e in self.menu
+                if (gestionnaire or not e.gestionnaire) and (e.visible is None or e.visible(user))]
+
+    def a_traiter(self, user) -> list[ATraiter]:
+        """What awaits this user, in the apps' order, only what has something waiting."""
+        lignes = (fonction(user) for _, fonction in self._a_traiter)
+        return [ligne for ligne in lignes if ligne and ligne.nombre]
 
     def url_dossier(self, structure) -> str | None:
         """None when no app serves dossiers collaboratifs."""
@@ -142,6 +201,24 @@ class Registre:
 
     def uo_avec_lits_disponibles(self):
         return self._lecteur_lits().uo_avec_lits_disponibles()
+
+    def situations_lits(self, uo_ids) -> dict:
+        """{uo_id: ({TRE_R330 code: (number, date)}, date of the last change)} (the available beds only
+        if the reader gives no more)."""
+        lecteur = self._lecteur_lits()
+        if lecteur.situations_lits is not None:
+            return lecteur.situations_lits(list(uo_ids))
+        return {uo: ({"02": (n, date)}, date) for uo, (n, date) in lecteur.lits_disponibles(list(uo_ids)).items()}
+
+    def uo_avec_lits(self, statut: str):
+        lecteur = self._lecteur_lits()
+        if lecteur.uo_avec_lits is not None:
+            return lecteur.uo_avec_lits(statut)
+        return lecteur.uo_avec_lits_disponibles() if statut == "02" else []
+
+    def uo_lits_modifies(self, bornes: dict):
+        lecteur = self._lecteur_lits()
+        return lecteur.uo_lits_modifies(bornes) if lecteur.uo_lits_modifies is not None else []
 
     # -- start-up check -------------------------------------------------------------------
 

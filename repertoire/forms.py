@@ -8,11 +8,11 @@ import copy
 import re
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.forms import modelform_factory, modelformset_factory
 from django.urls import reverse
 
-from nomenclatures.models import Commune, Concept
+from nomenclatures.models import Commune, Concept, Epci
 from nomenclatures.texte import normaliser
 
 from .encadres import Encadre
@@ -62,6 +62,66 @@ def resoudre_commune(texte: str) -> Commune:
     return trouvees[0]
 
 
+MOTIF_EPCI_AFFICHE = re.compile(r"^(?P<nom>.+?)\s*\(EPCI\)$", re.IGNORECASE)
+
+
+def chercher_epci(texte: str, limite: int = 5):
+    """EPCI whose name (or its part after « CC », « CA »…) starts with `texte`, or by SIREN."""
+    texte = (texte or "").strip()
+    if texte.isdigit():
+        return Epci.objects.filter(code=texte)[:limite] if len(texte) == 9 else Epci.objects.none()
+    nom = normaliser(texte)
+    if len(nom) < 3:
+        return Epci.objects.none()
+    return Epci.objects.filter(Q(nom_recherche__startswith=nom) | Q(nom_recherche__contains=f" {nom}")).annotate(
+        n=Count("communes")).order_by("nom")[:limite]
+
+
+def _morceaux(texte: str) -> list[str]:
+    """"Angers, 49300\n49007 49099" → ["Angers", "49300", "49007", "49099"] (codes may be space-separated)."""
+    morceaux = []
+    for morceau in re.split(r"[,;\n]+", texte or ""):
+        morceau = morceau.strip()
+        if re.fullmatch(r"[\dAB ]+", morceau, re.IGNORECASE):
+            morceaux += morceau.split()
+        elif morceau:
+            morceaux.append(morceau)
+    return morceaux
+
+
+def lire_territoire(texte: str) -> list[str]:
+    """A territoire d'intervention typed or pasted in one step → INSEE codes: communes by name,
+    postcode or INSEE code, whole départements by code (« 49 »), EPCI by SIREN or by name
+    (« CU Angers Loire Métropole (EPCI) »). French errors for what is not understood."""
+    codes, erreurs = set(), []
+    for morceau in _morceaux(texte):
+        epci = MOTIF_EPCI_AFFICHE.match(morceau)
+        if epci or (morceau.isdigit() and len(morceau) == 9):
+            trouve = (Epci.objects.filter(code=morceau).first() if not epci else
+                      Epci.objects.filter(nom_recherche=normaliser(epci["nom"])).first())
+            if trouve is None:
+                erreurs.append(f"EPCI introuvable : « {morceau} ».")
+            codes.update(Commune.objects.filter(epci=trouve).values_list("pk", flat=True) if trouve else [])
+            continue
+        if re.fullmatch(r"\d{2}|2[ABab]|97\d", morceau):  # a département: all its communes
+            communes = list(Commune.objects.filter(departement__code=morceau.upper()).values_list("pk", flat=True))
+            if not communes:
+                erreurs.append(f"Département inconnu : « {morceau} ».")
+            codes.update(communes)
+            continue
+        try:
+            codes.add(resoudre_commune(morceau).pk)
+        except forms.ValidationError as erreur:
+            erreurs.extend(erreur.messages)
+    if erreurs:
+        raise forms.ValidationError(erreurs[:10])
+    return sorted(codes)
+
+
+AIDE_TERRITOIRE = ("Communes (nom ou code postal), codes de département (ex. : 44) ou EPCI (nom ou SIREN), "
+                   "séparés par des virgules ou collés en liste.")
+
+
 class CommuneField(forms.CharField):
     widget = forms.TextInput(attrs={"data-communes": "", "autocomplete": "off"})
 
@@ -109,6 +169,40 @@ def _champ_concepts(champ_modele, actuels):
                          widget=forms.SelectMultiple(attrs={"data-multiselect": "", "size": "8"}))
 
 
+CLE_ACTIVITES_HABITUELLES = "repertoire:activites-habituelles"
+
+
+def activites_habituelles() -> dict[str, list[int]]:
+    """The activités opérationnelles the Répertoire's units offer, per type d'UO (key: its pk)
+    and per discipline (« d:MSS »): the picker of a unit's activities shows these first.
+    One aggregate over every unit, cached for an hour (a help, never a rule)."""
+    from django.core.cache import cache
+
+    trouvees = cache.get(CLE_ACTIVITES_HABITUELLES)
+    if trouvees is None:
+        lien = Structure.activites.through
+        par_cle: dict[str, set[int]] = {}
+        for type_uo, discipline, activite in lien.objects.filter(structure__niveau="UO").values_list(
+                "structure__type_uo", "structure__discipline", "concept").distinct():
+            if type_uo:
+                par_cle.setdefault(str(type_uo), set()).add(activite)
+            if discipline:
+                par_cle.setdefault(f"d:{discipline}", set()).add(activite)
+        trouvees = {cle: sorted(v) for cle, v in par_cle.items()}
+        cache.set(CLE_ACTIVITES_HABITUELLES, trouvees, 3600)
+    return trouvees
+
+
+def filtrer_activites(widget, *, type_uo=None, discipline=None, source_type: str = "", source_discipline: str = ""):
+    """Make an activities picker show first the activities of the unit's type and discipline:
+    fixed values (a fiche) or the ids of the selects that choose them (a draft)."""
+    import json
+
+    widget.attrs.update({"data-activites-habituelles": json.dumps(activites_habituelles(), separators=(",", ":")),
+                         "data-type-uo": str(type_uo or ""), "data-discipline": discipline or "",
+                         "data-source-type": source_type, "data-source-discipline": source_discipline})
+
+
 def _champ_concept(champ_modele):
     queryset = Concept.objects.filter(nomenclature__cle=champ_modele.jeu, actif=True).order_by("libelle")
     return ChoixConcept(queryset=queryset, required=False, label=champ_modele.verbose_name.capitalize(),
@@ -120,21 +214,11 @@ class FormulaireChamps(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     ajouter_communes = forms.CharField(
-        required=False, label="Ajouter des communes",
-        help_text="Noms ou codes postaux, séparés par des virgules (ex. : Angers, 49300).",
-        widget=forms.TextInput(attrs={"data-communes": "", "autocomplete": "off"}))
+        required=False, label="Ajouter des communes, départements ou EPCI", help_text=AIDE_TERRITOIRE,
+        widget=forms.TextInput(attrs={"data-communes": "", "data-territoire": "", "autocomplete": "off"}))
 
     def clean_ajouter_communes(self):
-        morceaux = [m.strip() for m in re.split(r"[,;\n]+", self.cleaned_data.get("ajouter_communes") or "") if m.strip()]
-        communes, erreurs = [], []
-        for morceau in morceaux:
-            try:
-                communes.append(resoudre_commune(morceau))
-            except forms.ValidationError as e:
-                erreurs.extend(e.messages)
-        if erreurs:
-            raise forms.ValidationError(erreurs)
-        return communes
+        return list(Commune.objects.filter(pk__in=lire_territoire(self.cleaned_data.get("ajouter_communes"))))
 
 
 def formulaire_champs(encadre: Encadre, structure: Structure, data=None, files=None):
@@ -151,6 +235,9 @@ def formulaire_champs(encadre: Encadre, structure: Structure, data=None, files=N
             _preparer_territoire(form, structure, data)
         elif champ_modele.many_to_many:
             form.fields[nom] = _champ_concepts(champ_modele, [c.pk for c in getattr(structure, nom).all()])
+            if nom == "activites":
+                filtrer_activites(form.fields[nom].widget, type_uo=structure.type_uo_id,
+                                  discipline=structure.discipline)
         elif getattr(champ_modele, "jeu", None):
             form.fields[nom] = _champ_concept(champ_modele)
         elif nom == "photo":
@@ -340,3 +427,24 @@ class FormulaireAnomalie(forms.ModelForm):
 
 class FormulaireTraitement(forms.Form):
     reponse = forms.CharField(label="Réponse à l'auteur", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+# -- API tokens: expiry and ANS access profile (FHIR and beds pages) ----------------------------
+
+class ChampsJetonForm(forms.Form):
+    """What a gestionnaire sets on a token besides its name: when it expires, and (FHIR) which
+    ANS access profile it has. Empty fields leave the token as it is (defaults at creation)."""
+
+    expire_le = forms.DateField(label="Expire le", required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+                                error_messages={"invalid": "Date d'expiration illisible (attendu JJ/MM/AAAA)."})
+    profil_acces = forms.TypedChoiceField(label="Profil d'accès ANS", required=False, coerce=int, empty_value=None,
+                                          help_text="Seuls les profils 1 et 4 voient les unités sensibles.")
+
+    def __init__(self, *args, profil=True, **kwargs):
+        from .models import ProfilAcces
+
+        super().__init__(*args, **kwargs)
+        self.fields["profil_acces"].choices = ProfilAcces.choices
+        if not profil:
+            del self.fields["profil_acces"]

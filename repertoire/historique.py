@@ -1,16 +1,19 @@
 """The "Historique" of a fiche: who, when, which encadré, each field before → after.
 
-Built from django-simple-history records of the structure (its lists included),
-of its contacts and of its planning, in a fixed number of queries: labels of
+Built from django-simple-history records of the structure, of its contacts and of
+its planning, and of the fiches created, deleted or moved under it. A record written
+by repertoire.services.offre carries its own changes (`changements`: values before,
+lists before/after); older records are compared with the one before them, in a fixed number of queries: labels of
 codes, communes and users are fetched once for the whole page.
 """
 
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from . import schema
-from .models import HISTORY_M2M_FIELDS, Contact, Horaire, Jour, Structure
+from .models import HISTORY_M2M_FIELDS, Contact, Horaire, Jour, Niveau, Structure
 from .schema import Libelles
 
 FUSION = timedelta(seconds=5)  # one save writes several records (fiche, contacts, horaires)
@@ -40,24 +43,68 @@ def _entree(record, raison, changements, libelles) -> dict:
             "changements": changements, "type": record.history_type}
 
 
+def _valeur_json(champ, valeur):
+    """A value before, as kept in a record's `changements` (JSON), back to the model's type."""
+    if valeur is None:
+        return None
+    cible = champ.target_field if champ.is_relation else champ
+    return cible.to_python(valeur)
+
+
+def _changements_notes(record, libelles) -> list[dict]:
+    """The changes a record carries itself (`changements`): values before, lists before/after."""
+    changements = []
+    if record.history_type == "+":  # a creation shows every filled field
+        for champ in _champs_scalaires():
+            apres = getattr(record, champ.attname)
+            if champ.name not in ("niveau", "version") and not schema.est_vide(apres) and apres is not False:
+                libelles.noter(champ, apres)
+                changements.append({"champ": champ, "avant": None, "apres": apres})
+    for nom, avant in record.changements.get("champs", {}).items():
+        if not schema.historise(nom):
+            continue
+        champ = Structure._meta.get_field(nom)
+        avant, apres = _valeur_json(champ, avant), getattr(record, champ.attname)
+        libelles.noter(champ, avant)
+        libelles.noter(champ, apres)
+        changements.append({"champ": champ, "avant": avant, "apres": apres})
+    for nom, (avant, apres) in record.changements.get("listes", {}).items():
+        champ = Structure._meta.get_field(nom)
+        libelles.noter(champ, avant)
+        libelles.noter(champ, apres)
+        changements.append({"champ": champ, "avant": avant, "apres": apres, "liste": True,
+                            "ajouts": sorted(set(apres) - set(avant)), "retraits": sorted(set(avant) - set(apres))})
+    return changements
+
+
 def _historique_structure(structure: Structure, limite: int, libelles: Libelles) -> list[dict]:
     modele = Structure.history.model
     records = list(reversed(modele.objects.filter(id=structure.pk).order_by("-history_date", "-history_id")[:limite + 1]))
-    ids = [r.history_id for r in records]
+    tronque = len(records) > limite  # the oldest record read only serves as the first one's "before"
+    anciens = [r.history_id for r in records if r.changements is None]
     listes = {}
-    for nom in HISTORY_M2M_FIELDS:
+    for nom in HISTORY_M2M_FIELDS:  # snapshots of the lists, kept by records older than `changements`
         through, cible = _cible_m2m(nom)
         valeurs = {}
-        for history_id, valeur in through.objects.filter(history_id__in=ids).values_list("history_id", cible.attname):
+        for history_id, valeur in through.objects.filter(history_id__in=anciens).values_list("history_id",
+                                                                                            cible.attname):
             valeurs.setdefault(history_id, []).append(valeur)
         listes[nom] = valeurs
+    photographies = {hid for valeurs in listes.values() for hid in valeurs}
     champs = _champs_scalaires()
     entrees = []
     for precedent, record in zip([None] + records, records):
         libelles.noter_objet(get_user_model(), record.history_user_id)
+        if record.changements is not None:
+            if precedent is not None or not tronque:
+                entrees.append(_entree(record, record.history_change_reason or (
+                    "Création de la fiche" if record.history_type == "+" else ""),
+                    _changements_notes(record, libelles), libelles))
+            continue
         if precedent is None:
-            if record.history_type == "+":
-                entrees.append(_entree(record, record.history_change_reason or "Création de la fiche", [], libelles))
+            if record.history_type == "+" or not tronque:
+                entrees.append(_entree(record, record.history_change_reason or (
+                    "Création de la fiche" if record.history_type == "+" else ""), [], libelles))
             continue
         changements = []
         for champ in champs:
@@ -66,18 +113,37 @@ def _historique_structure(structure: Structure, limite: int, libelles: Libelles)
                 libelles.noter(champ, avant)
                 libelles.noter(champ, apres)
                 changements.append({"champ": champ, "avant": avant, "apres": apres})
-        for nom in HISTORY_M2M_FIELDS:
-            avant = sorted(listes[nom].get(precedent.history_id, []))
-            apres = sorted(listes[nom].get(record.history_id, []))
-            if avant != apres:
-                champ = Structure._meta.get_field(nom)
-                libelles.noter(champ, avant)
-                libelles.noter(champ, apres)
-                changements.append({"champ": champ, "avant": avant, "apres": apres, "liste": True,
-                                    "ajouts": sorted(set(apres) - set(avant)),
-                                    "retraits": sorted(set(avant) - set(apres))})
+        # Lists compare only between two snapshots (a record that carries its changes, or an
+        # import's record, has none).
+        if precedent.history_id in photographies and record.history_id in photographies:
+            for nom in HISTORY_M2M_FIELDS:
+                avant = sorted(listes[nom].get(precedent.history_id, []))
+                apres = sorted(listes[nom].get(record.history_id, []))
+                if avant != apres:
+                    champ = Structure._meta.get_field(nom)
+                    libelles.noter(champ, avant)
+                    libelles.noter(champ, apres)
+                    changements.append({"champ": champ, "avant": avant, "apres": apres, "liste": True,
+                                        "ajouts": sorted(set(apres) - set(avant)),
+                                        "retraits": sorted(set(avant) - set(apres))})
         if changements or record.history_type != "~":
             entrees.append(_entree(record, record.history_change_reason, changements, libelles))
+    return entrees
+
+
+def _historique_rattachements(structure: Structure, libelles: Libelles) -> list[dict]:
+    """Fiches created, deleted or moved under this one: shown in its history too."""
+    modele = Structure.history.model
+    records = modele.objects.filter(parent_id=structure.pk).filter(
+        Q(history_type__in=["+", "-"]) | Q(changements__champs__has_key="parent")).order_by("history_date")[:500]
+    entrees = []
+    for record in records:
+        libelles.noter_objet(get_user_model(), record.history_user_id)
+        quoi = {"+": "créée", "-": "supprimée"}.get(record.history_type, "rattachée ici (déplacement)")
+        avant = "—" if record.history_type != "-" else "existante"
+        entrees.append(_entree(record, record.history_change_reason, [{
+            "champ": None, "libelle": f"{Niveau(record.niveau).label} « {record.nom} »", "avant": avant,
+            "apres": quoi}], libelles))
     return entrees
 
 
@@ -131,6 +197,7 @@ def historique_de(structure: Structure, limite: int = 200) -> list[dict]:
     """Newest first: [{le, par, encadre, changements: [{libelle, avant, apres, liste, ajouts, retraits}]}]."""
     libelles = Libelles()
     entrees = (_historique_structure(structure, limite, libelles)
+               + _historique_rattachements(structure, libelles)
                + _historique_lignes(Contact, structure, _decrire_contact, libelles)
                + _historique_lignes(Horaire, structure, _decrire_horaire, libelles))
     libelles.charger()

@@ -3,8 +3,8 @@ number of queries, tree nodes with their child counts in one aggregated query,
 and the values of an encadré ready for a template (labels, never codes)."""
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +13,7 @@ from socle.adresse import lignes_adresse
 
 from . import schema
 from .encadres import encadres_de
-from .models import LIBELLES_PATIENTELE, Discipline, Favori, Niveau, Structure
+from .models import LIBELLES_PATIENTELE, Discipline, Favori, Groupement, Niveau, Structure
 
 # Related rows of a fiche, loaded by a few primary-key queries rather than one wide join
 # (a 17-table join costs more to plan than to run).
@@ -196,6 +196,15 @@ def details(structure: Structure) -> dict:
             "responsable": next((c for c in contacts if c.est_responsable), None)}
 
 
+def groupements(structure: Structure) -> list[Groupement]:
+    """The groupings (GHT) the structure's legal entity belongs to, with their members."""
+    ej_id = structure.pk if structure.niveau == Niveau.EJ else structure.ej_id
+    if not ej_id:
+        return []
+    return list(Groupement.objects.filter(membres=ej_id).select_related("support").prefetch_related(
+        Prefetch("membres", queryset=Structure.objects.only("id", "nom", "niveau").order_by("nom"))))
+
+
 # -- tree ----------------------------------------------------------------------------------
 
 CODES_LEGENDE = [
@@ -234,10 +243,15 @@ def filtrer_disciplines(queryset, disciplines: set[str], niveau: str | None = No
     return queryset.filter(tout)
 
 
+# Children of a node: EG, then OI, then UO ("EG" < "OI" < "UO"), each A–Z.
+ORDRE_ENFANTS = ("niveau", "nom", "id")
+
+
 def noeuds(queryset, disciplines: set[str], user=None, debut: int = 0, limite: int = 200,
            niveau: str | None = None) -> list[Structure]:
     """Tree nodes (a page of them) with `comptes` [(niveau, n)] of their children, in ONE aggregated query."""
-    liste = list(filtrer_disciplines(queryset, disciplines, niveau).select_related("type_oi")[debut:debut + limite])
+    liste = list(filtrer_disciplines(queryset, disciplines, niveau).select_related("type_oi", "commune")
+                 .annotate(statut_fiche=F("pictogramme__statut"))[debut:debut + limite])
     if not liste:
         return liste
     enfants = Structure.objects.filter(parent_id__in=[s.pk for s in liste])
@@ -299,3 +313,16 @@ def chercher_par_nom(texte: str):
     return (Structure.objects.extra(where=["lower(immutable_unaccent(repertoire_structure.nom)) LIKE %s"],
                                     params=[f"%{motif}%"])
             .select_related("eg", "ej").order_by())
+
+
+def par_nom(texte: str, disciplines: set[str], limite: int = 100):
+    """The first `limite` structures whose name contains `texte` (of the chosen disciplines), as a
+    queryset of their ids. A common word ("ehpad": 24,000 of a million names) makes PostgreSQL walk
+    the table, unaccenting every name until it has found enough; the trigram index read as a bitmap
+    stops at the first `limite` rows instead (70 ms rather than 500 at national scale)."""
+    requete = filtrer_disciplines(chercher_par_nom(texte), disciplines).values_list("pk", flat=True)[:limite]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true), "
+                       "set_config('enable_indexonlyscan', 'off', true)")  # one round trip, for this transaction
+        ids = list(requete)
+    return Structure.objects.filter(pk__in=ids).select_related("eg", "ej")

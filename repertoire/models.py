@@ -6,20 +6,27 @@ down it and the history are one mechanism; `EntiteJuridique`, `EntiteGeographiqu
 Writes go through the repertoire/services/ package.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.dispatch import receiver
 from django.utils import timezone
 import simple_history
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
+from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from nomenclatures.models import Commune, ConceptField, ConceptsField
+from socle.validateurs import UneLigneMixin
 
 from . import schema
 
@@ -118,7 +125,7 @@ telephone_validator = RegexValidator(
 finess_validator = RegexValidator(r"^[0-9][0-9AB][0-9]{7}$", "Un numéro FINESS compte 9 caractères.")
 
 
-class Structure(MPTTModel):
+class Structure(UneLigneMixin, MPTTModel):
     objects = StructureManager()
 
     niveau = models.CharField(max_length=2, choices=Niveau.choices, db_index=True)
@@ -146,8 +153,6 @@ class Structure(MPTTModel):
     etat = models.CharField("état", max_length=6, choices=Etat.choices, default=Etat.OUVERT, db_index=True)
     date_ouverture = models.DateField("date d'ouverture", null=True, blank=True)
     date_fermeture = models.DateField("date de fermeture", null=True, blank=True)
-    statut_fiche = models.CharField("statut de la fiche", max_length=12, choices=StatutFiche.choices,
-                                    default=StatutFiche.STANDARD)
     pre_peuplee = models.BooleanField("pré-peuplée, à vérifier", default=False)
     unite_sensible = models.BooleanField("unité sensible", default=False)
     commentaire = models.TextField(blank=True)
@@ -211,6 +216,9 @@ class Structure(MPTTModel):
     photo = models.ImageField(upload_to="photos/%Y/", blank=True)
 
     # Verification and concurrency
+    # The FINESS authorisation a UO serves (regulated offers: réanimation, urgences…).
+    autorisation = models.ForeignKey("AutorisationFiness", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="unites", verbose_name="autorisation FINESS servie")
     date_verification = models.DateTimeField("dernière vérification", null=True, blank=True)
     verifie_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
@@ -232,6 +240,7 @@ class Structure(MPTTModel):
             models.Index(fields=["eg", "niveau"]),
             models.Index(fields=["ej", "niveau"]),
             models.Index(fields=["niveau", "departement"]),
+            models.Index(fields=["niveau", "nom", "id"], name="structure_niveau_nom"),  # the tree, A–Z
             GinIndex(fields=["nom"], name="structure_nom_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [
@@ -241,6 +250,22 @@ class Structure(MPTTModel):
                 name="structure_age_min_inferieur_max",
             ),
         ]
+
+    # The pictogram a dossier collaboratif gives its fiches, kept apart (PictogrammeFiche): marking
+    # the thousands of fiches of a large EJ then writes a narrow table, not this wide, indexed one.
+    @property
+    def statut_fiche(self) -> str:
+        if not hasattr(self, "_statut_fiche"):
+            self._statut_fiche = PictogrammeFiche.objects.filter(structure_id=self.pk).values_list(
+                "statut", flat=True).first() or StatutFiche.STANDARD if self.pk else StatutFiche.STANDARD
+        return self._statut_fiche
+
+    @statut_fiche.setter
+    def statut_fiche(self, valeur) -> None:  # an annotation (lecture.noeuds) sets it
+        self._statut_fiche = valeur or StatutFiche.STANDARD
+
+    def get_statut_fiche_display(self) -> str:
+        return StatutFiche(self.statut_fiche).label
 
     def __str__(self):
         return self.nom
@@ -356,7 +381,7 @@ class UniteOperationnelle(Structure):
         verbose_name = "unité opérationnelle"
 
 
-class Contact(models.Model):
+class Contact(UneLigneMixin, models.Model):
     """A contact of a structure: secrétariat, téléphone médical, responsable d'UO, directeur…"""
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="contacts")
@@ -428,13 +453,67 @@ class StructureGroupObjectPermission(GroupObjectPermissionBase):
 # the history tracks). Registered after the classes and without the MPTT bookkeeping
 # fields (simple-history + MPTT trap).
 HISTORY_M2M_FIELDS = [f.name for f in Structure._meta.many_to_many if schema.historise(f.name)]
+
+
+class ChangementsHistorises(models.Model):
+    """What one write changed, kept on its history record (repertoire.services.offre writes it):
+    {"champs": {field: value before}, "listes": {m2m field: [before, after]}}. Null on records
+    written before it existed (their lists are snapshots in the historical m2m tables)."""
+
+    changements = models.JSONField("changements", null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        abstract = True
+
+
+class HistoriqueStructure(HistoricalRecords):
+    """Snapshots the 13 lists only for records without `changements` (older writers): a
+    record that carries its changes stores the changed lists there, not every list again."""
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        if history_instance.changements is None:
+            super().create_historical_record_m2ms(history_instance, instance)
+
+
 simple_history.register(
     Structure,
+    records_class=HistoriqueStructure,
+    bases=[ChangementsHistorises],
     excluded_fields=["lft", "rght", "tree_id", "level"],
     m2m_fields=HISTORY_M2M_FIELDS,
 )
+
+
+@receiver(pre_create_historical_record, sender=Structure.history.model)
+def _noter_changements(sender, instance, history_instance, **kwargs):
+    history_instance.changements = getattr(instance, "_changements_historises", None)
+
 simple_history.register(Contact)
 simple_history.register(Horaire)
+
+
+class TypeGroupement(models.TextChoices):
+    GHT = "GHT", "Groupement hospitalier de territoire"
+
+
+class Groupement(UneLigneMixin, models.Model):
+    """Legal entities working together: a GHT joins a département's public hospitals around
+    its support establishment. Shown on the fiches of its members and their establishments."""
+
+    type = models.CharField(max_length=8, choices=TypeGroupement.choices, default=TypeGroupement.GHT)
+    nom = models.CharField(max_length=250)
+    departement = models.ForeignKey("nomenclatures.Departement", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name="département")
+    support = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+",
+                                verbose_name="établissement support")
+    membres = models.ManyToManyField(Structure, related_name="groupements", verbose_name="membres")
+
+    class Meta:
+        ordering = ["nom"]
+        constraints = [models.UniqueConstraint(fields=["type", "nom"], name="groupement_unique")]
+
+    def __str__(self):
+        return self.nom
 
 
 class Favori(models.Model):
@@ -446,6 +525,9 @@ class Favori(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "structure"], name="favori_unique")]
+
+    def __str__(self):  # the admin and any list say which fiche, never "Favori object (1)"
+        return self.structure.nom
 
 
 class SignalementAnomalie(models.Model):
@@ -477,6 +559,28 @@ class PorteeJeton(models.TextChoices):
     LITS = "lits", "API des lits disponibles (un établissement)"
 
 
+class ProfilAcces(models.IntegerChoices):
+    """The ANS data-access profiles given to a consumer (ansforge/ROR-fhir-documentation,
+    docs/pages/guide/acces-donnees/vue-ensemble.md, « Politique d'accès aux données », commit
+    51b6bfbc0545565d4e9e435849e1fbd2a98f1d33). Only 1 and 4 reach the "données en accès très
+    restreint" (sensitive units); 0 has the open data only; 2, 3 and 5 all exclude them."""
+
+    LIBRE = 0, "0 — données en libre accès"
+    TOUT = 1, "1 — toutes les données"
+    HORS_TRES_RESTREINT = 2, "2 — toutes les données hors accès très restreint"
+    MEDICO_SOCIAL = 3, "3 — médico-social hors accès très restreint ; sanitaire en libre accès"
+    HORS_CONTACTS = 4, "4 — toutes les données sauf contacts et données personnelles"
+    HORS_CAPACITAIRE = 5, "5 — hors accès très restreint et hors capacitaire et disponibilités"
+
+
+# The profiles that see the units marked `unite_sensible` (accès très restreint), per the page above.
+PROFILS_UNITES_SENSIBLES = frozenset({ProfilAcces.TOUT, ProfilAcces.HORS_CONTACTS})
+
+
+def expiration_jeton_par_defaut():
+    return timezone.now() + timedelta(days=settings.ROR_JETON_DUREE_JOURS)
+
+
 class JetonApi(models.Model):
     """An API token of a consumer's software (Authorization: Bearer <jeton>).
 
@@ -497,6 +601,13 @@ class JetonApi(models.Model):
     revoque_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     utilise_le = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    # A token that never expires outlives the contract and the people behind it.
+    expire_le = models.DateTimeField("expire le", default=expiration_jeton_par_defaut, db_index=True)
+    # The smallest number of days before expiry already announced to the gestionnaires (30, 7…).
+    rappel_jours = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    profil_acces = models.PositiveSmallIntegerField(
+        "profil d'accès ANS", choices=ProfilAcces.choices, default=ProfilAcces.HORS_TRES_RESTREINT,
+        help_text="Seuls les profils 1 et 4 voient les unités sensibles.")
 
     class Meta:
         ordering = ["revoque_le", "libelle", "-cree_le"]
@@ -511,5 +622,111 @@ class JetonApi(models.Model):
         return f"{self.libelle} ({self.prefixe}…)"
 
     @property
+    def expire(self) -> bool:
+        return self.expire_le <= timezone.now()
+
+    @property
     def actif(self) -> bool:
-        return self.revoque_le is None
+        return self.revoque_le is None and not self.expire
+
+    @property
+    def voit_unites_sensibles(self) -> bool:
+        return self.profil_acces in PROFILS_UNITES_SENSIBLES
+
+
+# -- The FINESS register as last imported -------------------------------------------------
+# The ANS measures the Répertoire against FINESS (EX1.2, EX2, EX3-5, ST2/CO4, CO1): those
+# need FINESS's own view of each establishment, kept apart from the offer the structures
+# describe. Written only by the FINESS import (repertoire.services.finess).
+
+class EtablissementFiness(models.Model):
+    """One FINESS establishment (EG) as the register gives it, open or closed."""
+
+    finess = models.CharField("numéro FINESS", max_length=9, unique=True)
+    finess_ej = models.CharField("numéro FINESS de l'entité juridique", max_length=9, db_index=True)
+    nom = models.CharField("raison sociale", max_length=250)
+    categorie = models.CharField("catégorie FINESS", max_length=4, blank=True)
+    departement = models.CharField("département", max_length=3, blank=True, db_index=True)
+    date_ouverture = models.DateField("date d'ouverture", null=True, blank=True)
+    date_fermeture = models.DateField("date de fermeture", null=True, blank=True)
+    ferme = models.BooleanField("fermé dans FINESS", default=False)
+    cle_ban = models.CharField("clé d'interopérabilité BAN", max_length=40, blank=True)
+    score_ban = models.FloatField("score de géocodage BAN", null=True, blank=True)
+    date_maj = models.DateField("dernière mise à jour dans FINESS", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "établissement FINESS"
+        verbose_name_plural = "établissements FINESS"
+
+    def __str__(self):
+        return f"{self.finess} {self.nom}"
+
+
+class NatureActivite(models.TextChoices):
+    """codeNature of the FINESS activités flux (schema-activites v1.0.1)."""
+
+    AASA = "AASA", "Autre activité de soins autorisée"
+    ASR = "ASR", "Activité soumise à reconnaissance"
+    EML = "EML", "Équipement matériel lourd"
+    ASDR = "ASDR", "Activité sanitaire diverse régulée"
+    ASOCR = "ASOCR", "Activité sociale régulée"
+    AMSR = "AMSR", "Activité médico-sociale régulée"
+    AER = "AER", "Activité d'enseignement régulée"
+    AMF = "AMF", "Activité de soins autorisée"
+    AMM = "AMM", "Activité de soins (mention)"
+
+
+class AutorisationFiness(models.Model):
+    """An activity FINESS records: authorised to an EJ (`exercee` False) or exercised by one of
+    its EG (`exercee` True, `autorisation_id` names the authorisation it exercises)."""
+
+    activite_id = models.CharField("identifiant FINESS de l'activité", max_length=20, unique=True)
+    autorisation_id = models.CharField("identifiant de l'autorisation", max_length=20, blank=True, db_index=True)
+    exercee = models.BooleanField("activité exercée par l'établissement", default=False)
+    finess_ej = models.CharField("FINESS de l'entité juridique", max_length=9, db_index=True)
+    finess_eg = models.CharField("FINESS de l'établissement", max_length=9, blank=True, db_index=True)
+    nature = models.CharField(max_length=5, choices=NatureActivite.choices)
+    type_activite = models.CharField("type d'activité régulée", max_length=10, blank=True)
+    activite = models.CharField("activité", max_length=10, blank=True)
+    modalite = models.CharField("modalité / mode de fonctionnement", max_length=10, blank=True)
+    forme = models.CharField("forme / public", max_length=10, blank=True)
+    mention = models.CharField(max_length=10, blank=True)
+    num_arhgos = models.CharField("numéro ARHGOS", max_length=30, blank=True)
+    active = models.BooleanField(default=True, help_text="état A dans FINESS")
+    date_debut = models.DateField("début", null=True, blank=True)
+    date_fin = models.DateField("fin", null=True, blank=True)
+    date_fin_effective = models.DateField("fin effective", null=True, blank=True)
+    date_caducite = models.DateField("caducité", null=True, blank=True)
+    capacites = models.JSONField("capacités", default=list, blank=True)
+
+    class Meta:
+        ordering = ["finess_eg", "activite", "modalite", "forme", "activite_id"]
+        verbose_name = "autorisation FINESS"
+        verbose_name_plural = "autorisations FINESS"
+
+    def __str__(self):
+        return f"{self.get_nature_display()} {self.libelle}"
+
+    @property
+    def libelle(self) -> str:
+        from .autorisations import libelle_autorisation
+
+        return libelle_autorisation(self)
+
+    @property
+    def en_vigueur(self) -> bool:
+        from .autorisations import en_vigueur
+
+        return en_vigueur(self)
+
+
+class PictogrammeFiche(models.Model):
+    """The pictogram of a fiche while a dossier collaboratif works on it (no row: standard).
+    Not offer data: no history, no version."""
+
+    structure = models.OneToOneField(Structure, on_delete=models.CASCADE, primary_key=True,
+                                     related_name="pictogramme")
+    statut = models.CharField("statut de la fiche", max_length=12, choices=StatutFiche.choices)
+
+    class Meta:
+        verbose_name = "pictogramme de fiche"

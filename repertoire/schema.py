@@ -13,10 +13,14 @@ A new field of `Structure` goes here or in TECHNIQUES (tests/test_repertoire_sch
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from django.db.models.fields.files import FieldFile
+from django.utils.formats import number_format
+
+from nomenclatures.texte import normaliser
 
 EJ, EG, OI, UO = "EJ", "EG", "OI", "UO"  # the values of models.Niveau (this module loads before the models)
 TOUS = frozenset({EJ, EG, OI, UO})
@@ -119,7 +123,6 @@ CHAMPS: dict[str, Champ] = {c.nom: c for c in [
     _uo("territoire", "territoire"),
     _champ("photo", "photo", "EG UO", "EG UO"),
     # Life of the fiche
-    _champ("statut_fiche"),
     _champ("pre_peuplee"),
     _champ("date_verification"),
     _champ("verifie_par", historise=False),
@@ -128,7 +131,7 @@ CHAMPS: dict[str, Champ] = {c.nom: c for c in [
 # Technical fields: the tree, the denormalised ancestors, the bookkeeping. Never written
 # through the generic services; the history shows only the place in the tree.
 TECHNIQUES = frozenset({"id", "niveau", "parent", "ej", "eg", "lft", "rght", "tree_id", "level", "version",
-                        "cree_le", "modifie_le"})
+                        "cree_le", "modifie_le", "autorisation"})
 TECHNIQUES_HISTORISES = frozenset({"niveau", "parent"})
 
 # The ANS population criteria of a UO (code, what is missing in words), in the order shown.
@@ -238,7 +241,34 @@ class Libelles:
             valeur = champ.to_python(valeur)
         if hasattr(valeur, "strftime"):
             return valeur.strftime("%d/%m/%Y %H:%M" if hasattr(valeur, "hour") else "%d/%m/%Y")
+        if isinstance(valeur, (int, float, Decimal)):  # "3 094,00 €", "1 200"
+            return nombre_fr(valeur, euros="(€)" in str(getattr(champ, "verbose_name", "")))
         return str(valeur)
+
+
+def nombre_fr(valeur, euros: bool = False) -> str:
+    """A number as French write it: grouped thousands, decimal comma; prices with two decimals and €."""
+    decimales = 2 if euros or (isinstance(valeur, Decimal) and valeur != valeur.to_integral_value()) else None
+    texte = number_format(valeur, decimal_pos=decimales, use_l10n=True, force_grouping=True)
+    return f"{texte}\u00a0€" if euros else texte
+
+
+# First words of feminine labels ("Capacité", "Tarification mensuelle", "Adresse"…): "Non renseignée".
+_FEMININS = {"adresse", "date", "capacite", "tarification", "habilitation", "discipline", "categorie",
+             "commune", "patientele", "specialisation", "specialisations", "activite", "activites", "modalite",
+             "modalites", "competence", "competences", "profession", "professions", "photo", "latitude",
+             "longitude", "civilite", "raison", "description", "telecopie", "zone", "place", "places", "personne",
+             "condition", "conditions", "autorisation", "autorisations", "mention", "structure", "unite", "entite",
+             "situation", "appellation", "denomination", "forme", "nature", "origine", "source", "population",
+             "periode", "frequence", "precision", "information", "informations", "version", "langue", "langues"}
+
+
+def non_renseigne(libelle: str) -> str:
+    """"Non renseigné" agreeing with the label's noun: "Non renseignée" for "Capacité", plural when plural."""
+    premier = normaliser(libelle).split(" ", 1)[0] if libelle else ""
+    feminin = premier in _FEMININS or premier.endswith(("tion", "ite", "ure", "ance", "ence"))
+    pluriel = premier.endswith("s") and premier not in {"fois", "temps", "cours"}
+    return "Non renseigné" + ("e" if feminin else "") + ("s" if pluriel else "")
 
 
 def libelle_objet(objet) -> str:

@@ -3,24 +3,32 @@ favourites and anomaly reports. Each view is one user step; writes go through
 repertoire.services, access checks through repertoire.access."""
 
 import json
+import logging
+import mimetypes
+import posixpath
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Count, Max
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from . import access, lecture
 from .encadres import encadre_de, encadres_de
 from .extensions import registre
-from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes
+from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes, chercher_epci
 from .historique import formater_valeur, historique_de
-from .models import Favori, Niveau, SignalementAnomalie, Structure
+from .autorisations import autorisations_de_l_eg
+from .models import AutorisationFiness, Favori, Niveau, SignalementAnomalie, Structure
 from .services import encadres, favoris, offre, signalements
+
+logger = logging.getLogger(__name__)
 
 TAILLE_PAGE_ARBRE = 100
 
@@ -62,7 +70,7 @@ def arbre(request):
         if len(lecture.sans_accents(texte)) < 3:
             contexte["erreur_q"] = "Saisissez au moins 3 lettres du nom."
         else:
-            contexte["resultats"] = lecture.trier(lecture.noeuds(lecture.chercher_par_nom(texte), disciplines,
+            contexte["resultats"] = lecture.trier(lecture.noeuds(lecture.par_nom(texte, disciplines), disciplines,
                                                                  request.user, limite=100))
     elif mode == "departement":
         contexte["departements"] = lecture.departements_avec_comptes(disciplines)
@@ -70,7 +78,7 @@ def arbre(request):
         favorites = Structure.objects.filter(pk__in=Favori.objects.filter(user=request.user).values("structure_id"))
         contexte["racines"] = lecture.noeuds(favorites.order_by("nom"), disciplines, request.user)
     else:
-        racines = Structure.objects.ej().order_by("tree_id")
+        racines = Structure.objects.ej().order_by("nom", "id")  # A–Z (index niveau, nom)
         contexte["racines"] = lecture.noeuds(racines, disciplines, request.user, debut, TAILLE_PAGE_ARBRE, Niveau.EJ)
         if len(contexte["racines"]) == TAILLE_PAGE_ARBRE:
             contexte["suite"] = debut + TAILLE_PAGE_ARBRE
@@ -86,7 +94,7 @@ def arbre_enfants(request, pk):
     parent = access.get_structure_or_403(request.user, pk)
     disciplines = _disciplines(request)
     debut = _page(request)
-    enfants = lecture.noeuds(Structure.objects.filter(parent=parent).order_by("lft"), disciplines, request.user,
+    enfants = lecture.noeuds(Structure.objects.filter(parent=parent).order_by(*lecture.ORDRE_ENFANTS), disciplines, request.user,
                              debut, TAILLE_PAGE_ARBRE)
     contexte = {"noeuds": enfants, "parent": parent, **_contexte_filtre(request, disciplines),
                 "suite": debut + TAILLE_PAGE_ARBRE if len(enfants) == TAILLE_PAGE_ARBRE else None,
@@ -120,9 +128,20 @@ def _bloc(structure: Structure, encadre, peut_modifier: bool) -> dict:
             "modifiable": peut_modifier and encadre.modifiable}
 
 
+def autorisations_de_la_fiche(structure: Structure):
+    """FINESS's activities shown on a fiche: exercised by an EG, authorised to an EJ, served by a UO."""
+    if structure.niveau == Niveau.EG:
+        return list(autorisations_de_l_eg(structure).prefetch_related("unites"))
+    if structure.niveau == Niveau.EJ and structure.finess:
+        return list(AutorisationFiness.objects.filter(finess_ej=structure.finess, exercee=False))
+    if structure.autorisation_id:
+        return [structure.autorisation]
+    return []
+
+
 def _contexte_fiche(request, structure: Structure) -> dict:
     peut_modifier = access.peut(request.user, access.MODIFIER, structure)
-    enfants = lecture.noeuds(Structure.objects.filter(parent=structure).order_by("lft"), lecture.TOUTES_DISCIPLINES,
+    enfants = lecture.noeuds(Structure.objects.filter(parent=structure).order_by(*lecture.ORDRE_ENFANTS), lecture.TOUTES_DISCIPLINES,
                              None, 0, 500)
     return {
         "structure": structure,
@@ -131,14 +150,14 @@ def _contexte_fiche(request, structure: Structure) -> dict:
         "blocs": [_bloc(structure, e, peut_modifier) for e in encadres_de(structure.niveau)],
         **lecture.details(structure),
         "position": lecture.position(structure),
+        "groupements": lecture.groupements(structure),
         "verifiee": lecture.anciennete(structure.date_verification),
         "peut_modifier": peut_modifier,
         "peut_dossier": access.peut(request.user, access.OUVRIR_DOSSIER, structure),
         "url_dossier": registre.url_dossier(structure),
         "est_favori": Favori.objects.filter(user=request.user, structure=structure).exists(),
         "icone_statut": lecture.ICONES_STATUT.get(structure.statut_fiche),
-        "tuiles": [{"url": url, "attribution": options.get("attribution", "")}
-                   for _nom, url, options in settings.LEAFLET_CONFIG.get("TILES", []) if url],
+        "autorisations": autorisations_de_la_fiche(structure),
     }
 
 
@@ -228,8 +247,12 @@ def _conflit(conflit: offre.ConflitDeVersion) -> dict:
 def verifier(request, pk):
     """"J'ai vérifié mes données"."""
     structure = access.get_structure_or_403(request.user, pk, access.MODIFIER)
-    encadres.confirmer_verification(request.user, structure)
-    messages.success(request, "Merci : la vérification de la fiche est enregistrée.")
+    try:
+        encadres.confirmer_verification(request.user, structure)
+    except ValidationError:  # stored values that no longer pass: corrected first, never a 500
+        messages.error(request, "Des informations de la fiche sont invalides : corrigez-les, puis confirmez.")
+    else:
+        messages.success(request, "Merci : la vérification de la fiche est enregistrée.")
     return redirect("repertoire:fiche", pk=pk)
 
 
@@ -249,13 +272,59 @@ def favori(request, pk):
 @login_required
 @require_GET
 def pdf(request, pk):
-    from .pdf import fiche_pdf
+    """The fiche as PDF; an EG with many units is produced in the background: a page shows the
+    progress and opens the PDF when it is ready (kept until the fiche changes)."""
+    from . import pdf as export_pdf
 
     structure = access.get_structure_or_403(request.user, pk)
-    contenu = fiche_pdf(structure, request)
+    nom = f"fiche-{structure.niveau.lower()}-{structure.pk}.pdf"
+    if not export_pdf.asynchrone(structure):
+        return _reponse_pdf(export_pdf.fiche_pdf(structure), nom)
+    etat = {"pret": True, "progression": 100}
+    if not export_pdf.pdf_pret(structure):
+        etat = _etat_pdf(request, structure)
+    if request.htmx:  # the waiting page polls this; when ready, the browser opens the PDF
+        reponse = render(request, "repertoire/_pdf_progression.html", {"structure": structure, **etat})
+        if etat["pret"]:
+            reponse["HX-Redirect"] = reverse("repertoire:pdf", args=[structure.pk])
+        return reponse
+    stocke = export_pdf.pdf_pret(structure) if etat["pret"] else None
+    if stocke:
+        with default_storage.open(stocke, "rb") as f:
+            return _reponse_pdf(f.read(), nom)
+    return render(request, "repertoire/pdf_attente.html", {"structure": structure, **etat})
+
+
+def _reponse_pdf(contenu: bytes, nom: str) -> HttpResponse:
     reponse = HttpResponse(contenu, content_type="application/pdf")
-    reponse["Content-Disposition"] = f'inline; filename="fiche-{structure.niveau.lower()}-{structure.pk}.pdf"'
+    reponse["Content-Disposition"] = f'inline; filename="{nom}"'
     return reponse
+
+
+def _etat_pdf(request, structure) -> dict:
+    """Start the task once per version of the fiche, and read its progress."""
+    from celery.result import AsyncResult
+
+    from . import pdf as export_pdf
+    from .tasks import produire_pdf
+
+    cle = "repertoire:pdf:" + export_pdf.nom_fichier(structure)
+    tache = cache.get(cle)
+    resultat = AsyncResult(tache) if tache else None
+    if resultat is None or resultat.state == "FAILURE":
+        try:
+            tache = produire_pdf.delay(structure.pk).id
+        except Exception:  # no broker reachable: made here, the person still gets the PDF
+            logger.exception("Tâche PDF non lancée : production immédiate")
+            export_pdf.produire(structure)
+            return {"pret": True, "progression": 100, "etape": "Terminé", "nb_uo": export_pdf.nb_uo(structure)}
+        cache.set(cle, tache, 3600)
+        resultat = AsyncResult(tache)
+    info = resultat.info if isinstance(resultat.info, dict) else {}
+    pret = resultat.state == "SUCCESS" or export_pdf.pdf_pret(structure) is not None
+    return {"pret": pret, "progression": 100 if pret else info.get("progression", 0),
+            "etape": "Terminé" if pret else info.get("etape", "En attente de démarrage"),
+            "nb_uo": export_pdf.nb_uo(structure)}
 
 
 # -- anomalies ----------------------------------------------------------------------------------
@@ -308,23 +377,53 @@ def traiter_anomalie(request, pk):
 @login_required
 @require_GET
 def communes(request):
-    """Autocomplete of communes by name or postcode (territoire d'intervention, adresse)."""
-    return JsonResponse({"communes": [{"code": c.pk, "libelle": str(c)}
-                                      for c in chercher_communes(request.GET.get("q", ""))]})
+    """Autocomplete of communes by name or postcode (territoire d'intervention, adresse); for a
+    territory (`territoire=1`), the EPCI of that name first."""
+    q = request.GET.get("q", "")
+    epci = [{"code": e.pk, "libelle": f"{e.nom} (EPCI)", "detail": f"{e.n} communes"}
+            for e in chercher_epci(q)] if request.GET.get("territoire") else []
+    return JsonResponse({"communes": epci + [{"code": c.pk, "libelle": str(c)} for c in chercher_communes(q)]})
 
 
 # -- home page -------------------------------------------------------------------------------
 
 @require_GET
 def accueil(request):
-    """Home page: the region's offer in figures."""
+    """Home page: the search form, what awaits this user ("À traiter", by role), the offer in figures."""
     comptes = dict(
         Structure.objects.ouvertes().order_by().values_list("niveau").annotate(n=Count("id"))
     )
     derniere_maj = Structure.objects.aggregate(m=Max("modifie_le"))["m"]
+    a_traiter = registre.a_traiter(request.user) if request.user.is_authenticated else []
     return render(request, "accueil.html", {
+        "a_traiter": a_traiter,
         "nb_ej": comptes.get(Niveau.EJ, 0),
         "nb_eg": comptes.get(Niveau.EG, 0),
         "nb_uo": comptes.get(Niveau.UO, 0),
         "derniere_maj": derniere_maj,
     })
+
+
+# -- uploaded files ------------------------------------------------------------------------------
+
+# Shown in the browser; anything else is downloaded (never rendered as a page of the portal).
+TYPES_AFFICHES = {"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp"}
+
+
+@login_required
+@require_safe
+def fichier_protege(request, chemin):
+    """An uploaded file (photo, pièce jointe, FINESS file), after the check its app registered
+    (repertoire.extensions.proteger_fichiers). Unknown, forbidden or missing: the same 404."""
+    nom = posixpath.normpath(chemin)
+    if nom.startswith(("/", "..")) or nom != chemin or not registre.fichier_autorise(request.user, nom):
+        raise Http404("Fichier introuvable.")
+    try:
+        contenu = default_storage.open(nom, "rb")
+    except FileNotFoundError:
+        raise Http404("Fichier introuvable.") from None
+    type_mime = mimetypes.guess_type(nom)[0] or "application/octet-stream"
+    reponse = FileResponse(contenu, content_type=type_mime, as_attachment=type_mime not in TYPES_AFFICHES,
+                           filename=posixpath.basename(nom))
+    reponse["Cache-Control"] = "private, max-age=3600"
+    return reponse

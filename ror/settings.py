@@ -8,26 +8,64 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("ROR_VAR_DIR", BASE_DIR / "var"))
 
 
+VRAI = {"1", "true", "yes", "oui", "on"}
+FAUX = {"0", "false", "no", "non", "off"}
+
+
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """A yes/no variable; a value that is neither is an error, never a silent False."""
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "oui", "on"}
+    if value in VRAI:
+        return True
+    if value in FAUX:
+        return False
+    raise ImproperlyConfigured(f"{name}={os.environ[name]!r} : valeur illisible, attendu 1 ou 0 "
+                               "(true/false, oui/non, on/off).")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} : un nombre entier est attendu.") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret-change-me-in-production-" + "x" * 20)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# Development values are set explicitly by `make run` and the tests (pyproject, pytest-env):
+# anywhere else DEBUG is off, and a production start without a real secret or host names fails.
+DEBUG = env_bool("DEBUG", False)
+CLE_DE_DEVELOPPEMENT = "dev-only-not-secret-change-me-in-production-" + "x" * 20
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+# Rotation: the previous key stays here while sessions and links signed with it expire.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+if DEBUG:
+    SECRET_KEY = SECRET_KEY or CLE_DE_DEVELOPPEMENT
+else:
+    if (not SECRET_KEY or SECRET_KEY == CLE_DE_DEVELOPPEMENT or SECRET_KEY.startswith("changez-moi")
+            or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
+        raise ImproperlyConfigured(
+            "DEBUG est désactivé : SECRET_KEY doit être une vraie clé secrète d'au moins 50 caractères "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'). "
+            "En développement, `make run` et les tests posent DEBUG=1.")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("DEBUG est désactivé : ALLOWED_HOSTS doit nommer les hôtes servis "
+                                   "(ex. ALLOWED_HOSTS=ror.exemple.fr).")
 
 INSTALLED_APPS = [
     "django.contrib.admin.apps.SimpleAdminConfig",  # autodiscover in ror/urls.py, without leaflet's GIS admin
@@ -62,7 +100,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "socle.middleware.AdresseDuClient",  # first: REMOTE_ADDR is the client's when a proxy is declared
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, right after SecurityMiddleware
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,19 +136,37 @@ TEMPLATES = [
     },
 ]
 
-# PostgreSQL only: DATABASE_URL, or the embedded server started on demand.
-if os.environ.get("DATABASE_URL"):
-    _database_url = os.environ["DATABASE_URL"]
+# PostgreSQL only: DATABASE_URL, or the embedded server started on demand. Accepted forms:
+# postgres://user:password@host:5432/name (TCP), postgres://user@/name?host=/run/postgresql
+# or postgres://%2Frun%2Fpostgresql/name (Unix socket), and libpq options in the query
+# string (?sslmode=require&connect_timeout=5).
+if os.environ.get("DATABASE_URL", "").strip():
+    _database_url = os.environ["DATABASE_URL"].strip()
 else:
     from socle.embedded_db import database_url
 
     _database_url = database_url(BASE_DIR)
-DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
-if "host" in DATABASES["default"]["OPTIONS"]:  # Unix socket given as ?host=/path
-    DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    raise RuntimeError("Le portail ROR fonctionne uniquement avec PostgreSQL (DATABASE_URL=postgres://…).")
 
+
+def _base_de_donnees(url: str) -> dict:
+    try:
+        base = dj_database_url.parse(url, conn_max_age=env_int("CONN_MAX_AGE", 60), conn_health_checks=True)
+    except Exception as erreur:  # the message never repeats the URL: it may hold a password
+        raise ImproperlyConfigured(f"DATABASE_URL illisible ({type(erreur).__name__}) : "
+                                   "attendu postgres://utilisateur:mot-de-passe@hôte:5432/base.") from None
+    if not str(base.get("ENGINE", "")).endswith("postgresql"):
+        raise ImproperlyConfigured("Le portail ROR fonctionne uniquement avec PostgreSQL (DATABASE_URL=postgres://…).")
+    if not base.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL ne nomme pas de base (postgres://…/nom_de_la_base).")
+    options = base.setdefault("OPTIONS", {})
+    if "host" in options:  # Unix socket given as ?host=/path
+        base["HOST"] = options.pop("host")
+    if "port" in options:
+        base["PORT"] = options.pop("port")
+    return base
+
+
+DATABASES = {"default": _base_de_donnees(_database_url)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "ror.User"
 
@@ -137,9 +195,21 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "staticfiles"))
+# Static files: served by the application itself (WhiteNoise). In production (DEBUG off) from
+# `collectstatic`, names hashed and compressed, cached for a year; in development, from the apps.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if DEBUG
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG  # decided here, not by the tests' runtime DEBUG
+WHITENOISE_MAX_AGE = 3600  # unhashed names (rare); hashed ones are immutable, cached for a year
+# Uploaded files (photos, pièces jointes, FINESS files): never a public folder; each is served by
+# repertoire.views.fichier_protege after checking the right to its fiche or import.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+FILE_UPLOAD_PERMISSIONS = 0o640
 
 # E-mail: SMTP when EMAIL_HOST is set, else files under var/mails (readable by the team).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -172,39 +242,96 @@ else:
         "store_processed": False,
     }
     CELERY_RESULT_BACKEND = "file://" + str(CELERY_DIR / "results")
+# Cache (beds board, counts): on Redis with REDIS_URL, shared by every gunicorn worker and the
+# Celery processes; otherwise the per-process memory cache (one development server).
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ.get("REDIS_CACHE_URL", REDIS_URL), "KEY_PREFIX": "ror"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"  # read from Redis, written through to the database
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # A sign of life every minute, read by the health page (/sante/).
+    "sante-battement": {"task": "socle.tasks.battement", "schedule": 60},
+}
 
-# Maps: tiles only where a tile server is reachable (none offline: the map still
-# shows the markers on a blank background).
-LEAFLET_TILES_URL = os.environ.get("LEAFLET_TILES_URL", "")
+# Maps: the background is IGN's "Plan IGN" from the Géoplateforme (the State's free basemap,
+# WMTS in Web Mercator "PM", as DSFR sites use it). LEAFLET_TILES_URL overrides it; set it
+# empty for the offline mode (markers on a blank background).
+TUILES_PLAN_IGN = ("https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+                   "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
+                   "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}")
+LEAFLET_TILES_URL = os.environ.get("LEAFLET_TILES_URL", TUILES_PLAN_IGN)
+LEAFLET_TILES_ATTRIBUTION = os.environ.get(
+    "LEAFLET_TILES_ATTRIBUTION",
+    "Fond de carte © IGN – Géoplateforme (Plan IGN)" if LEAFLET_TILES_URL == TUILES_PLAN_IGN else "")
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (47.4, -0.8),
     "DEFAULT_ZOOM": 8,
     "MIN_ZOOM": 3,
     "MAX_ZOOM": 18,
-    "TILES": [("Plan", LEAFLET_TILES_URL, {"attribution": os.environ.get("LEAFLET_TILES_ATTRIBUTION", "")})]
+    "TILES": [("Plan", LEAFLET_TILES_URL, {"attribution": LEAFLET_TILES_ATTRIBUTION})]
     if LEAFLET_TILES_URL
     else [],
     "RESET_VIEW": False,
 }
+
+CSRF_FAILURE_VIEW = "socle.erreurs.echec_csrf"  # French, in the site's layout
 
 # The region this portal serves (Pays de la Loire by default).
 ROR_REGION_CODE = os.environ.get("ROR_REGION_CODE", "52")
 ROR_REGION_NOM = os.environ.get("ROR_REGION_NOM", "Pays de la Loire")
 ROR_SITE_TITLE = os.environ.get("ROR_SITE_TITLE", f"ROR {ROR_REGION_NOM}")
 ROR_OPERATEUR = os.environ.get("ROR_OPERATEUR", "GRADeS e-santé (démonstration)")
+# Beyond this many units, the PDF of an EG is produced by a Celery task with its progress.
+ROR_PDF_SEUIL_ASYNCHRONE = int(os.environ.get("ROR_PDF_SEUIL_ASYNCHRONE", "3"))
+
+# Déclaration d'accessibilité (RGAA 4.1): the figures of the last audit, which the GRADeS
+# operating the portal updates after its own audit. Without a rate the portal is declared
+# "non conforme", as the RGAA requires when no complete audit has been made.
+ROR_ACCESSIBILITE = {
+    "taux": os.environ.get("ROR_ACCESSIBILITE_TAUX", ""),  # % of applicable RGAA criteria met, e.g. "74.5"
+    "date_audit": os.environ.get("ROR_ACCESSIBILITE_DATE_AUDIT", ""),  # e.g. "15/11/2026"
+    "auditeur": os.environ.get("ROR_ACCESSIBILITE_AUDITEUR", ""),
+    "methode": os.environ.get(
+        "ROR_ACCESSIBILITE_METHODE",
+        "Auto-évaluation par l'équipe de développement (pas un audit complet) : règles WCAG 2.1 A et AA "
+        "vérifiées automatiquement par axe-core sur les pages principales à chaque intégration, parcours au "
+        "clavier seul, et contrôle manuel des 13 thématiques du RGAA 4.1 sur les pages de recherche et de fiche."),
+    "date_declaration": os.environ.get("ROR_ACCESSIBILITE_DATE_DECLARATION", "02/12/2026"),
+    "contact_email": os.environ.get("ROR_ACCESSIBILITE_CONTACT", "accessibilite@ror.example.fr"),
+    "contact_adresse": os.environ.get("ROR_ACCESSIBILITE_ADRESSE", ""),
+    # What is known not to be accessible (kept in step with the README's RGAA check).
+    "non_conformites": [
+        "La carte des résultats et la carte des disponibilités en lits ne se lisent pas sans la vue : "
+        "la vue « Liste » de la recherche et le tableau régional des lits donnent les mêmes informations.",
+        "Les documents PDF (fiches exportées) n'ont pas été vérifiés.",
+        "Les pages d'administration technique (/admin/) réservées à l'exploitant ne sont pas évaluées.",
+    ],
+    "derogations": [
+        "Documents déposés par les structures sur leurs fiches (contenus de tiers).",
+        "Fonds de carte fournis par un service tiers, lorsqu'ils sont configurés (contenu de tiers).",
+    ],
+}
 
 # Security (HTTPS settings take effect when DEBUG is off).
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A reverse proxy (Caddy in docker-compose.yml) is trusted only when the deployment says one is
+# there: ROR_PROXIES_DE_CONFIANCE = how many proxies stand in front (X-Forwarded-For entries to
+# skip from the right, read by socle.middleware.AdresseDuClient for django-axes and the audit
+# log), and X-Forwarded-Proto tells HTTPS. Without it, both headers are ignored (forgeable).
+ROR_PROXIES_DE_CONFIANCE = env_int("ROR_PROXIES_DE_CONFIANCE", 0)
+if ROR_PROXIES_DE_CONFIANCE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The health page answers the monitoring over plain HTTP inside the deployment's network.
+SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -212,7 +339,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Error reports (DEBUG pages, mails to admins) mask these settings too: the API token, URLs with passwords.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "socle.erreurs.FiltreDesSecrets"
 
 DSFR_USE_INTEGRITY_CHECKSUMS = True
 
@@ -238,6 +366,10 @@ ROR_PSC_SCOPES = os.environ.get("ROR_PSC_SCOPES", "openid scope_all")
 ROR_PSC_ACR_VALUES = os.environ.get("ROR_PSC_ACR_VALUES", "eidas1")
 
 # Brute force (django-axes): 5 failures for one account from one IP lock that pair for 15 minutes.
+# Every form (the portal's, /admin/login/) also goes through comptes.ralentissement (2-4-8 s), and one
+# address failing this many times over all accounts within the cool-off waits it out.
+AXES_HANDLER = "comptes.backends.GestionnaireAxes"
+ROR_ECHECS_PAR_ADRESSE = env_int("ROR_ECHECS_PAR_ADRESSE", 30)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -249,26 +381,31 @@ AXES_DISABLE_ACCESS_LOG = True  # logins are in JournalAudit
 
 # Content-Security-Policy (django-csp): no inline script anywhere; json_script data blocks
 # are not executed, so they need nothing. Style attributes are tolerated (DSFR/Leaflet), <style> blocks are not.
-_CSP_IMAGES = ["'self'", "data:"]
-if LEAFLET_TILES_URL:
+def politique_csp(tuiles_url: str) -> dict:
+    """The policy, whose images allow the maps' tile server (a test serving its own tiles uses it too)."""
     from urllib.parse import urlsplit
 
-    _CSP_IMAGES.append("{0.scheme}://{0.netloc}".format(urlsplit(LEAFLET_TILES_URL)))
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "style-src-attr": ["'unsafe-inline'"],
-        "img-src": _CSP_IMAGES,
-        "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-    },
-}
+    images = ["'self'", "data:"]
+    if tuiles_url:
+        images.append("{0.scheme}://{0.netloc}".format(urlsplit(tuiles_url)))
+    return {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "style-src-attr": ["'unsafe-inline'"],
+            "img-src": images,
+            "font-src": ["'self'", "data:"],
+            "connect-src": ["'self'"],
+            "object-src": ["'none'"],
+            "base-uri": ["'self'"],
+            "form-action": ["'self'"],
+            "frame-ancestors": ["'none'"],
+        },
+    }
+
+
+CONTENT_SECURITY_POLICY = politique_csp(LEAFLET_TILES_URL)
 if not DEBUG:
     SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(10 * 3600)))  # one working day
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
@@ -320,12 +457,26 @@ def _departements_de_la_region(code_region: str) -> list[str]:
 # FINESS import perimeter: the région's départements, or the whole file with FINESS_PERIMETRE=national.
 FINESS_DEPARTEMENTS = (None if os.environ.get("FINESS_PERIMETRE", "region") == "national"
                        else env_list("FINESS_DEPARTEMENTS", ",".join(_departements_de_la_region(ROR_REGION_CODE))))
-# The weekly import reads this file when it is set (e.g. dropped by a nightly download).
+# The daily import: the data.gouv.fr JSON flux fetched by the worker when reachable
+# (FINESS_URL_STRUCTURES, FINESS_URL_ACTIVITES), else these files (offline: dropped there by
+# a nightly download; a CSV extract works too).
 FINESS_FICHIER_PLANIFIE = os.environ.get("FINESS_FICHIER_PLANIFIE", "")
+FINESS_FICHIER_ACTIVITES_PLANIFIE = os.environ.get("FINESS_FICHIER_ACTIVITES_PLANIFIE", "")
+FINESS_URL_STRUCTURES = os.environ.get("FINESS_URL_STRUCTURES", "")
+FINESS_URL_ACTIVITES = os.environ.get("FINESS_URL_ACTIVITES", "")
+# An import that would close more than this share of the perimeter's open establishments
+# (or whose file covers fewer départements than the perimeter) stops at its preview.
+FINESS_SEUIL_FERMETURES = float(os.environ.get("FINESS_SEUIL_FERMETURES", "0.02"))
+CELERY_BEAT_SCHEDULE["jetons-api-rappels-expiration"] = {
+    "task": "repertoire.tasks.rappeler_expiration_jetons", "schedule": crontab(hour=8, minute=0)}
 CELERY_BEAT_SCHEDULE["imports-finess-hebdomadaire"] = {
-    "task": "imports.tasks.import_hebdomadaire", "schedule": crontab(day_of_week="mon", hour=5, minute=0)}
+    "task": "imports.tasks.import_hebdomadaire", "schedule": crontab(hour=5, minute=0)}
+CELERY_BEAT_SCHEDULE["qualite-releve-hebdomadaire"] = {
+    "task": "qualite.tasks.releve_hebdomadaire", "schedule": crontab(day_of_week="mon", hour=6, minute=0)}
 CELERY_BEAT_SCHEDULE["qualite-relances-mensuelles"] = {
     "task": "qualite.tasks.relancer_referents", "schedule": crontab(day_of_month="1", hour=7, minute=0)}
+CELERY_BEAT_SCHEDULE["qualite-relances-campagnes"] = {
+    "task": "qualite.tasks.relancer_campagnes", "schedule": crontab(hour=8, minute=0)}
 # Quality: yearly verification; référents are reminded one month before it is due.
 QUALITE_MOIS_VERIFICATION = 12
 QUALITE_MOIS_RELANCE = 11
@@ -336,10 +487,25 @@ QUALITE_MOIS_RELANCE = 11
 # and the retry policy (exponential backoff: base × 2^n seconds, capped).
 VIATRAJECTOIRE_URL = os.environ.get("VIATRAJECTOIRE_URL", "")
 VIATRAJECTOIRE_JETON = os.environ.get("VIATRAJECTOIRE_JETON", "")
+# ViaTrajectoire's ANS access profile (0-5, repertoire.models.ProfilAcces): 2 by default, so the
+# sensitive units (accès très restreint) are not sent; 1 or 4 if the ANS granted it that profile.
+VIATRAJECTOIRE_PROFIL_ACCES = env_int("VIATRAJECTOIRE_PROFIL_ACCES", 2)
 VIATRAJECTOIRE_TIMEOUT = float(os.environ.get("VIATRAJECTOIRE_TIMEOUT", "20"))
 VIATRAJECTOIRE_BACKOFF_BASE = float(os.environ.get("VIATRAJECTOIRE_BACKOFF_BASE", "30"))
 VIATRAJECTOIRE_BACKOFF_MAX = float(os.environ.get("VIATRAJECTOIRE_BACKOFF_MAX", "3600"))
 VIATRAJECTOIRE_MAX_RETRIES = int(os.environ.get("VIATRAJECTOIRE_MAX_RETRIES", "8"))
+
+# FHIR Bulk Data $export: where the NDJSON files go (outside MEDIA: served only to the token that
+# asked), and how long they are kept.
+FHIR_EXPORT_DIR = Path(os.environ.get("FHIR_EXPORT_DIR", MEDIA_ROOT.parent / "exports_fhir"))
+FHIR_EXPORT_DUREE_HEURES = env_int("FHIR_EXPORT_DUREE_HEURES", 24)
+# API tokens (FHIR, beds) expire: default life, and the reminders to the gestionnaires before.
+ROR_JETON_DUREE_JOURS = env_int("ROR_JETON_DUREE_JOURS", 365)
+ROR_JETON_RAPPELS_JOURS = (30, 7)
+# Open data: produced every night into OPENDATA_DIR (default MEDIA_ROOT/opendata), served as files.
+OPENDATA_DIR = os.environ.get("OPENDATA_DIR", "")
+CELERY_BEAT_SCHEDULE["opendata-production"] = {
+    "task": "interop.tasks.produire_opendata", "schedule": crontab(hour=4, minute=30)}
 CELERY_BEAT_SCHEDULE["synchroniser-viatrajectoire"] = {
     "task": "interop.tasks.synchroniser_viatrajectoire",
     "schedule": float(os.environ.get("VIATRAJECTOIRE_PERIODE", "300")),

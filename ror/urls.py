@@ -1,11 +1,11 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from comptes import views as comptes_views
 from repertoire import views as repertoire_views
+from socle import views as socle_views
 
 
 def _autodiscover_admin() -> None:
@@ -27,6 +27,7 @@ admin.site.site_title = "Portail ROR"
 
 urlpatterns = [
     path("", repertoire_views.accueil, name="accueil"),
+    path("accessibilite/", socle_views.accessibilite, name="accessibilite"),
     path("connexion/", comptes_views.Connexion.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("compte/", include("comptes.urls")),
@@ -38,7 +39,14 @@ urlpatterns = [
     path("imports/", include("imports.urls")),
     path("qualite/", include("qualite.urls")),
     path("", include("interop.urls")),  # /fhir/…, /opendata/…
+    path("sante/", socle_views.sante, name="sante"),
+    # Uploaded files: through the rights of their fiche or import, in development as in production.
+    path(settings.MEDIA_URL.lstrip("/") + "<path:chemin>", repertoire_views.fichier_protege, name="fichier_protege"),
+    # browsers ask for /favicon.ico whatever the page says: the DSFR one
+    path("favicon.ico", socle_views.favicon),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# French error pages in the site's layout (socle.erreurs).
+handler403 = "socle.erreurs.acces_refuse"
+handler404 = "socle.erreurs.page_introuvable"
+handler500 = "socle.erreurs.erreur_serveur"

@@ -68,3 +68,24 @@ def _types_des_colonnes(cursor, table: str) -> dict[str, str]:
                        "WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped", [table])
         _TYPES[table] = dict(cursor.fetchall())
     return _TYPES[table]
+
+
+def mettre_a_jour_en_masse(model, objets: Sequence, attnames: Sequence[str]) -> int:
+    """Write `attnames` of many model instances in ONE statement (UPDATE … FROM unnest of typed
+    arrays, one per column): the bulk counterpart of `save(update_fields=…)`, without the CASE
+    expression per row of Django's bulk_update. Call it inside a transaction."""
+    if not objets:
+        return 0
+    champs = [model._meta.get_field(nom) for nom in attnames]
+    cle = model._meta.pk
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        types = _types_des_colonnes(cursor, table)
+        colonnes = [cle.column] + [c.column for c in champs]
+        tableaux = ", ".join(f"%s::{types[c]}[]" for c in colonnes)
+        affectations = ", ".join(f'"{c.column}" = v."{c.column}"' for c in champs)
+        valeurs = [[o.pk for o in objets]] + [[c.get_db_prep_save(getattr(o, c.attname), connection) for o in objets]
+                                              for c in champs]
+        cursor.execute(f'UPDATE {table} AS t SET {affectations} FROM unnest({tableaux}) AS v({", ".join(colonnes)}) '
+                       f'WHERE t."{cle.column}" = v."{cle.column}"', valeurs)
+        return cursor.rowcount

@@ -15,6 +15,20 @@ def cellule(valeur) -> str:
     return "'" + texte if texte.startswith(DEBUTS_DE_FORMULE) else texte
 
 
+def ligne(valeurs: Iterable) -> list[str]:
+    """One row of cells, each neutralised: every CSV the portal writes goes through here."""
+    return [cellule(v) for v in valeurs]
+
+
+def ecrire_csv(fichier, entete: list[str], lignes: Iterable[Iterable]) -> None:
+    """The same CSV as reponse_csv, written into an open text file (open data produced on schedule)."""
+    ecrivain = csv.writer(fichier, delimiter=";")
+    fichier.write("\ufeff")
+    ecrivain.writerow(ligne(entete))
+    for valeurs in lignes:
+        ecrivain.writerow(ligne(valeurs))
+
+
 class _Echo:
     """csv.writer writes into it and gets the line back, so the response streams."""
 
@@ -28,9 +42,9 @@ def reponse_csv(nom_fichier: str, entete: list[str], lignes: Iterable[Iterable])
     ecrivain = csv.writer(_Echo(), delimiter=";")
 
     def contenu():
-        yield "\ufeff" + ecrivain.writerow([cellule(v) for v in entete])
-        for ligne in lignes:
-            yield ecrivain.writerow([cellule(v) for v in ligne])
+        yield "\ufeff" + ecrivain.writerow(ligne(entete))
+        for valeurs in lignes:
+            yield ecrivain.writerow(ligne(valeurs))
 
     reponse = StreamingHttpResponse(contenu(), content_type="text/csv; charset=utf-8")
     reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}"'

@@ -2,8 +2,10 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from .validateurs import UneLigneMixin
 
-class User(AbstractUser):
+
+class User(UneLigneMixin, AbstractUser):
     """A portal account. Accounts are deactivated, never deleted (history keeps names)."""
 
     email = models.EmailField("adresse électronique professionnelle", unique=True, null=True, blank=True)
@@ -49,6 +51,7 @@ class Action(models.TextChoices):
     # offer
     ANOMALIE_SIGNALEE = "anomalie_signalee", "Anomalie signalée"
     ANOMALIE_TRAITEE = "anomalie_traitee", "Anomalie traitée"
+    GROUPEMENT_CREE = "groupement_cree", "Groupement (GHT) créé"
     # dossiers: one action per state a dossier enters (the code is "dossier_" + the state)
     DOSSIER_BROUILLON = "dossier_brouillon", "Dossier ouvert ou renvoyé au référent"
     DOSSIER_VALIDATION_DIRECTEUR = "dossier_validation_directeur", "Dossier envoyé en validation directeur"
@@ -67,6 +70,7 @@ class Action(models.TextChoices):
     # interoperability
     JETON_API_CREE = "jeton_api_cree", "Jeton d'API créé"
     JETON_API_REVOQUE = "jeton_api_revoque", "Jeton d'API révoqué"
+    JETON_API_MODIFIE = "jeton_api_modifie", "Jeton d'API modifié (expiration, profil d'accès)"
     VIATRAJECTOIRE_RESYNCHRONISATION = "viatrajectoire_resynchronisation", "Resynchronisation ViaTrajectoire demandée"
     VIATRAJECTOIRE_REPRISE_EXISTANT = "viatrajectoire_reprise_existant", "Reprise de l'existant ViaTrajectoire"
 

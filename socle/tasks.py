@@ -9,3 +9,11 @@ def ping(message: str = "pong") -> dict:
         cursor.execute("SELECT current_database()")
         database = cursor.fetchone()[0]
     return {"message": message, "database": database}
+
+
+@shared_task(ignore_result=True)
+def battement() -> None:
+    """Sent by the beat every minute: running it proves a worker takes tasks (see socle.sante)."""
+    from . import sante
+
+    sante.noter(sante.WORKER)

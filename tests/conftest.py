@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -23,10 +24,11 @@ def _reglages_de_test(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ROR_CGU_VERSION = ""  # CGU not asked, except in tests/test_comptes_* that set a version
+    settings.LEAFLET_TILES_URL = ""  # maps offline: no test reaches a tile server
 
 
 TABLES_DE_REFERENCE = ["nomenclatures_nomenclature", "nomenclatures_concept", "nomenclatures_region",
-                       "nomenclatures_departement", "nomenclatures_commune"]
+                       "nomenclatures_departement", "nomenclatures_epci", "nomenclatures_commune"]
 _COPIE_REFERENCES: dict[str, bytes] = {}
 
 
@@ -185,8 +187,7 @@ def celery_worker(transactional_db, redis_url, tmp_path):
                                              "processed_folder": str(dossier / "processed")}}
     ancien = {k: app.conf.get(k) for k in conf}
     app.conf.update(conf)
-    if hasattr(app, "_pool"):
-        app._pool = None
+    _oublier_connexions(app)
     journal = open(tmp_path / "worker.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ror", "worker", "--pool=solo", "--without-gossip",
@@ -206,3 +207,14 @@ def celery_worker(transactional_db, redis_url, tmp_path):
             proc.kill()
         journal.close()
         app.conf.update(ancien)
+        _oublier_connexions(app)
+
+
+def _oublier_connexions(app):
+    """Forget the broker and result connections made with the previous settings: a task sent
+    earlier in the session (by a live-server test, after a commit) must not keep the old broker."""
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local = threading.local()

@@ -107,13 +107,14 @@ def test_le_lien_expire(client, region, settings):
     assert "Ce lien n'est plus valable" in client.get(_lien(mail.outbox[0]), follow=True).content.decode()
 
 
-def test_accepter_pour_une_adresse_deja_connue_ajoute_le_droit_au_compte_existant(client, region):
+def test_accepter_pour_une_adresse_deja_connue_ne_cree_pas_de_second_compte(client, region):
     demande = _demande(region, email=region.referent_autre.email, role="directeur")
     client.force_login(region.gestionnaire)
     client.post(f"/compte/gestion/demandes/{demande.pk}/accepter/")
     assert User.objects.filter(email__iexact=region.referent_autre.email).count() == 1
-    assert access.peut(region.referent_autre, access.VALIDER_DOSSIER, region.uo_hp)
-    assert "/connexion/" in mail.outbox[0].body and "nouveau-mot-de-passe" not in mail.outbox[0].body
+    # the right waits for the holder's confirmation (tests/test_comptes_confirmations.py)
+    assert not access.peut(region.referent_autre, access.VALIDER_DOSSIER, region.uo_hp)
+    assert "/compte/demande/confirmer/" in mail.outbox[0].body and "nouveau-mot-de-passe" not in mail.outbox[0].body
 
 
 def test_refuser_exige_un_motif_et_l_envoie(client, region):
@@ -140,19 +141,56 @@ def test_une_demande_traitee_ne_se_traite_pas_deux_fois(client, region):
     assert not User.objects.filter(email=demande.email).exists()
 
 
-def test_mot_de_passe_oublie(client, region):
+def _mails_du_worker(dossier):
+    """The mails a worker wrote with Django's file backend (one .log file per connection)."""
+    return "\n".join(f.read_text() for f in sorted(dossier.glob("*.log"))) if dossier.exists() else ""
+
+
+@pytest.fixture
+def mails_du_worker(monkeypatch, tmp_path):
+    """Set before celery_worker starts: its mails go to files under tmp_path/var/mails."""
+    monkeypatch.delenv("EMAIL_HOST", raising=False)
+    monkeypatch.setenv("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    monkeypatch.setenv("ROR_VAR_DIR", str(tmp_path / "var"))
+    return tmp_path / "var" / "mails"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mot_de_passe_oublie_par_un_vrai_worker(mails_du_worker, celery_worker, client, region):
+    import time
+
     reponse = client.post("/compte/mot-de-passe-oublie/", {"email": "REFERENT@exemple.fr"})
     assert reponse["Location"] == "/compte/mot-de-passe-oublie/envoye/"
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert "choisir un nouveau mot de passe" in message.subject
-    url_saisie = client.get(_lien(message), follow=True).redirect_chain[-1][0]
+    assert not mail.outbox  # nothing sent inside the request: the worker does it
+    for _ in range(600):
+        texte = _mails_du_worker(mails_du_worker)
+        if "nouveau-mot-de-passe" in texte:
+            break
+        time.sleep(0.1)
+    assert "choisir un nouveau mot de passe" in texte and "referent@exemple.fr" in texte
+    lien = re.search(r"http://testserver(/compte/nouveau-mot-de-passe/\S+)", texte).group(1)
+    url_saisie = client.get(lien, follow=True).redirect_chain[-1][0]
     client.post(url_saisie, {"new_password1": NOUVEAU_MOT_DE_PASSE, "new_password2": NOUVEAU_MOT_DE_PASSE})
     assert client.login(username="referent", password=NOUVEAU_MOT_DE_PASSE)
     assert not client.login(username="referent", password=MOT_DE_PASSE)
 
 
-def test_mot_de_passe_oublie_ne_revele_pas_si_l_adresse_existe(client, region):
-    reponse = client.post("/compte/mot-de-passe-oublie/", {"email": "personne@ailleurs.fr"})
-    assert reponse["Location"] == "/compte/mot-de-passe-oublie/envoye/"
+def test_mot_de_passe_oublie_ne_revele_pas_si_l_adresse_existe(client, region, monkeypatch):
+    from comptes import tasks
+
+    files = []
+    monkeypatch.setattr(tasks.envoyer_reinitialisation, "delay", lambda *args: files.append(args))
+    connue = client.post("/compte/mot-de-passe-oublie/", {"email": "REFERENT@exemple.fr"})
+    inconnue = client.post("/compte/mot-de-passe-oublie/", {"email": "personne@ailleurs.fr"})
+    # Same answer, and the same work in the request: a task queued, no lookup, no mail.
+    assert (connue.status_code, connue["Location"]) == (inconnue.status_code, inconnue["Location"])
+    assert [f[0].lower() for f in files] == ["referent@exemple.fr", "personne@ailleurs.fr"]
     assert not mail.outbox
+    for args in files:  # what the worker does with each
+        tasks.envoyer_reinitialisation(*args)
+    assert [m.to for m in mail.outbox] == [["referent@exemple.fr"]]
+    message = mail.outbox[0]
+    assert "choisir un nouveau mot de passe" in message.subject
+    url_saisie = client.get(_lien(message), follow=True).redirect_chain[-1][0]
+    client.post(url_saisie, {"new_password1": NOUVEAU_MOT_DE_PASSE, "new_password2": NOUVEAU_MOT_DE_PASSE})
+    assert client.login(username="referent", password=NOUVEAU_MOT_DE_PASSE)

@@ -28,6 +28,7 @@ class FournisseurOIDC:
         self.cle = RSAKey.generate_key(2048, parameters={"kid": "cle-1", "use": "sig", "alg": "RS256"})
         self.cle_de_signature = self.cle  # a test may swap it for a key the JWKS does not publish
         self.userinfo = {}
+        self.jeton = {}  # claims of the ID token that differ from the defaults (a test may change sub, acr…)
         self.codes = {}
         self.serveur = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.issuer = f"http://127.0.0.1:{self.serveur.server_port}"
@@ -93,7 +94,7 @@ class FournisseurOIDC:
                 id_token = jwt.encode({"alg": "RS256", "kid": "cle-1"}, {
                     "iss": fournisseur.issuer, "sub": fournisseur.userinfo.get("sub", "sujet"), "aud": CLIENT_ID,
                     "iat": maintenant, "exp": maintenant + 300, "nonce": demande.get("nonce"),
-                    "acr": "eidas1"}, fournisseur.cle_de_signature)
+                    "acr": "eidas1", **fournisseur.jeton}, fournisseur.cle_de_signature)
                 return self._json({"access_token": "jeton-d-acces", "token_type": "Bearer", "expires_in": 300,
                                    "id_token": id_token})
 
@@ -148,7 +149,7 @@ def test_connexion_par_rpps_d_un_compte_existant(client, psc, region):
 
 @pytest.mark.django_db
 def test_connexion_par_adresse_electronique(client, psc, region):
-    psc.userinfo = {"sub": "x", "email": "DIRECTEUR@exemple.fr"}
+    psc.userinfo = {"sub": "x", "email": "DIRECTEUR@exemple.fr", "email_verified": True}
     _se_connecter_par_psc(client)
     assert int(client.session["_auth_user_id"]) == region.directeur.pk
 
@@ -191,3 +192,59 @@ def test_un_retour_sans_etat_valide_est_refuse(client, psc, region):
     reponse = client.get("/compte/pro-sante-connect/retour/?code=vole&state=invente")
     assert reponse.status_code == 302 and reponse["Location"] == "/connexion/"
     assert not _connecte(client)
+
+
+# -- Issue 16: the matching proves one identity, at the level asked for ---------------------
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("verifiee", [None, False, "false"], ids=["absente", "faux", "texte-faux"])
+def test_une_adresse_non_verifiee_n_identifie_personne(client, psc, region, verifiee):
+    psc.userinfo = {"sub": "x", "email": region.directeur.email}
+    if verifiee is not None:
+        psc.userinfo["email_verified"] = verifiee
+    reponse = _se_connecter_par_psc(client)
+    assert reponse["Location"] == "/compte/demande/" and not _connecte(client)
+
+
+@pytest.mark.django_db
+def test_l_adresse_d_un_compte_qui_a_un_autre_rpps_ne_sert_pas(client, psc, region):
+    region.directeur.rpps = "10001111111"
+    region.directeur.save()
+    # A professional unknown by his RPPS presents (verified) the address of an account with another RPPS.
+    psc.userinfo = {"sub": "y", "SubjectNameID": "810009999999", "email": region.directeur.email,
+                    "email_verified": True}
+    _se_connecter_par_psc(client)
+    assert not _connecte(client)
+
+
+@pytest.mark.django_db
+def test_le_rpps_d_un_compte_desactive_ne_retombe_pas_sur_l_adresse(client, psc, region):
+    region.referent.rpps = "10001234567"
+    region.referent.is_active = False
+    region.referent.save()
+    psc.userinfo = {"sub": "z", "SubjectNameID": "810001234567", "email": region.directeur.email,
+                    "email_verified": True}
+    _se_connecter_par_psc(client)
+    assert not _connecte(client)
+
+
+@pytest.mark.django_db
+def test_userinfo_d_un_autre_sujet_est_refuse(client, psc, region):
+    region.referent.rpps = "10001234567"
+    region.referent.save()
+    psc.jeton = {"sub": "f:550dc1c8:19999999999"}  # the ID token names someone else than userinfo
+    psc.userinfo = {"sub": "f:550dc1c8:10001234567", "SubjectNameID": "810001234567"}
+    reponse = _se_connecter_par_psc(client)
+    assert reponse["Location"] == "/connexion/" and not _connecte(client)
+    assert JournalAudit.objects.filter(action="connexion_psc_echouee").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("acr", ["eidas0", None], ids=["eidas0", "absent"])
+def test_un_niveau_d_authentification_inferieur_est_refuse(client, psc, region, acr):
+    region.referent.rpps = "10001234567"
+    region.referent.save()
+    psc.jeton = {"acr": acr}
+    psc.userinfo = {"sub": "s", "SubjectNameID": "810001234567"}
+    reponse = _se_connecter_par_psc(client)
+    assert reponse["Location"] == "/connexion/" and not _connecte(client)

@@ -145,3 +145,69 @@ def test_le_gestionnaire_ne_se_desactive_pas_lui_meme(client, region):
     assert "propre compte" in reponse.content.decode()
     region.gestionnaire.refresh_from_db()
     assert region.gestionnaire.is_active
+
+
+# -- Issue 16: the slowdown in the authentication backend, per address too, reset unlocks ----------
+
+def _tenter_admin(client, username, password, ip="192.0.2.10"):
+    return client.post("/admin/login/?next=/admin/", {"username": username, "password": password,
+                                                       "next": "/admin/"}, REMOTE_ADDR=ip)
+
+
+def test_l_administration_django_est_ralentie_elle_aussi(client, region):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("admin-ror", "admin@exemple.fr", MOT_DE_PASSE)
+    assert _tenter_admin(client, "admin-ror", "mauvais").status_code == 200
+    assert _tenter_admin(client, "admin-ror", "mauvais").status_code == 200
+    # Right away, even the right password is refused unchecked, and not counted as a failure.
+    assert _tenter_admin(client, "admin-ror", MOT_DE_PASSE).status_code == 200
+    assert not _connecte(client)
+    assert AccessAttempt.objects.get().failures_since_start == 2
+    # The delay passed (time moved, nobody sleeps): the right password works.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(seconds=3))
+    assert _tenter_admin(client, "admin-ror", MOT_DE_PASSE).status_code == 302
+    assert _connecte(client)
+
+
+def test_une_adresse_qui_essaie_de_nombreux_comptes_attend(client, region, settings):
+    """An attacker spreads guesses across accounts (two each, under the per-account slowdown)."""
+    settings.ROR_ECHECS_PAR_ADRESSE = 6
+    settings.ROR_PROXIES_DE_CONFIANCE = 1  # the client's address is the one the proxy saw
+
+    def essai(username, password, client_ip):
+        return client.post("/connexion/", {"username": username, "password": password},
+                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_ip)
+
+    for username in ("referent", "referent_autre", "directeur"):
+        for _ in range(2):
+            assert essai(username, "mauvais", "203.0.113.7").status_code == 200
+    bloque = essai("consultant", MOT_DE_PASSE, "203.0.113.7")
+    assert bloque.status_code == 429 and "réessayez dans 15 minutes" in bloque.content.decode()
+    assert not _connecte(client)
+    # Another client behind the same proxy is not affected.
+    assert essai("consultant", MOT_DE_PASSE, "198.51.100.4").status_code == 302
+    client.logout()
+    # Once the cool-off has passed since the last failure, the address may try again.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - settings.AXES_COOLOFF_TIME)
+    assert essai("consultant", MOT_DE_PASSE, "203.0.113.7").status_code == 302
+
+
+def test_le_lien_de_reinitialisation_deverrouille_le_compte(client, region):
+    import re
+
+    from django.core import mail
+
+    for _ in range(5):
+        _tenter(client, "referent", "mauvais")
+    assert _tenter(client, "referent", MOT_DE_PASSE).status_code == 429  # locked
+    from comptes.tasks import envoyer_reinitialisation
+
+    envoyer_reinitialisation(region.referent.email, "testserver", False)
+    lien = re.search(r"http://testserver(/compte/nouveau-mot-de-passe/\S+)", mail.outbox[0].body).group(1)
+    saisie = client.get(lien, follow=True).redirect_chain[-1][0]
+    nouveau = "Tilleuls-Angers-2026!"
+    client.post(saisie, {"new_password1": nouveau, "new_password2": nouveau}, REMOTE_ADDR="192.0.2.10")
+    assert not AccessAttempt.objects.filter(username="referent").exists()
+    assert _tenter(client, "referent", nouveau).status_code == 302 and _connecte(client)
+    assert JournalAudit.objects.filter(action="deverrouillage", acteur=region.referent).exists()

@@ -35,7 +35,7 @@ def dossier_pret_a_valider(region, nom_eg="EHPAD LES TILLEULS ANGERS"):
     """A dossier on the EHPAD: EG renamed, a UO created, the day-care UO deleted; sent to the directeur."""
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     services.enregistrer_fiche(region.referent, fiche_de(dossier, region.ehpad), {"nom": nom_eg}, finaliser=True)
-    [nouvelle] = services.creer_unites(region.referent, dossier, region.ehpad, 1, nom="Hebergement temporaire",
+    [nouvelle] = services.creer_unites(region.referent, dossier, region.ehpad, 1, nom="Hebergement temporaire personnes agees",
                                        discipline="MSS", type_uo=concept("J34", "21"))
     services.enregistrer_fiche(region.referent, nouvelle, {
         "age_min": 60, "age_max": 120, "activites": [concept("J17", "293").pk]}, finaliser=True)
@@ -128,7 +128,7 @@ def test_flux_complet_publie_tout_en_une_fois(region, etape):
     ehpad = Structure.objects.get(pk=region.ehpad.pk)
     assert ehpad.nom == "EHPAD LES TILLEULS ANGERS" and ehpad.statut_fiche == StatutFiche.STANDARD
     assert not Structure.objects.filter(pk=region.uo_aj.pk).exists()
-    creee = Structure.objects.get(nom="Hebergement temporaire")
+    creee = Structure.objects.get(nom="Hebergement temporaire personnes agees")
     assert creee.parent_id == ehpad.pk and creee.type_uo == concept("J34", "21")
     assert list(creee.activites.all()) == [concept("J17", "293")]
     raison = f"Dossier collaboratif n° {dossier.pk}"
@@ -273,5 +273,5 @@ def test_echec_au_milieu_de_la_publication_ne_change_rien(region):
     assert _photo_du_repertoire() == avant
     dossier.refresh_from_db()
     assert dossier.etat == EtatDossier.VALIDATION_GESTIONNAIRE
-    assert not Structure.objects.filter(nom="Hebergement temporaire").exists()
+    assert not Structure.objects.filter(nom="Hebergement temporaire personnes agees").exists()
 

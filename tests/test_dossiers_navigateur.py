@@ -3,6 +3,7 @@ the directeur validates, the gestionnaire publishes; the live Répertoire shows 
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from dossiers.models import DossierCollaboratif, EtatDossier
 from repertoire.models import Structure
@@ -27,9 +28,17 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     dossier = DossierCollaboratif.objects.get()
     assert page.locator("h1").inner_text().startswith(f"Dossier collaboratif n° {dossier.pk}")
 
-    # renames the EG and finalises its fiche
+    # renames the EG: the naming rules answer while typing, then the fiche is finalised
     page.click('tr[data-nom="EHPAD LES TILLEULS"] a')
+    nommage = page.locator("#avertissements-nommage")
+    expect(nommage).not_to_contain_text("MAJUSCULES")
+    page.fill("#id_nom", "")
+    page.locator("#id_nom").press_sequentially("Ehpad les Tilleuls", delay=20)
+    expect(nommage).to_be_visible()
+    expect(nommage).to_contain_text("MAJUSCULES")
+    expect(nommage).to_contain_text("« EHPAD ANGERS »")  # the example follows the category and the commune
     page.fill("#id_nom", "EHPAD LES TILLEULS ANGERS")
+    expect(nommage).to_be_hidden()
     page.click("#finaliser")
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
     assert "Finalisée" in page.locator('tr[data-nom="EHPAD LES TILLEULS ANGERS"]').text_content().strip()
@@ -45,11 +54,26 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     page.wait_for_url("**/fiches/*/")
     page.fill("#id_age_min", "60")
     page.fill("#id_age_max", "120")
-    page.select_option("#id_activites", [str(concept("J17", "293").pk)])
+    activite = concept("J17", "293").libelle  # the Répertoire's searchable picker, as in an encadré
+    page.locator("#id_activites + .ror-ms .ror-ms__recherche").press_sequentially(activite[:10], delay=20)
+    page.locator("#id_activites + .ror-ms .ror-ms__option", has_text=activite).first.click()
+    expect(page.locator("#id_activites + .ror-ms .ror-ms__choisis")).to_contain_text(activite)
+    # the commune by its name, chosen among the suggestions
+    page.locator("#id_commune").press_sequentially("Ange", delay=30)
+    page.locator("#id_commune + .ror-ms__options button", has_text="Angers").first.click()
+    expect(page.locator("#id_commune")).to_have_value("Angers (49000)")
     page.click("#finaliser")
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
     assert "Finalisée (nouvelle fiche)" in page.locator(
         'tr[data-nom="Hebergement temporaire personnes agees"]').text_content().strip()
+
+    # meanwhile the référent changes the EHPAD's phone directly in the Répertoire
+    page.goto(live_server.url + reverse("repertoire:fiche", args=[region.ehpad.pk]))
+    page.locator("#encadre-contacts [data-modifier]").click()
+    page.fill("#encadre-contacts input[name=telephone]", "02 41 99 99 99")
+    page.click("#encadre-contacts button[type=submit]")
+    expect(page.locator("#encadre-contacts")).to_contain_text("Enregistré et publié")
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
 
     # deletes another UO, then sends
     page.click('button[data-supprimer="Accueil de jour"]')
@@ -65,8 +89,21 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     changer_de_compte(page, connecter, region.directeur)
     page.goto(f"{live_server.url}/dossiers/")
     page.click(f'#a-traiter a[href="/dossiers/{dossier.pk}/"]')
-    page.click("text=Comparer avec le Répertoire")
-    assert "EHPAD LES TILLEULS ANGERS" in page.locator(".ror-apres").first.text_content().strip()
+    page.click("text=Ce que change le dossier")
+    # only what the dossier changes: the EG's name, the created unit, the deleted one…
+    natures = {b.get_attribute("data-nature") for b in page.locator(".ror-diff").all()}
+    assert page.locator(".ror-diff").count() == 3 and natures == {"Modification", "Création", "Suppression"}
+    bloc_eg = page.locator(f'.ror-diff[data-fiche="{dossier.fiches.get(structure=region.ehpad).pk}"]')
+    assert [ligne.get_attribute("data-champ") for ligne in bloc_eg.locator("tr[data-champ]").all()] == ["nom"]
+    assert bloc_eg.locator(".ror-avant").text_content().strip() == "EHPAD LES TILLEULS"
+    assert bloc_eg.locator(".ror-apres").text_content().strip() == "EHPAD LES TILLEULS ANGERS"
+    assert "02 41" not in page.locator(".ror-diff").all_text_contents().__str__()
+    # …and apart, flagged, the one field changed live since the copy (kept at publication)
+    ecarts = page.locator("#ecarts .ror-ecart")
+    assert ecarts.count() == 1
+    assert ecarts.first.get_attribute("data-cle").endswith(":telephone")
+    assert "02 41 99 99 99" in ecarts.first.locator(".ror-repertoire").text_content()
+    assert "valeur du Répertoire gardée" in ecarts.first.text_content()
     page.go_back()
     page.fill("#commentaire-validation", "Conforme à l'autorisation")
     page.click("#valider")
@@ -86,6 +123,7 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     # -- the live Répertoire shows the new state, and the history names the dossier
     ehpad = Structure.objects.get(pk=region.ehpad.pk)
     assert ehpad.nom == "EHPAD LES TILLEULS ANGERS" and ehpad.statut_fiche == "standard"
+    assert ehpad.telephone == "02 41 99 99 99"  # the live change, kept as the comparison said
     assert not Structure.objects.filter(pk=region.uo_aj.pk).exists()
     creee = Structure.objects.get(nom="Hebergement temporaire personnes agees")
     assert creee.parent_id == ehpad.pk
@@ -94,3 +132,112 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     page.goto(live_server.url + reverse("repertoire:fiche", args=[ehpad.pk]))
     assert "EHPAD LES TILLEULS ANGERS" in page.content()
     assert "Hebergement temporaire personnes agees" in page.content()
+
+    # both fiches' Historique show the publication: dossier, who, before → after, the creation
+    page.goto(live_server.url + reverse("repertoire:historique", args=[ehpad.pk]))
+    entree = page.locator(".ror-historique", has_text=f"Dossier collaboratif n° {dossier.pk}")
+    expect(entree).to_have_count(1)
+    expect(entree).to_contain_text("gestionnaire")
+    ligne_nom = entree.locator("tr", has_text="Nom")
+    expect(ligne_nom.first).to_contain_text("EHPAD LES TILLEULS")
+    expect(ligne_nom.first).to_contain_text("EHPAD LES TILLEULS ANGERS")
+    expect(entree).to_contain_text("« Hebergement temporaire personnes agees »")
+    expect(entree).to_contain_text("créée")
+    expect(entree).to_contain_text("« Accueil de jour »")
+    expect(entree).to_contain_text("supprimée")
+    page.goto(live_server.url + reverse("repertoire:historique", args=[creee.pk]))
+    entree = page.locator(".ror-historique", has_text=f"Dossier collaboratif n° {dossier.pk}")
+    expect(entree).to_have_count(1)
+    expect(entree).to_contain_text("gestionnaire")
+    expect(entree).to_contain_text("Hebergement temporaire personnes agees")
+    expect(entree).to_contain_text(concept("J17", "293").libelle)  # its initial values, as after
+
+
+@pytest.mark.parametrize("ecran", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["bureau", "telephone"])
+def test_creer_etablissement_organisation_et_unite_dans_un_dossier_sur_l_ej(live_server, page, connecter, region,
+                                                                            ecran):
+    """The directeur creates, in one dossier on the EJ, an establishment (after the duplicate
+    check), an organisation interne under it and a unit under that; the naming rules answer
+    while typing, the activities follow the type, the territory takes an EPCI in one step."""
+    page.set_default_timeout(15000)
+    page.set_viewport_size(ecran)
+    connecter(region.directeur)
+    page.goto(f"{live_server.url}/dossiers/")  # the list, where « Ouvrir un dossier collaboratif » offers the EJ
+    page.locator("#structures-a-ouvrir").get_by_role("link", name=region.ej.nom, exact=True).click()
+    page.click("#ouvrir-dossier")
+    page.wait_for_url("**/dossiers/*/")
+    dossier = DossierCollaboratif.objects.get()
+
+    # the establishment: a likely duplicate is proposed first, then confirmed
+    page.click("#creer-structure")
+    page.select_option("#id_niveau", "EG")
+    page.fill("#id_nom", "EHPAD LES TILLEULS")
+    page.select_option("#id_categorie", str(concept("J55", "500").pk))
+    page.locator("#id_commune").press_sequentially("Ange", delay=30)
+    page.locator("#id_commune + .ror-ms__options button", has_text="Angers").first.click()
+    page.click("#creer-structure-valider")
+    expect(page.locator("#doublons")).to_contain_text("EHPAD LES TILLEULS")
+    page.fill("#id_nom", "EHPAD BEAUSOLEIL ANGERS")
+    page.click("#creer-structure-valider")
+    page.wait_for_url("**/fiches/*/")
+    eg = dossier.fiches.get(creation=True, niveau="EG")
+    expect(page.locator("h1")).to_contain_text("EHPAD BEAUSOLEIL ANGERS")
+    page.click("#finaliser")
+    page.wait_for_url(f"**/dossiers/{dossier.pk}/")
+
+    # an organisation interne under the new establishment; its naming rules while typing
+    page.click("#creer-structure")
+    page.select_option("#id_niveau", "OI")
+    page.select_option("#id_parent", f"fiche-{eg.pk}")
+    page.fill("#id_nom", "Geriatrie")
+    page.select_option("#id_type_oi", str(concept("J203", "1").pk))
+    page.click("#creer-structure-valider")
+    page.wait_for_url("**/fiches/*/")
+    oi = dossier.fiches.get(creation=True, niveau="OI")
+    nommage = page.locator("#avertissements-nommage")
+    expect(nommage).to_contain_text("« Pole geriatrie »")  # the example follows the type d'OI
+    page.fill("#id_nom", "")
+    page.locator("#id_nom").press_sequentially("Pôle gériatrie", delay=20)
+    expect(nommage).to_contain_text("accents")
+    page.fill("#id_nom", "Pole geriatrie")
+    expect(nommage).to_be_hidden()
+    page.click("#finaliser")
+    page.wait_for_url(f"**/dossiers/{dossier.pk}/")
+
+    # a unit under the organisation interne, from the labelled button
+    page.click("#creer-unites")
+    page.select_option("#id_parent", f"fiche-{oi.pk}")
+    page.select_option("#id_discipline", "MSS")
+    page.select_option("#id_type_uo", str(concept("J34", "21").pk))
+    page.fill("#id_nom", "Hebergement permanent personnes agees")
+    page.click("#creer")
+    page.wait_for_url("**/fiches/*/")
+    # activities: those of the units of this type first; « toutes » shows the others. A name the
+    # type never offers is still found, after a note (a typed activity is never hidden).
+    recherche = page.locator("#id_activites + .ror-ms .ror-ms__recherche")
+    recherche.press_sequentially("Réanimation", delay=20)
+    options = page.locator("#id_activites + .ror-ms .ror-ms__options")
+    expect(options).to_contain_text("Aucune activité habituelle de ce type ne correspond ; les autres :")
+    expect(options.locator(".ror-ms__option", has_text="Réanimation médicale")).to_have_count(1)
+    page.locator("label[for=id_activites-toutes]").click()
+    expect(page.locator("#id_activites + .ror-ms .ror-ms__option", has_text="Réanimation médicale")).to_have_count(1)
+    page.locator("label[for=id_activites-toutes]").click()
+    recherche.fill("")
+    activite = concept("J17", "293").libelle
+    recherche.press_sequentially(activite[:12], delay=20)
+    page.locator("#id_activites + .ror-ms .ror-ms__option", has_text=activite).first.click()
+    page.fill("#id_age_min", "60")
+    page.fill("#id_age_max", "120")
+    # the territory: an EPCI in one step, from the suggestions
+    page.locator("#id_territoire").press_sequentially("Angers Loire", delay=30)
+    page.locator("#id_territoire + .ror-ms__options button", has_text="CU Angers Loire Métropole (EPCI)").click()
+    page.click("#finaliser")
+    page.wait_for_url(f"**/dossiers/{dossier.pk}/")
+    uo = dossier.fiches.get(creation=True, niveau="UO")
+    assert uo.parent_fiche_id == oi.pk and len(uo.donnees["territoire"]) == 29
+    lignes = [t.strip() for t in page.locator("tr[data-nom] td:nth-child(2) a").all_text_contents()]
+    assert lignes.index("EHPAD BEAUSOLEIL ANGERS") < lignes.index("Pole geriatrie") < lignes.index(
+        "Hebergement permanent personnes agees")
+    # FINESS: the new establishment has no number yet, the directeur is told
+    expect(page.locator('tr[data-nom="EHPAD BEAUSOLEIL ANGERS"]')).to_contain_text("Aucun numéro FINESS")

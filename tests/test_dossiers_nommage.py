@@ -35,3 +35,11 @@ def test_nom_d_unite():
     assert any("DU" in m for m in messages) and any("reprend son type" in m for m in messages)
     assert any("clientèle" in m for m in messages) and any("accents" in m for m in messages)
     assert avertissements("UO", {"nom": "Reanimation adulte", "discipline": "MCO"}) == []  # MSS rules only
+
+
+def test_nom_d_organisation_interne():
+    pole = concept("J203", "1").pk
+    assert avertissements("OI", {"nom": "Pole geriatrie", "type_oi": pole}) == []
+    messages = avertissements("OI", {"nom": "Gériatrie « aiguë »", "type_oi": pole})
+    assert any("accents" in m for m in messages) and any("caractères spéciaux" in m for m in messages)
+    assert any("« Pole geriatrie »" in m for m in messages)

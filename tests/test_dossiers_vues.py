@@ -90,8 +90,8 @@ def test_une_valeur_invalide_est_refusee_avec_un_message(client, region):
         "territoire": "49007 00000", "action": "attente"})
     assert reponse.status_code == 200
     contenu = reponse.content.decode()
-    assert "Saisissez un numéro de téléphone" in contenu and "Code INSEE de commune inconnu" in contenu
-    assert "Codes INSEE inconnus : 00000" in contenu
+    assert "Saisissez un numéro de téléphone" in contenu and "Commune introuvable : « 99999 »" in contenu
+    assert "Commune introuvable : « 00000 »" in contenu
     fiche.refresh_from_db()
     assert fiche.statut == StatutBrouillon.INCHANGEE
 
@@ -111,6 +111,25 @@ def test_la_fiche_enregistre_codes_et_territoire(client, region):
     assert fiche.donnees["activites"] == [concept("J17", "293").pk]
     comparaison = client.get(url("comparer", dossier.pk)).content.decode()
     assert "Angers (49007)" in comparaison and "Accueil de jour personnes agees" in comparaison
+
+
+def test_commune_par_nom_et_territoire_par_nom_code_postal_ou_departement(client, region):
+    from nomenclatures.models import Commune
+
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    fiche = dossier.fiches.get(structure=region.uo_aj)
+    client.force_login(region.referent)
+    page = client.get(url("fiche", dossier.pk, fiche.pk)).content.decode()
+    assert 'data-multiselect' in page and 'data-communes="/repertoire/communes/"' in page
+    reponse = client.post(url("fiche", dossier.pk, fiche.pk), {
+        "nom": "Accueil de jour", "commune": "Cholet", "territoire": "Angers,\n49300", "action": "attente"})
+    assert reponse.status_code == 302
+    fiche.refresh_from_db()
+    assert fiche.donnees["commune"] == "49099" and fiche.donnees["territoire"] == ["49007", "49099"]
+    client.post(url("fiche", dossier.pk, fiche.pk), {"nom": "Accueil de jour", "territoire": "49", "action": "attente"})
+    fiche.refresh_from_db()
+    assert fiche.donnees["territoire"] == sorted(Commune.objects.filter(departement__code="49")
+                                                 .values_list("pk", flat=True))
 
 
 def test_creer_une_unite_type_par_discipline(client, region):
@@ -147,8 +166,16 @@ def test_avertissements_de_nommage_a_la_publication(client, region):
     client.force_login(region.gestionnaire)
     contenu = client.get(url("publier", dossier.pk)).content.decode()
     assert "MAJUSCULES" in contenu and "caractères spéciaux" in contenu and "Évitez les accents" not in contenu
-    client.post(url("publier", dossier.pk))  # published anyway
+    assert 'name="motif"' in contenu
+    refus = client.post(url("publier", dossier.pk), follow=True)  # over a warning: a reason is asked
+    assert "indiquez pourquoi vous publiez quand même" in refus.content.decode()
+    assert Structure.objects.get(pk=region.ehpad.pk).nom == "EHPAD LES TILLEULS"
+    client.post(url("publier", dossier.pk), {"motif": "Libellé de l'autorisation FINESS"})  # published anyway
     assert Structure.objects.get(pk=region.ehpad.pk).nom == "Ehpad « Les Tilleuls » d'Angers"
+    publication = dossier.transitions.get(action="Publication")
+    assert "Libellé de l'autorisation FINESS" in publication.commentaire
+    client.force_login(region.referent)
+    assert "Libellé de l&#x27;autorisation FINESS" in client.get(url("detail", dossier.pk)).content.decode()
 
 
 def test_conflit_affiche_puis_choix_par_champ(client, region):
@@ -160,7 +187,7 @@ def test_conflit_affiche_puis_choix_par_champ(client, region):
     fiche = dossier.fiches.get(structure=region.ehpad)
     assert f'name="choix-{fiche.pk}:nom"' in page and "Garder le Répertoire : EHPAD TILLEULS" in page
     sans_choix = client.post(url("publier", dossier.pk))
-    assert sans_choix.status_code == 200 and "choisissez, pour chaque champ en conflit" in sans_choix.content.decode()
+    assert sans_choix.status_code == 200 and "choisissez, pour chaque conflit" in sans_choix.content.decode()
     assert Structure.objects.get(pk=region.ehpad.pk).nom == "EHPAD TILLEULS"
     client.post(url("publier", dossier.pk), {f"choix-{fiche.pk}:nom": "dossier"})
     assert Structure.objects.get(pk=region.ehpad.pk).nom == "EHPAD LES TILLEULS ANGERS"
@@ -228,6 +255,6 @@ def test_un_dossier_publie_garde_sa_comparaison(client, region):
     services.publier_dossier(region.gestionnaire, dossier)
     client.force_login(region.referent)
     contenu = client.get(url("comparer", dossier.pk)).content.decode()
-    assert "Avant le dossier" in contenu
+    assert "À l'ouverture du dossier" in contenu
     assert '<td class="ror-avant">EHPAD LES TILLEULS</td>' in contenu
     assert '<td class="ror-apres">EHPAD LES TILLEULS ANGERS</td>' in contenu

@@ -55,15 +55,14 @@ def test_historique_garde_utilisateur_ancienne_et_nouvelle_valeur(region):
     uo.telephone = "02 41 11 22 33"
     offre.enregistrer(uo, region.referent, "Contacts",
                       m2m={"activites": [concept("J17", "293"), concept("J17", "294")]})
-    dernier, precedent = uo.history.all()[:2]
+    dernier = uo.history.all()[0]
     assert dernier.history_user == region.referent
     assert dernier.history_change_reason == "Contacts"
-    delta = dernier.diff_against(precedent)
-    changements = {c.field: c for c in delta.changes}
-    assert changements["telephone"].old == "" and changements["telephone"].new == "02 41 11 22 33"
-    anciens = {a["concept"] for a in changements["activites"].old}
-    nouveaux = {a["concept"] for a in changements["activites"].new}
-    assert nouveaux - anciens == {concept("J17", "294").pk}
+    # the record keeps what this write changed: the value before, the list before and after
+    assert dernier.changements["champs"] == {"telephone": ""} and dernier.telephone == "02 41 11 22 33"
+    anciens, nouveaux = dernier.changements["listes"]["activites"]
+    assert set(nouveaux) - set(anciens) == {concept("J17", "294").pk}
+    assert set(dernier.changements["listes"]) == {"activites"}  # the unchanged lists are not copied
 
 
 def test_un_referent_n_agit_pas_sur_une_autre_structure(region):

@@ -155,7 +155,7 @@ def test_modification_rapportee_champ_par_champ_sans_toucher_aux_uo(region, pays
                                 structureet(nofinesset="490000049", nofinessej="490000031", rs="CH CHOLET",
                                             commune="099", ligneacheminement="49300 CHOLET", categetab="355"),
                                 geolocalisation("490000023")])
-    imp = importer_fichier(chemin, par=region.gestionnaire)
+    imp = importer_fichier(chemin, par=region.gestionnaire, confirme=True)  # one département of five
     assert imp.statut == ImportFiness.Statut.TERMINE, imp.erreur
     ehpad.refresh_from_db()
     assert ehpad.telephone == "02 41 99 99 99"
@@ -176,7 +176,7 @@ def test_modification_rapportee_champ_par_champ_sans_toucher_aux_uo(region, pays
 @pytest.mark.django_db
 def test_etablissement_disparu_ferme_jamais_supprime_puis_rouvert(region, pays_de_la_loire, tmp_path):
     seul_ehpad = fichier(tmp_path, [EN_TETE, structureet(), geolocalisation("490000023")], "a.csv")
-    imp = importer_fichier(seul_ehpad)
+    imp = importer_fichier(seul_ehpad, confirme=True)
     assert imp.nb_fermes == 1
     ch = Structure.objects.get(pk=region.ch.pk)
     assert (ch.etat, ch.date_fermeture) == (Etat.FERME, date(2026, 5, 12))
@@ -187,7 +187,7 @@ def test_etablissement_disparu_ferme_jamais_supprime_puis_rouvert(region, pays_d
                                  structureet(nofinesset="490000049", nofinessej="490000031", rs="CH CHOLET",
                                              commune="099", ligneacheminement="49300 CHOLET", categetab="355"),
                                  geolocalisation("490000023")], "b.csv")
-    imp = importer_fichier(avec_ch)
+    imp = importer_fichier(avec_ch, confirme=True)
     ch.refresh_from_db()
     assert (ch.etat, ch.date_fermeture) == (Etat.OUVERT, None)
     assert imp.nb_rouverts == 1 and imp.changements.filter(type=Changement.Type.ROUVERT, finess="490000049").exists()
@@ -200,7 +200,7 @@ def test_perimetre_regional_et_nouvel_eg_sous_une_ej_existante(region, pays_de_l
                                 structureet(nofinesset="490000049", nofinessej="490000031", rs="CH CHOLET",
                                             commune="099", ligneacheminement="49300 CHOLET", categetab="355"),
                                 nouveau, *GEOLOCALISATIONS, geolocalisation("490000099")])
-    imp = importer_fichier(chemin)
+    imp = importer_fichier(chemin, confirme=True)
     assert imp.statut == ImportFiness.Statut.TERMINE, imp.erreur
     assert not Structure.objects.filter(finess="010000024").exists()  # outside the région
     ssiad = Structure.objects.get(finess="490000099")
@@ -288,7 +288,7 @@ def test_un_etablissement_importe_se_trouve_aussitot_dans_la_recherche(region, p
                                             commune="099", ligneacheminement="49300 CHOLET", categetab="355"),
                                 nouveau, geolocalisation("490000023"), geolocalisation("490000049"),
                                 geolocalisation("490000099")])
-    assert importer_fichier(chemin).statut == ImportFiness.Statut.TERMINE
+    assert importer_fichier(chemin, confirme=True).statut == ImportFiness.Statut.TERMINE
     client.force_login(region.consultant)
     reponse = client.get("/recherche/", {"q": "soins infirmiers"})
     assert "SSIAD DU LAYON" in reponse.content.decode()

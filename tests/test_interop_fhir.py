@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from interop import nos
-from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION, pour_lecture, ressources
+from interop.fhir import DESCRIPTION_FERMETURE, PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION
 from repertoire.models import JetonApi, Niveau, PorteeJeton, Structure
 from repertoire.services import droits, jetons_api, offre
 from tests.factories import concept
@@ -18,7 +18,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def api(client, region):
+    donner_des_offres(region)
     return client_api(client, region)
+
+
+def donner_des_offres(region):
+    """An offer is (activity, mode): the shared region's units get a mode, the day care an activity."""
+    offre.modifier_structure(None, region.uo_hp, {}, m2m={"modes_prise_en_charge": [concept("R213", "46")]},
+                             raison="test")
+    offre.modifier_structure(None, region.uo_aj, {}, m2m={"modes_prise_en_charge": [concept("R213", "47")],
+                                                        "activites": [concept("J17", "294")]}, raison="test")
+    offre.modifier_structure(None, region.uo_rea, {}, m2m={"modes_prise_en_charge": [concept("R213", "28")]},
+                             raison="test")
 
 
 def _get(api, url, statut=200):
@@ -29,7 +40,8 @@ def _get(api, url, statut=200):
 
 
 def _ids(bundle):
-    return {int(e["resource"]["id"]) for e in bundle.get("entry", [])}
+    """The structures behind the matches (an offer's id starts with its unit's)."""
+    return {int(e["resource"]["id"].split("-")[0]) for e in bundle.get("entry", []) if e["search"]["mode"] == "match"}
 
 
 def test_sans_jeton_401_et_jeton_revoque_401(client, region):
@@ -67,7 +79,7 @@ def test_organization_eg_partof_ej_avec_identifiants(api, region):
 
 
 def test_healthcareservice_et_location_de_la_reanimation(api, region):
-    hs = _get(api, f"/fhir/HealthcareService/{region.uo_rea.pk}")
+    hs = _get(api, f"/fhir/HealthcareService/{region.uo_rea.pk}-127-28")
     valider(hs)
     assert hs["meta"]["profile"] == [PROFIL_HEALTHCARESERVICE]
     assert hs["providedBy"]["reference"] == f"Organization/{region.ch.pk}"
@@ -83,23 +95,29 @@ def test_healthcareservice_et_location_de_la_reanimation(api, region):
     capacite = [e for e in loc["extension"] if e["url"].endswith("ror-location-supported-capacity")][0]
     valeurs = {e["url"]: e for e in capacite["extension"]}
     assert valeurs["nbCapacity"]["valueInteger"] == 12
-    assert valeurs["capacityStatus"]["valueCodeableConcept"]["coding"][0]["code"] == "01"  # installé
+    assert valeurs["capacityStatus"]["valueCode"] == "01"  # installé
+    assert valeurs["temporaryAssignement"]["valueCodeableConcept"]["coding"][0]["code"] == "01"
     assert loc["position"] == {"latitude": 47.06, "longitude": -0.88}  # the EG's, the UO has none
 
 
 def test_lecture_introuvable_ou_mauvais_niveau_404(api, region):
-    for url in (f"/fhir/HealthcareService/{region.ehpad.pk}", "/fhir/Organization/999999999",
+    for url in (f"/fhir/HealthcareService/{region.ehpad.pk}", f"/fhir/HealthcareService/{region.uo_rea.pk}",
+                f"/fhir/HealthcareService/{region.uo_rea.pk}-127-29", "/fhir/Organization/999999999",
                 "/fhir/Organization/abc", "/fhir/Patient/1", "/fhir/Patient"):
         assert _get(api, url, 404)["resourceType"] == "OperationOutcome"
 
 
 def test_validation_de_chaque_ej_eg_uo_d_une_region_generee(api, region):
     construire_region_generee(nb_eg=15)
+    JetonApi.objects.update(profil_acces=1)  # every unit, the sensitive ones included (ANS profile 1)
     structures = Structure.objects.filter(niveau__in=[Niveau.EJ, Niveau.EG, Niveau.UO])
     vus = 0
+    offres_attendues = {f"{s.pk}-{a.code}-{m.code}" for s in structures.filter(niveau=Niveau.UO)
+                        for a in s.activites.all() for m in s.modes_prise_en_charge.all()}
     for type_ressource, niveaux in (("Organization", [Niveau.EJ, Niveau.EG]), ("HealthcareService", [Niveau.UO]),
                                     ("Location", [Niveau.UO])):
-        attendus = set(structures.filter(niveau__in=niveaux).values_list("pk", flat=True))
+        attendus = ({str(pk) for pk in structures.filter(niveau__in=niveaux).values_list("pk", flat=True)}
+                    if type_ressource != "HealthcareService" else offres_attendues)
         obtenus = set()
         url = f"/fhir/{type_ressource}?_count=7"
         while url:
@@ -108,7 +126,7 @@ def test_validation_de_chaque_ej_eg_uo_d_une_region_generee(api, region):
             assert bundle["total"] == len(attendus)
             for entree in bundle.get("entry", []):
                 valider(entree["resource"])
-                obtenus.add(int(entree["resource"]["id"]))
+                obtenus.add(entree["resource"]["id"])
                 vus += 1
             url = next((l["url"] for l in bundle["link"] if l["relation"] == "next"), None)
         assert obtenus == attendus, type_ressource
@@ -117,7 +135,8 @@ def test_validation_de_chaque_ej_eg_uo_d_une_region_generee(api, region):
 
 def test_codes_nos_d_une_uo_riche(api, region):
     uo = [s for s in construire_region_generee(nb_eg=2) if s.niveau == Niveau.UO][0]
-    hs = _get(api, f"/fhir/HealthcareService/{uo.pk}")
+    hs = [e["resource"] for e in _get(api, "/fhir/HealthcareService")["entry"]
+          if e["resource"]["id"].startswith(f"{uo.pk}-")][0]
     systemes = {c["coding"][0]["system"] for c in hs["characteristic"]}
     assert nos.url_tre("TRE_R213-ModePriseEnCharge") in systemes
     assert nos.url_tre("TRE_R210-ActeSpecifique") in systemes
@@ -147,6 +166,10 @@ def test_recherche_par_zone_d_intervention(api, region):
     offre.modifier_structure(None, region.uo_aj, {}, m2m={"territoire": ["49007", "49099"]}, raison="test")
     assert _ids(_get(api, "/fhir/HealthcareService?intervention-zone=49099")) == {region.uo_aj.pk}
     assert _ids(_get(api, "/fhir/HealthcareService?intervention-zone=44109")) == set()
+    assert _ids(_get(api, "/fhir/HealthcareService?intervention-zone=49")) == {region.uo_aj.pk}  # département
+    assert _ids(_get(api, "/fhir/HealthcareService?intervention-zone=44")) == set()
+    assert _ids(_get(api, f"/fhir/HealthcareService?intervention-zone={nos.TRE_R30}|52")) == {region.uo_aj.pk}
+    assert _ids(_get(api, f"/fhir/HealthcareService?intervention-zone={nos.TRE_R30}|11")) == set()
 
 
 def test_recherche_last_updated_et_pages(api, region):
@@ -187,13 +210,17 @@ def test_recherche_organization_par_identifiant_et_nom(api, region):
 
 
 @pytest.mark.parametrize("requete", [
-    "HealthcareService?inconnu=1", "HealthcareService?_lastUpdated=hier", "HealthcareService?_lastUpdated=ge2026-13-40",
-    "HealthcareService?_count=201", "HealthcareService?_count=-1", "HealthcareService?age-range-low=abc",
-    "HealthcareService?age-range-low=ap60", "HealthcareService?intervention-zone=Angers",
+    "HealthcareService?_lastUpdated=hier", "HealthcareService?_lastUpdated=ge2026-13-40",
+    "HealthcareService?_count=-1", "HealthcareService?age-range-low=abc",
+    "HealthcareService?age-range-low=zz60", "HealthcareService?intervention-zone=Angers",
     "HealthcareService?_curseur=%%%", "HealthcareService?_count=2&_count=3", "HealthcareService?specialty=",
     "Location?near-insee-code=99999|10|km", "Location?near-insee-code=49007|loin|km",
     "Location?near-insee-code=49007|10|parsecs", "Location?near-insee-code=49007|5000|km",
-    "Location?capacity-status=99", "Location?specialty=127", "Organization?_id=abc", "Organization?partof=x",
+    "Location?capacity-status=99", "Organization?_id=abc", "HealthcareService?_id=12", "Organization?partof=x",
+    # absurd years: an OverflowError once answered 500 (#16)
+    "Organization?_lastUpdated=9999-12-31", "Organization?_lastUpdated=9999-12", "Organization?_lastUpdated=9999",
+    "HealthcareService?_lastUpdated=ap9999-12-31", "Location?_lastUpdated=le9999-12-31T23:59:59Z",
+    "HealthcareService?_lastUpdated=ap0001-01-01", "Organization?_lastUpdated=ge0001-01-01T00:00:00%2B14:00",
 ])
 def test_parametres_invalides_operation_outcome_400(api, region, requete):
     bundle = _get(api, f"/fhir/{requete}", 400)
@@ -209,29 +236,8 @@ def test_api_en_lecture_seule(api, region):
 def test_metadata_publique_et_valide(client, db):
     capability = client.get("/fhir/metadata").json()
     valider(capability)
-    assert {r["type"] for r in capability["rest"][0]["resource"]} == {"Organization", "HealthcareService", "Location"}
-
-
-def test_validation_de_chaque_ej_eg_uo_de_la_region_de_demo(api):
-    """The whole demo region (~3,000 EG): every EJ, EG and UO mapped and validated."""
-    from demo.region import generer
-
-    generer()
-    for type_ressource, niveaux in (("Organization", [Niveau.EJ, Niveau.EG]), ("HealthcareService", [Niveau.UO]),
-                                    ("Location", [Niveau.UO])):
-        queryset, _ = pour_lecture(type_ressource)
-        ids = list(queryset.filter(niveau__in=niveaux).order_by("pk").values_list("pk", flat=True))
-        assert len(ids) > 1000
-        valides = 0
-        for debut in range(0, len(ids), 500):
-            lot = list(queryset.filter(pk__in=ids[debut:debut + 500]))
-            for ressource in ressources(type_ressource, lot):
-                valider(ressource)
-                valides += 1
-        assert valides == len(ids), type_ressource
-        bundle = _get(api, f"/fhir/{type_ressource}?_count=200")  # and one full page through the API
-        valider(bundle)
-        assert bundle["total"] == len(ids) and len(bundle["entry"]) == 200
+    assert {r["type"] for r in capability["rest"][0]["resource"]} == {"Organization", "HealthcareService", "Location",
+                                                                     "Practitioner", "PractitionerRole"}
 
 
 def test_last_updated_avec_fuseau_non_encode(api, region):
@@ -252,5 +258,138 @@ def test_lits_disponibles_saisis_servis_en_location(api, region):
     loc = bundle["entry"][0]["resource"]
     capacites = [e for e in loc["extension"] if e["url"].endswith("ror-location-supported-capacity")]
     disponibles = [c for c in capacites if any(
-        v.get("valueCodeableConcept", {}).get("coding", [{}])[0].get("code") == "02" for v in c["extension"])]
+        v["url"] == "capacityStatus" and v["valueCode"] == "02" for v in c["extension"])]
     assert disponibles and "3" in str(disponibles[0])
+
+
+def test_parametre_inconnu_ignore_et_signale_sauf_en_mode_strict(api, region):
+    bundle = _get(api, "/fhir/HealthcareService?inconnu=1&specialty=127&_sort=name")
+    valider(bundle)
+    assert _ids(bundle) == {region.uo_rea.pk}
+    soi = [l["url"] for l in bundle["link"] if l["relation"] == "self"][0]
+    assert "specialty=127" in soi and "inconnu" not in soi and "_sort" not in soi
+    issues = [e["resource"] for e in bundle["entry"] if e["search"]["mode"] == "outcome"][0]["issue"]
+    assert {i["severity"] for i in issues} == {"warning"} and len(issues) == 2
+    assert "inconnu=1" in issues[0]["diagnostics"]
+    refus = api.get("/fhir/HealthcareService?inconnu=1", HTTP_PREFER="handling=strict")
+    assert refus.status_code == 400 and "inconnu" in refus.json()["issue"][0]["diagnostics"]
+    assert api.get("/fhir/HealthcareService?specialty=127", HTTP_PREFER="handling=strict").status_code == 200
+
+
+def test_count_plafonne_summary_count_elements_et_tri(api, region):
+    assert _get(api, "/fhir/HealthcareService?_count=5000")["total"] == 3  # capped, not refused
+    compte = _get(api, "/fhir/Location?_summary=count")
+    assert compte["total"] == 3 and "entry" not in compte
+    bundle = _get(api, "/fhir/HealthcareService?_elements=identifier,name&_sort=_lastUpdated")
+    valider(bundle)
+    ressource = bundle["entry"][0]["resource"]
+    assert set(ressource) == {"resourceType", "id", "meta", "identifier", "name"}
+    assert "SUBSETTED" in [t["code"] for t in ressource["meta"]["tag"]]
+    dates = [e["resource"]["meta"]["lastUpdated"] for e in bundle["entry"]]
+    assert dates == sorted(dates)
+
+
+def test_une_offre_par_activite_et_mode(api, region):
+    offre.modifier_structure(None, region.uo_rea, {}, m2m={
+        "activites": [concept("J17", "126"), concept("J17", "127")],
+        "modes_prise_en_charge": [concept("R213", "28"), concept("R213", "29")]}, raison="test")
+    bundle = _get(api, f"/fhir/HealthcareService?organization=Organization/{region.ch.pk}")
+    ids = sorted(e["resource"]["id"] for e in bundle["entry"])
+    assert ids == [f"{region.uo_rea.pk}-{a}-{m}" for a in ("126", "127") for m in ("28", "29")]
+    assert bundle["total"] == 4
+    for entree in bundle["entry"]:
+        hs = entree["resource"]
+        assert len(hs["specialty"]) == 1 and len(hs["type"]) == 1
+        assert hs["identifier"][0]["value"] == f"52-{hs['id']}" or hs["identifier"][0]["value"].endswith(hs["id"])
+    # A search narrows the offers, not only the units.
+    assert sorted(e["resource"]["id"] for e in _get(api, "/fhir/HealthcareService?specialty=126")["entry"]) == [
+        f"{region.uo_rea.pk}-126-28", f"{region.uo_rea.pk}-126-29"]
+    systeme = nos.url_tre("TRE_R213-ModePriseEnCharge")
+    seul = _get(api, f"/fhir/HealthcareService?specialty=127&characteristic={systeme}|29")
+    assert [e["resource"]["id"] for e in seul["entry"]] == [f"{region.uo_rea.pk}-127-29"] and seul["total"] == 1
+    # Pages of 3 cut through the unit's offers without losing or repeating one.
+    vus, url = [], f"/fhir/HealthcareService?organization=Organization/{region.ch.pk}&_count=3"
+    while url:
+        page = _get(api, url)
+        vus += [e["resource"]["id"] for e in page["entry"]]
+        url = next((l["url"] for l in page["link"] if l["relation"] == "next"), None)
+    assert sorted(vus) == ids
+
+
+def test_age_toujours_borne_et_fermeture_decrite_comme_le_profil(api, region):
+    offre.modifier_structure(None, region.uo_rea, {"age_min": None, "age_max": None}, raison="test")
+    hs = _get(api, f"/fhir/HealthcareService/{region.uo_rea.pk}-127-28")
+    patient = [e for e in hs["extension"] if e["url"].endswith("ror-healthcareservice-patient-type")][0]
+    age = [e for e in patient["extension"] if e["url"] == "ageRange"][0]["valueRange"]
+    assert (age["low"]["value"], age["high"]["value"]) == (0, 150)
+    assert DESCRIPTION_FERMETURE == "Période de fermeture et de réouverture prévisionnelle"
+
+
+def test_include_et_revinclude_des_scenarios(api, region):
+    bundle = _get(api, "/fhir/HealthcareService?specialty=127&_include=HealthcareService:organization"
+                       "&_include:iterate=Organization:partof&_include=HealthcareService:location")
+    valider(bundle)
+    inclus = {(e["resource"]["resourceType"], e["resource"]["id"]) for e in bundle["entry"]
+              if e["search"]["mode"] == "include"}
+    assert inclus == {("Organization", str(region.ch.pk)), ("Organization", str(region.autre_ej.pk)),
+                      ("Location", str(region.uo_rea.pk))}
+    locations = _get(api, "/fhir/Location?_revinclude=HealthcareService:location")
+    inclus = [e["resource"]["id"] for e in locations["entry"] if e["search"]["mode"] == "include"]
+    assert sorted(inclus) == sorted([f"{region.uo_hp.pk}-293-46", f"{region.uo_aj.pk}-294-47",
+                                     f"{region.uo_rea.pk}-127-28"])
+    organisations = _get(api, f"/fhir/Organization?_id={region.ch.pk}&_include=Organization:partof")
+    assert [e["resource"]["id"] for e in organisations["entry"]] == [str(region.ch.pk), str(region.autre_ej.pk)]
+
+
+def test_metadata_liste_inclusions_et_definitions(client, db):
+    capability = client.get("/fhir/metadata").json()
+    hs = [r for r in capability["rest"][0]["resource"] if r["type"] == "HealthcareService"][0]
+    assert "HealthcareService:location" in hs["searchInclude"]
+    assert {p["name"]: p["type"] for p in hs["searchParam"]}["age-range-low"] == "quantity"
+    assert all(p.get("definition", "").startswith("http") for p in hs["searchParam"] if p["name"] != "name:contains"
+               and p["name"] != "name")
+
+
+def test_tous_les_comparateurs_sur_l_age_et_les_dates(api, region):
+    assert _ids(_get(api, "/fhir/HealthcareService?age-range-low=ne60")) == {region.uo_rea.pk}
+    assert _ids(_get(api, "/fhir/HealthcareService?age-range-low=sa18")) == {region.uo_hp.pk, region.uo_aj.pk}
+    assert _ids(_get(api, "/fhir/HealthcareService?age-range-low=eb60")) == {region.uo_rea.pk}
+    assert _ids(_get(api, "/fhir/HealthcareService?age-range-low=ap58")) == {region.uo_hp.pk, region.uo_aj.pk}
+    assert len(_ids(_get(api, "/fhir/HealthcareService?_lastUpdated=sa2000-01-01"))) == 3
+    assert _ids(_get(api, "/fhir/HealthcareService?_lastUpdated=eb2000-01-01")) == set()
+    assert _ids(_get(api, "/fhir/HealthcareService?_lastUpdated=ne2000-01-01")) == {
+        region.uo_hp.pk, region.uo_aj.pk, region.uo_rea.pk}
+    jour = timezone.localdate().isoformat()
+    assert len(_ids(_get(api, f"/fhir/Location?_lastUpdated=ap{jour}"))) == 3
+
+
+def test_lits_saisis_changent_le_last_updated_de_la_location(api, region):
+    """The guide's capacity scenario 4: Location?_lastUpdated=ge… finds a place whose beds changed."""
+    from disponibilites.services.saisie_lits import LigneSaisie, saisir_lits
+
+    avant = timezone.now()
+    horodatage = avant.astimezone(dt_timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    assert _ids(_get(api, f"/fhir/Location?_lastUpdated=ge{horodatage}")) == set()
+    droits.accorder_droit(region.gestionnaire, region.referent_autre, "saisie_lits", region.ch)
+    saisir_lits(region.referent_autre, [LigneSaisie(uo=region.uo_rea, disponibles=3, supplementaires=2,
+                                                    fermes=None)])
+    bundle = _get(api, f"/fhir/Location?_lastUpdated=ge{horodatage}&_revinclude=HealthcareService:location")
+    assert _ids(bundle) == {region.uo_rea.pk}
+    loc = bundle["entry"][0]["resource"]
+    assert loc["meta"]["lastUpdated"] >= horodatage.replace("Z", "")[:23]
+    statuts = sorted(x["valueCode"] for c in loc["extension"] if c["url"].endswith("supported-capacity")
+                     for x in c["extension"] if x["url"] == "capacityStatus")
+    assert statuts == ["01", "02", "06"]
+    assert _ids(_get(api, f"/fhir/Location?_lastUpdated=lt{horodatage}")) == {region.uo_hp.pk, region.uo_aj.pk}
+    assert _ids(_get(api, "/fhir/Location?capacity-status=06")) == {region.uo_rea.pk}
+    assert _ids(_get(api, "/fhir/Location?capacity-status=05")) == set()
+
+
+def test_la_ligne_d_adresse_fhir_ecrit_le_type_de_voie(api, region):
+    """The line text is the one formatter's ("12 Avenue Jean Jaurès"), the type's code in its extension."""
+    Structure.objects.filter(pk=region.ch.pk).update(numero_voie="12", type_voie=concept("J219", "AV"),
+                                                     voie="Jean Jaurès")
+    adresse = _get(api, f"/fhir/Location/{region.uo_rea.pk}")["address"]
+    assert adresse["line"] == ["12 Avenue Jean Jaurès"]
+    extensions = {e["url"].rsplit("-", 1)[-1]: e["valueString"] for e in adresse["_line"][0]["extension"]}
+    assert extensions["streetNameType"] == "AV"

@@ -59,8 +59,9 @@ def test_envoi_accepte_puis_seulement_ce_qui_a_change(region, vt):
     assert set(vt.applique) == _ids(EtatChangement.ENVOYE) == _ids()
     for bundle in vt.applique.values():
         valider(bundle)  # every message is a valid FHIR transaction Bundle
-    rea = [b for b in vt.applique.values() if b["entry"][0]["request"]["url"] == f"HealthcareService/{region.uo_rea.pk}"]
-    assert rea and rea[0]["entry"][1]["request"]["url"] == f"Location/{region.uo_rea.pk}"
+    # A unit sends its offers (one per activity and mode; none here: the unit has no mode) and its place.
+    rea = [b for b in vt.applique.values() if b["entry"][-1]["request"]["url"] == f"Location/{region.uo_rea.pk}"]
+    assert rea and [e["request"]["method"] for e in rea[0]["entry"]] == ["PUT"]
     assert _etat(region.ehpad).etat == EtatSync.A_JOUR and _etat(region.ch).etat == EtatSync.A_JOUR
     deja = len(vt.recus)
     offre.modifier_structure(None, region.uo_rea, {"lits_installes": 14}, raison="Capacités")
@@ -68,8 +69,8 @@ def test_envoi_accepte_puis_seulement_ce_qui_a_change(region, vt):
     assert _etat(region.ch).etat == EtatSync.EN_ATTENTE
     assert viatrajectoire.envoyer_en_attente().envoyes == 1
     dernier = vt.applique[vt.recus[-1]]
-    assert len(vt.recus) == deja + 1 and dernier["entry"][0]["resource"]["id"] == str(region.uo_rea.pk)
-    capacite = [e for e in dernier["entry"][1]["resource"]["extension"] if e["url"].endswith("supported-capacity")]
+    assert len(vt.recus) == deja + 1 and dernier["entry"][-1]["resource"]["id"] == str(region.uo_rea.pk)
+    capacite = [e for e in dernier["entry"][-1]["resource"]["extension"] if e["url"].endswith("supported-capacity")]
     assert [x["valueInteger"] for x in capacite[0]["extension"] if x["url"] == "nbCapacity"] == [14]
     assert _etat(region.ch).etat == EtatSync.A_JOUR
 

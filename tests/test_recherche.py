@@ -142,6 +142,12 @@ def test_saisies_invalides_messages_clairs_sans_erreur(connecte):
 def test_autocompletion(connecte, region):
     lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "angers"}).json()["resultats"]
     assert lieux[0] == {"valeur": "commune:49007", "libelle": "Angers (49000)", "genre": "Commune"}
+    # "Ange" is exactly Angé (41), outside the région: the région's Angers comes first.
+    lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "Ange"}).json()["resultats"]
+    assert lieux[0]["libelle"] == "Angers (49000)" and "Angé (41400)" in [l["libelle"] for l in lieux]
+    # ... but a city named exactly stays first: Rennes (35) before Rennes-en-Grenouilles (53).
+    lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "Rennes"}).json()["resultats"]
+    assert lieux[0]["libelle"].startswith("Rennes (35")
     lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "49300"}).json()["resultats"]
     assert lieux[0]["valeur"] == "commune:49099"
     lieux = connecte.get(reverse("recherche:autocompletion_lieux"), {"q": "tilleuls"}).json()["resultats"]
@@ -159,8 +165,8 @@ def test_choisir_un_etablissement_comme_lieu(connecte, region):
 
 def test_carte_donnees_compactes_et_liste_du_lieu(connecte, region):
     donnees = connecte.get(reverse("recherche:carte_donnees"), {"ou": "Angers", "rayon": "100"}).json()
-    assert donnees["points"] == [[region.ehpad.pk, 47.47, -0.55, 2], [region.ch.pk, 47.06, -0.88, 1]] or sorted(
-        donnees["points"]) == sorted([[region.ehpad.pk, 47.47, -0.55, 2], [region.ch.pk, 47.06, -0.88, 1]])
+    assert sorted(donnees["points"]) == sorted([[region.ehpad.pk, 47.47, -0.55, 2, "EHPAD LES TILLEULS"],
+                                                [region.ch.pk, 47.06, -0.88, 1, "CH CHOLET"]])
     assert donnees["rayon_km"] == 100
     html = connecte.get(reverse("recherche:carte_lieu", kwargs={"pk": region.ehpad.pk}), {"quoi": "accueil de jour"}).content
     assert "Accueil de jour" in html.decode() and "Hébergement permanent" not in html.decode()
@@ -190,11 +196,20 @@ def test_export_csv(connecte, region):
         ("CH CHOLET", "Réanimation adulte")}
 
 
-def test_un_resultat_montre_le_type_de_voie(connecte, region):
-    Structure.objects.filter(pk=region.ch.pk).update(numero_voie="5", type_voie=concept("J219", "RUE"),
-                                                     voie="des Lilas")
-    page = connecte.get(URL, {"ou": "Angers", "rayon": "100"}).content.decode()
-    assert "5 rue des Lilas" in page
+def test_l_adresse_avec_son_type_de_voie_partout_dans_la_recherche(connecte, region):
+    """Results, map popup, a result's page and the CSV write "12 Avenue Jean Jaurès" as people do."""
+    Structure.objects.filter(pk=region.ch.pk).update(numero_voie="12", type_voie=concept("J219", "AV"),
+                                                     voie="Jean Jaurès")
+    params = {"ou": "Angers", "rayon": "100"}
+    assert "12 Avenue Jean Jaurès" in connecte.get(URL, params).content.decode()
+    popup = connecte.get(reverse("recherche:carte_lieu", kwargs={"pk": region.ch.pk}), params).content.decode()
+    assert "12 Avenue Jean Jaurès" in popup
+    fiche = connecte.get(reverse("recherche:resultat", kwargs={"pk": region.uo_rea.pk}), params).content.decode()
+    assert "12 Avenue Jean Jaurès" in fiche
+    reponse = connecte.get(reverse("recherche:export_csv"), params)
+    lignes = list(csv.reader(io.StringIO(reponse.getvalue().decode("utf-8-sig")), delimiter=";"))
+    adresse = lignes[0].index("Adresse")
+    assert [ligne[adresse] for ligne in lignes[1:] if ligne[0] == "CH CHOLET"] == ["12 Avenue Jean Jaurès, 49300 Cholet"]
 
 
 def test_reindexation_complete(region):

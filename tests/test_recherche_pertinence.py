@@ -106,7 +106,9 @@ def test_ehpad_avec_accueil_de_jour_pres_d_angers():
 
 def test_ssiad_qui_intervient_a_cholet():
     page, uos, critere = chercher(quoi="SSIAD", ou="Cholet", intervient="on")
-    predicat = lambda u: type_uo("28")(u) and "49099" in {c.pk for c in u.territoire.all()}  # noqa: E731
+    # a SSIAD unit, or a unit the SSIAD itself runs (its ESA: the EG's category is indexed with it)
+    predicat = lambda u: (type_uo("28")(u) or u.eg.categorie.code in {"354", "209"}) and "49099" in {  # noqa: E731
+        c.pk for c in u.territoire.all()}
     verifier(page, uos, predicat, attendus(predicat, critere.lieu, rayon=1000))
 
 
@@ -114,7 +116,7 @@ def test_reanimation_pediatrique():
     page, uos, _ = chercher(quoi="réanimation pédiatrique")
     predicat = nom("réanimation pédiatrique")
     verifier(page, uos, predicat, attendus(predicat))
-    assert {Structure.objects.get(pk=r.eg_id).nom for r in page.resultats} == {"CHU NANTES", "CHU ANGERS"}
+    assert {Structure.objects.get(pk=r.eg_id).nom for r in page.resultats} == {"CHU NANTES - HOTEL DIEU", "CHU ANGERS"}
 
 
 def test_ime_pour_enfant_de_8_ans_autiste_en_loire_atlantique():

@@ -34,7 +34,7 @@ def test_deplier_une_ej_puis_une_eg(client, region):
 
 
 def test_pictogramme_du_statut_de_fiche(client, region):
-    Structure.objects.filter(pk=region.uo_aj.pk).update(statut_fiche=StatutFiche.MODIFICATION)
+    offre.marquer_statut_fiche([region.uo_aj.pk], StatutFiche.MODIFICATION)
     html = page(client, region.consultant, "repertoire:arbre_enfants", [region.ehpad.pk])
     assert "fr-icon-edit-line" in html and "Fiche en cours de modification" in html
 

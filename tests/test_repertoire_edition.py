@@ -161,6 +161,37 @@ def test_territoire_par_nom_ou_code_postal(client, region):
     assert reponse.status_code == 400 and "Plusieurs communes" in reponse.content.decode()
 
 
+def test_territoire_par_epci_ou_departement_en_une_fois(client, region):
+    from repertoire.forms import lire_territoire
+
+    angers_loire_metropole = lire_territoire("CU Angers Loire Métropole (EPCI)")
+    assert "49007" in angers_loire_metropole and len(angers_loire_metropole) == 29
+    assert lire_territoire("244900015") == angers_loire_metropole  # by SIREN
+    client.force_login(region.referent)
+    suggestions = client.get(reverse("repertoire:communes"), {"q": "Angers Loire", "territoire": "1"}).json()
+    assert suggestions["communes"][0]["libelle"] == "CU Angers Loire Métropole (EPCI)"
+    donnees = {"version": region.uo_aj.version, "ajouter_communes": "CU Angers Loire Métropole (EPCI), 49300"}
+    assert poster(client, region.referent, region.uo_aj, "territoire", donnees).status_code == 302
+    assert Structure.objects.get(pk=region.uo_aj.pk).territoire.count() == 30
+    uo = Structure.objects.get(pk=region.uo_aj.pk)
+    reponse = poster(client, region.referent, uo, "territoire", {"version": uo.version, "ajouter_communes": "999999999"})
+    assert reponse.status_code == 400 and "EPCI introuvable" in reponse.content.decode()
+
+
+def test_activites_proposees_selon_le_type_d_unite(client, region):
+    from django.core.cache import cache
+
+    from repertoire.forms import activites_habituelles
+
+    cache.clear()
+    habituelles = activites_habituelles()
+    type_hp = str(region.uo_hp.type_uo_id)
+    assert set(region.uo_hp.activites.values_list("pk", flat=True)) <= set(habituelles[type_hp])
+    client.force_login(region.referent)
+    html = client.get(reverse("repertoire:modifier_encadre", args=[region.uo_hp.pk, "activites"])).content.decode()
+    assert "data-activites-habituelles" in html and f'data-type-uo="{type_hp}"' in html
+
+
 def test_responsable_et_contacts_supplementaires(client, region):
     donnees = {"version": region.uo_hp.version, "responsable-prenom": "Anne", "responsable-nom": "Durand",
                "responsable-titre": "Cadre de santé", "responsable-email": "a.durand@tilleuls.fr",

@@ -53,6 +53,15 @@ def test_fiches_eg_et_ej_listent_leurs_enfants_avec_comptes(client, region):
     assert "EHPAD LES TILLEULS" in html and "2 UO" in html
 
 
+def test_l_adresse_s_ecrit_avec_son_type_de_voie(client, region):
+    Structure.objects.filter(pk=region.ehpad.pk).update(numero_voie="", type_voie=concept("J219", "PL"),
+                                                        voie="du Marché")
+    html = lire(client, region.consultant, region.ehpad)
+    assert "Place du Marché" in html and "place du Marché" not in html
+    # a unit without its own address shows its establishment's
+    assert "Place du Marché" in lire(client, region.consultant, region.uo_hp)
+
+
 def test_la_carte_a_la_position_de_la_structure_sans_tuiles(client, region, settings):
     html = lire(client, region.consultant, region.ehpad)
     assert 'data-lat="47.470000"' in html and 'data-lon="-0.550000"' in html

@@ -125,3 +125,14 @@ def test_arbre_paresseux_et_carte_sans_tuiles(live_server, page, connecter, regi
     expect(page).to_have_url(re.compile(rf"/repertoire/{region.uo_aj.pk}/$"))
     expect(page.locator("#carte .leaflet-marker-icon")).to_be_visible()  # no tile server, the marker shows
     assert not refus_csp  # tree, htmx and map run under the production Content-Security-Policy
+
+
+def test_la_bulle_de_la_carte_montre_le_nom_comme_du_texte(live_server, page, connecter, region):
+    # The review's reproduction: a name that, read as HTML, lays a link over the whole page.
+    piege = '<a id="piege" href="https://x.invalid" style="position:fixed;inset:0">Cliquez</a>'
+    Structure.objects.filter(pk=region.uo_aj.pk).update(nom=piege)
+    connecter(region.consultant)
+    page.goto(fiche(live_server, region.uo_aj))
+    page.locator("#carte .leaflet-marker-icon").click()
+    expect(page.locator("#carte .leaflet-popup-content")).to_have_text(piege)
+    assert page.locator("#piege").count() == 0

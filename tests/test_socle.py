@@ -47,6 +47,13 @@ def _piege_import(region):
     return [imp.pk]
 
 
+def _piege_opendata(region):
+    from interop import opendata
+
+    _piege_structures(region)
+    opendata.produire()  # the nightly task writes the file the view serves
+
+
 def _piege_journal(region):
     journaliser(region.gestionnaire, Action.DROIT_ACCORDE, cible=FORMULE)
 
@@ -56,7 +63,7 @@ EXPORTS = {
     "disponibilites": (_piege_structures, "disponibilites:export_csv", {}),
     "qualite": (_piege_structures, "qualite:incompletes_csv", {}),
     "imports": (_piege_import, "imports:rapport_csv", {}),
-    "opendata": (_piege_structures, "interop:opendata_csv", {}),
+    "opendata": (_piege_opendata, "interop:opendata_csv", {}),
     "journal": (_piege_journal, "comptes:journal_csv", {}),
 }
 
@@ -74,10 +81,17 @@ def test_chaque_export_neutralise_les_formules(client, region, export):
     assert FORMULE not in cellules
 
 
-def test_une_adresse_garde_son_type_de_voie():
+def test_une_adresse_garde_son_type_de_voie_comme_on_l_ecrit():
     assert lignes_adresse(numero="5", type_voie="Rue", voie="des Lilas", complement="Bâtiment B",
-                          code_postal="49300", commune="Cholet") == ["5 rue des Lilas", "Bâtiment B", "49300 Cholet"]
-    assert lignes_adresse(numero="5", type_voie="Rue", voie="des Lilas") == ["5 rue des Lilas"]
+                          code_postal="49300", commune="Cholet") == ["5 Rue des Lilas", "Bâtiment B", "49300 Cholet"]
+    assert lignes_adresse(numero="5", type_voie="Rue", voie="des Lilas") == ["5 Rue des Lilas"]
+    assert lignes_adresse(numero="12", type_voie="Avenue", voie="Jean Jaurès") == ["12 Avenue Jean Jaurès"]
+    assert lignes_adresse(type_voie="Place", voie="du Marché") == ["Place du Marché"]
+    # J219 labels that explain themselves keep their first word; lower case labels are capitalised
+    assert lignes_adresse(numero="3", type_voie="Chemin, cheminement", voie="des Vignes") == ["3 Chemin des Vignes"]
+    assert lignes_adresse(numero="8", type_voie="boulevard", voie="Foch") == ["8 Boulevard Foch"]
+    # a street keyed with its type in its name, without a type
+    assert lignes_adresse(numero="12", voie="rue des Lilas") == ["12 Rue des Lilas"]
     assert lignes_adresse(lieu_dit="La Garenne", commune="Cholet") == ["La Garenne", "Cholet"]
     assert lignes_adresse() == []
 
@@ -124,3 +138,21 @@ def test_le_fil_d_ariane():
     html = _rendre('{% load fil %}{% fil "Accueil" "accueil" "Dossier" "/dossiers/1/" ici="Publier" %}')
     assert 'href="/"' in html and 'href="/dossiers/1/">Dossier</a>' in html
     assert '<a class="fr-breadcrumb__link" aria-current="page">Publier</a>' in html
+
+
+def test_tout_csv_ecrit_passe_par_le_socle():
+    """One CSV writer: a csv.writer anywhere else would skip the formula neutralisation. The FINESS
+    extract generator writes the register's own input format (synthetic files to import), not an export."""
+    from pathlib import Path
+
+    racine = Path(__file__).resolve().parent.parent
+    permis = {"socle/exports.py", "imports/generateur.py"}
+    fautifs = []
+    for fichier in racine.glob("*/**/*.py"):
+        relatif = fichier.relative_to(racine).as_posix()
+        if relatif.startswith((".venv/", "tests/", "var/")) or relatif in permis:
+            continue
+        texte = fichier.read_text(encoding="utf-8")
+        if "csv.writer" in texte or "csv.DictWriter" in texte:
+            fautifs.append(relatif)
+    assert not fautifs, f"CSV écrit hors de socle.exports : {fautifs}"

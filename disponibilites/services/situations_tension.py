@@ -1,9 +1,10 @@
 """Situations de tension: declared and lifted by a gestionnaire; late units are reminded by e-mail."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -13,9 +14,12 @@ from nomenclatures.models import Concept
 from repertoire import access as repertoire_access
 from repertoire.models import Structure
 from socle.audit import Action, journaliser
+from socle.validateurs import une_ligne
 
 from ..models import Relance, SituationTension
 from .suivi import unites_concernees
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -77,13 +81,17 @@ def relancer_retards(acteur, situation: SituationTension) -> int:
             continue
         destinataires = referents_de(uo)
         if destinataires:
-            send_mail(
-                f"[ROR] {situation.type_crise.libelle} : lits disponibles à mettre à jour — {uo.nom}",
-                f"Bonjour,\n\nUne situation de tension est déclarée ({situation}). Les lits disponibles de "
-                f"l'unité « {uo.nom} » ({uo.eg.nom if uo.eg_id else ''}) doivent être mis à jour au moins "
-                f"toutes les {situation.frequence_heures} heures ; la dernière mise à jour date de plus "
-                f"longtemps.\n\nMettre à jour : {lien}\n\nL'équipe du ROR {settings.ROR_REGION_NOM}",
-                None, destinataires)
+            try:  # each unit on its own: one mail that cannot leave must not stop the others
+                send_mail(
+                    une_ligne(f"[ROR] {situation.type_crise.libelle} : lits disponibles à mettre à jour — {uo.nom}"),
+                    f"Bonjour,\n\nUne situation de tension est déclarée ({situation}). Les lits disponibles de "
+                    f"l'unité « {uo.nom} » ({uo.eg.nom if uo.eg_id else ''}) doivent être mis à jour au moins "
+                    f"toutes les {situation.frequence_heures} heures ; la dernière mise à jour date de plus "
+                    f"longtemps.\n\nMettre à jour : {lien}\n\nL'équipe du ROR {settings.ROR_REGION_NOM}",
+                    None, destinataires)
+            except (BadHeaderError, ValueError, OSError):
+                logger.exception("Relance de lits non envoyée pour l'unité %s", uo.pk)
+                continue  # not recorded: tried again at the next run
             envoyees += 1
         Relance.objects.create(situation=situation, uo=uo, destinataires=len(destinataires))
     if acteur is not None:

@@ -10,7 +10,8 @@ One module per responsibility; callers import the module they need
 - droits: rights on a structure and below;
 - favoris: a user's favourite fiches;
 - signalements: errors reported on a fiche, and their treatment (with e-mail);
-- import_finess: the bulk FINESS import (COPY, MPTT numbering of new trees).
+- import_finess: the bulk FINESS import (COPY, MPTT numbering of new trees);
+- groupements: groupings of legal entities (GHT) around their support establishment.
 
 Feature apps (dossiers, imports, disponibilités…) change the offer only through them.
 """

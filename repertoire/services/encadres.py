@@ -3,6 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from socle.fichiers import supprimer_apres_commit
+
 from ..access import MODIFIER, exiger
 from ..encadres import encadre_de
 from ..models import Contact, Horaire, PieceJointe, Structure
@@ -79,7 +81,9 @@ def _pieces_jointes(structure: Structure, ajouts: list[tuple], retraits: list[in
     for titre, fichier in ajouts:
         PieceJointe.objects.create(structure=structure, titre=titre, fichier=fichier, ajoutee_par=user)
     if retraits:
-        structure.pieces_jointes.filter(pk__in=retraits).delete()
+        retirees = structure.pieces_jointes.filter(pk__in=retraits)
+        supprimer_apres_commit(*retirees.values_list("fichier", flat=True))
+        retirees.delete()
 
 
 @transaction.atomic
@@ -107,13 +111,18 @@ def modifier_encadre(user, structure: Structure, cle: str, donnees: dict, *, ver
         _remplacer_horaires(actuelle, donnees["horaires"], user, encadre.titre)
     if "pieces" in encadre.special:
         _pieces_jointes(actuelle, donnees.get("pieces_ajout", []), donnees.get("pieces_retrait", []), user)
-    return modifier_structure(user, actuelle, champs, m2m=m2m, raison=encadre.titre,
-                              version_attendue=version_attendue)
+    ancienne_photo = actuelle.photo.name
+    structure = modifier_structure(user, actuelle, champs, m2m=m2m, raison=encadre.titre,
+                                   version_attendue=version_attendue)
+    if "photo" in champs and ancienne_photo != structure.photo.name:  # replaced or removed
+        supprimer_apres_commit(ancienne_photo)
+    return structure
 
 
 @transaction.atomic
-def confirmer_verification(user, structure: Structure) -> Structure:
-    """"J'ai vérifié mes données": the structure confirms its fiche is current (yearly legal obligation)."""
+def confirmer_verification(user, structure: Structure, *, raison: str = "Vérification des données") -> Structure:
+    """"J'ai vérifié mes données": the structure confirms its fiche is current (yearly legal obligation).
+    It counts as an update for the ANS freshness requirement RE1.2 (date_verification)."""
     exiger(user, MODIFIER, structure)
     return modifier_structure(user, structure, {"date_verification": timezone.now(), "verifie_par": user,
-                                                "pre_peuplee": False}, raison="Vérification des données")
+                                                "pre_peuplee": False}, raison=raison)

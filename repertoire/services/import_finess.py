@@ -1,12 +1,17 @@
 """The FINESS import in bulk: COPY, MPTT numbering of new trees, one history row per change."""
 
+import json
+
 from django.db import connection, models, transaction
+from psycopg.types.json import Jsonb
 from django.utils import timezone
 
 from socle.ecriture import inserer_en_masse
 
+from nomenclatures.cache import concept_id
+
 from .. import schema
-from ..models import Niveau, Structure
+from ..models import AutorisationFiness, EtablissementFiness, Niveau, Structure
 from ..signals import offre_modifiee_en_masse
 from .offre import deplacer_structure
 
@@ -20,7 +25,8 @@ def _creer_avec_historique(lignes: list[dict], user, raison: str, date) -> None:
     """New structures (with their ids) by COPY, then their "+" history rows copied server-side."""
     inserer_en_masse(Structure, [f.attname for f in Structure._meta.concrete_fields], lignes)
     historique = Structure.history.model
-    colonnes = [f.column for f in historique._meta.concrete_fields if not f.attname.startswith("history_")]
+    colonnes = [f.column for f in historique._meta.concrete_fields
+                if not f.attname.startswith("history_") and f.attname != "changements"]
     liste = ", ".join(colonnes)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -70,6 +76,8 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
     for eg in nouveaux_eg:
         eg_par_ej.setdefault(eg["ej_finess"], []).append(eg)
 
+    activites_uo: list[tuple[int, int]] = []  # (UO id, J17 concept id) of proposed units
+
     def sous_arbre(eg: dict, ej_id: int, tree_id: int, gauche: int, ids) -> list[dict]:
         """An EG and its proposed UOs, numbered from `gauche` (0 = numbered later by a rebuild)."""
         uos = sorted(eg["uos"], key=lambda u: u["nom"])
@@ -79,10 +87,14 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
         crees[eg["finess"]] = ligne_eg["id"]
         lignes = [ligne_eg]
         for i, uo in enumerate(uos):
+            uo = dict(uo)
+            codes_j17 = uo.pop("activites_j17", [])
             lignes.append({**uo, **commun, "id": next(ids), "niveau": Niveau.UO, "parent_id": ligne_eg["id"],
                            "ej_id": ej_id, "eg_id": ligne_eg["id"], "pre_peuplee": True,
                            "departement_id": eg.get("departement_id"), "tree_id": tree_id, "level": 2,
                            "lft": gauche and gauche + 1 + 2 * i, "rght": gauche and gauche + 2 + 2 * i})
+            activites_uo.extend((lignes[-1]["id"], concept_id("J17", code)) for code in codes_j17
+                                if concept_id("J17", code))
         return lignes
 
     def taille(eg):
@@ -126,6 +138,10 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
     for tree_id in sorted(arbres):
         Structure.objects.partial_rebuild(tree_id)
 
+    if activites_uo:  # the activity of a unit proposed from an authorisation (réanimation…)
+        through = Structure.activites.through
+        through.objects.bulk_create([through(structure_id=uo, concept_id=c) for uo, c in activites_uo])
+
     # 3. EG that FINESS attaches to another EJ (rare): moved with their subtree.
     for eg_pk, ej_finess in (rattachements or {}).items():
         ej = Structure.objects.ej().get(finess=ej_finess)
@@ -150,3 +166,87 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
     eg_ids = [pk for finess, pk in crees.items() if finess in finess_eg]
     offre_modifiee_en_masse.send(sender=Structure, eg_ids=eg_ids + list(modifications) + list(rattachements or {}))
     return crees
+
+
+# -- FINESS's own register and its authorisations ------------------------------------------
+
+_CHAMPS_REGISTRE = ["finess_ej", "nom", "categorie", "departement", "date_ouverture", "date_fermeture", "ferme",
+                    "cle_ban", "score_ban", "date_maj"]
+
+
+@transaction.atomic
+def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence=None) -> int:
+    """Write FINESS's view of the establishments an import read (EtablissementFiness), only
+    the rows that changed; `absents` (CSV: no longer listed) are marked closed. Returns the
+    number of rows written. The register is read whole (one row per FINESS EG ever imported,
+    ~103,000 at most) rather than through an IN list of every number: new rows go by COPY,
+    changed ones by one upsert."""
+    existants = {r[0]: r[1:] for r in EtablissementFiness.objects.values_list("finess", *_CHAMPS_REGISTRE)
+                 .iterator(chunk_size=20000)}
+    nouveaux, changes = [], []
+    for ligne in lignes:
+        actuel = existants.get(ligne["finess"])
+        if actuel is None:
+            nouveaux.append(ligne)
+        elif tuple(ligne[c] for c in _CHAMPS_REGISTRE) != actuel:
+            changes.append(ligne)
+    del existants
+    inserer_en_masse(EtablissementFiness, None, nouveaux)
+    if changes:
+        colonnes = ["finess", *_CHAMPS_REGISTRE]
+        inserer_en_masse(EtablissementFiness._meta.db_table, colonnes, [[ligne[c] for c in colonnes] for ligne in changes],
+                         suite="ON CONFLICT (finess) DO UPDATE SET "
+                               + ", ".join(f"{c} = EXCLUDED.{c}" for c in _CHAMPS_REGISTRE))
+    fermes = EtablissementFiness.objects.filter(finess__in=list(absents), ferme=False).update(
+        ferme=True, date_fermeture=date_absence) if absents else 0
+    return len(nouveaux) + len(changes) + fermes
+
+
+CHAMPS_AUTORISATION = ["autorisation_id", "exercee", "finess_ej", "finess_eg", "nature", "type_activite", "activite",
+                        "modalite", "forme", "mention", "num_arhgos", "active", "date_debut", "date_fin",
+                        "date_fin_effective", "date_caducite", "capacites"]
+
+
+@transaction.atomic
+def enregistrer_autorisations(lignes, *, retirees: list[int] = (), nouvelles: bool = False) -> int:
+    """Write the new or changed FINESS activities (rows keyed by their FINESS id, an iterable:
+    written 5,000 at a time) and delete those withdrawn from the flux (a UO that served one
+    keeps its data, loses the link). `nouvelles`: the caller knows none of these activities
+    is in the table yet (they go by COPY, no conflict to resolve). Returns the number of rows written."""
+    if retirees:
+        AutorisationFiness.objects.filter(pk__in=list(retirees)).delete()
+    if nouvelles:
+        return inserer_en_masse(AutorisationFiness, None, ({**ligne, "capacites": Jsonb(ligne["capacites"])}
+                                                           for ligne in lignes))
+    n, lot = 0, []
+    for ligne in lignes:
+        lot.append(ligne)
+        if len(lot) == 5000:
+            n += _ecrire_autorisations(lot)
+            lot = []
+    return n + _ecrire_autorisations(lot)
+
+
+_COLONNES_AUTORISATION = ["activite_id", *CHAMPS_AUTORISATION]
+
+
+def _ecrire_autorisations(lot: list[dict]) -> int:
+    """One upsert of up to 5,000 activities (typed arrays, not one parameter per value)."""
+    if lot:
+        inserer_en_masse(AutorisationFiness._meta.db_table, _COLONNES_AUTORISATION,
+                         [[json.dumps(ligne[c]) if c == "capacites" else ligne[c] for c in _COLONNES_AUTORISATION]
+                          for ligne in lot],
+                         suite="ON CONFLICT (activite_id) DO UPDATE SET "
+                               + ", ".join(f"{c} = EXCLUDED.{c}" for c in CHAMPS_AUTORISATION))
+    return len(lot)
+
+
+@transaction.atomic
+def lier_uo_autorisation(user, uo: Structure, autorisation: AutorisationFiness | None, *, raison: str = "") -> Structure:
+    """Link a UO to the FINESS authorisation it serves (or unlink it with None), one history row."""
+    from .offre import enregistrer, verrouiller
+
+    actuelle = verrouiller(uo, None)
+    actuelle.autorisation = autorisation
+    libelle = autorisation.libelle if autorisation else "aucune"
+    return enregistrer(actuelle, user, raison or f"Autorisation FINESS servie : {libelle}", None)

@@ -5,14 +5,21 @@ update): `ConflitDeVersion` tells what the others changed. Once the transaction 
 the apps above (search index…) are told which structures changed (signal `offre_modifiee`).
 """
 
+import json
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from nomenclatures.models import verifier_jeu
+from socle.ecriture import inserer_en_masse, mettre_a_jour_en_masse
+from socle.fichiers import supprimer_apres_commit
 
 from .. import schema
-from ..models import PARENTS_AUTORISES, Niveau, Structure
+from ..models import HISTORY_M2M_FIELDS, PARENTS_AUTORISES, Niveau, PictogrammeFiche, StatutFiche, Structure
 from ..signals import offre_modifiee
 
 # Fields that are never written through the generic functions below.
@@ -43,45 +50,95 @@ def verifier_m2m(m2m: dict) -> None:
             verifier_jeu(valeurs, jeu)
 
 
-def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None) -> Structure:
+def _pk(valeur):
+    return valeur.pk if hasattr(valeur, "pk") else valeur
+
+
+def listes_actuelles(pks, noms) -> dict[str, dict]:
+    """{m2m field: {structure pk: sorted values}} as stored now: one query per list."""
+    listes = {}
+    for nom in noms:
+        champ = Structure._meta.get_field(nom)
+        lien, source, cible = champ.remote_field.through, champ.m2m_field_name(), champ.m2m_reverse_name()
+        valeurs = {pk: [] for pk in pks}
+        for pk, valeur in lien.objects.filter(**{f"{source}__in": list(pks)}).values_list(source, cible):
+            valeurs[pk].append(valeur)
+        listes[nom] = {pk: sorted(v) for pk, v in valeurs.items()}
+    return listes
+
+
+def _changements(structure: Structure, avant: dict, listes: dict) -> dict:
+    """The history record's `changements`: scalar fields whose value moved (value before) and lists."""
+    champs = {}
+    for nom, valeur in avant.items():
+        if isinstance(valeur, FieldFile):  # a photo: its name, as the history keeps it
+            valeur = valeur.name or ""
+        champ = Structure._meta.get_field(nom)
+        if valeur != getattr(structure, champ.attname):
+            champs[champ.name] = valeur
+    return {"champs": champs, "listes": listes}
+
+
+def enregistrer(structure: Structure, user, raison: str, m2m: dict | None = None, avant: dict | None = None
+                ) -> Structure:
     """Save a structure and its many-to-many values as ONE history record.
 
-    `m2m` maps a many-to-many field name to its new list of values. The version
-    is bumped so that concurrent editors can detect a change (no lost update).
+    `m2m` maps a many-to-many field name to its new list of values; `avant` maps the
+    scalar fields the caller set to their value before. The history record keeps what
+    changed (`changements`: values before, lists before/after), not a copy of every list.
+    The version is bumped so that concurrent editors can detect a change (no lost update).
     Call it inside a transaction (the public functions below do).
     """
     structure._history_user = user
     structure._change_reason = raison
     structure.modifie_le = timezone.now()
+    nouvelles = {nom: sorted({_pk(v) for v in valeurs}) for nom, valeurs in (m2m or {}).items()}
+    verifier_m2m(nouvelles)
     if structure.pk:
         structure.version = (structure.version or 0) + 1
-    if m2m:
-        verifier_m2m(m2m)
-        if not structure.pk:
-            structure.skip_history_when_saving = True
-            structure.save()
+        # The values before, as stored (whoever set the fields), unless the caller knows better
+        # (a move has already written the new parent).
+        historises = [f for f in Structure._meta.concrete_fields if schema.historise(f.name)]
+        en_base = Structure.objects.filter(pk=structure.pk).values(*[f.attname for f in historises]).first() or {}
+        avant = {**{f.name: en_base.get(f.attname) for f in historises},
+                 **{Structure._meta.get_field(nom).name: valeur for nom, valeur in (avant or {}).items()}}
+        actuelles = listes_actuelles([structure.pk], nouvelles)
+        listes = {nom: [actuelles[nom][structure.pk], v] for nom, v in nouvelles.items()
+                  if actuelles[nom][structure.pk] != v}
+    else:
+        listes = {nom: [[], v] for nom, v in nouvelles.items() if v}
+    structure._changements_historises = _changements(structure, avant or {}, listes)
+    structure.save()  # the history record (creation or change) with its changements
+    if listes:
         structure.skip_history_when_saving = True
         try:
-            for field, values in m2m.items():
-                getattr(structure, field).set(values)
+            for nom, (_, valeurs) in listes.items():
+                getattr(structure, nom).set(valeurs)
         finally:
             del structure.skip_history_when_saving
-    structure.save()
+    del structure._changements_historises
     annoncer([structure.pk])
     return structure
 
 
 def changements_depuis(structure: Structure, version_lue: int) -> list[dict]:
     """What others changed on this fiche since `version_lue` (from its history)."""
-    historiques = list(structure.history.filter(version__gte=version_lue).order_by("history_date"))
+    historiques = list(structure.history.filter(version__gte=version_lue).order_by("history_date", "history_id"))
     changements = []
     for precedent, suivant in zip(historiques, historiques[1:]):
-        for change in suivant.diff_against(precedent).changes:
-            if change.field in {"version", "modifie_le"}:
+        if suivant.changements is not None:
+            faits = [(nom, avant, getattr(suivant, Structure._meta.get_field(nom).attname))
+                     for nom, avant in suivant.changements.get("champs", {}).items()]
+            faits += [(nom, avant, apres) for nom, (avant, apres) in suivant.changements.get("listes", {}).items()]
+        else:
+            faits = [(c.field, c.old, c.new) for c in suivant.diff_against(
+                precedent, excluded_fields=HISTORY_M2M_FIELDS).changes]
+        for nom, avant, apres in faits:
+            if nom in {"version", "modifie_le"}:
                 continue
-            champ = Structure._meta.get_field(change.field)
+            champ = Structure._meta.get_field(nom)
             changements.append({
-                "champ": change.field, "libelle": str(champ.verbose_name), "avant": change.old, "apres": change.new,
+                "champ": nom, "libelle": str(champ.verbose_name), "avant": avant, "apres": apres,
                 "par": suivant.history_user, "le": suivant.history_date,
             })
     return changements
@@ -103,6 +160,64 @@ def creer_structure(user, niveau: str, parent: Structure | None, *, raison: str 
     return enregistrer(structure, user, raison, m2m)
 
 
+ARBRE = ["parent", "ej", "eg", "lft", "rght", "tree_id", "level"]
+
+
+@transaction.atomic
+def creer_structures(user, creations, *, raison: str) -> list[Structure]:
+    """Create many fiches (a dossier's publication), each as in `creer_structure` (same
+    validation, one history record with its lists), in a fixed number of queries: one shift
+    of the tree numbering per parent (each shift rewrites every row to its right), foreign
+    keys and code lists checked per field, rows (per parent), lists and history inserted in bulk.
+    `creations`: [(niveau, parent, {field: value}, {m2m: values})]."""
+    par_parent: dict[int, list[int]] = {}
+    for rang, (_, parent, _, _) in enumerate(creations):
+        par_parent.setdefault(parent.pk, []).append(rang)
+    creees: list[Structure | None] = [None] * len(creations)
+    listes: list[dict] = [{}] * len(creations)
+    relations = [c.name for c in Structure._meta.concrete_fields if c.is_relation and c.name not in ARBRE]
+    maintenant = timezone.now()
+    for parent_pk, rangs in par_parent.items():
+        parent = Structure.objects.select_for_update().get(pk=parent_pk)
+        cible = parent.rght - 1  # as MPTT inserts a last child
+        Structure._tree_manager._create_space(2 * len(rangs), cible, parent.tree_id)
+        for position, rang in enumerate(rangs):
+            niveau, _, champs, m2m = creations[rang]
+            structure = Structure(niveau=niveau, parent=parent, **champs)
+            try:
+                structure.full_clean(exclude=ARBRE + relations, validate_unique=False)
+            except ValidationError as erreur:
+                raise ValidationError([f"« {structure.nom} » : {m}" for m in erreur.messages]) from erreur
+            structure._set_ancetres()
+            structure.tree_id, structure.level = parent.tree_id, parent.level + 1
+            structure.lft = cible + 1 + 2 * position
+            structure.rght = structure.lft + 1
+            structure.cree_le = structure.modifie_le = maintenant
+            creees[rang] = structure
+            listes[rang] = {nom: sorted({_pk(v) for v in valeurs}) for nom, valeurs in (m2m or {}).items() if valeurs}
+        # Inserted before the next parent's shift, which must move them too.
+        groupe = [creees[rang] for rang in rangs]
+        _verifier_cles_etrangeres(groupe, relations)
+        verifier_m2m({nom: sorted({v for rang in rangs for v in listes[rang].get(nom, [])})
+                      for nom in {n for rang in rangs for n in listes[rang]}})
+        Structure.objects.bulk_create(groupe)
+    noms = sorted({nom for l in listes for nom in l})
+    for nom in noms:
+        champ = Structure._meta.get_field(nom)
+        lien, source, cible = champ.remote_field.through, champ.m2m_column_name(), champ.m2m_reverse_name()
+        lien.objects.bulk_create([lien(**{source: s.pk, cible: v})
+                                  for s, l in zip(creees, listes) for v in l.get(nom, [])])
+    historique = Structure.history.model
+    inserer_en_masse(historique, None, ({
+        "history_date": maintenant, "history_user_id": getattr(user, "pk", None), "history_change_reason": raison,
+        "history_type": "+", "changements": json.dumps({"champs": {}, "listes": {n: [[], v] for n, v in l.items()}},
+                                                      cls=DjangoJSONEncoder),
+        **{f.attname: f.get_prep_value(getattr(s, f.attname)) for f in historique.tracked_fields},
+    } for s, l in zip(creees, listes)))
+    annoncer([s.pk for s in creees])
+    return creees
+
+
 @transaction.atomic
 def modifier_structure(user, structure: Structure, champs: dict, *, m2m: dict | None = None, raison: str,
                        version_attendue: int | None = None) -> Structure:
@@ -116,16 +231,111 @@ def modifier_structure(user, structure: Structure, champs: dict, *, m2m: dict | 
     if interdits:
         raise ValueError(f"Champs non modifiables ici : {sorted(interdits)}")
     actuelle = verrouiller(structure, version_attendue)
+    avant = {nom: getattr(actuelle, Structure._meta.get_field(nom).attname) for nom in champs}
     for nom, valeur in champs.items():
         setattr(actuelle, nom, valeur)
     actuelle.full_clean(exclude=["parent", "ej", "eg", "lft", "rght", "tree_id", "level"], validate_unique=False)
-    return enregistrer(actuelle, user, raison, m2m)
+    return enregistrer(actuelle, user, raison, m2m, avant)
+
+
+def _verifier_cles_etrangeres(structures, noms) -> None:
+    """Model validation of foreign keys for many fiches at once: one query per field, not per fiche."""
+    for nom in noms:
+        champ = Structure._meta.get_field(nom)
+        valeurs = {getattr(s, champ.attname) for s in structures} - {None}
+        if not valeurs:
+            continue
+        cibles = champ.remote_field.model._base_manager.filter(pk__in=valeurs).complex_filter(
+            champ.get_limit_choices_to())
+        if getattr(champ, "jeu", None):
+            cibles = cibles.filter(nomenclature__cle=champ.jeu)
+        inconnues = valeurs - set(cibles.values_list("pk", flat=True))
+        if inconnues:
+            fautive = next(s for s in structures if getattr(s, champ.attname) in inconnues)
+            raise ValidationError(f"« {fautive.nom} » : valeur inconnue pour {champ.verbose_name}.")
+
+
+@transaction.atomic
+def modifier_structures(user, modifications, *, raison: str, statut_fiche: str | None = None) -> list[Structure]:
+    """Change many fiches at once (a dossier's publication), each as in `modifier_structure`:
+    same validation, version bumped, one history record per fiche with its changes, but in
+    a fixed number of queries. `modifications`: [(structure, {field: value}, {m2m: values})];
+    `statut_fiche` sets their pictogram too (not a change of the offer). Raises ValidationError (nothing written) on an invalid value."""
+    if not modifications:
+        return []
+    pks = [structure.pk for structure, _, _ in modifications]
+    actuelles = Structure.objects.select_for_update(of=("self",)).select_related("parent").in_bulk(pks)
+    noms_listes = sorted({nom for _, _, m2m in modifications for nom in (m2m or {})})
+    courantes = listes_actuelles(pks, noms_listes)
+    maintenant = timezone.now()
+    ecrits, cles, modifiees, changements = {"version", "modifie_le"}, set(), [], {}
+    for structure, champs, m2m in modifications:
+        interdits = set(champs) & CHAMPS_TECHNIQUES
+        if interdits:
+            raise ValueError(f"Champs non modifiables ici : {sorted(interdits)}")
+        actuelle = actuelles[structure.pk]
+        avant = {nom: getattr(actuelle, Structure._meta.get_field(nom).attname) for nom in champs}
+        ecrits_ici = {Structure._meta.get_field(nom).name for nom in champs}
+        for nom, valeur in champs.items():
+            setattr(actuelle, nom, valeur)
+            champ = Structure._meta.get_field(nom)
+            ecrits.add(champ.name)
+            if champ.is_relation:
+                cles.add(champ.name)
+        try:  # only the values written are checked (foreign keys below, in bulk)
+            actuelle.full_clean(exclude=[c.name for c in Structure._meta.concrete_fields
+                                         if c.is_relation or c.name not in ecrits_ici], validate_unique=False)
+        except ValidationError as erreur:
+            raise ValidationError([f"« {actuelle.nom} » : {m}" for m in erreur.messages]) from erreur
+        nouvelles = {nom: sorted({_pk(v) for v in valeurs}) for nom, valeurs in (m2m or {}).items()}
+        verifier_m2m(nouvelles)
+        listes = {nom: [courantes[nom][actuelle.pk], v] for nom, v in nouvelles.items()
+                  if courantes[nom][actuelle.pk] != v}
+        actuelle._set_ancetres()
+        actuelle.version = (actuelle.version or 0) + 1
+        actuelle.modifie_le = maintenant
+        changements[actuelle.pk] = _changements(actuelle, avant, listes)
+        modifiees.append(actuelle)
+    _verifier_cles_etrangeres(modifiees, cles)
+    if "commune" in ecrits:
+        ecrits.add("departement")
+    if statut_fiche is not None:
+        marquer_statut_fiche(pks, statut_fiche)
+    mettre_a_jour_en_masse(Structure, modifiees, [Structure._meta.get_field(n).attname for n in sorted(ecrits)])
+    _ecrire_listes(changements)
+    historique = Structure.history.model
+    inserer_en_masse(historique, None, ({
+        "history_date": maintenant, "history_user_id": getattr(user, "pk", None), "history_change_reason": raison,
+        "history_type": "~", "changements": json.dumps(changements[s.pk], cls=DjangoJSONEncoder),
+        **{f.attname: f.get_prep_value(getattr(s, f.attname)) for f in historique.tracked_fields},
+    } for s in modifiees))
+    annoncer(pks)
+    return modifiees
+
+
+def _ecrire_listes(changements: dict) -> None:
+    """Apply the list changes of many fiches: one delete and one insert per list."""
+    par_liste: dict[str, dict] = {}
+    for pk, change in changements.items():
+        for nom, (avant, apres) in change["listes"].items():
+            par_liste.setdefault(nom, {})[pk] = (set(avant), set(apres))
+    for nom, valeurs in par_liste.items():
+        champ = Structure._meta.get_field(nom)
+        lien, source, cible = champ.remote_field.through, champ.m2m_field_name(), champ.m2m_reverse_field_name()
+        retraits = [ident for ident, pk, valeur in lien.objects.filter(**{f"{source}__in": list(valeurs)})
+                    .values_list("id", source, cible) if valeur in valeurs[pk][0] - valeurs[pk][1]]
+        lien.objects.filter(id__in=retraits).delete()
+        lien.objects.bulk_create([lien(**{f"{source}_id": pk, f"{cible}_id": valeur})
+                                  for pk, (avant, apres) in valeurs.items() for valeur in sorted(apres - avant)],
+                                 batch_size=1000)
 
 
 @transaction.atomic
 def deplacer_structure(user, structure: Structure, nouveau_parent: Structure, *, raison: str) -> Structure:
     """Move a fiche (and its subtree) under another parent of the same EJ."""
     actuelle = verrouiller(structure, None)
+    nouveau_parent = Structure.objects.get(pk=nouveau_parent.pk)  # its tree numbers as they are now
+    avant = {"parent": actuelle.parent_id}
     if nouveau_parent.niveau not in PARENTS_AUTORISES[actuelle.niveau]:
         raise ValidationError("Ce niveau ne peut pas être placé sous ce parent.")
     ej_cible = nouveau_parent if nouveau_parent.niveau == Niveau.EJ else nouveau_parent.ej
@@ -136,7 +346,7 @@ def deplacer_structure(user, structure: Structure, nouveau_parent: Structure, *,
     actuelle.move_to(nouveau_parent, "last-child")
     actuelle.refresh_from_db()
     actuelle.parent = nouveau_parent
-    enregistrer(actuelle, user, raison)
+    enregistrer(actuelle, user, raison, avant=avant)
     # The denormalised ancestors of the subtree follow.
     descendants = list(actuelle.get_descendants())
     for descendant in descendants:
@@ -154,7 +364,10 @@ def supprimer_structure(user, structure: Structure, *, raison: str) -> None:
         raise ValidationError("Supprimez ou déplacez d'abord les unités rattachées.")
     actuelle._history_user = user
     actuelle._change_reason = raison
+    actuelle._changements_historises = {"champs": {}, "listes": {}}
     pk = actuelle.pk
+    # Its photo and pièces jointes go with it (the history keeps their names, not the files).
+    supprimer_apres_commit(actuelle.photo.name, *actuelle.pieces_jointes.values_list("fichier", flat=True))
     actuelle.delete()
     annoncer([pk])
 
@@ -176,7 +389,21 @@ def marquer_statut_fiche(structures, statut: str) -> int:
     """Set the Répertoire pictogram of fiches (a dossier collaboratif works on them).
 
     A pictogram is not offer data: no history record and no version bump, so an
-    operational edit made meanwhile is not taken for a conflict.
+    operational edit made meanwhile is not taken for a conflict. Kept in its own narrow
+    table (PictogrammeFiche, no row when standard): thousands of fiches in one cheap write.
     """
-    ids = [s.pk if isinstance(s, Structure) else s for s in structures]
-    return Structure.objects.filter(pk__in=ids).update(statut_fiche=statut)
+    if isinstance(structures, QuerySet):  # a subtree: no list of thousands of ids
+        cibles = structures.order_by().values("pk")
+    else:
+        cibles = [s.pk if isinstance(s, Structure) else s for s in structures]
+    PictogrammeFiche.objects.filter(structure_id__in=cibles).delete()
+    if statut == StatutFiche.STANDARD:
+        return 0
+    if isinstance(structures, QuerySet):  # INSERT … SELECT: the ids never leave the database
+        sql, params = cibles.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f'INSERT INTO {PictogrammeFiche._meta.db_table} (structure_id, statut) '
+                           f'SELECT t."pk", %s FROM ({sql}) t', [statut, *params])
+            return cursor.rowcount
+    PictogrammeFiche.objects.bulk_create([PictogrammeFiche(structure_id=pk, statut=statut) for pk in cibles])
+    return len(cibles)

@@ -2,7 +2,15 @@ from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
+from repertoire import schema
+
 register = template.Library()
+
+
+@register.filter
+def non_renseigne(libelle: str) -> str:
+    """"Non renseigné(e)(s)" agreeing with the field's label."""
+    return schema.non_renseigne(libelle)
 
 
 @register.filter

@@ -42,8 +42,16 @@ ATTENDUS = [
     gestionnaire_seulement("disponibilites:unites_suivies", ok=302, methode="post",
                            data=lambda r: {"uo": r.uo_hp.pk, "suivie": "1"}),
     gestionnaire_seulement("disponibilites:jetons"),
+    gestionnaire_seulement("disponibilites:modifier_jeton", ok=302, methode="post",
+                           kwargs=lambda r: {"pk": _jeton(r).pk}, data=lambda r: {"expire_le": _dans_cent_jours()}),
     gestionnaire_seulement("disponibilites:revoquer_jeton", ok=302, methode="post",
                            kwargs=lambda r: {"pk": _jeton(r).pk}),
     # Bed-management software authenticate with a token, never with a session.
     Url("disponibilites:api_lits", 401, 401, 401, 401, 401, 401, methode="post"),
 ]
+
+
+def _dans_cent_jours():
+    from datetime import date, timedelta
+
+    return (date.today() + timedelta(days=100)).isoformat()

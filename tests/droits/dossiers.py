@@ -66,6 +66,8 @@ ATTENDUS = [
     remplir("dossiers:retablir_unite", 302, kwargs=lambda r: _fiche(r, r.uo_aj), methode="post"),
     remplir("dossiers:deplacer_unite", 200, kwargs=lambda r: _fiche(r, r.uo_aj)),
     remplir("dossiers:creer_unites", 200, kwargs=_brouillon),
+    remplir("dossiers:creer_structure", 200, kwargs=_brouillon),
+    remplir("dossiers:nommage", 200, kwargs=lambda r: _fiche(r, r.ehpad)),
     remplir("dossiers:envoyer", 302, kwargs=_brouillon, methode="post"),
     remplir("dossiers:abandonner", 302, kwargs=_brouillon, methode="post"),
     remplir("dossiers:detail", 200, kwargs=_a_publier),

@@ -9,6 +9,14 @@ def _import(region):
     return {"pk": imp.pk}
 
 
+def _apercu(region):
+    from imports.models import ImportFiness
+
+    imp, _ = ImportFiness.objects.get_or_create(nom_fichier="matrice-apercu.json", defaults={
+        "statut": ImportFiness.Statut.A_CONFIRMER, "par": region.gestionnaire})
+    return {"pk": imp.pk}
+
+
 ATTENDUS = [
     gestionnaire_seulement("imports:liste"),
     # POST without a file: the gestionnaire gets the form back with its error (400), nothing started.
@@ -16,4 +24,7 @@ ATTENDUS = [
     gestionnaire_seulement("imports:detail", kwargs=_import),
     gestionnaire_seulement("imports:progression", kwargs=_import),
     gestionnaire_seulement("imports:rapport_csv", kwargs=_import),
+    # Confirm / cancel a preview: only an import « À confirmer » can be; a finished one refuses everyone.
+    Url("imports:confirmer", 302, 403, 403, 403, 403, 403, methode="post", kwargs=_import),
+    Url("imports:annuler", 302, 403, 403, 403, 403, 302, methode="post", kwargs=_apercu),
 ]

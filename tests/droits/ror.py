@@ -26,6 +26,10 @@ _referents_ehpad = {"kwargs": lambda r: {"pk": r.ehpad.pk}}
 ATTENDUS = [
     lecture_publique("accueil"),
     lecture_publique("login"),
+    lecture_publique("accessibilite"),  # the déclaration d'accessibilité, public by law
+    lecture_publique("sante"),  # the monitoring's health page
+    # An unknown uploaded file: anonymous visitors go to the login page, everyone else gets 404.
+    Url("fichier_protege", 302, 404, 404, 404, 404, 404, kwargs=lambda r: {"chemin": "inconnu/fichier.pdf"}),
     Url("logout", 302, 302, 302, 302, 302, 302, methode="post"),
     # Public: access request, forgotten password (Django's token flow)
     lecture_publique("comptes:demande_acces"),
@@ -40,6 +44,13 @@ ATTENDUS = [
     # Every logged-in user: their own account
     lecture_connectee("comptes:mon_compte"),
     lecture_connectee("comptes:email_changer"),
+    # a forged or stale link: the page says so, nothing changes
+    lecture_connectee("comptes:email_confirmer", kwargs=lambda r: {"jeton": "faux-jeton"}),
+    Url("comptes:email_confirmer", 302, 302, 302, 302, 302, 302, methode="post",
+        kwargs=lambda r: {"jeton": "faux-jeton"}),
+    lecture_connectee("comptes:demande_confirmer", kwargs=lambda r: {"jeton": "faux-jeton"}),
+    Url("comptes:demande_confirmer", 302, 302, 302, 302, 302, 302, methode="post",
+        kwargs=lambda r: {"jeton": "faux-jeton"}),
     lecture_connectee("comptes:mot_de_passe_changer"),
     lecture_connectee("comptes:cgu"),
     # A directeur names the référents of his own EJ/EG (the directeur holds the EJ of the EHPAD)

@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand
 from nomenclatures.models import Commune, Concept
 from repertoire.models import Structure
 
-from demo import comptes, disponibilites, dossiers, fiches, imports, interop, qualite, recherche
+from demo import campagnes, comptes, disponibilites, dossiers, fiches, finess_json, imports, interop, qualite, recherche
 
 # In this order: accounts first (the other parts act as them), search index before what reads it.
-PARTIES = [comptes, fiches, recherche, dossiers, disponibilites, imports, qualite, interop]
+PARTIES = [comptes, fiches, recherche, dossiers, disponibilites, imports, finess_json, campagnes, qualite, interop]
 
 
 class Command(BaseCommand):

@@ -32,6 +32,57 @@
     });
   }
 
+  // Naming rules while typing: the server's one rule set (dossiers/nommage.py) answers.
+  var LIBELLES = {nom: "Nom", nom_officiel: "Nom officiel"};
+  function verifierNommage(form) {
+    var zone = document.getElementById("avertissements-nommage");
+    if (!zone) { return; }
+    var liste = zone.querySelector("ul");
+    var attente = null;
+    var derniere = 0;
+    function demander() {
+      var params = new URLSearchParams();
+      ["nom", "nom_officiel", "commune", "categorie", "type_uo", "type_oi", "discipline"].forEach(function (nom) {
+        var champ = form.elements.namedItem(nom);
+        if (champ && champ.value !== undefined) { params.append(nom, champ.value); }
+      });
+      var publics = form.elements.namedItem("publics");
+      if (publics && publics.selectedOptions) {
+        Array.prototype.forEach.call(publics.selectedOptions, function (o) { params.append("publics", o.value); });
+      }
+      var numero = ++derniere;
+      fetch(form.dataset.nommage + "?" + params.toString(), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        .then(function (reponse) { return reponse.ok ? reponse.json() : null; })
+        .then(function (donnees) {
+          if (!donnees || numero !== derniere) { return; }
+          liste.textContent = "";
+          Object.keys(donnees.avertissements).forEach(function (champ) {
+            donnees.avertissements[champ].forEach(function (message) {
+              var li = document.createElement("li");
+              li.dataset.champ = champ;
+              li.textContent = (champ === "nom" ? "" : LIBELLES[champ] + " : ") + message;
+              liste.appendChild(li);
+            });
+          });
+          zone.hidden = liste.children.length === 0;
+        })
+        .catch(function () { /* the check is a help: a network hiccup leaves the last warnings */ });
+    }
+    function plusTard() {
+      window.clearTimeout(attente);
+      attente = window.setTimeout(demander, 250);
+    }
+    ["nom", "nom_officiel"].forEach(function (nom) {
+      var champ = form.elements.namedItem(nom);
+      if (champ) { champ.addEventListener("input", plusTard); }
+    });
+    ["commune", "categorie", "type_uo", "type_oi", "discipline", "publics"].forEach(function (nom) {
+      var champ = form.elements.namedItem(nom);
+      if (champ && champ.addEventListener) { champ.addEventListener("change", plusTard); }
+    });
+  }
+
+  document.querySelectorAll("form[data-nommage]").forEach(verifierNommage);
   document.querySelectorAll("select[data-filtre-discipline]").forEach(filtrerTypes);
   document.querySelectorAll("form[data-garde-modifications]").forEach(garderModifications);
 })();

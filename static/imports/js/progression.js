@@ -16,7 +16,7 @@
         if (etat.fini) {
           window.location.assign(etat.url);
         } else {
-          window.setTimeout(interroger, 1000);
+          window.setTimeout(interroger, 500);
         }
       })
       .catch(function () { window.setTimeout(interroger, 3000); });

@@ -7,11 +7,10 @@
   if (isNaN(lat) || isNaN(lon)) { return; }
   L.Icon.Default.imagePath = el.dataset.icones;
   var carte = L.map(el, { scrollWheelZoom: false, maxZoom: 18 }).setView([lat, lon], 14);
-  var source = document.getElementById("ror-tuiles");
-  var tuiles = source ? JSON.parse(source.textContent) : [];
-  tuiles.forEach(function (t) {
-    L.tileLayer(t.url, { attribution: t.attribution || "", maxZoom: 18 }).addTo(carte);
-  });
-  L.marker([lat, lon], { title: el.dataset.nom, alt: el.dataset.nom }).addTo(carte).bindPopup(el.dataset.nom);
+  if (window.RorFondCarte) { window.RorFondCarte(carte); }
+  // The name is text: Leaflet reads a string as HTML, so a name could draw links over the page.
+  var bulle = document.createElement("p");
+  bulle.textContent = el.dataset.nom;
+  L.marker([lat, lon], { title: el.dataset.nom, alt: el.dataset.nom }).addTo(carte).bindPopup(bulle);
   el.dataset.prete = "1";
 })();

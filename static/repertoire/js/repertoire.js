@@ -7,7 +7,7 @@
     return (texte || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  // -- tree: children load on first expand, then toggle ---------------------------------
+  // -- tree: children load on first expand, then toggle (a <button>: Enter and Space) ---------------------------------
   document.addEventListener("click", function (e) {
     var lien = e.target.closest("[data-deplier]");
     if (!lien) { return; }
@@ -27,7 +27,7 @@
     }
     if (cible.dataset.charge) { ouvrir(); return; }
     lien.setAttribute("aria-busy", "true");
-    fetch(lien.href, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
+    fetch(lien.dataset.url || lien.href, { headers: { "HX-Request": "true" }, credentials: "same-origin" })
       .then(function (r) { return r.text(); })
       .then(function (html) {
         cible.innerHTML = html;
@@ -106,19 +106,60 @@
       var terme = sansAccents(recherche.value.trim());
       if (!terme) { return; }
       var n = 0;
-      Array.prototype.forEach.call(select.options, function (opt) {
-        if (opt.selected || n >= 30 || sansAccents(opt.text).indexOf(terme) < 0) { return; }
-        n += 1;
-        ajouterOption(options, opt.text, function () {
-          opt.selected = true; recherche.value = ""; dessinerChoisis(); dessinerOptions(); changer(); recherche.focus();
+      var toutes = !select.dataset.activitesHabituelles || (filtre && filtre.checked);
+      function lister(aussiHors) {
+        Array.prototype.forEach.call(select.options, function (opt) {
+          if (opt.selected || n >= 30 || sansAccents(opt.text).indexOf(terme) < 0) { return; }
+          if (!aussiHors && opt.dataset.hors === "1") { return; }
+          n += 1;
+          ajouterOption(options, opt.text, function () {
+            opt.selected = true; recherche.value = ""; dessinerChoisis(); dessinerOptions(); changer(); recherche.focus();
+          });
         });
-      });
+      }
+      lister(toutes);
+      if (!n && !toutes) {
+        // A name typed in full is never hidden: none of this type's usual activities matches, show the others.
+        var note = document.createElement("li");
+        note.className = "ror-vide";
+        note.textContent = "Aucune activité habituelle de ce type ne correspond ; les autres :";
+        options.appendChild(note);
+        lister(true);
+        if (!n) { options.removeChild(note); }
+      }
       if (!n) {
         var aucun = document.createElement("li");
         aucun.className = "ror-vide";
         aucun.textContent = "Aucune valeur ne correspond.";
         options.appendChild(aucun);
       }
+    }
+    // Activities: those the Répertoire's units of this type (or discipline) offer, unless
+    // "all" is ticked (repertoire.forms.filtrer_activites gives the table).
+    var filtre = null;
+    if (select.dataset.activitesHabituelles) {
+      var table = JSON.parse(select.dataset.activitesHabituelles);
+      var idFiltre = select.id + "-toutes";
+      var case_ = document.createElement("div");
+      case_.className = "fr-checkbox-group fr-checkbox-group--sm fr-mt-1w";
+      case_.innerHTML = '<input type="checkbox" id="' + idFiltre + '"><label class="fr-label" for="' + idFiltre +
+        '">Afficher toutes les activités (sinon : celles des unités de ce type ou de cette discipline)</label>';
+      conteneur.insertBefore(case_, options);
+      filtre = case_.querySelector("input");
+      var sourceType = select.dataset.sourceType && document.getElementById(select.dataset.sourceType);
+      var sourceDiscipline = select.dataset.sourceDiscipline && document.getElementById(select.dataset.sourceDiscipline);
+      var appliquer = function () {
+        var type = sourceType ? sourceType.value : select.dataset.typeUo;
+        var discipline = sourceDiscipline ? sourceDiscipline.value : select.dataset.discipline;
+        var permises = table[type] || table["d:" + discipline];
+        Array.prototype.forEach.call(select.options, function (opt) {
+          opt.dataset.hors = permises && permises.indexOf(Number(opt.value)) < 0 ? "1" : "";
+        });
+        dessinerOptions();
+      };
+      [sourceType, sourceDiscipline].forEach(function (source) { if (source) { source.addEventListener("change", appliquer); } });
+      filtre.addEventListener("change", dessinerOptions);
+      appliquer();
     }
     recherche.addEventListener("input", dessinerOptions);
     recherche.addEventListener("keydown", function (e) {
@@ -141,18 +182,21 @@
     var minuteur = null;
     input.addEventListener("input", function () {
       clearTimeout(minuteur);
-      var morceaux = input.value.split(",");
+      var plusieurs = input.name === "ajouter_communes" || input.dataset.territoire !== undefined;
+      var morceaux = input.value.split(/[,;\n]/);
       var terme = morceaux[morceaux.length - 1].trim();
       if (terme.length < 2) { liste.innerHTML = ""; return; }
       minuteur = setTimeout(function () {
-        fetch(input.dataset.communes + "?q=" + encodeURIComponent(terme), { credentials: "same-origin" })
+        var url = input.dataset.communes + "?q=" + encodeURIComponent(terme) +
+          (input.dataset.territoire !== undefined ? "&territoire=1" : "");
+        fetch(url, { credentials: "same-origin" })
           .then(function (r) { return r.json(); })
           .then(function (donnees) {
             liste.innerHTML = "";
             donnees.communes.forEach(function (c) {
               ajouterOption(liste, c.libelle, function () {
                 morceaux[morceaux.length - 1] = (morceaux.length > 1 ? " " : "") + c.libelle;
-                input.value = input.name === "ajouter_communes" ? morceaux.join(",") + ", " : c.libelle;
+                input.value = plusieurs ? morceaux.join(",") + ", " : c.libelle;
                 liste.innerHTML = "";
                 input.dispatchEvent(new Event("change", { bubbles: true }));
                 input.focus();
@@ -165,7 +209,7 @@
 
   function ameliorer(racine) {
     racine.querySelectorAll("select[data-multiselect]").forEach(ameliorerSelect);
-    racine.querySelectorAll("input[data-communes]").forEach(ameliorerCommune);
+    racine.querySelectorAll("input[data-communes], textarea[data-communes]").forEach(ameliorerCommune);
   }
 
   // -- unsaved changes ------------------------------------------------------------------------

@@ -1,0 +1,637 @@
+"""Reading the daily FINESS JSON flux (data.gouv.fr): `structures` and `activités`.
+
+The contract is the ANS's schemas (fixtures/finess/json/schema-structures-v1.json,
+schema-activites-v1-0-1.json) as the real files write them (the samples beside them):
+`schemaVersion` and `generatedAt` at the top (the activités schema puts them in
+`metadata`: both are read), absent values written `null`, and the médico-social nature
+written `ASMR` with a `typeActiviteAMSR` (the schema says `AMSR`): both are accepted.
+
+A national file is ~400 MB: it is read as a stream (ijson), one `pmej` at a time, never
+whole. Each element is checked before anything is written; a defect raises
+`FichierInvalide` with the element's path (`pmej[12].ege[0].…`) and the reason.
+"""
+
+import re
+from collections import namedtuple
+from dataclasses import dataclass, field
+from datetime import date
+
+import ijson
+
+from repertoire.services.import_finess import CHAMPS_AUTORISATION
+from socle.validateurs import une_ligne
+
+from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, formater_telephone
+
+VERSIONS_ACCEPTEES = re.compile(r"^v?1\.\d+(\.\d+)?$")  # schema major version 1
+ETATS = {"A": False, "I": True}  # etatObjet (TRE_R386) → closed?
+CODE_FERMETURE = "005"  # codeEvenement (TRE_R376) of a closure
+NATURES = {"AASA", "ASR", "EML", "ASDR", "ASOCR", "AMSR", "AER", "AMF", "AMM"}
+ALIAS_NATURES = {"ASMR": "AMSR"}  # written so in the real flux of 2026-04-01
+# typeActivite<nature> keys → (activite, modalite, forme, mention) of AutorisationFiness.
+CLES_TYPE = {
+    "activite": ("activiteSanitaireRegulee", "activiteAMF", "activiteAMM", "typeEmlId",
+                 "activiteSanitaireDiverseRegulee", "activiteSocialeRegulee", "activiteEnseignementRegulee"),
+    "modalite": ("modaliteActivite", "modaliteAMM", "modeFonctionnement"),
+    "forme": ("formeActivite", "public", "ptsAMM"),
+    "mention": ("mentionAMM",),
+}
+_FINESS = re.compile(r"^[A-Za-z0-9]{9}$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_TYPES_JSON = {dict: "un objet", list: "une liste", str: "un texte", bool: "un booléen", type(None): "null"}
+
+
+def _type(valeur) -> str:
+    return _TYPES_JSON.get(type(valeur), "un nombre")
+
+
+class _Verif:
+    """Typed reads of one element, each failure naming the element's path."""
+
+    @staticmethod
+    def objet(parent, cle, chemin, requis=True) -> dict:
+        v = parent.get(cle) if isinstance(parent, dict) else None
+        if v is None and not requis:
+            return {}
+        if not isinstance(v, dict):
+            raise FichierInvalide(f"{chemin}.{cle} : un objet est attendu, trouvé {_type(v)}", element=f"{chemin}.{cle}")
+        return v
+
+    @staticmethod
+    def liste(parent, cle, chemin) -> list:
+        v = parent.get(cle)
+        if v is None:
+            return []
+        if not isinstance(v, list):
+            raise FichierInvalide(f"{chemin}.{cle} : une liste est attendue, trouvé {_type(v)}",
+                                  element=f"{chemin}.{cle}")
+        return v
+
+    @staticmethod
+    def texte(parent, cle, chemin, requis=False) -> str:
+        v = parent.get(cle)
+        if v is None:
+            if requis:
+                raise FichierInvalide(f"{chemin}.{cle} : champ obligatoire absent", element=f"{chemin}.{cle}")
+            return ""
+        if not isinstance(v, str):
+            raise FichierInvalide(f"{chemin}.{cle} : un texte est attendu, trouvé {_type(v)} ({str(v)[:30]})",
+                                  element=f"{chemin}.{cle}")
+        return une_ligne(v).strip()
+
+    @classmethod
+    def finess(cls, parent, cle, chemin) -> str:
+        v = cls.texte(parent, cle, chemin, requis=True)
+        if not _FINESS.match(v):
+            raise FichierInvalide(f"{chemin}.{cle} : numéro FINESS « {v[:20]} » invalide (9 caractères attendus)",
+                                  element=f"{chemin}.{cle}")
+        return v
+
+    @classmethod
+    def date(cls, parent, cle, chemin, requis=False) -> date | None:
+        v = cls.texte(parent, cle, chemin, requis)
+        if not v:
+            return None
+        m = _DATE.match(v)
+        try:
+            if not m:
+                raise ValueError
+            return date(*(int(x) for x in m.groups()))
+        except ValueError:
+            raise FichierInvalide(f"{chemin}.{cle} : date « {v[:30]} » illisible (attendu AAAA-MM-JJ)",
+                                  element=f"{chemin}.{cle}") from None
+
+    @classmethod
+    def code(cls, parent, cle, chemin, valeurs, nom: str, requis=True) -> str:
+        v = cls.texte(parent, cle, chemin, requis)
+        if v and v not in valeurs:
+            raise FichierInvalide(f"{chemin}.{cle} : {nom} « {v[:20]} » inconnu", element=f"{chemin}.{cle}")
+        return v
+
+
+V = _Verif
+
+
+class _Lent(Exception):
+    """The fast reading met something unusual: the checked reading says what (or accepts it)."""
+
+
+_DATES: dict[str, date] = {}  # the few thousand distinct dates of a flux, parsed once each
+
+
+def _date_rapide(v) -> date | None:
+    if v is None:
+        return None
+    if type(v) is not str:
+        raise _Lent
+    d = _DATES.get(v)
+    if d is not None:
+        return d
+    texte = v.strip()
+    if not texte:
+        return None
+    m = _DATE.match(texte)
+    if not m:
+        raise _Lent
+    try:
+        d = date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        raise _Lent from None
+    if len(_DATES) < 100_000:
+        _DATES[v] = d
+    return d
+
+
+def _texte_rapide(d: dict, cle: str) -> str:
+    v = d.get(cle)
+    if v is None:
+        return ""
+    if type(v) is not str:
+        raise _Lent
+    # As the checked reading: control characters become spaces (none in a printable text).
+    return v.strip() if v.isprintable() else une_ligne(v).strip()
+
+
+@dataclass
+class EnTete:
+    version: str = ""
+    genere_le: str = ""
+    sorte: str = ""  # "structures" | "activites"
+
+
+def lire_en_tete(fichier) -> EnTete:
+    """Read the schema version, the generation date and which file this is, from the start
+    of the stream (the real files write them before `pmej`); the stream is rewound."""
+    en_tete = EnTete()
+    fichier.seek(0)
+    try:
+        for prefixe, evenement, valeur in ijson.parse(fichier):
+            if prefixe in ("schemaVersion", "metadata.schemaVersion") and evenement == "string":
+                en_tete.version = valeur
+            elif prefixe in ("generatedAt", "metadata.generatedAt") and evenement == "string":
+                en_tete.genere_le = valeur
+            elif prefixe == "pmej.item" and evenement == "map_key":
+                if valeur in ("numFiness", "pmSmsseId", "activitesAutorisees"):
+                    en_tete.sorte = "activites"
+                elif valeur in ("informationsGeneralesPMEJ", "adresse", "contact", "evenement", "etatObjet"):
+                    en_tete.sorte = "structures"
+                if en_tete.sorte and en_tete.version:
+                    break
+            elif prefixe == "" and evenement == "end_map":
+                break
+    except ijson.JSONError as erreur:
+        raise FichierInvalide(f"ce n'est pas un fichier JSON valide ({str(erreur)[:120]})") from None
+    finally:
+        fichier.seek(0)
+    if not en_tete.version:
+        raise FichierInvalide("schemaVersion absent : ce n'est pas un flux FINESS JSON", element="schemaVersion")
+    if not VERSIONS_ACCEPTEES.match(en_tete.version):
+        raise FichierInvalide(f"version de schéma « {en_tete.version[:20]} » non prise en charge (attendu v1.x)",
+                              element="schemaVersion")
+    if not en_tete.sorte:
+        raise FichierInvalide("pmej absent ou vide : ni un flux structures ni un flux activités", element="pmej")
+    return en_tete
+
+
+def _elements(fichier, sorte: str):
+    """(index, pmej element) one at a time; a JSON syntax error names the last good element."""
+    index = -1
+    try:
+        for index, element in enumerate(ijson.items(fichier, "pmej.item")):
+            if not isinstance(element, dict):
+                raise FichierInvalide(f"pmej[{index}] : un objet est attendu, trouvé {_type(element)}",
+                                      element=f"pmej[{index}]")
+            yield index, element
+    except ijson.JSONError as erreur:
+        apres = f" après pmej[{index}]" if index >= 0 else ""
+        raise FichierInvalide(f"JSON invalide ou tronqué{apres} ({str(erreur)[:120]})",
+                              element=f"pmej[{index + 1}]") from None
+
+
+def date_du_flux(en_tete: EnTete) -> date:
+    m = _DATE.match(en_tete.genere_le or "")
+    try:
+        return date(*(int(x) for x in m.groups())) if m else date.today()
+    except ValueError:
+        raise FichierInvalide(f"generatedAt « {en_tete.genere_le[:30]} » illisible", element="generatedAt") from None
+
+
+# -- structures ----------------------------------------------------------------------------
+
+@dataclass
+class EntiteJuridique:
+    finess: str
+    nom: str
+    siren: str
+    commune_insee: str
+    departement: str
+
+
+@dataclass
+class ExtraitJson(Extrait):
+    entites: dict[str, EntiteJuridique] = field(default_factory=dict)
+    departements_couverts: set[str] = field(default_factory=set)
+
+
+def _departement(cog: str, referentiel: Referentiel) -> str:
+    if cog in referentiel.communes:
+        return referentiel.communes[cog]
+    return cog[:3] if cog[:2] in ("97", "98") else cog[:2]
+
+
+def _adresse(adresses: list, chemin: str) -> tuple[dict, str]:
+    """The geographic address (usage 03) if any, else the first."""
+    for i, a in enumerate(adresses):
+        if isinstance(a, dict) and a.get("usageAdresse") == "03":
+            return a, f"{chemin}.adresse[{i}]"
+    if adresses:
+        if not isinstance(adresses[0], dict):
+            raise FichierInvalide(f"{chemin}.adresse[0] : un objet est attendu", element=f"{chemin}.adresse[0]")
+        return adresses[0], f"{chemin}.adresse[0]"
+    return {}, f"{chemin}.adresse"
+
+
+def _coordonnee(geo: dict, cle: str, chemin: str, borne: float) -> float | None:
+    v = V.texte(geo, cle, chemin)
+    if not v:
+        return None
+    try:
+        x = float(v)
+    except ValueError:
+        raise FichierInvalide(f"{chemin}.{cle} : coordonnée « {v[:20]} » illisible", element=f"{chemin}.{cle}") \
+            from None
+    if not -borne <= x <= borne:
+        raise FichierInvalide(f"{chemin}.{cle} : coordonnée {x} hors limites", element=f"{chemin}.{cle}")
+    return x
+
+
+def _telephones(contacts: list, chemin: str) -> tuple[str, str]:
+    telephone = fax = ""
+    for i, c in enumerate(contacts):
+        telecom = V.objet(c, "telecom", f"{chemin}.contact[{i}]", requis=False)
+        telephone = telephone or V.texte(telecom, "telephone", f"{chemin}.contact[{i}].telecom")
+        fax = fax or V.texte(telecom, "telecopie", f"{chemin}.contact[{i}].telecom")
+    return formater_telephone(telephone), formater_telephone(fax)
+
+
+def _fermeture(ege: dict, infos: dict, chemin: str) -> date | None:
+    """The closing date: dateFermeture, else the latest closure event (code 005)."""
+    quand = V.date(infos, "dateFermeture", f"{chemin}.informationsGeneralesEGE")
+    if quand:
+        return quand
+    dates = [V.date(ev, "dateEvenement", f"{chemin}.evenement[{i}]")
+             for i, ev in enumerate(V.liste(ege, "evenement", chemin))
+             if isinstance(ev, dict) and ev.get("codeEvenement") == CODE_FERMETURE]
+    dates = [d for d in dates if d]
+    return max(dates) if dates else None
+
+
+def _etablissement(ege: dict, chemin: str, finess_ej: str, referentiel: Referentiel) -> Etablissement:
+    infos = V.objet(ege, "informationsGeneralesEGE", chemin)
+    chemin_infos = f"{chemin}.informationsGeneralesEGE"
+    finess = V.finess(infos, "numFinessEge", chemin_infos)
+    etat = V.code(ege, "etatObjet", chemin, ETATS, "état (etatObjet)")
+    adresse, chemin_adresse = _adresse(V.liste(ege, "adresse", chemin), chemin)
+    cog = V.texte(adresse, "cogCommune", chemin_adresse)
+    departement = _departement(cog, referentiel) if cog else ""
+    geo = V.objet(adresse, "coordonneesGeographique", chemin_adresse, requis=False)
+    chemin_geo = f"{chemin_adresse}.coordonneesGeographique"
+    telephone, fax = _telephones(V.liste(ege, "contact", chemin), chemin)
+    siret = V.texte(infos, "siret", chemin_infos)
+    if siret and not re.fullmatch(r"\d{14}", siret):
+        raise FichierInvalide(f"{chemin_infos}.siret : SIRET « {siret[:20]} » invalide (14 chiffres attendus)",
+                              element=f"{chemin_infos}.siret")
+    score = V.texte(geo, "scoreBAN", chemin_geo)
+    try:
+        score_ban = float(score) if score else None
+    except ValueError:
+        raise FichierInvalide(f"{chemin_geo}.scoreBAN : « {score[:20]} » illisible", element=f"{chemin_geo}.scoreBAN") \
+            from None
+    numero = V.texte(adresse, "numeroVoie", chemin_adresse)
+    complement = V.texte(adresse, "complementVoie", chemin_adresse)
+    etab = Etablissement(
+        ligne=0, finess=finess, finess_ej=finess_ej,
+        rs=V.texte(infos, "nomEgeCourt", chemin_infos, requis=True),
+        rslongue=V.texte(infos, "nomEgeLong", chemin_infos),
+        compldistrib=V.texte(adresse, "complementPointGeographique", chemin_adresse),
+        numvoie=numero, typvoie=V.texte(adresse, "typeVoie", chemin_adresse),
+        voie=V.texte(adresse, "libelleVoie", chemin_adresse), compvoie=complement,
+        lieuditbp=V.texte(adresse, "lieuDit", chemin_adresse),
+        commune_insee=cog if cog in referentiel.communes else "", departement=departement,
+        code_postal=V.texte(adresse, "codePostal", chemin_adresse)[:5],
+        telephone=telephone, telecopie=fax,
+        categorie=V.texte(ege, "categorieentiteGeographiqueExercice", chemin),
+        siret=siret, date_ouverture=V.date(infos, "dateOuverture", chemin_infos),
+        latitude=_coordonnee(geo, "directionLatitude", chemin_geo, 90),
+        longitude=_coordonnee(geo, "directionLongitude", chemin_geo, 180),
+    )
+    etab.ferme = ETATS[etat]
+    etab.date_fermeture = _fermeture(ege, infos, chemin) if etab.ferme else None
+    etab.cle_ban = V.texte(geo, "cleInInteropBAN", chemin_geo)[:40]
+    etab.score_ban = score_ban
+    etab.date_maj = V.date(ege, "dateDerniereMaj", chemin)
+    etab.chemin = chemin
+    return etab
+
+
+_SIRET = re.compile(r"\d{14}")
+
+
+def _etablissement_rapide(ege, chemin: str, finess_ej: str, referentiel: Referentiel) -> Etablissement:
+    """The same reading as `_etablissement` for a well-formed open EG, without the element
+    paths of each field; anything unusual (a closed EG too) raises `_Lent`."""
+    if type(ege) is not dict:
+        raise _Lent
+    infos = ege.get("informationsGeneralesEGE")
+    if type(infos) is not dict or ege.get("etatObjet") != "A":
+        raise _Lent
+    finess = infos.get("numFinessEge")
+    if type(finess) is not str or not _FINESS.match(finess := finess.strip()):
+        raise _Lent
+    adresses = ege.get("adresse")
+    adresse = {}
+    if adresses is not None:
+        if type(adresses) is not list:
+            raise _Lent
+        for a in adresses:
+            if type(a) is dict and a.get("usageAdresse") == "03":
+                adresse = a
+                break
+        else:
+            if adresses:
+                adresse = adresses[0]
+                if type(adresse) is not dict:
+                    raise _Lent
+    cog = _texte_rapide(adresse, "cogCommune")
+    geo = adresse.get("coordonneesGeographique")
+    if geo is None:
+        geo = {}
+    elif type(geo) is not dict:
+        raise _Lent
+    telephone = fax = ""
+    contacts = ege.get("contact")
+    if contacts is not None:
+        if type(contacts) is not list:
+            raise _Lent
+        for c in contacts:
+            telecom = c.get("telecom") if type(c) is dict else None
+            if telecom is None:
+                continue
+            if type(telecom) is not dict:
+                raise _Lent
+            telephone = telephone or _texte_rapide(telecom, "telephone")
+            fax = fax or _texte_rapide(telecom, "telecopie")
+    siret = _texte_rapide(infos, "siret")
+    if siret and not _SIRET.fullmatch(siret):
+        raise _Lent
+    score = _texte_rapide(geo, "scoreBAN")
+    latitude = _texte_rapide(geo, "directionLatitude")
+    longitude = _texte_rapide(geo, "directionLongitude")
+    try:
+        score_ban = float(score) if score else None
+        latitude = float(latitude) if latitude else None
+        longitude = float(longitude) if longitude else None
+    except ValueError:
+        raise _Lent from None
+    if (latitude is not None and not -90 <= latitude <= 90) or (longitude is not None and not -180 <= longitude <= 180):
+        raise _Lent
+    rs = infos.get("nomEgeCourt")
+    if type(rs) is not str:
+        raise _Lent
+    etab = Etablissement(
+        ligne=0, finess=finess, finess_ej=finess_ej, rs=rs.strip(), rslongue=_texte_rapide(infos, "nomEgeLong"),
+        compldistrib=_texte_rapide(adresse, "complementPointGeographique"),
+        numvoie=_texte_rapide(adresse, "numeroVoie"), typvoie=_texte_rapide(adresse, "typeVoie"),
+        voie=_texte_rapide(adresse, "libelleVoie"), compvoie=_texte_rapide(adresse, "complementVoie"),
+        lieuditbp=_texte_rapide(adresse, "lieuDit"),
+        commune_insee=cog if cog in referentiel.communes else "",
+        departement=_departement(cog, referentiel) if cog else "",
+        code_postal=_texte_rapide(adresse, "codePostal")[:5],
+        telephone=formater_telephone(telephone), telecopie=formater_telephone(fax),
+        categorie=_texte_rapide(ege, "categorieentiteGeographiqueExercice"),
+        siret=siret, date_ouverture=_date_rapide(infos.get("dateOuverture")),
+        latitude=latitude, longitude=longitude,
+    )
+    etab.ferme = False
+    etab.cle_ban = _texte_rapide(geo, "cleInInteropBAN")[:40]
+    etab.score_ban = score_ban
+    etab.date_maj = _date_rapide(ege.get("dateDerniereMaj"))
+    etab.chemin = chemin
+    return etab
+
+
+def _lire_etablissement(ege, chemin: str, finess_ej: str, referentiel: Referentiel) -> Etablissement:
+    try:
+        return _etablissement_rapide(ege, chemin, finess_ej, referentiel)
+    except _Lent:
+        return _etablissement(ege if isinstance(ege, dict) else None, chemin, finess_ej, referentiel)
+
+
+def lire_structures(fichier, referentiel: Referentiel, progres=None) -> ExtraitJson:
+    """Parse and check the structures flux; the EG of the perimeter, open and closed."""
+    en_tete = lire_en_tete(fichier)
+    if en_tete.sorte != "structures":
+        raise FichierInvalide("ce fichier est le flux activités, pas le flux structures", element="pmej")
+    extrait = ExtraitJson(date_extraction=date_du_flux(en_tete))
+    for index, pm in _elements(fichier, "structures"):
+        chemin = f"pmej[{index}]"
+        infos = V.objet(pm, "informationsGeneralesPMEJ", chemin)
+        finess_ej = V.finess(infos, "numFinessPm", f"{chemin}.informationsGeneralesPMEJ")
+        siren = V.texte(infos, "siren", f"{chemin}.informationsGeneralesPMEJ")
+        V.code(pm, "etatObjet", chemin, ETATS, "état (etatObjet)")
+        dans_le_perimetre = False
+        for i, ege in enumerate(V.liste(pm, "ege", chemin)):
+            etab = _lire_etablissement(ege, f"{chemin}.ege[{i}]", finess_ej, referentiel)
+            if etab.finess in extrait.numeros:
+                raise FichierInvalide(f"{etab.chemin} : établissement {etab.finess} présent deux fois",
+                                      element=etab.chemin)
+            extrait.numeros.add(etab.finess)
+            extrait.nb_structures += 1
+            if referentiel.departements is not None and etab.departement not in referentiel.departements:
+                continue
+            # A category is written only for an open establishment: the retired categories of
+            # long-closed ones (108, 200, 321 in the sample) are not an error.
+            if not etab.ferme and etab.categorie not in referentiel.categories:
+                raise FichierInvalide(f"{etab.chemin}.categorieentiteGeographiqueExercice : catégorie « "
+                                      f"{etab.categorie[:10]} » inconnue (absente de la nomenclature J55)",
+                                      element=f"{etab.chemin}.categorieentiteGeographiqueExercice")
+            extrait.etablissements[etab.finess] = etab
+            if not etab.ferme:
+                extrait.departements_couverts.add(etab.departement)
+            dans_le_perimetre = True
+        if dans_le_perimetre:
+            adresse, chemin_adresse = _adresse(V.liste(pm, "adresse", chemin), chemin)
+            cog = V.texte(adresse, "cogCommune", chemin_adresse)
+            extrait.entites[finess_ej] = EntiteJuridique(
+                finess=finess_ej,
+                nom=V.texte(infos, "denominationLonguePmSmsse", f"{chemin}.informationsGeneralesPMEJ")
+                or V.texte(infos, "denominationPm", f"{chemin}.informationsGeneralesPMEJ"),
+                siren=siren if re.fullmatch(r"\d{9}", siren) else "",
+                commune_insee=cog if cog in referentiel.communes else "",
+                departement=_departement(cog, referentiel) if cog else "")
+        extrait.nb_lignes = index + 1
+        if progres and index % 2000 == 0:
+            progres(min(0.95, index / 60_000), f"Lecture du flux structures : {index + 1} entités juridiques")
+    return extrait
+
+
+# -- activités -----------------------------------------------------------------------------
+
+def _activite(a: dict, chemin: str, finess_ej: str, finess_eg: str, exercee: bool) -> dict:
+    generiques = V.objet(a, "caracteristiquesGeneriques", chemin)
+    cg = f"{chemin}.caracteristiquesGeneriques"
+    nature_objet = V.objet(a, "nature", chemin)
+    nature = V.texte(nature_objet, "codeNature", f"{chemin}.nature", requis=True)
+    nature = ALIAS_NATURES.get(nature, nature)
+    if nature not in NATURES:
+        raise FichierInvalide(f"{chemin}.nature.codeNature : nature d'activité « {nature[:10]} » inconnue",
+                              element=f"{chemin}.nature.codeNature")
+    specifiques = V.objet(nature_objet, "caracteristiquesSpecifiques", f"{chemin}.nature")
+    type_activite = {}
+    for cle, valeur in specifiques.items():
+        if cle.startswith("typeActivite"):
+            type_activite = V.objet(specifiques, cle, f"{chemin}.nature.caracteristiquesSpecifiques")
+    chemin_type = f"{chemin}.nature.caracteristiquesSpecifiques.typeActivite{nature}"
+    codes = {champ: next((V.texte(type_activite, c, chemin_type) for c in cles if type_activite.get(c)), "")[:10]
+             for champ, cles in CLES_TYPE.items()}
+    capacites = []
+    for i, c in enumerate(V.liste(a, "capacite", chemin)):
+        nombre = V.texte(c, "nombre", f"{chemin}.capacite[{i}]")
+        if nombre and not nombre.lstrip("-").isdigit():
+            raise FichierInvalide(f"{chemin}.capacite[{i}].nombre : « {nombre[:20]} » n'est pas un nombre",
+                                  element=f"{chemin}.capacite[{i}].nombre")
+        capacites.append({"statut": V.texte(c, "statutCapacite", f"{chemin}.capacite[{i}]"),
+                          "unite": V.texte(c, "uniteMesureCapacite", f"{chemin}.capacite[{i}]"),
+                          "nombre": int(nombre) if nombre else None})
+    return {
+        "activite_id": V.texte(generiques, "activiteAeId", cg, requis=True)[:20],
+        "autorisation_id": (V.texte(generiques, "identifiantAutorisation", cg) if exercee else "")[:20],
+        "exercee": exercee, "finess_ej": finess_ej, "finess_eg": finess_eg, "nature": nature,
+        "type_activite": V.texte(generiques, "typeActiviteSMSSE", cg)[:10], **codes,
+        "num_arhgos": V.texte(generiques, "numAutorisationArhgos", cg)[:30],
+        "active": not ETATS[V.code(generiques, "etatObjet", cg, ETATS, "état (etatObjet)")],
+        "date_debut": V.date(generiques, "dateDebutActiviteAutorisee", cg),
+        "date_fin": V.date(generiques, "dateFinActiviteAutorisee", cg),
+        "date_fin_effective": V.date(generiques, "dateFinEffectiveActivite", cg),
+        "date_caducite": V.date(generiques, "dateCaduciteAutorisation", cg),
+        "capacites": capacites,
+    }
+
+
+# One activity of the flux, a row of AutorisationFiness: a tuple, since a national flux has
+# ~250,000 of them and a dict each would cost the memory budget.
+Activite = namedtuple("Activite", ["activite_id", *CHAMPS_AUTORISATION])
+
+
+_CLES_CODES = tuple(CLES_TYPE.items())
+
+
+def _activite_rapide(a, finess_ej: str, finess_eg: str, exercee: bool) -> Activite:
+    """The same reading as `_activite` for a well-formed activity, without building the
+    element paths (a national flux has ~250,000 activities); anything unusual raises `_Lent`."""
+    if type(a) is not dict:
+        raise _Lent
+    generiques = a.get("caracteristiquesGeneriques")
+    nature_objet = a.get("nature")
+    if type(generiques) is not dict or type(nature_objet) is not dict:
+        raise _Lent
+    nature = _texte_rapide(nature_objet, "codeNature")
+    nature = ALIAS_NATURES.get(nature, nature)
+    specifiques = nature_objet.get("caracteristiquesSpecifiques")
+    if nature not in NATURES or type(specifiques) is not dict:
+        raise _Lent
+    type_activite = {}
+    for cle, valeur in specifiques.items():
+        if cle.startswith("typeActivite"):
+            if type(valeur) is not dict:
+                raise _Lent
+            type_activite = valeur
+    codes = []
+    for _champ, cles in _CLES_CODES:
+        code = ""
+        for c in cles:
+            if type_activite.get(c):
+                code = _texte_rapide(type_activite, c)[:10]
+                break
+        codes.append(code)
+    capacites = []
+    liste = a.get("capacite")
+    if liste is not None:
+        if type(liste) is not list:
+            raise _Lent
+        for c in liste:
+            if type(c) is not dict:
+                raise _Lent
+            nombre = _texte_rapide(c, "nombre")
+            if nombre and not nombre.lstrip("-").isdigit():
+                raise _Lent
+            capacites.append({"statut": _texte_rapide(c, "statutCapacite"),
+                              "unite": _texte_rapide(c, "uniteMesureCapacite"),
+                              "nombre": int(nombre) if nombre else None})
+    activite_id = generiques.get("activiteAeId")
+    etat = generiques.get("etatObjet")
+    if type(activite_id) is not str or not activite_id.strip() or type(etat) is not str or etat.strip() not in ETATS:
+        raise _Lent
+    return Activite(
+        activite_id.strip()[:20],
+        (_texte_rapide(generiques, "identifiantAutorisation") if exercee else "")[:20],
+        exercee, finess_ej, finess_eg, nature, _texte_rapide(generiques, "typeActiviteSMSSE")[:10], *codes,
+        _texte_rapide(generiques, "numAutorisationArhgos")[:30], not ETATS[etat.strip()],
+        _date_rapide(generiques.get("dateDebutActiviteAutorisee")),
+        _date_rapide(generiques.get("dateFinActiviteAutorisee")),
+        _date_rapide(generiques.get("dateFinEffectiveActivite")),
+        _date_rapide(generiques.get("dateCaduciteAutorisation")),
+        capacites)
+
+
+def _lire_activite(a, chemin_de, finess_ej: str, finess_eg: str, exercee: bool) -> Activite:
+    try:
+        return _activite_rapide(a, finess_ej, finess_eg, exercee)
+    except _Lent:
+        return Activite(**_activite(a, chemin_de(), finess_ej, finess_eg, exercee))
+
+
+@dataclass
+class ExtraitActivites:
+    date_extraction: date
+    activites: list[Activite] = field(default_factory=list)  # in the perimeter
+    ej_couvertes: set[str] = field(default_factory=set)
+    eg_couverts: set[str] = field(default_factory=set)
+    nb_lignes: int = 0
+
+
+def lire_activites(fichier, dans_le_perimetre, progres=None) -> ExtraitActivites:
+    """Parse and check the activités flux. `dans_le_perimetre(finess_ej, finess_eg)` says
+    which structures' activities are kept (the région's, or all)."""
+    en_tete = lire_en_tete(fichier)
+    if en_tete.sorte != "activites":
+        raise FichierInvalide("ce fichier est le flux structures, pas le flux activités", element="pmej")
+    extrait = ExtraitActivites(date_extraction=date_du_flux(en_tete))
+    vus = set()
+    for index, pm in _elements(fichier, "activites"):
+        chemin = f"pmej[{index}]"
+        finess_ej = V.finess(pm, "numFiness", chemin)
+        lignes = []
+        for i, a in enumerate(V.liste(pm, "activitesAutorisees", chemin)):
+            lignes.append(_lire_activite(a, lambda: f"{chemin}.activitesAutorisees[{i}]", finess_ej, "", False))
+        egs = []
+        for j, ege in enumerate(V.liste(pm, "ege", chemin)):
+            finess_eg = V.finess(ege, "numFinessEge", f"{chemin}.ege[{j}]")
+            if not dans_le_perimetre(finess_ej, finess_eg):
+                continue
+            egs.append(finess_eg)
+            for i, a in enumerate(V.liste(ege, "activitesExercees", f"{chemin}.ege[{j}]")):
+                lignes.append(_lire_activite(a, lambda: f"{chemin}.ege[{j}].activitesExercees[{i}]", finess_ej,
+                                             finess_eg, True))
+        ej_dedans = bool(egs) or dans_le_perimetre(finess_ej, "")
+        for ligne in lignes:
+            if (ligne.exercee or ej_dedans) and ligne.activite_id not in vus:
+                vus.add(ligne.activite_id)
+                extrait.activites.append(ligne)
+        if ej_dedans:
+            extrait.ej_couvertes.add(finess_ej)
+        extrait.eg_couverts.update(egs)
+        extrait.nb_lignes = index + 1
+        if progres and index % 2000 == 0:
+            progres(min(0.95, index / 60_000), f"Lecture du flux activités : {index + 1} entités juridiques")
+    return extrait

@@ -1,0 +1,188 @@
+"""What the comparison and publish pages claim is what publication does: the dossier against
+its copy, live changes apart and flagged; the Historique of each fiche after publication;
+the naming rules asked while typing; the comments that reach people."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from dossiers import comparaison, services
+from repertoire.historique import historique_de
+from repertoire.models import Structure
+from repertoire.services import offre
+from tests.factories import concept
+
+pytestmark = pytest.mark.django_db
+
+
+def url(nom, *args):
+    return reverse(f"dossiers:{nom}", args=args)
+
+
+def fiche_de(dossier, structure):
+    return dossier.fiches.get(structure=structure)
+
+
+def en_validation_gestionnaire(region, dossier):
+    services.envoyer_en_validation(region.referent, dossier)
+    services.valider(region.directeur, dossier)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_comparer_montre_le_dossier_contre_sa_copie_et_a_part_ce_qui_a_change_en_ligne(client, region):
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.ehpad), {"nom": "EHPAD LES TILLEULS ANGERS"},
+                               finaliser=True)
+    # direct edits after the copy: on the renamed EG (flagged) and on a unit the dossier does not touch
+    offre.modifier_structure(region.referent, region.ehpad, {"telephone": "02 41 99 99 99"}, raison="Contacts")
+    offre.modifier_structure(region.referent, region.uo_hp, {"telephone": "02 41 77 77 77"}, raison="Contacts")
+    client.force_login(region.directeur)
+    reponse = client.get(url("comparer", dossier.pk))
+    [bloc] = reponse.context["blocs"]
+    assert bloc["fiche"].structure_id == region.ehpad.pk and [ligne["champ"] for ligne in bloc["lignes"]] == ["nom"]
+    [ecart] = reponse.context["ecarts"]
+    assert ecart["champ"] == "telephone" and ecart["repertoire"] == "02 41 99 99 99" and not ecart["conflit"]
+    contenu = reponse.content.decode()
+    assert "02 41 77 77 77" not in contenu  # a fiche the dossier leaves alone is not its business
+    assert "valeur du Répertoire gardée" in contenu
+
+    # what the page claims: the live phone stays, the name is the dossier's
+    en_validation_gestionnaire(region, dossier)
+    services.publier_dossier(region.gestionnaire, dossier)
+    ehpad = Structure.objects.get(pk=region.ehpad.pk)
+    assert ehpad.nom == "EHPAD LES TILLEULS ANGERS" and ehpad.telephone == "02 41 99 99 99"
+
+
+def test_meme_champ_change_des_deux_cotes_est_un_conflit_signale(client, region):
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.uo_hp), {"telephone": "02 41 11 11 11"},
+                               finaliser=True)
+    offre.modifier_structure(region.referent, region.uo_hp, {"telephone": "02 41 22 22 22"}, raison="Contacts")
+    en_validation_gestionnaire(region, dossier)
+    client.force_login(region.gestionnaire)
+    page = client.get(url("publier", dossier.pk))
+    [conflit] = page.context["conflits"]
+    assert conflit["cle"] == f"{fiche_de(dossier, region.uo_hp).pk}:telephone"
+    assert 'data-conflit="oui"' in page.content.decode()
+
+
+def test_fiche_supprimee_dans_le_dossier_mais_modifiee_en_ligne_est_un_conflit(client, region):
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    fiche = fiche_de(dossier, region.uo_aj)
+    services.supprimer_unite(region.referent, fiche)
+    offre.modifier_structure(region.referent, region.uo_aj, {"telephone": "02 41 33 33 33"}, raison="Contacts")
+    en_validation_gestionnaire(region, dossier)
+    cles = {c["cle"] for c in services.conflits(dossier)}
+    assert f"{fiche.pk}:{comparaison.SUPPRESSION}" in cles
+    with pytest.raises(services.ConflitsDePublication):
+        services.publier_dossier(region.gestionnaire, dossier)
+    client.force_login(region.gestionnaire)
+    contenu = client.get(url("publier", dossier.pk)).content.decode()
+    assert "Garder la fiche (ne pas la supprimer)" in contenu
+    client.post(url("publier", dossier.pk), {f"choix-{fiche.pk}:{comparaison.SUPPRESSION}": "repertoire"})
+    assert Structure.objects.get(pk=region.uo_aj.pk).telephone == "02 41 33 33 33"  # kept, as chosen
+
+
+def test_historique_de_chaque_fiche_apres_publication(region):
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.ehpad), {"nom": "EHPAD LES TILLEULS ANGERS"},
+                               finaliser=True)
+    ajoutee = concept("J17", "294")
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.uo_hp), {
+        "activites": [concept("J17", "293").pk, ajoutee.pk]}, finaliser=True)
+    [nouvelle] = services.creer_unites(region.referent, dossier, region.ehpad, 1,
+                                       nom="Hebergement temporaire personnes agees", discipline="MSS",
+                                       type_uo=concept("J34", "21"))
+    services.enregistrer_fiche(region.referent, nouvelle, {"age_min": 60, "age_max": 120,
+                                                           "activites": [concept("J17", "293").pk]}, finaliser=True)
+    services.supprimer_unite(region.referent, fiche_de(dossier, region.uo_aj))
+    en_validation_gestionnaire(region, dossier)
+    services.publier_dossier(region.gestionnaire, dossier)
+    raison = f"Dossier collaboratif n° {dossier.pk}"
+
+    [entree] = [e for e in historique_de(Structure.objects.get(pk=region.ehpad.pk)) if e["encadre"] == raison]
+    assert entree["par"] == "gestionnaire"
+    lignes = {c["libelle"]: (c["avant_texte"], c["apres_texte"]) for c in entree["changements"]}
+    assert lignes["Nom"] == ("EHPAD LES TILLEULS", "EHPAD LES TILLEULS ANGERS")
+    assert lignes["Unité opérationnelle « Hebergement temporaire personnes agees »"][1] == "créée"
+    assert lignes["Unité opérationnelle « Accueil de jour »"][1] == "supprimée"
+
+    [entree] = [e for e in historique_de(Structure.objects.get(pk=region.uo_hp.pk)) if e["encadre"] == raison]
+    [activites] = [c for c in entree["changements"] if c.get("liste")]
+    assert activites["ajouts_texte"] == [ajoutee.libelle] and not activites["retraits_texte"]
+
+    creee = Structure.objects.get(nom="Hebergement temporaire personnes agees")
+    [entree] = historique_de(creee)
+    assert entree["encadre"] == raison and entree["type"] == "+" and entree["par"] == "gestionnaire"
+    textes = {c["libelle"]: c["apres_texte"] for c in entree["changements"]}
+    assert textes["Nom"] == "Hebergement temporaire personnes agees"
+    assert concept("J17", "293").libelle in textes["Activités opérationnelles"]
+    # one record per fiche, the lists it changed only (no snapshot of the 13 lists)
+    record = Structure.history.filter(id=region.uo_hp.pk).latest()
+    assert set(record.changements["listes"]) == {"activites"}
+    lien = Structure.history.model._meta.get_field("historicalstructure_activites").related_model
+    assert not lien.objects.filter(history=record).exists()
+
+
+def test_regles_de_nommage_demandees_pendant_la_saisie(client, region):
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    fiche = fiche_de(dossier, region.ehpad)
+    client.force_login(region.referent)
+    reponse = client.get(url("nommage", dossier.pk, fiche.pk), {"nom": "Ehpad Angers", "nom_officiel": "Ehpad « X »"})
+    trouves = reponse.json()["avertissements"]
+    assert any("MAJUSCULES" in m for m in trouves["nom"])
+    assert any("caractères spéciaux" in m for m in trouves["nom_officiel"])
+    assert client.get(url("nommage", dossier.pk, fiche.pk), {"nom": "EHPAD ANGERS"}).json() == {"avertissements": {}}
+    # the example follows the type of the unit, not always "Aide à domicile prestataire"
+    uo = fiche_de(dossier, region.uo_hp)
+    messages = client.get(url("nommage", dossier.pk, uo.pk), {"nom": "Unite"}).json()["avertissements"]["nom"]
+    assert not any("Aide à domicile" in m for m in messages)
+    assert any(concept("J34", "21").libelle.split()[0].replace("é", "e") in m for m in messages)
+    client.force_login(region.referent_autre)
+    assert client.get(url("nommage", dossier.pk, fiche.pk), {"nom": "x"}).status_code == 403
+
+
+def test_les_commentaires_arrivent_en_tete_du_dossier_et_dans_les_courriels(client, region,
+                                                                           django_capture_on_commit_callbacks):
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.ehpad), {"nom": "EHPAD ANGERS"},
+                               finaliser=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.envoyer_en_validation(region.referent, dossier, "Nouveau nom voté en conseil")
+    assert "Nouveau nom voté en conseil" in mail.outbox[-1].body
+    with django_capture_on_commit_callbacks(execute=True):
+        services.renvoyer_au_referent(region.directeur, dossier, "Joindre la délibération")
+    assert "Joindre la délibération" in mail.outbox[-1].body
+    client.force_login(region.referent)
+    contenu = client.get(url("detail", dossier.pk)).content.decode()
+    tete = contenu[contenu.index('id="dernier-commentaire"'):contenu.index('id="fiches"')]
+    assert "Renvoi au référent" in tete and "Joindre la délibération" in tete
+
+
+def test_creations_et_deplacement_publies_gardent_l_arbre_coherent(region):
+    """Units created together share one shift of the tree numbering; the tree stays whole."""
+    oi = offre.creer_structure(region.gestionnaire, "OI", region.ehpad, nom="Pole geriatrie",
+                               type_oi=concept("J203", "1"))
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    creees = services.creer_unites(region.referent, dossier, region.ehpad, 3, nom="Accueil de jour personnes agees",
+                                   discipline="MSS", type_uo=concept("J34", "21"))
+    creees += services.creer_unites(region.referent, dossier, oi, 1, nom="Accueil de jour personnes agees",
+                                    discipline="MSS", type_uo=concept("J34", "21"))
+    for fiche in creees:
+        services.enregistrer_fiche(region.referent, fiche, {"age_min": 60, "age_max": 120,
+                                                            "activites": [concept("J17", "293").pk]}, finaliser=True)
+    services.deplacer_unite(region.referent, fiche_de(dossier, region.uo_hp), oi)
+    en_validation_gestionnaire(region, dossier)
+    services.publier_dossier(region.gestionnaire, dossier, motif="Noms de l'autorisation")
+    arbre = list(Structure.objects.filter(tree_id=region.ej.tree_id).order_by("lft"))
+    bornes = sorted(b for s in arbre for b in (s.lft, s.rght))
+    assert bornes == list(range(1, 2 * len(arbre) + 1))  # every number once: no overlap, no gap
+    par_pk = {s.pk: s for s in arbre}
+    for s in arbre:
+        if s.parent_id:
+            parent = par_pk[s.parent_id]
+            assert parent.lft < s.lft < s.rght < parent.rght and s.level == parent.level + 1
+    assert Structure.objects.get(pk=region.uo_hp.pk).parent_id == oi.pk
+    assert Structure.objects.filter(parent=region.ehpad, nom__startswith="Accueil de jour personnes agees").count() == 3
+    assert Structure.objects.filter(parent=oi).count() == 2
