@@ -2,7 +2,8 @@
 stored as JSON, compared, shown, and which are required to finalise.
 
 A draft is a dict {field name: JSON value}; foreign keys are stored as the target's
-primary key, many-to-many fields as the sorted list of primary keys.
+primary key, many-to-many fields as the sorted list of primary keys; the contacts, the
+responsable and the planning as dossiers/parties.py says.
 """
 
 import datetime
@@ -14,6 +15,8 @@ from django.db import models
 from nomenclatures.models import Commune
 from repertoire import schema
 from repertoire.models import Niveau, Structure
+
+from . import parties
 
 champ = functools.cache(schema.champ_modele)  # read for every field of every fiche
 
@@ -30,7 +33,8 @@ OBLIGATOIRES = {niveau: schema.du_niveau(niveau, "obligatoire") for niveau in Ni
 
 
 def champs_de(niveau: str) -> list[str]:
-    return CHAMPS[niveau] + CHAMPS_M2M[niveau]
+    """Everything a draft of this level carries: fields, code lists, then its parts."""
+    return CHAMPS[niveau] + CHAMPS_M2M[niveau] + parties.PARTIES[niveau]
 
 
 def en_json(nom: str, valeur):
@@ -75,15 +79,20 @@ def lire_fiches(structures, requete=None) -> dict[int, dict]:
         for pk in lues:
             if nom in CHAMPS_M2M[niveaux[pk]]:
                 lues[pk][nom] = []
-        cles = requete.values("pk") if requete is not None else list(lues)
-        for pk, valeur in lien.objects.filter(**{f"{source}__in": cles}).values_list(source, cible):
+        for pk, valeur in lien.objects.filter(**{f"{source}__in": _cles(lues, requete)}).values_list(source, cible):
             if nom in lues[pk]:
                 lues[pk][nom].append(valeur)
+    listes = {n for niveau in set(niveaux.values()) for n in CHAMPS_M2M[niveau]}
     for donnees in lues.values():
         for nom, valeur in donnees.items():
-            if isinstance(valeur, list):
+            if nom in listes:
                 valeur.sort()
+    parties.lire(lues, niveaux, _cles(lues, requete))
     return lues
+
+
+def _cles(lues, requete):
+    return requete.values("pk") if requete is not None else list(lues)
 
 
 def _cle(structure) -> int:
@@ -111,6 +120,11 @@ def valeurs_pour_modele(niveau: str, donnees: dict) -> tuple[dict, dict]:
     return scalaires, m2m
 
 
+def parties_pour_service(niveau: str, donnees: dict) -> dict:
+    """The contacts, responsable and planning of a draft, as repertoire's ecrire_parties takes them."""
+    return parties.pour_service({nom: donnees[nom] for nom in parties.PARTIES[niveau] if nom in donnees})
+
+
 def champs_differents(a: dict, b: dict, noms) -> list[str]:
     return [nom for nom in noms if _normal(a.get(nom)) != _normal(b.get(nom))]
 
@@ -126,9 +140,6 @@ def champs_manquants(niveau: str, donnees: dict) -> list[str]:
 
 # -- display ------------------------------------------------------------------------
 
-libelle = schema.libelle
-
-
 def _libelle(objet) -> str:
     """Communes by INSEE code, as a dossier's form takes them."""
     return f"{objet.nom} ({objet.pk})" if isinstance(objet, Commune) else schema.libelle_objet(objet)
@@ -136,13 +147,24 @@ def _libelle(objet) -> str:
 
 def afficher(nom: str, valeur) -> str:
     """A stored value in words, for the diff and the conflict pages."""
+    if parties.est_partie(nom):
+        return parties.afficher(nom, valeur)
     return schema.texte(nom, valeur, _libelle) or "—"
+
+
+def libelle(nom: str) -> str:
+    return parties.LIBELLES[nom] if parties.est_partie(nom) else schema.libelle(nom)
 
 
 def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: bool = True) -> list[dict]:
     """Rows of a side-by-side diff: field, live value, dossier value, structural first."""
     lignes = []
     for nom in champs_de(niveau):
+        if parties.est_partie(nom):  # one row per contact, per day… that changes
+            lignes += [{"champ": nom, "libelle": titre, "avant": a, "apres": b, "change": change, "structurel": False}
+                       for titre, a, b, change in parties.lignes(nom, avant.get(nom), apres.get(nom),
+                                                                 seulement_changes)]
+            continue
         change = _normal(avant.get(nom)) != _normal(apres.get(nom))
         if seulement_changes and not change:
             continue

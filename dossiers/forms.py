@@ -5,10 +5,11 @@ from django import forms
 from django.urls import reverse
 
 from nomenclatures.models import Commune, Concept
-from repertoire.forms import AIDE_TERRITOIRE, CommuneField, filtrer_activites, lire_territoire
+from repertoire.forms import AIDE_TERRITOIRE, CommuneField, FormulairesParties, filtrer_activites, lire_territoire
 from repertoire.models import Discipline, Niveau, Structure
 
-from .brouillon import champs_de, en_json, valeurs_pour_modele
+from . import parties
+from .brouillon import CHAMPS, CHAMPS_M2M, en_json, valeurs_pour_modele
 from .disciplines import disciplines_du_type, type_convient
 from .models import DossierCollaboratif, EtatDossier, FicheBrouillon
 from .services import rattachements
@@ -81,7 +82,9 @@ class CommunesField(forms.CharField):
 
 
 class FicheForm(forms.ModelForm):
-    """The draft of one fiche. Never saved as a Structure: its values go to the draft JSON."""
+    """The draft of one fiche. Never saved as a Structure: its values go to the draft JSON.
+    Its contacts, responsable and planning are the Répertoire's own forms (`self.parties`),
+    filled from the draft."""
 
     class Meta:
         model = Structure
@@ -89,6 +92,11 @@ class FicheForm(forms.ModelForm):
 
     def __init__(self, *args, fiche, **kwargs):
         self.fiche = fiche
+        data = args[0] if args else kwargs.get("data")
+        speciaux = [parties.SPECIAUX[p] for p in parties.PARTIES[fiche.niveau]]
+        if data is not None:  # a part the page did not send is left as it is
+            speciaux = [s for s in speciaux if any(cle.startswith(f"{s}-") for cle in data)]
+        self.parties = FormulairesParties(speciaux, data, brouillon=fiche.donnees)
         instance = Structure(niveau=fiche.niveau, parent_id=fiche.parent_id)
         if fiche.parent_fiche_id:  # under a fiche created in the dossier: a stand-in of its level
             instance.parent = Structure(pk=-1, niveau=fiche.parent_fiche.niveau)
@@ -113,8 +121,12 @@ class FicheForm(forms.ModelForm):
     def clean(self):
         return verifier_type_et_discipline(self, super().clean())
 
+    def is_valid(self) -> bool:
+        return all([super().is_valid()] + [f.is_valid() for f in self.parties.formulaires])
+
     def donnees(self) -> dict:
-        return {nom: en_json(nom, self.cleaned_data.get(nom)) for nom in self.fields}
+        return {**{nom: en_json(nom, self.cleaned_data.get(nom)) for nom in self.fields},
+                **parties.en_json(self.parties.donnees())}
 
     def groupes(self):
         return [(titre, [self[n] for n in noms if n in self.fields]) for titre, noms in GROUPES
@@ -130,7 +142,7 @@ def formulaire_de_fiche(fiche, *args, **kwargs) -> FicheForm:
     if niveau == Niveau.UO:
         surcharges["type_uo"] = champ_type_uo(required=False)
         surcharges["territoire"] = CommunesField(required=False, label="Territoire d'intervention")
-    classe = forms.models.modelform_factory(Structure, form=FicheForm, fields=champs_de(niveau))
+    classe = forms.models.modelform_factory(Structure, form=FicheForm, fields=CHAMPS[niveau] + CHAMPS_M2M[niveau])
     classe.base_fields.update({nom: champ for nom, champ in surcharges.items() if nom in classe.base_fields})
     return classe(*args, fiche=fiche, **kwargs)
 

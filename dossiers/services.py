@@ -16,12 +16,13 @@ from django.utils import timezone
 
 from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, titulaires
 from repertoire.models import Niveau, StatutFiche, Structure, q_sous
-from repertoire.services import offre
+from repertoire.services import encadres, offre
 from socle.audit import Action, journaliser
 from socle.ecriture import inserer_en_masse
 
 from . import access, comparaison, emails
-from .brouillon import champs_de, champs_differents, champs_manquants, lire_fiches, valeurs_pour_modele
+from .brouillon import (champs_de, champs_differents, champs_manquants, lire_fiches, parties_pour_service,
+                        valeurs_pour_modele)
 from .disciplines import type_convient
 from .models import ETATS_OUVERTS, DossierCollaboratif, EtatDossier, FicheBrouillon, StatutBrouillon, Transition
 from .nommage import NOMMES, avertissements
@@ -388,16 +389,21 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
                                "quand même.", [f.nom for f in averties])
 
     raison = dossier.reference
-    modifications = []
+    modifications, a_ecrire = [], []
     for fiche in fiches:  # modifications of existing fiches: only the fields the dossier changed
         if fiche.est_creation or fiche.a_supprimer:
             continue
         noms = [n for n in champs_differents(fiche.reference, fiche.donnees, champs_de(fiche.niveau))
                 if f"{fiche.pk}:{n}" not in garder_repertoire]
         if noms:
-            scalaires, m2m = valeurs_pour_modele(fiche.niveau, {n: fiche.donnees[n] for n in noms})
-            modifications.append((fiche.structure, scalaires, m2m))
+            changes = {n: fiche.donnees[n] for n in noms}
+            scalaires, m2m = valeurs_pour_modele(fiche.niveau, changes)
+            modifications.append((fiche.structure, scalaires, m2m))  # contacts alone: a new version too
+            a_ecrire.append((fiche.structure, parties_pour_service(fiche.niveau, changes)))
     offre.modifier_structures(user, modifications, raison=raison, statut_fiche=StatutFiche.STANDARD)
+    for structure, parties in a_ecrire:  # contacts, responsable, planning: as an encadré writes them
+        if parties:
+            encadres.ecrire_parties(user, structure, parties, raison=raison)
     modifiees = {structure.pk for structure, _, _ in modifications}
     offre.marquer_statut_fiche([pk for pk in vivantes if pk not in modifiees], StatutFiche.STANDARD)
     _creer(user, [f for f in fiches if f.est_creation], raison)
@@ -436,6 +442,9 @@ def _creer(user, nouvelles: list[FicheBrouillon], raison: str) -> None:
         for fiche, creee in zip(vague, faites):
             fiche.structure = creee
             creees[fiche.pk] = creee
+            parties = parties_pour_service(fiche.niveau, fiche.donnees)
+            if any(parties.values()):
+                encadres.ecrire_parties(user, creee, parties, raison=raison)
         restantes = [f for f in restantes if f.pk not in creees]
     FicheBrouillon.objects.bulk_update(nouvelles, ["structure", "parent"])
 

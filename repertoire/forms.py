@@ -9,14 +9,14 @@ import re
 
 from django import forms
 from django.db.models import Count, Q
-from django.forms import modelform_factory, modelformset_factory
+from django.forms import formset_factory, modelform_factory, modelformset_factory
 from django.urls import reverse
 
 from nomenclatures.models import Commune, Concept, Epci
 from nomenclatures.texte import normaliser
 
 from .encadres import Encadre
-from .models import Contact, Jour, PieceJointe, SignalementAnomalie, Structure
+from .models import Contact, Horaire, Jour, PieceJointe, SignalementAnomalie, Structure
 
 TAILLE_MAX_PHOTO = 2 * 1024 * 1024
 TAILLE_MAX_PIECE = 5 * 1024 * 1024
@@ -265,7 +265,25 @@ def _preparer_territoire(form, structure, data):
 
 # -- contacts, responsable, planning, pièces jointes -------------------------------------------------
 
-ContactFormSet = modelformset_factory(Contact, fields=("libelle", "telephone", "email"), extra=1, can_delete=True)
+CHAMPS_CONTACT = ("libelle", "telephone", "email")
+
+
+class FormulaireContact(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = CHAMPS_CONTACT
+
+
+ContactFormSet = modelformset_factory(Contact, form=FormulaireContact, extra=1, can_delete=True)
+
+
+class FormulaireContactBrouillon(FormulaireContact):
+    """A contact of a draft fiche (dossier collaboratif): the live contact it copies, by id."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+ContactsBrouillonFormSet = formset_factory(FormulaireContactBrouillon, extra=1, can_delete=True)
 
 
 class FormulaireResponsable(forms.ModelForm):
@@ -305,10 +323,11 @@ def ecrire_creneaux(horaires) -> str:
 
 
 class FormulairePlanning(forms.Form):
-    def __init__(self, *args, structure=None, **kwargs):
+    def __init__(self, *args, horaires=(), **kwargs):
+        """`horaires`: the slots shown, objects with jour, debut and fin (a fiche's Horaire rows)."""
         super().__init__(*args, **kwargs)
         par_jour = {}
-        for h in structure.horaires.all():
+        for h in horaires:
             par_jour.setdefault(h.jour, []).append(h)
         for jour in Jour:
             self.fields[f"jour_{jour.value}"] = forms.CharField(
@@ -356,21 +375,70 @@ class FormulairePieces(forms.Form):
 
 # -- one encadré = the forms it needs ------------------------------------------------------
 
+def _heure(valeur):
+    from datetime import time
+
+    return time.fromisoformat(valeur) if isinstance(valeur, str) else valeur
+
+
+class FormulairesParties:
+    """The contacts, responsable and planning forms of a fiche (the encadrés' special parts),
+    filled from the live fiche (`structure`) or from a draft's data (`brouillon`, a dossier
+    collaboratif: {"contacts": [...], "responsable": {...}, "horaires": [(jour, debut, fin)]}).
+    `donnees()` is what repertoire.services.encadres.ecrire_parties takes."""
+
+    def __init__(self, speciaux, data=None, *, structure: Structure | None = None, brouillon: dict | None = None):
+        self.contacts = self.responsable = self.planning = None
+        if "contacts" in speciaux:
+            if structure is not None:
+                self.contacts = ContactFormSet(data, prefix="contacts",
+                                               queryset=structure.contacts.filter(est_responsable=False))
+            else:
+                self.contacts = ContactsBrouillonFormSet(data, prefix="contacts",
+                                                         initial=brouillon.get("contacts") or [])
+        if "responsable" in speciaux:
+            if structure is not None:
+                responsable = structure.contacts.filter(est_responsable=True).first()
+            else:
+                responsable = Contact(est_responsable=True, **{
+                    ("civilite_id" if k == "civilite" else k): v for k, v in (brouillon.get("responsable") or {}).items()})
+            self.responsable = FormulaireResponsable(data, prefix="responsable", instance=responsable)
+        if "planning" in speciaux:
+            horaires = structure.horaires.all() if structure is not None else [
+                Horaire(jour=j, debut=_heure(debut), fin=_heure(fin)) for j, debut, fin in brouillon.get("horaires") or []]
+            self.planning = FormulairePlanning(data, horaires=horaires, prefix="planning")
+
+    @property
+    def formulaires(self):
+        return [f for f in (self.contacts, self.responsable, self.planning) if f is not None]
+
+    def donnees(self) -> dict:
+        donnees = {}
+        if self.contacts is not None:
+            donnees["contacts"] = [
+                {"id": f.instance.pk or f.cleaned_data.get("id"),  # the live contact, or its draft's id
+                 **{k: f.cleaned_data.get(k, "") for k in CHAMPS_CONTACT}}
+                for f in self.contacts.forms
+                if f.cleaned_data and not f.cleaned_data.get("DELETE")
+                and any(f.cleaned_data.get(k) for k in CHAMPS_CONTACT)]
+        if self.responsable is not None:
+            donnees["responsable"] = {k: self.responsable.cleaned_data.get(k) or ("" if k != "civilite" else None)
+                                      for k in FormulaireResponsable.Meta.fields}
+        if self.planning is not None:
+            donnees["horaires"] = self.planning.creneaux()
+        return donnees
+
+
 class EditionEncadre:
     """The forms of one encadré, validated together; `donnees()` feeds services.modifier_encadre."""
 
     def __init__(self, encadre: Encadre, structure: Structure, data=None, files=None):
         self.encadre, self.structure = encadre, structure
         self.champs = formulaire_champs(encadre, structure, data, files)
-        self.contacts = self.responsable = self.planning = self.pieces = None
-        if "contacts" in encadre.special:
-            self.contacts = ContactFormSet(data, prefix="contacts",
-                                           queryset=structure.contacts.filter(est_responsable=False))
-        if "responsable" in encadre.special:
-            self.responsable = FormulaireResponsable(data, prefix="responsable",
-                                                     instance=structure.contacts.filter(est_responsable=True).first())
-        if "planning" in encadre.special:
-            self.planning = FormulairePlanning(data, structure=structure, prefix="planning")
+        self.parties = FormulairesParties(encadre.special, data, structure=structure)
+        self.contacts, self.responsable, self.planning = (self.parties.contacts, self.parties.responsable,
+                                                          self.parties.planning)
+        self.pieces = None
         if "pieces" in encadre.special:
             self.pieces = FormulairePieces(data, files, structure=structure, prefix="pieces")
 
@@ -400,17 +468,7 @@ class EditionEncadre:
             donnees[nom] = valeur
         if "territoire" in donnees:
             donnees["territoire"] = list(donnees["territoire"]) + self.champs.cleaned_data.get("ajouter_communes", [])
-        if self.contacts is not None:
-            donnees["contacts"] = [
-                {"id": f.instance.pk, **{k: f.cleaned_data.get(k, "") for k in ("libelle", "telephone", "email")}}
-                for f in self.contacts.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                and any(f.cleaned_data.get(k) for k in ("libelle", "telephone", "email"))]
-        if self.responsable is not None:
-            donnees["responsable"] = {k: self.responsable.cleaned_data.get(k) or ("" if k != "civilite" else None)
-                                      for k in FormulaireResponsable.Meta.fields}
-        if self.planning is not None:
-            donnees["horaires"] = self.planning.creneaux()
+        donnees.update(self.parties.donnees())
         if self.pieces is not None:
             fichier = self.pieces.cleaned_data.get("piece_fichier")
             donnees["pieces_ajout"] = [(self.pieces.cleaned_data["piece_titre"], fichier)] if fichier else []

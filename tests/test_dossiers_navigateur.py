@@ -241,3 +241,49 @@ def test_creer_etablissement_organisation_et_unite_dans_un_dossier_sur_l_ej(live
         "Hebergement permanent personnes agees")
     # FINESS: the new establishment has no number yet, the directeur is told
     expect(page.locator('tr[data-nom="EHPAD BEAUSOLEIL ANGERS"]')).to_contain_text("Aucun numéro FINESS")
+
+
+@pytest.mark.parametrize("ecran", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["bureau", "telephone"])
+def test_un_contact_modifie_dans_le_dossier_et_la_comparaison_du_directeur(live_server, page, connecter, region,
+                                                                           ecran):
+    """The référent changes one contact's phone inside the dossier (the Répertoire's contact
+    form); the directeur's comparison shows exactly that change, and nothing else."""
+    from repertoire.services import encadres
+
+    encadres.ecrire_parties(region.gestionnaire, region.uo_hp, {"contacts": [
+        {"id": None, "libelle": "Secrétariat", "telephone": "02 41 00 00 01", "email": ""},
+        {"id": None, "libelle": "Téléphone médical", "telephone": "02 41 00 00 02", "email": ""}]}, raison="Contacts")
+    page.set_default_timeout(15000)
+    page.set_viewport_size(ecran)
+    connecter(region.referent)
+    page.goto(f"{live_server.url}/dossiers/ouvrir/{region.ehpad.pk}/")
+    page.click("#ouvrir-dossier")
+    page.wait_for_url("**/dossiers/*/")
+    dossier = DossierCollaboratif.objects.get()
+    page.click('tr[data-nom="Hébergement permanent"] a')
+    page.wait_for_url("**/fiches/*/")
+    expect(page.locator("#parties-fiche")).to_contain_text("Planning type")  # contacts, responsable, planning
+    expect(page.locator("#id_contacts-0-telephone")).to_have_value("02 41 00 00 01")
+    page.fill("#id_contacts-0-telephone", "02 41 12 34 56")
+    page.click("#finaliser")
+    page.wait_for_url(f"**/dossiers/{dossier.pk}/")
+    assert Structure.objects.get(pk=region.uo_hp.pk).contacts.get(libelle="Secrétariat").telephone == "02 41 00 00 01"
+    page.click("#envoyer")
+    page.wait_for_url(f"**/dossiers/{dossier.pk}/")
+
+    changer_de_compte(page, connecter, region.directeur)
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
+    page.click("text=Ce que change le dossier")
+    blocs = page.locator(".ror-diff")
+    expect(blocs).to_have_count(1)
+    expect(blocs.first).to_have_attribute("data-nature", "Modification")
+    lignes = blocs.first.locator("tr[data-champ]")
+    expect(lignes).to_have_count(1)
+    expect(lignes.first).to_have_attribute("data-champ", "contacts")
+    expect(lignes.first.locator("th")).to_contain_text("Secrétariat")
+    expect(lignes.first.locator(".ror-avant")).to_have_text("Secrétariat · 02 41 00 00 01")
+    expect(lignes.first.locator(".ror-apres")).to_have_text("Secrétariat · 02 41 12 34 56")
+    expect(page.locator("#ecarts .ror-ecart")).to_have_count(0)
+    # on a phone the comparison fits the screen: nothing wider than the viewport but its table's scroller
+    assert page.evaluate("document.documentElement.scrollWidth") <= ecran["width"] + 1

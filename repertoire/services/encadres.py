@@ -86,6 +86,27 @@ def _pieces_jointes(structure: Structure, ajouts: list[tuple], retraits: list[in
         retirees.delete()
 
 
+# The parts of a fiche that are rows of their own (contacts, responsable, planning), by the
+# key their data comes under → the encadré's special part that edits them.
+PARTIES = {"contacts": "contacts", "responsable": "responsable", "horaires": "planning"}
+
+
+def ecrire_parties(user, structure: Structure, parties: dict, *, raison: str) -> None:
+    """Write the contacts, the responsable and the planning of a fiche, touching only what
+    changed, each change in the history with `raison`. The encadrés and the dossier
+    collaboratif's publication both write them here.
+
+    `parties`: {"contacts": [{"id", "libelle", "telephone", "email"}], "responsable":
+    {civilite, titre, prenom, nom, email, telephone} or None, "horaires": [(jour, debut, fin)]},
+    each key optional (absent: left as it is)."""
+    if "contacts" in parties:
+        _synchroniser_contacts(structure, parties["contacts"], user, raison)
+    if "responsable" in parties:
+        _enregistrer_responsable(structure, parties["responsable"], user, raison)
+    if "horaires" in parties:
+        _remplacer_horaires(structure, parties["horaires"], user, raison)
+
+
 @transaction.atomic
 def modifier_encadre(user, structure: Structure, cle: str, donnees: dict, *, version_attendue: int) -> Structure:
     """A référent (or gestionnaire) publishes the operational data of ONE encadré of a fiche.
@@ -103,12 +124,8 @@ def modifier_encadre(user, structure: Structure, cle: str, donnees: dict, *, ver
         champs.update(departement=commune.departement, latitude=commune.latitude, longitude=commune.longitude)
     m2m = {k: list(donnees[k]) for k in encadre.m2m if k in donnees}
     verifier_m2m(m2m)  # before any attachment reaches the storage
-    if "contacts" in donnees and "contacts" in encadre.special:
-        _synchroniser_contacts(actuelle, donnees["contacts"], user, encadre.titre)
-    if "responsable" in donnees and "responsable" in encadre.special:
-        _enregistrer_responsable(actuelle, donnees["responsable"], user, encadre.titre)
-    if "horaires" in donnees and "planning" in encadre.special:
-        _remplacer_horaires(actuelle, donnees["horaires"], user, encadre.titre)
+    parties = {cle: donnees[cle] for cle, special in PARTIES.items() if cle in donnees and special in encadre.special}
+    ecrire_parties(user, actuelle, parties, raison=encadre.titre)
     if "pieces" in encadre.special:
         _pieces_jointes(actuelle, donnees.get("pieces_ajout", []), donnees.get("pieces_retrait", []), user)
     ancienne_photo = actuelle.photo.name
