@@ -77,7 +77,8 @@ def main():
                 droits.accorder_droit(None, directeur, "directeur", eg.ej)
 
                 dossier = mesurer("ouvrir (EG la plus grande)", services.ouvrir_dossier, referent, eg)
-                fiche_eg = dossier.fiches.get(structure=eg)
+                fiche_eg = mesurer("ouvrir une fiche", services.preparer_fiche, referent,
+                                   dossier.fiches.get(structure=eg))
                 mesurer("enregistrer une fiche", services.enregistrer_fiche, referent, fiche_eg,
                         {"nom": eg.nom + " BIS"}, finaliser=False)
                 for fiche in dossier.fiches.filter(niveau=Niveau.UO)[:20]:
@@ -104,7 +105,9 @@ def main():
                     access.dossiers_autorises(gestionnaire, access.VOIR).order_by("-modifie_le")[:50]))
                 mesurer("à traiter (référent)", lambda: list(access.dossiers_a_traiter(referent)))
                 assert autre.fiches.count() == ej.get_descendant_count() + 1
-                # Every fiche of the largest EJ changed (its comment), then published.
+                # Every fiche of the largest EJ changed (its comment), then published. Opening copies
+                # no fiche (each is copied when first opened or changed): copy them all first.
+                mesurer("copier toutes les fiches (EJ)", services.copier_fiches, autre.fiches.all())
                 fiches = list(autre.fiches.all())
                 for fiche in fiches:
                     fiche.donnees = {**fiche.donnees, "commentaire": "Revu en dossier (bench)"}

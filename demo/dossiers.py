@@ -47,6 +47,7 @@ def _dossier_avec_une_unite(user, eg: Structure, titre: str, nom_unite: str) -> 
     services.enregistrer_fiche(user, fiche, {"age_min": 60, "age_max": 120, "activites": [activite.pk]},
                                finaliser=True)
     fiche_eg = dossier.fiches.get(structure=eg)
+    services.copier_fiches([fiche_eg])
     nom_regle = eg.nom.upper()
     if nom_regle != eg.nom and not champs_manquants(Niveau.EG, fiche_eg.donnees):
         services.enregistrer_fiche(user, fiche_eg, {"nom": nom_regle}, finaliser=True)

@@ -12,7 +12,7 @@ never mixed.
 from repertoire.models import Structure
 
 from .brouillon import afficher, champs_de, champs_differents, libelle, lignes_de_diff, lire_fiches
-from .models import StatutBrouillon
+from .models import FicheBrouillon, StatutBrouillon
 
 SUPPRESSION = "__suppression__"  # the conflict key of "deleted in the dossier, edited live"
 
@@ -44,8 +44,13 @@ def ecarts(fiches) -> list[dict]:
     existantes = [f for f in fiches if not f.est_creation and f.structure_id and fiche_touchee(f)]
     if not existantes:
         return []
-    vivantes = {s.pk: s for s in Structure.objects.filter(pk__in=[f.structure_id for f in existantes])}
-    actuelles = lire_fiches(vivantes.values())
+    # The live fiches copied in the dossier (those it touches are among them), read by a
+    # subquery and as plain rows: a dossier touching thousands of fiches reads them at once.
+    copiees = FicheBrouillon.objects.filter(dossier_id=existantes[0].dossier_id, copiee=True, creation=False)
+    requete = Structure.objects.filter(pk__in=copiees.values("structure_id"))
+    lignes = list(requete.order_by().values("pk", "niveau", "version"))
+    vivantes = {ligne["pk"]: ligne for ligne in lignes}
+    actuelles = lire_fiches(lignes, requete)
     trouves = []
     for fiche in existantes:
         if fiche.structure_id not in vivantes:
@@ -57,7 +62,7 @@ def ecarts(fiches) -> list[dict]:
                        and bool(champs_differents(actuelle, fiche.donnees, [nom])))
             trouves.append(_ecart(fiche, nom, fiche.reference.get(nom), actuelle.get(nom),
                                   fiche.donnees.get(nom), conflit))
-        modifiee = vivantes[fiche.structure_id].version != fiche.version_copiee
+        modifiee = vivantes[fiche.structure_id]["version"] != fiche.version_copiee
         if fiche.a_supprimer and modifiee:
             trouves.append({"fiche": fiche, "cle": f"{fiche.pk}:{SUPPRESSION}", "champ": SUPPRESSION,
                             "libelle": "suppression de la fiche", "conflit": True, "suppression": True,

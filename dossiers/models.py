@@ -4,7 +4,9 @@ directeur, published by the GRADeS.
 A dossier holds draft copies (`FicheBrouillon`) of the fiches of one structure (an EG
 or an EJ, with everything below it): the fiche's fields and many-to-many code lists as
 JSON, plus a snapshot of the live fiche when it was copied, so that publishing can tell
-what the dossier changed from what someone else changed meanwhile. Nothing touches the
+what the dossier changed from what someone else changed meanwhile. Opening writes one
+light row per fiche; a fiche's fields are copied the first time someone opens or changes it
+(`copiee`): a dossier on an EJ of thousands of fiches opens at once. Nothing touches the
 live Répertoire until a gestionnaire publishes (dossiers/services.py).
 """
 
@@ -91,6 +93,9 @@ class FicheBrouillon(models.Model):
     reference = models.JSONField("fiche du Répertoire au moment de la copie", default=dict)
     version_copiee = models.PositiveIntegerField(null=True, blank=True)
     a_supprimer = models.BooleanField("à supprimer", default=False)
+    # False until the fiche is first opened or changed: `donnees` and `reference` are empty,
+    # the fiche is untouched (dossiers.services.copier_fiches fills them).
+    copiee = models.BooleanField("copiée", default=True, db_default=True)  # db_default: older code inserting rows
     statut = models.CharField(max_length=10, choices=StatutBrouillon.choices, default=StatutBrouillon.INCHANGEE)
     profondeur = models.PositiveSmallIntegerField(default=0)
     modifiee_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -107,6 +112,8 @@ class FicheBrouillon(models.Model):
 
     @property
     def nom(self) -> str:
+        if not self.copiee and self.structure_id:  # not copied yet: the live name
+            return self.structure.nom
         return self.donnees.get("nom") or "(sans nom)"
 
     @property

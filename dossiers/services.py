@@ -11,7 +11,7 @@ import json
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, titulaires
@@ -158,29 +158,65 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
     dossier = DossierCollaboratif.objects.create(structure=structure, ouvert_par=user,
                                                  titre=titre.strip() or f"Modification de {structure.nom}")
     requete = structure.get_descendants(include_self=True)
-    # Plain rows, no model instance per fiche: a large EJ has thousands.
-    arbre = list(requete.order_by().values("pk", "niveau", "parent_id", "version", "level"))
-    copies = lire_fiches(arbre, requete)
-
-    def lignes():  # COPY: thousands of JSON copies for a large EJ
-        for s in arbre:
-            copie = json.dumps(copies[s["pk"]], cls=DjangoJSONEncoder)
-            yield {"dossier_id": dossier.pk, "structure_id": s["pk"], "niveau": s["niveau"],
-                   "parent_id": s["parent_id"], "parent_initial_id": s["parent_id"], "donnees": copie,
-                   "reference": copie, "version_copiee": s["version"], "profondeur": s["level"] - structure.level}
-
+    # One light row per fiche (plain rows, COPY): its fields are copied when first opened or
+    # changed (copier_fiches), so a large EJ of thousands of fiches opens at once.
+    arbre = requete.order_by().values_list("pk", "niveau", "parent_id", "version", "level")
     inserer_en_masse(FicheBrouillon, ["dossier_id", "structure_id", "creation", "niveau", "parent_id",
                                       "parent_initial_id", "donnees", "reference", "version_copiee", "a_supprimer",
-                                      "statut", "profondeur"], lignes())
+                                      "statut", "profondeur", "copiee"], (
+        {"dossier_id": dossier.pk, "structure_id": pk, "niveau": niveau, "parent_id": parent_id,
+         "parent_initial_id": parent_id, "donnees": "{}", "reference": "{}", "version_copiee": version,
+         "profondeur": level - structure.level, "copiee": False}
+        for pk, niveau, parent_id, version, level in list(arbre)))  # read before the COPY starts
     offre.marquer_statut_fiche(requete, StatutFiche.MODIFICATION)
     _transition(dossier, user, "Ouverture du dossier", EtatDossier.BROUILLON)
     return dossier
+
+
+def copier_fiches(fiches) -> None:
+    """`fiches`: a list, or a queryset of a dossier's fiches. Copy the live fiches not copied yet into their drafts (fields, code lists, contacts…):
+    the copy the dossier's changes are compared with. Done when a fiche is first opened or
+    changed; a fiche never opened stays as it is in the Répertoire."""
+    if isinstance(fiches, QuerySet):  # many (a whole dossier): selected by a subquery, not by ids
+        fiches = fiches.filter(copiee=False).exclude(structure=None)
+        vivantes = Structure.objects.filter(pk__in=fiches.values("structure_id"))
+        fiches = fiches.only("pk", "structure_id", "copiee")
+    a_copier = {f.structure_id: f for f in fiches if not f.copiee and f.structure_id}
+    if not a_copier:
+        return
+    if not isinstance(fiches, QuerySet):
+        vivantes = Structure.objects.filter(pk__in=list(a_copier))
+    lignes = list(vivantes.order_by().values("pk", "niveau", "version"))
+    copies = lire_fiches(lignes, vivantes)
+    for ligne in lignes:
+        fiche = a_copier[ligne["pk"]]
+        copie = json.dumps(copies[ligne["pk"]], cls=DjangoJSONEncoder)
+        fiche.reference, fiche.donnees = json.loads(copie), json.loads(copie)  # two copies: not the same lists
+        fiche.version_copiee, fiche.copiee = ligne["version"], True
+    FicheBrouillon.objects.bulk_update(list(a_copier.values()), ["reference", "donnees", "version_copiee", "copiee"],
+                                       batch_size=500)
+
+
+def donnees_de(fiche: FicheBrouillon) -> dict:
+    """What the fiche holds in the dossier: its draft, or the live fiche while it is not copied."""
+    if fiche.copiee or not fiche.structure_id:
+        return fiche.donnees
+    return lire_fiches([fiche.structure])[fiche.structure_id]
+
+
+@transaction.atomic
+def preparer_fiche(user, fiche: FicheBrouillon) -> FicheBrouillon:
+    """The référent opens a fiche of the dossier to edit it: copied now if it was not."""
+    _fiche_modifiable(user, fiche)
+    copier_fiches([fiche])
+    return fiche
 
 
 @transaction.atomic
 def enregistrer_fiche(user, fiche: FicheBrouillon, donnees: dict, *, finaliser: bool) -> FicheBrouillon:
     """"Enregistrer et mettre en attente" (grey) or "Enregistrer et finaliser" (green, required fields checked)."""
     _fiche_modifiable(user, fiche)
+    copier_fiches([fiche])
     if fiche.a_supprimer:
         raise ActionImpossible("Cette fiche est marquée pour suppression : rétablissez-la d'abord.")
     nouvelles = {**fiche.donnees, **donnees}
@@ -253,6 +289,7 @@ def supprimer_unite(user, fiche: FicheBrouillon) -> None:
     """Mark a unit, an organisation interne or (in a dossier on its EJ) an establishment for
     deletion, once nothing remains under it; a fiche created in the dossier simply disappears."""
     dossier = _fiche_modifiable(user, fiche)
+    copier_fiches([fiche])
     if fiche.niveau == Niveau.EJ or (fiche.niveau == Niveau.EG and dossier.structure.niveau != Niveau.EJ):
         raise ActionImpossible("Un établissement se supprime dans un dossier ouvert sur son entité juridique.")
     if fiche.niveau != Niveau.UO:
@@ -273,6 +310,7 @@ def supprimer_unite(user, fiche: FicheBrouillon) -> None:
 def retablir_unite(user, fiche: FicheBrouillon) -> None:
     """Cancel the deletion of a unit."""
     _fiche_modifiable(user, fiche)
+    copier_fiches([fiche])
     if not fiche.a_supprimer:
         raise ActionImpossible("Cette unité n'est pas marquée pour suppression.")
     fiche.a_supprimer = False
@@ -284,6 +322,7 @@ def retablir_unite(user, fiche: FicheBrouillon) -> None:
 def deplacer_unite(user, fiche: FicheBrouillon, nouveau_parent: Structure) -> FicheBrouillon:
     """Move a unit under another EG or OI of the same EJ."""
     dossier = _fiche_modifiable(user, fiche)
+    copier_fiches([fiche])
     if fiche.niveau != Niveau.UO or fiche.a_supprimer:
         raise ActionImpossible("Seule une unité opérationnelle non supprimée se déplace.")
     ej = dossier.structure if dossier.structure.niveau == Niveau.EJ else dossier.structure.ej

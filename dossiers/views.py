@@ -133,10 +133,15 @@ def fiche(request, pk, fiche):
             access.exiger(request.user, access.REMPLIR, dossier)
             messages.error(request, "Cette fiche n'est plus modifiable (dossier envoyé ou fiche supprimée).")
             return _vers_le_dossier(dossier)
+        donnees = services.donnees_de(brouillon)
         return render(request, "dossiers/fiche_lecture.html", {
-            "dossier": dossier, "fiche": brouillon, "avertissements": avertissements(brouillon.niveau,
-                                                                                     brouillon.donnees),
-            "lignes": lignes_de_diff(brouillon.niveau, {}, brouillon.donnees, seulement_changes=False)})
+            "dossier": dossier, "fiche": brouillon, "avertissements": avertissements(brouillon.niveau, donnees),
+            "lignes": lignes_de_diff(brouillon.niveau, {}, donnees, seulement_changes=False)})
+    try:
+        services.preparer_fiche(request.user, brouillon)  # its copy, the first time it is opened
+    except services.ActionImpossible as erreur:
+        _erreur(request, erreur)
+        return _vers_le_dossier(dossier)
     form = formulaire_de_fiche(brouillon, request.POST or None)
     if request.method == "POST" and form.is_valid():
         finaliser = request.POST.get("action") == "finaliser"
@@ -334,7 +339,7 @@ def nommage(request, pk, fiche):
     """The naming warnings of the fiche as the form stands now (asked while the référent types)."""
     dossier = access.get_dossier_or_403(request.user, pk, access.VOIR)
     brouillon = _fiche_du_dossier(dossier, fiche)
-    donnees = dict(brouillon.donnees)
+    donnees = dict(services.donnees_de(brouillon))
     for champ in ("nom", "nom_officiel", "commune", "categorie", "type_uo", "type_oi", "discipline"):
         if champ in request.GET:
             donnees[champ] = request.GET[champ][:300] or None

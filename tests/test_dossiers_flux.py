@@ -50,7 +50,13 @@ def test_ouvrir_copie_les_fiches_et_marque_le_repertoire(region):
     assert dossier.structure == region.ehpad and dossier.etat == EtatDossier.BROUILLON
     copiees = {f.structure_id for f in dossier.fiches.all()}
     assert copiees == {region.ehpad.pk, region.uo_hp.pk, region.uo_aj.pk}
-    assert fiche_de(dossier, region.uo_hp).donnees["activites"] == [concept("J17", "293").pk]
+    # light rows: a fiche is copied the first time it is opened or changed
+    fiche = fiche_de(dossier, region.uo_hp)
+    assert not fiche.copiee and fiche.donnees == {} and fiche.nom == "Hébergement permanent"
+    services.preparer_fiche(region.referent, fiche)
+    fiche = fiche_de(dossier, region.uo_hp)
+    assert fiche.copiee and fiche.donnees == fiche.reference
+    assert fiche.donnees["activites"] == [concept("J17", "293").pk]
     assert {statut(s) for s in (region.ehpad, region.uo_hp, region.uo_aj)} == {StatutFiche.MODIFICATION}
     assert statut(region.ch) == StatutFiche.STANDARD
     assert [t.action for t in dossier.transitions.all()] == ["Ouverture du dossier"]

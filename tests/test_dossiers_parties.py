@@ -52,6 +52,7 @@ def donnees_du_formulaire(form) -> dict:
 
 def test_ouvrir_copie_contacts_responsable_et_planning(region, uo_avec_contacts):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    services.copier_fiches(dossier.fiches.all())
     copie = dossier.fiches.get(structure=uo_avec_contacts).reference
     assert [(c["libelle"], c["telephone"]) for c in copie["contacts"]] == [
         ("Secrétariat", "02 41 00 00 01"), ("Téléphone médical", "02 41 00 00 02")]
@@ -62,7 +63,7 @@ def test_ouvrir_copie_contacts_responsable_et_planning(region, uo_avec_contacts)
 
 def test_le_formulaire_du_dossier_montre_les_parties_et_ne_change_rien_sans_saisie(client, region, uo_avec_contacts):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
-    fiche = dossier.fiches.get(structure=uo_avec_contacts)
+    fiche = services.preparer_fiche(region.referent, dossier.fiches.get(structure=uo_avec_contacts))
     client.force_login(region.referent)
     contenu = client.get(url("fiche", dossier.pk, fiche.pk)).content.decode()
     assert 'name="contacts-0-telephone"' in contenu and 'value="02 41 00 00 01"' in contenu
@@ -76,7 +77,7 @@ def test_le_formulaire_du_dossier_montre_les_parties_et_ne_change_rien_sans_sais
 
 def test_un_contact_modifie_dans_le_dossier_est_compare_puis_publie(client, region, uo_avec_contacts):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
-    fiche = dossier.fiches.get(structure=uo_avec_contacts)
+    fiche = services.preparer_fiche(region.referent, dossier.fiches.get(structure=uo_avec_contacts))
     client.force_login(region.referent)
     donnees = donnees_du_formulaire(formulaire_de_fiche(fiche))
     donnees.update({"contacts-0-telephone": "02 41 12 34 56", "planning-jour_2": "08:30-12:00, 14:00-17:00",
@@ -116,7 +117,7 @@ def test_un_contact_modifie_dans_le_dossier_est_compare_puis_publie(client, regi
 
 def test_un_planning_illisible_est_refuse_en_francais_sans_rien_changer(client, region, uo_avec_contacts):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
-    fiche = dossier.fiches.get(structure=uo_avec_contacts)
+    fiche = services.preparer_fiche(region.referent, dossier.fiches.get(structure=uo_avec_contacts))
     client.force_login(region.referent)
     donnees = {**donnees_du_formulaire(formulaire_de_fiche(fiche)), "planning-jour_3": "9h à midi",
                "contacts-0-email": "pas-une-adresse", "action": "finaliser"}
@@ -145,7 +146,7 @@ def test_une_unite_creee_avec_contact_et_planning(region):
 
 def test_contacts_modifies_dans_le_dossier_et_en_direct_font_un_conflit(region, uo_avec_contacts):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
-    fiche = dossier.fiches.get(structure=uo_avec_contacts)
+    fiche = services.preparer_fiche(region.referent, dossier.fiches.get(structure=uo_avec_contacts))
     contacts = [dict(c) for c in fiche.donnees["contacts"]]
     contacts[0]["telephone"] = "02 41 12 34 56"
     services.enregistrer_fiche(region.referent, fiche, {"contacts": contacts}, finaliser=True)

@@ -206,7 +206,7 @@ def test_action_refusee_ne_change_rien(client, region):
                            ).status_code == 403
     dossier.refresh_from_db()
     assert dossier.etat == EtatDossier.BROUILLON and dossier.transitions.count() == 1
-    assert dossier.fiches.get(structure=region.uo_hp).donnees["nom"] == "Hébergement permanent"
+    assert dossier.fiches.get(structure=region.uo_hp).nom == "Hébergement permanent"
 
 
 def test_etape_hors_de_son_etat_explique_sans_erreur(client, region):
