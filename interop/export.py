@@ -3,7 +3,6 @@ Celery task in batches (memory stays flat however large the region), served to t
 asked for it until it expires. The ANS asks consumers to re-read the whole offer at least weekly.
 """
 
-import json
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -31,14 +30,14 @@ def _ecrire(export: ExportFhir, type_ressource: str) -> int:
     if export.depuis:
         queryset = queryset.filter(modifie_le__gte=export.depuis)
     nombre, dernier = 0, 0
-    with open(fichier(export, type_ressource), "w", encoding="utf-8") as sortie:
+    with open(fichier(export, type_ressource), "wb") as sortie:
         while True:
             lot = list(queryset.filter(pk__gt=dernier).order_by("pk")[:LOT])
             if not lot:
                 return nombre
             for ressource in fhir.ressources(type_ressource, lot):
-                sortie.write(json.dumps(ressource, ensure_ascii=False, separators=(",", ":")))
-                sortie.write("\n")
+                sortie.write(fhir.en_json(ressource))
+                sortie.write(b"\n")
                 nombre += 1
             dernier = lot[-1].pk
             ExportFhir.objects.filter(pk=export.pk).update(progression=f"{type_ressource} : {nombre} ressources")

@@ -20,10 +20,12 @@ from collections import namedtuple
 
 import hashlib
 
+import orjson
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef
 
 from nomenclatures.cache import ids_du_jeu
 from nomenclatures.models import Commune, Concept
@@ -77,7 +79,13 @@ AGE_MIN_DEFAUT, AGE_MAX_DEFAUT = 0, 150
 
 M2M_UO = ["activites", "actes", "equipements", "specialisations", "competences", "professions",
           "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "publics", "territoire"]
-CONCEPTS_UO = ["champ", "type_uo", "ouverture_annuelle", "niveau_expertise", "type_voie"]
+# A unit's own concepts (foreign keys), read with its many-to-many values by precharger().
+CONCEPTS_UO = ["champ", "type_uo", "ouverture_annuelle", "niveau_expertise"]
+
+
+def en_json(donnees: dict) -> bytes:
+    """Compact UTF-8 JSON of a resource or a Bundle (orjson: the serialisation is a large part of a page)."""
+    return orjson.dumps(donnees)
 
 
 def instant(dt) -> str | None:
@@ -241,7 +249,7 @@ def organizations_queryset():
 def _caracteristique(concept, type_acte: str | None = None) -> dict:
     c = nos.codeable(concept)
     if type_acte:
-        c["extension"] = [{"url": EXT_ACT_TYPE, "valueCode": type_acte}]
+        c = {**c, "extension": [{"url": EXT_ACT_TYPE, "valueCode": type_acte}]}
     return c
 
 
@@ -253,10 +261,9 @@ def caracteristiques(uo) -> list[dict]:
     resultat += [_caracteristique(c) for c in liste(uo, "specialisations")]
     resultat += [_caracteristique(c) for c in liste(uo, "professions")]
     resultat += [_caracteristique(c) for c in liste(uo, "competences")]
-    if uo.ouverture_annuelle_id:
-        resultat.append(_caracteristique(uo.ouverture_annuelle))
-    if uo.niveau_expertise_id:
-        resultat.append(_caracteristique(uo.niveau_expertise))
+    for champ_fk in ("ouverture_annuelle", "niveau_expertise"):
+        if getattr(uo, f"{champ_fk}_id"):
+            resultat.append(_caracteristique(concept_de(uo, champ_fk)))
     return resultat
 
 
@@ -266,7 +273,8 @@ def caracteristiques_codes(uo) -> list:
     for champ_m2m in ("temporalites_accueil", "modalites_accueil", "actes", "specialisations", "professions",
                       "competences"):
         codes += liste(uo, champ_m2m)
-    return codes + [c for c in (uo.ouverture_annuelle, uo.niveau_expertise) if c is not None]
+    return codes + [c for c in (concept_de(uo, "ouverture_annuelle"), concept_de(uo, "niveau_expertise"))
+                    if c is not None]
 
 
 def _age(valeur: int) -> dict:
@@ -296,7 +304,7 @@ CHAMP_PAR_DISCIPLINE = {"MCO": "01", "SLD": "01", "SMR": "02", "PSY": "03", "SMA
 
 def champ(uo):
     if uo.champ_id:
-        return nos.codeable(uo.champ)
+        return nos.codeable(concept_de(uo, "champ"))
     return _champ_par_defaut(CHAMP_PAR_DISCIPLINE.get(uo.discipline, "01"))
 
 
@@ -349,7 +357,7 @@ def _commun_aux_offres(uo) -> dict:
         commun = uo._hs_commun = {
             "extensions": [_extension_creation(uo), {"url": EXT_SENSITIVE, "valueBoolean": bool(uo.unite_sensible)},
                            patientele(uo)] + zone_intervention(uo) + personnes.extensions_contact(uo),
-            "category": [nos.codeable(uo.type_uo)] if uo.type_uo_id else [],
+            "category": [nos.codeable(concept_de(uo, "type_uo"))] if uo.type_uo_id else [],
             "type": [champ(uo)],
             "telecom": personnes.telecoms_mss(uo),
             "availableTime": horaires(uo),
@@ -386,8 +394,9 @@ def healthcare_service(offre: Offre) -> dict:
 
 
 def uo_queryset():
-    return (Structure.objects.uo()
-            .select_related(*CONCEPTS_UO, "commune", "eg", "eg__commune", "eg__type_voie"))
+    # Its concepts come with precharger(), as plain tuples, and of its EG only the FINESS (that names
+    # its people, interop.personnes): joined models would cost an instance each, a quarter of a page.
+    return Structure.objects.uo().annotate(eg_finess=F("eg__finess"))
 
 
 def horaires(structure) -> list[dict]:
@@ -434,31 +443,59 @@ CommuneLue = namedtuple("CommuneLue", "code_insee nom")
 
 
 def precharger(uos, champs=None) -> None:
-    """Read the many-to-many values of a page of UO in one plain query per relation and attach
-    them as `_pf_<field>` lists (model instances through prefetch_related cost more than the SQL)."""
+    """Read the many-to-many values of a page of UO (and, for the full set, the unit's own
+    concepts, CONCEPTS_UO) in one plain query and attach them as `_pf_<field>` lists and a
+    `_pf_concepts` dict (model instances through prefetch_related cost more than the SQL)."""
     ids = [uo.pk for uo in uos]
-    liens = {}
+    propres = CONCEPTS_UO if champs is None else []
     champs = champs or M2M_UO
+    table_concept, table_commune = Concept._meta.db_table, Commune._meta.db_table
+    morceaux, params = [], []
     for champ in champs:
-        through = Structure._meta.get_field(champ).remote_field.through
-        cible = "commune_id" if champ == "territoire" else "concept_id"
-        liens[champ] = list(through.objects.filter(structure_id__in=ids).values_list("structure_id", cible))
-    concepts = {pk: Code(code, systeme, libelle) for pk, code, systeme, libelle in Concept.objects.filter(
-        pk__in={cid for champ, rangs in liens.items() if champ != "territoire" for _, cid in rangs})
-        .values_list("pk", "code", "systeme", "libelle")}
-    communes = {pk: CommuneLue(pk, nom) for pk, nom in Commune.objects.filter(
-        pk__in={cid for _, cid in liens.get("territoire", [])}).values_list("pk", "nom")}
+        through = Structure._meta.get_field(champ).remote_field.through._meta.db_table
+        if champ == "territoire":
+            morceaux.append(f"SELECT %s, t.structure_id, NULL::bigint, co.code_insee, '', co.nom FROM {through} t "
+                            f"JOIN {table_commune} co ON co.code_insee = t.commune_id WHERE t.structure_id = ANY(%s)")
+        else:
+            morceaux.append(f"SELECT %s, t.structure_id, c.id, c.code, c.systeme, c.libelle FROM {through} t "
+                            f"JOIN {table_concept} c ON c.id = t.concept_id WHERE t.structure_id = ANY(%s)")
+        params += [champ, ids]
+    for champ in propres:
+        colonne = Structure._meta.get_field(champ).column
+        morceaux.append(f"SELECT %s, s.id, c.id, c.code, c.systeme, c.libelle FROM {Structure._meta.db_table} s "
+                        f"JOIN {table_concept} c ON c.id = s.{colonne} WHERE s.id = ANY(%s)")
+        params += [f"fk:{champ}", ids]
+    par_id = {uo.pk: uo for uo in uos}
     for uo in uos:
         for champ in champs:
             setattr(uo, f"_pf_{champ}", [])
-    par_id = {uo.pk: uo for uo in uos}
-    for champ, rangs in liens.items():
-        source = communes if champ == "territoire" else concepts
-        for sid, cid in rangs:
-            getattr(par_id[sid], f"_pf_{champ}").append(source[cid])
+        if propres:
+            uo._pf_concepts = dict.fromkeys(propres)
+    if not ids:
+        return
+    partages = {}  # one Code per concept for the page
+    with connection.cursor() as curseur:
+        curseur.execute(" UNION ALL ".join(morceaux), params)
+        for champ, sid, cid, code, systeme, libelle in curseur.fetchall():
+            if champ == "territoire":
+                valeur = CommuneLue(code, libelle)
+            else:
+                valeur = partages.get(cid)
+                if valeur is None:
+                    valeur = partages[cid] = Code(code, systeme, libelle)
+            if champ.startswith("fk:"):
+                par_id[sid]._pf_concepts[champ[3:]] = valeur
+            else:
+                getattr(par_id[sid], f"_pf_{champ}").append(valeur)
     for uo in uos:
         for champ in champs:
             getattr(uo, f"_pf_{champ}").sort(key=lambda x: x[0])
+
+
+def concept_de(structure, champ: str):
+    """A unit's concept (foreign key), prefetched by precharger() or read now."""
+    prefetches = getattr(structure, "_pf_concepts", None)
+    return prefetches[champ] if prefetches is not None else getattr(structure, champ)
 
 
 def liste(structure, champ: str) -> list:

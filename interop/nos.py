@@ -99,8 +99,16 @@ def coding(concept: Concept | None) -> dict | None:
 
 
 def codeable(concept: Concept | None) -> dict | None:
-    c = coding(concept)
-    return {"coding": [c]} if c else None
+    """The CodeableConcept of a Concept (or of a prefetched Code): one shared dict per code, built
+    once per process (a page maps thousands of them). Callers copy it before changing it."""
+    if concept is None:
+        return None
+    return _codeable(concept.systeme, concept.code, concept.libelle)
+
+
+@lru_cache(maxsize=8192)
+def _codeable(systeme: str, code: str, libelle: str) -> dict:
+    return {"coding": [{"system": url_systeme(systeme), "code": code, "display": libelle}]}
 
 
 def codeable_code(system: str, code: str, display: str = "") -> dict:

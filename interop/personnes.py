@@ -212,13 +212,18 @@ def est_personne_servie(contact, structure) -> bool:
     if not contact.nom:
         return False
     if structure.niveau == Niveau.UO:
-        return contact.est_responsable and bool(structure.eg_id and structure.eg.finess)
+        return contact.est_responsable and bool(_finess_eg(structure))
     return (structure.niveau == Niveau.EG and bool(structure.finess) and contact.fonction_id is not None
             and contact.fonction.code == "01")
 
 
 def _finess_eg(structure) -> str:
-    return structure.finess if structure.niveau == Niveau.EG else structure.eg.finess
+    if structure.niveau == Niveau.EG:
+        return structure.finess
+    finess = getattr(structure, "eg_finess", None)  # annotated by fhir.uo_queryset()
+    if finess is None:
+        finess = structure.eg.finess if structure.eg_id else ""
+    return finess
 
 
 def _meta(structure, profil: str) -> dict:

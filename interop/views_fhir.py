@@ -32,8 +32,7 @@ TYPES = tuple(PARAMETRES) + PERSONNES
 
 
 def reponse_fhir(donnees: dict, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(donnees, ensure_ascii=False, separators=(",", ":")), status=status,
-                        content_type=TYPE_CONTENU)
+    return HttpResponse(fhir.en_json(donnees), status=status, content_type=TYPE_CONTENU)
 
 
 def operation_outcome(status: int, code: str, message: str) -> HttpResponse:
@@ -255,12 +254,14 @@ def recherche(request, type_ressource: str):
         return recherche_personnes(request, type_ressource, strict)
     queryset, demande = appliquer(type_ressource, fhir.structures_de(type_ressource, request.jeton_api), request.GET,
                                   strict)
+    # Bundle.total is optional in FHIR: counted when the client asks for it (_total=accurate,
+    # _summary=count), or when it is free (a first page that holds every match). Counting a
+    # national search costs seconds, more than the page a synchronising consumer wants.
+    total = None
     if demande.curseur:
         total = demande.curseur[2]
-    elif type_ressource == "HealthcareService":
-        total = fhir.compter_offres(queryset, demande.restriction)
-    else:
-        total = queryset.order_by().count()
+    elif demande.total == "accurate" or demande.summary == "count":
+        total = compter(type_ressource, queryset, demande)
     base = _base(request)
     liens = [{"relation": "self", "url": f"{base}{type_ressource}" + (f"?{urlencode(demande.utilises)}"
                                                                          if demande.utilises else "")}]
@@ -270,6 +271,8 @@ def recherche(request, type_ressource: str):
     if demande.summary != "count":
         page, suivante = _page(type_ressource, queryset, demande)
         correspondances = [r for _, groupe, _ in page for r in groupe]
+        if total is None and not suivante and not demande.curseur:
+            total = bundle["total"] = len(correspondances)
         inclus = _inclusions(type_ressource, [s for s, _, _ in page], correspondances, demande, request.jeton_api)
         if demande.elements:
             correspondances = [_sous_ensemble(r, demande.elements) for r in correspondances]
@@ -284,7 +287,15 @@ def recherche(request, type_ressource: str):
         entrees.append({"resource": _issue_ignores(demande.ignores), "search": {"mode": "outcome"}})
     if entrees:
         bundle["entry"] = entrees
+    if bundle["total"] is None:
+        del bundle["total"]
     return reponse_fhir(bundle)
+
+
+def compter(type_ressource: str, queryset, demande) -> int:
+    if type_ressource == "HealthcareService":
+        return fhir.compter_offres(queryset, demande.restriction)
+    return queryset.order_by().count()
 
 
 __all__ = ["metadata", "lecture", "recherche", "COUNT_MAX", "INCLUDES", "REVINCLUDES"]
