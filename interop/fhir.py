@@ -430,15 +430,15 @@ def precharger_horaires(structures) -> None:
     for s in structures:
         s._pf_horaires = []
     types = {}
-    for sid, jour, debut, fin, type_id in (Horaire.objects.filter(structure_id__in=list(par_id))
-                                           .order_by("structure_id", "jour", "debut")
-                                           .values_list("structure_id", "jour", "debut", "fin", "type_horaire_id")):
-        if type_id is not None and type_id not in types:
-            types[type_id] = Concept.objects.get(pk=type_id)
-        par_id[sid]._pf_horaires.append(HoraireLu(jour, debut, fin, types.get(type_id)))
+    for sid, jour, debut, fin, type_id, *code in (Horaire.objects.filter(structure_id__in=list(par_id))
+                                                  .order_by("structure_id", "jour", "debut")
+                                                  .values_list("structure_id", "jour", "debut", "fin", "type_horaire_id",
+                                                               *[f"type_horaire__{p}" for p in nos.Code._fields])):
+        type_horaire = None if type_id is None else types.setdefault(type_id, nos.Code(*code))
+        par_id[sid]._pf_horaires.append(HoraireLu(jour, debut, fin, type_horaire))
 
 
-Code = namedtuple("Code", "code systeme libelle")
+Code = nos.Code
 CommuneLue = namedtuple("CommuneLue", "code_insee nom")
 
 
@@ -454,8 +454,11 @@ def precharger(uos, champs=None) -> None:
     for champ in champs:
         through = Structure._meta.get_field(champ).remote_field.through._meta.db_table
         if champ == "territoire":
-            morceaux.append(f"SELECT %s, t.structure_id, NULL::bigint, co.code_insee, '', co.nom FROM {through} t "
-                            f"JOIN {table_commune} co ON co.code_insee = t.commune_id WHERE t.structure_id = ANY(%s)")
+            # The name by a lookup per row, not a join: a hash of the 35,000 communes would make the
+            # whole query a parallel plan, slower to start than the query itself.
+            morceaux.append(f"SELECT %s, t.structure_id, NULL::bigint, t.commune_id, '', (SELECT co.nom FROM "
+                            f"{table_commune} co WHERE co.code_insee = t.commune_id) FROM {through} t "
+                            f"WHERE t.structure_id = ANY(%s)")
         else:
             morceaux.append(f"SELECT %s, t.structure_id, c.id, c.code, c.systeme, c.libelle FROM {through} t "
                             f"JOIN {table_concept} c ON c.id = t.concept_id WHERE t.structure_id = ANY(%s)")
@@ -604,21 +607,42 @@ def pour_lecture(type_ressource: str):
     return locations_queryset()
 
 
+class Lot:
+    """A batch of structures of one resource type, read once (disponibilités and many-to-many values
+    for the whole batch), mapped on demand: a search page maps only the offers it serves."""
+
+    def __init__(self, type_ressource: str, structures, restriction=None):
+        self.type_ressource, self.restriction, self.situations = type_ressource, restriction, None
+        if type_ressource == "Location":
+            self.situations = registre.situations_lits([s.pk for s in structures])
+            precharger(structures, ["equipements"])
+        elif type_ressource == "HealthcareService":
+            precharger(structures)
+            personnes.precharger(structures)
+            precharger_horaires(structures)
+        else:
+            precharger(structures, ["aides_financieres"])
+            personnes.precharger(structures)
+
+    def elements(self, structure) -> list:
+        """What one structure gives (cheap once the batch is read): its offers, or itself."""
+        if self.type_ressource == "HealthcareService":
+            return offres(structure, self.restriction)
+        return [structure]
+
+    def ressource(self, element) -> dict:
+        if self.type_ressource == "HealthcareService":
+            return healthcare_service(element)
+        if self.type_ressource == "Location":
+            return location(element, self.situations)
+        return organization(element)
+
+
 def ressources_par_structure(type_ressource: str, structures, restriction=None) -> list[list[dict]]:
-    """Map a page of structures (disponibilités and many-to-many values read once for the page), one
-    list per structure: HealthcareService gives every offer of each unit (those `restriction` accepts)."""
-    if type_ressource == "Location":
-        situations = registre.situations_lits([s.pk for s in structures])
-        precharger(structures, ["equipements"])
-        return [[location(s, situations)] for s in structures]
-    if type_ressource == "HealthcareService":
-        precharger(structures)
-        personnes.precharger(structures)
-        precharger_horaires(structures)
-        return [[healthcare_service(o) for o in offres(s, restriction)] for s in structures]
-    precharger(structures, ["aides_financieres"])
-    personnes.precharger(structures)
-    return [[organization(s)] for s in structures]
+    """Map a batch of structures, one list per structure: HealthcareService gives every offer of
+    each unit (those `restriction` accepts)."""
+    lot = Lot(type_ressource, structures, restriction)
+    return [[lot.ressource(e) for e in lot.elements(s)] for s in structures]
 
 
 def ressources(type_ressource: str, structures, restriction=None) -> list[dict]:

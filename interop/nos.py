@@ -6,6 +6,7 @@ each OID (CodeSystem.identifier). An OID we do not know stays `urn:oid:<OID>`,
 which FHIR accepts as a system.
 """
 
+from collections import namedtuple
 from functools import lru_cache
 
 from nomenclatures.models import Concept
@@ -41,6 +42,9 @@ TRE_PAR_OID = {
 }
 
 BASE = "https://mos.esante.gouv.fr/NOS"
+
+# A concept as a page's mapping reads it (plain tuples rather than model instances).
+Code = namedtuple("Code", "code systeme libelle")
 
 
 def url_tre(tre: str) -> str:

@@ -159,32 +159,39 @@ def lecture(request, type_ressource: str, pk: str):
 
 
 def _page(type_ressource: str, queryset, recherche):
-    """One page in (modifie_le, id) order: [(structure, its resources on this page)], more to come?"""
+    """One page in (modifie_le, id) order: [(structure, its resources on this page, how many of its
+    resources are served up to this page)], more to come?"""
     count = recherche.count
     page = queryset.order_by("modifie_le", "pk")
     deja, depuis = 0, None
     if recherche.curseur:
         date, depuis, _, deja = recherche.curseur
         page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis))
-    # Two steps: the page's ids by the (modifie_le, id) index, then those rows with their joins.
+    # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches: a unit
+    # gives several offers, so the first half of the ids usually fills a page of offers.
     ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
-    par_id = {s.pk: s for s in fhir.pour_lecture(type_ressource).filter(pk__in=ids)}
-    structures = [par_id[pk] for pk in ids]
-    groupes = fhir.ressources_par_structure(type_ressource, structures, recherche.restriction)
-    resultat, n, suivante = [], 0, len(ids) > count
-    for structure, groupe in zip(structures, groupes):
-        debut = deja if structure.pk == depuis else 0
-        reste = groupe[debut:]
-        if n + len(reste) > count:
-            resultat.append((structure, reste[:count - n], debut + count - n))
-            return resultat, True
-        if reste:
-            resultat.append((structure, reste, debut + len(reste)))
-            n += len(reste)
-        if n == count:
-            # Full page: more to come if this structure's later resources or other structures remain.
-            return resultat, suivante or structure is not structures[-1]
-    return resultat, suivante
+    plus_loin = len(ids) > count
+    taille = count // 2 + 1 if type_ressource == "HealthcareService" else len(ids)
+    resultat, n, position = [], 0, 0
+    while position < len(ids):
+        lot_ids, position = ids[position:position + taille], position + taille
+        taille = len(ids)  # the rest at once
+        par_id = {s.pk: s for s in fhir.pour_lecture(type_ressource).filter(pk__in=lot_ids)}
+        structures = [par_id[pk] for pk in lot_ids]
+        lot = fhir.Lot(type_ressource, structures, recherche.restriction)
+        for structure in structures:
+            debut = deja if structure.pk == depuis else 0
+            reste = lot.elements(structure)[debut:]
+            if n + len(reste) > count:
+                resultat.append((structure, [lot.ressource(e) for e in reste[:count - n]], debut + count - n))
+                return resultat, True
+            if reste:
+                resultat.append((structure, [lot.ressource(e) for e in reste], debut + len(reste)))
+                n += len(reste)
+            if n == count:
+                # Full page: more to come if this structure's later resources or other structures remain.
+                return resultat, plus_loin or structure.pk != ids[-1]
+    return resultat, plus_loin
 
 
 def _inclusions(type_ressource: str, structures, ressources: list[dict], recherche, jeton) -> list[dict]:
@@ -211,8 +218,9 @@ def _inclusions(type_ressource: str, structures, ressources: list[dict], recherc
             ids = {r["practitioner"]["reference"].split("/")[1] for r in roles}
             ajouter([p for p in personnes.personnes_de(structures, "Practitioner") if p["id"] in ids])
     if type_ressource == "HealthcareService":
-        if "HealthcareService:location" in demandes:
-            ajouter(fhir.ressources("Location", structures))
+        if "HealthcareService:location" in demandes:  # read again with what a place needs (address, EG)
+            ajouter(fhir.ressources("Location", list(fhir.locations_queryset().filter(
+                pk__in=[s.pk for s in structures]).order_by("pk"))))
         if demandes & {"HealthcareService:organization", "HealthcareService:providedBy"}:
             organisations |= {s.eg_id for s in structures if s.eg_id}
     elif type_ressource == "Location":
