@@ -196,7 +196,42 @@ def extensions_eg(structure) -> list[dict]:
         resultat.append({"url": EXT_PLACES_AIDE_SOCIALE, "valueInteger": structure.places_aide_sociale})
     if structure.commentaire:
         resultat.append({"url": EXT_COMMENTAIRE_ORGANISATION, "valueString": structure.commentaire[:2000]})
-    return resultat
+    return resultat + [prix(t) for t in tarifs(structure)]
+
+
+# ror-organization-price (ROROrganizationPrice.fsh @002ae2f2935ecfb6e0ec4f693e1718e4efc1f529): a unit's
+# « tarification mensuelle » is what a resident pays for lodging, the guide's « forfait socle
+# hébergement » (J36 02) by the month (J205 3, JDV_J205-UnitePrix-ROR from ansforge/IG-NOS).
+PRIX_TYPE = nos.codeable_code(nos.url_tre("TRE_R246-TypeTarif"), "02", "Forfait socle hébergement")
+PRIX_UNITE = nos.codeable_code(nos.url_tre("TRE_R228-UnitePrix"), "3", "Tarif mensuel")
+
+
+def prix(montant) -> dict:
+    return {"url": EXT_PRIX, "extension": [
+        {"url": "priceType", "valueCodeableConcept": PRIX_TYPE},
+        {"url": "priceUnit", "valueCodeableConcept": PRIX_UNITE},
+        {"url": "amount", "valueMoney": {"value": float(montant), "currency": "EUR"}},
+    ]}
+
+
+def tarifs(eg) -> list:
+    """The distinct monthly prices of an EG's units (not the sensitive ones: a price names no unit, but
+    their data stays out of what every consumer reads), prefetched by precharger_tarifs() or read now."""
+    valeurs = getattr(eg, "_pf_tarifs", None)
+    if valeurs is None:
+        precharger_tarifs([eg])
+        valeurs = eg._pf_tarifs
+    return valeurs
+
+
+def precharger_tarifs(structures) -> None:
+    par_id = {s.pk: s for s in structures}
+    for s in structures:
+        s._pf_tarifs = []
+    for eg_id, montant in (Structure.objects.uo().filter(eg_id__in=list(par_id), tarif_mensuel__isnull=False,
+                                                         unite_sensible=False)
+                           .order_by("eg_id", "tarif_mensuel").distinct().values_list("eg_id", "tarif_mensuel")):
+        par_id[eg_id]._pf_tarifs.append(montant)
 
 
 def organization(structure) -> dict:
@@ -362,6 +397,8 @@ def _commun_aux_offres(uo) -> dict:
             "telecom": personnes.telecoms_mss(uo),
             "availableTime": horaires(uo),
             "characteristic": caracteristiques(uo),
+            "meta": _meta(uo, PROFIL_HEALTHCARESERVICE),
+            "identifiant": f"{settings.ROR_REGION_CODE}-",
         }
     return commun
 
@@ -373,9 +410,9 @@ def healthcare_service(offre: Offre) -> dict:
     return _sans_vides({
         "resourceType": "HealthcareService",
         "id": ident,
-        "meta": _meta(uo, PROFIL_HEALTHCARESERVICE),
+        "meta": commun["meta"],
         "extension": commun["extensions"],
-        "identifier": [{"system": SYSTEME_OFFRE, "value": f"{settings.ROR_REGION_CODE}-{ident}"}],
+        "identifier": [{"system": SYSTEME_OFFRE, "value": f"{commun['identifiant']}{ident}"}],
         "active": not uo.est_ferme,
         "providedBy": {"reference": f"Organization/{uo.eg_id}"} if uo.eg_id else None,
         "category": commun["category"],
@@ -622,6 +659,7 @@ class Lot:
             precharger_horaires(structures)
         else:
             precharger(structures, ["aides_financieres"])
+            precharger_tarifs([s for s in structures if s.niveau == Niveau.EG])
             personnes.precharger(structures)
 
     def elements(self, structure) -> list:

@@ -263,6 +263,16 @@ def practitioner(contact, structure) -> dict:
     return ressource
 
 
+def contacts_servis():
+    """The contacts that are people of the API: named responsables of units and directors of EGs,
+    of an EG with a FINESS (their idNat_PS)."""
+    from django.db.models import Q
+
+    responsables = Q(est_responsable=True, structure__niveau=Niveau.UO) & ~Q(structure__eg__finess="")
+    directeurs = Q(fonction__code="01", structure__niveau=Niveau.EG) & ~Q(structure__finess="")
+    return Contact.objects.filter(responsables | directeurs).exclude(nom="")
+
+
 def id_role(contact_id: int, id_offre: str) -> str:
     return f"{contact_id}-{id_offre}"
 

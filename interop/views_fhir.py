@@ -443,21 +443,11 @@ def _personnes(type_ressource: str, contact, jeton) -> list[dict]:
     return personnes.personnes_de([structure], type_ressource)
 
 
-def contacts_servis():
-    """The contacts that are people of the API: named responsables of units and directors of EGs,
-    of an EG with a FINESS (their idNat_PS)."""
-    from repertoire.models import Contact
-
-    responsables = Q(est_responsable=True, structure__niveau=Niveau.UO) & ~Q(structure__eg__finess="")
-    directeurs = Q(fonction__code="01", structure__niveau=Niveau.EG) & ~Q(structure__finess="")
-    return Contact.objects.filter(responsables | directeurs).exclude(nom="")
-
-
 def recherche_personnes(request, type_ressource: str, strict: bool):
     """Search by _id, identifier (Practitioner), practitioner, service, organization (PractitionerRole);
     pages of `_count` people in id order (`_apres`)."""
     connus = PARAMETRES_PERSONNES[type_ressource]
-    contacts = contacts_servis().order_by("pk")
+    contacts = personnes.contacts_servis().order_by("pk")
     ignores, utilises, count, apres, offre_demandee = [], [], COUNT_MAX, 0, None
     for nom, valeur in request.GET.items():
         if nom == "_count":
