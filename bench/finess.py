@@ -1,5 +1,6 @@
 """Benchmark: import the synthetic national FINESS file (≈103,000 EG) into a fresh database,
-then import it again unchanged; print durations and peak memory of each import.
+then import it again unchanged; print durations and peak memory of each import, and when
+each of its steps began (reading, comparison, writing, index rebuild, register, report).
 
     .venv/bin/python bench/finess.py [--format json|csv] [--nombre 103000] [--garder]
 
