@@ -18,7 +18,7 @@ from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, ti
 from repertoire.models import Niveau, StatutFiche, Structure, q_sous
 from repertoire.services import encadres, offre
 from socle.audit import Action, journaliser
-from socle.ecriture import inserer_en_masse
+from socle.ecriture import inserer_en_masse, mettre_a_jour_en_masse
 
 from . import access, comparaison, emails
 from .brouillon import (champs_de, champs_differents, champs_manquants, lire_fiches, parties_pour_service,
@@ -180,7 +180,6 @@ def copier_fiches(fiches) -> None:
     if isinstance(fiches, QuerySet):  # many (a whole dossier): selected by a subquery, not by ids
         fiches = fiches.filter(copiee=False).exclude(structure=None)
         vivantes = Structure.objects.filter(pk__in=fiches.values("structure_id"))
-        fiches = fiches.only("pk", "structure_id", "copiee")
     a_copier = {f.structure_id: f for f in fiches if not f.copiee and f.structure_id}
     if not a_copier:
         return
@@ -193,8 +192,7 @@ def copier_fiches(fiches) -> None:
         copie = json.dumps(copies[ligne["pk"]], cls=DjangoJSONEncoder)
         fiche.reference, fiche.donnees = json.loads(copie), json.loads(copie)  # two copies: not the same lists
         fiche.version_copiee, fiche.copiee = ligne["version"], True
-    FicheBrouillon.objects.bulk_update(list(a_copier.values()), ["reference", "donnees", "version_copiee", "copiee"],
-                                       batch_size=500)
+    mettre_a_jour_en_masse(FicheBrouillon, list(a_copier.values()), ["reference", "donnees", "version_copiee", "copiee"])
 
 
 def donnees_de(fiche: FicheBrouillon) -> dict:
