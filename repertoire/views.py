@@ -70,8 +70,8 @@ def arbre(request):
         if len(lecture.sans_accents(texte)) < 3:
             contexte["erreur_q"] = "Saisissez au moins 3 lettres du nom."
         else:
-            contexte["resultats"] = lecture.trier(lecture.noeuds(lecture.par_nom(texte, disciplines), disciplines,
-                                                                 request.user, limite=100))
+            contexte["resultats"] = lecture.trier(lecture.nommer_rattachement(lecture.noeuds(
+                lecture.par_nom(texte, disciplines), disciplines, request.user, limite=100)))
     elif mode == "departement":
         contexte["departements"] = lecture.departements_avec_comptes(disciplines)
     elif mode == "favoris":
