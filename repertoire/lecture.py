@@ -279,6 +279,11 @@ def noeuds(queryset, disciplines: set[str], user=None, debut: int = 0, limite: i
         s.nb_enfants = sum(n for _, n in s.comptes)
         s.est_favori = s.pk in favoris
         s.icone_statut = ICONES_STATUT.get(s.statut_fiche, ICONES_STATUT["standard"])
+        # the node's texts, written once here rather than by a dozen template lookups per node
+        s.libelle_statut = s.get_statut_fiche_display().lower()
+        s.identite = " · ".join(t for t in (s.finess and f"FINESS {s.finess}", s.commune_id and s.commune.nom) if t) \
+            if s.niveau in (Niveau.EJ, Niveau.EG) else ""
+        s.texte_comptes = ", ".join(f"{n} {niveau_}" for niveau_, n in s.comptes)
     return liste
 
 
