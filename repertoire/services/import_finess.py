@@ -13,6 +13,7 @@ from nomenclatures.cache import concept_id
 from .. import schema
 from ..models import AutorisationFiness, EtablissementFiness, Niveau, Structure
 from ..signals import offre_modifiee_en_masse
+from ..version import changer_version_offre
 from .offre import deplacer_structure
 
 # The identity fields FINESS is the authority for: an import writes these and nothing else
@@ -165,6 +166,7 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
     finess_eg = {eg["finess"] for eg in nouveaux_eg}
     eg_ids = [pk for finess, pk in crees.items() if finess in finess_eg]
     offre_modifiee_en_masse.send(sender=Structure, eg_ids=eg_ids + list(modifications) + list(rattachements or {}))
+    changer_version_offre()
     return crees
 
 
@@ -199,6 +201,7 @@ def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in _CHAMPS_REGISTRE))
     fermes = EtablissementFiness.objects.filter(finess__in=list(absents), ferme=False).update(
         ferme=True, date_fermeture=date_absence) if absents else 0
+    changer_version_offre()
     return len(nouveaux) + len(changes) + fermes
 
 
@@ -213,6 +216,7 @@ def enregistrer_autorisations(lignes, *, retirees: list[int] = (), nouvelles: bo
     written 5,000 at a time) and delete those withdrawn from the flux (a UO that served one
     keeps its data, loses the link). `nouvelles`: the caller knows none of these activities
     is in the table yet (they go by COPY, no conflict to resolve). Returns the number of rows written."""
+    changer_version_offre()  # fiches show their activities
     if retirees:
         AutorisationFiness.objects.filter(pk__in=list(retirees)).delete()
     if nouvelles:
