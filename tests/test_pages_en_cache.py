@@ -123,3 +123,12 @@ def test_une_page_fhir_d_un_profil_n_est_jamais_servie_a_un_autre(client, region
     for profil in (ProfilAcces.LIBRE, ProfilAcces.HORS_TRES_RESTREINT, None):
         page = client.get(url, **_api(client, region, profil)).content.decode()
         assert "Refuge discret" not in page and "Réanimation adulte" in page, profil
+
+
+def test_un_rechargement_des_referentiels_change_la_version(django_capture_on_commit_callbacks):
+    from nomenclatures.loader import charger
+
+    avant = version_offre()
+    with django_capture_on_commit_callbacks(execute=True):
+        charger([])  # labels reloaded: cached pages are read anew
+    assert version_offre() > avant
