@@ -533,4 +533,4 @@ def recherche_personnes(request, type_ressource: str, strict: bool):
         bundle["total"] = contacts.count()
     if entrees:
         bundle["entry"] = entrees
-    return bundle
+    return reponse_fhir(bundle)
