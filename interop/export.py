@@ -3,7 +3,6 @@ Celery task in batches (memory stays flat however large the region), served to t
 asked for it until it expires. The ANS asks consumers to re-read the whole offer at least weekly.
 """
 
-import json
 import shutil
 from datetime import timedelta
 from pathlib import Path
@@ -11,10 +10,13 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from . import fhir
+from repertoire.models import Niveau
+
+from . import fhir, personnes
 from .models import EtatExport, ExportFhir
 
-TYPES = ("Organization", "Location", "HealthcareService")
+TYPES = ("Organization", "Location", "HealthcareService", "Practitioner", "PractitionerRole")
+PERSONNES = ("Practitioner", "PractitionerRole")
 LOT = 1000
 
 
@@ -26,22 +28,53 @@ def fichier(export: ExportFhir, type_ressource: str) -> Path:
     return dossier(export) / f"{type_ressource}.ndjson"
 
 
-def _ecrire(export: ExportFhir, type_ressource: str) -> int:
-    queryset = fhir.structures_de(type_ressource, export.jeton)  # no token left: the strictest profile
+def _lots(export: ExportFhir, type_ressource: str):
+    """The structures behind a type, by batches of LOT in id order, as this consumer may see them
+    (no token left: the strictest profile). People: the units and EGs that hold one (interop.personnes)."""
+    if type_ressource in PERSONNES:
+        # A unit's responsable and an EG's director; PractitionerRole: of a unit that has an offer.
+        uo = fhir.structures_de("HealthcareService" if type_ressource == "PractitionerRole" else "Location",
+                                export.jeton)
+        eg = fhir.structures_de("Organization", export.jeton).filter(niveau=Niveau.EG)
+        porteurs = personnes.contacts_servis().order_by("structure_id").values_list("structure_id", flat=True)
+        sources = [uo] if type_ressource == "PractitionerRole" else [uo, eg]
+    else:
+        sources, porteurs = [fhir.structures_de(type_ressource, export.jeton)], None
     if export.depuis:
-        queryset = queryset.filter(modifie_le__gte=export.depuis)
-    nombre, dernier = 0, 0
-    with open(fichier(export, type_ressource), "w", encoding="utf-8") as sortie:
-        while True:
-            lot = list(queryset.filter(pk__gt=dernier).order_by("pk")[:LOT])
+        sources = [q.filter(modifie_le__gte=export.depuis) for q in sources]
+    dernier = 0
+    while True:
+        if porteurs is None:
+            lot = list(sources[0].filter(pk__gt=dernier).order_by("pk")[:LOT])
             if not lot:
-                return nombre
-            for ressource in fhir.ressources(type_ressource, lot):
-                sortie.write(json.dumps(ressource, ensure_ascii=False, separators=(",", ":")))
-                sortie.write("\n")
-                nombre += 1
+                return
             dernier = lot[-1].pk
+        else:
+            ids = sorted(set(porteurs.filter(structure_id__gt=dernier)[:LOT]))
+            if not ids:
+                return
+            dernier = ids[-1]
+            lot = sorted((s for q in sources for s in q.filter(pk__in=ids)), key=lambda s: s.pk)
+        yield lot
+
+
+def _ecrire(export: ExportFhir, type_ressource: str) -> int:
+    nombre = 0
+    with open(fichier(export, type_ressource), "wb") as sortie:
+        for lot in _lots(export, type_ressource):
+            if type_ressource in PERSONNES:
+                personnes.precharger(lot)
+                if type_ressource == "PractitionerRole":  # one per offer of the unit
+                    fhir.precharger(lot, ["activites", "modes_prise_en_charge"])
+                ressources = personnes.personnes_de(lot, type_ressource)
+            else:
+                ressources = fhir.ressources(type_ressource, lot)
+            for ressource in ressources:
+                sortie.write(fhir.en_json(ressource))
+                sortie.write(b"\n")
+                nombre += 1
             ExportFhir.objects.filter(pk=export.pk).update(progression=f"{type_ressource} : {nombre} ressources")
+    return nombre
 
 
 def executer(export_id) -> None:

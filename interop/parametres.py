@@ -425,6 +425,7 @@ REVINCLUDES = {
     "Organization": set(),
 }
 SUMMARY = {"count", "false"}
+TOTAL = {"none", "estimate", "accurate"}
 SORT = {"_lastUpdated"}
 ELEMENTS_RE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 
@@ -468,6 +469,7 @@ class Recherche:
         self.iterer = False
         self.revincludes: set[str] = set()
         self.summary = None
+        self.total = None  # _total: "accurate" counts the matches, otherwise counted only when free
         self.elements: list[str] = []
         self.ignores: list[str] = []  # "name=value" the server did not use
         self.utilises: list[tuple[str, str]] = []  # what it did use (the self link)
@@ -513,7 +515,11 @@ def _resultat(type_ressource: str, recherche: Recherche, nom: str, valeur: str, 
         if valeur not in SORT:
             _ignorer(recherche, strict, nom, valeur, "tri non pris en charge (seul _lastUpdated l'est)")
             return
-    elif nom in ("_format", "_total"):
+    elif nom == "_total":
+        if valeur not in TOTAL:
+            raise ParametreInvalide(f"« _total » attend none, estimate ou accurate, pas « {valeur} ».")
+        recherche.total = valeur
+    elif nom == "_format":
         return
     recherche.utilises.append((nom, valeur))
 
@@ -563,18 +569,18 @@ def _restreindre(restriction: Restriction, nom: str, valeur: str) -> None:
 
 # -- paging: keyset on (modifie_le, id), the order a sync consumer needs ----------------
 
-def encoder_curseur(structure, total: int, deja: int = 0) -> str:
+def encoder_curseur(structure, total: int | None, deja: int = 0) -> str:
     """Where the next page starts (the structure, and how many of its offers were already served),
-    and the search's total (counted once, on the first page: counting a million rows on every
-    page would cost more than the page itself)."""
-    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{total}|{deja}"
+    and the search's total when it was asked for (counted once, on the first page: counting a
+    million rows on every page would cost more than the page itself); -1: not counted."""
+    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{-1 if total is None else total}|{deja}"
     return base64.urlsafe_b64encode(brut.encode()).decode().rstrip("=")
 
 
-def decoder_curseur(valeur: str) -> tuple[datetime, int, int, int]:
+def decoder_curseur(valeur: str) -> tuple[datetime, int, int | None, int]:
     try:
         brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4)).decode()
         date, pk, total, deja = brut.split("|")
-        return datetime.fromisoformat(date), int(pk), int(total), int(deja)
+        return datetime.fromisoformat(date), int(pk), (int(total) if int(total) >= 0 else None), int(deja)
     except (ValueError, UnicodeDecodeError):
         raise ParametreInvalide("Curseur de page invalide : repartez du lien « next » du Bundle.") from None

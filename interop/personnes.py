@@ -19,6 +19,7 @@
 
 import re
 import unicodedata
+from collections import namedtuple
 
 from django.conf import settings
 
@@ -123,14 +124,26 @@ def nom_humain(contact) -> dict | None:
 
 # -- the contacts of a page of structures --------------------------------------------------------
 
+# A contact as the mapping reads it (what precharger() attaches instead of model instances: a page's
+# few hundred contacts with their three concepts would cost four instances each).
+ContactLu = namedtuple("ContactLu", "pk structure_id libelle titre nom prenom telephone email est_responsable "
+                                    "fonction_id civilite_id confidentialite_id fonction civilite confidentialite")
+CHAMPS_CONTACT = ContactLu._fields[:12]
+
+
 def precharger(structures) -> None:
-    """Each structure's contacts as `_pf_contacts` (one query for the page)."""
+    """Each structure's contacts as `_pf_contacts` (one plain query for the page)."""
     par_id = {s.pk: s for s in structures}
     for s in structures:
         s._pf_contacts = []
-    for c in (Contact.objects.filter(structure_id__in=list(par_id))
-              .select_related("fonction", "civilite", "confidentialite").order_by("structure_id", "-est_responsable", "pk")):
-        par_id[c.structure_id]._pf_contacts.append(c)
+    concepts = [f"{champ}__{partie}" for champ in ("fonction", "civilite", "confidentialite")
+                for partie in nos.Code._fields]
+    partages = {}
+    for ligne in (Contact.objects.filter(structure_id__in=list(par_id)).order_by("structure_id", "-est_responsable", "pk")
+                  .values_list(*CHAMPS_CONTACT, *concepts)):
+        codes = [None if ligne[i] is None else partages.setdefault(ligne[i], nos.Code(*ligne[12 + 3 * k:15 + 3 * k]))
+                 for k, i in enumerate((9, 10, 11))]
+        par_id[ligne[1]]._pf_contacts.append(ContactLu(*ligne[:12], *codes))
 
 
 def contacts(structure) -> list:
@@ -212,13 +225,18 @@ def est_personne_servie(contact, structure) -> bool:
     if not contact.nom:
         return False
     if structure.niveau == Niveau.UO:
-        return contact.est_responsable and bool(structure.eg_id and structure.eg.finess)
+        return contact.est_responsable and bool(_finess_eg(structure))
     return (structure.niveau == Niveau.EG and bool(structure.finess) and contact.fonction_id is not None
             and contact.fonction.code == "01")
 
 
 def _finess_eg(structure) -> str:
-    return structure.finess if structure.niveau == Niveau.EG else structure.eg.finess
+    if structure.niveau == Niveau.EG:
+        return structure.finess
+    finess = getattr(structure, "eg_finess", None)  # annotated by fhir.uo_queryset()
+    if finess is None:
+        finess = structure.eg.finess if structure.eg_id else ""
+    return finess
 
 
 def _meta(structure, profil: str) -> dict:
@@ -243,6 +261,16 @@ def practitioner(contact, structure) -> dict:
     if mss:
         ressource["telecom"] = mss
     return ressource
+
+
+def contacts_servis():
+    """The contacts that are people of the API: named responsables of units and directors of EGs,
+    of an EG with a FINESS (their idNat_PS)."""
+    from django.db.models import Q
+
+    responsables = Q(est_responsable=True, structure__niveau=Niveau.UO) & ~Q(structure__eg__finess="")
+    directeurs = Q(fonction__code="01", structure__niveau=Niveau.EG) & ~Q(structure__finess="")
+    return Contact.objects.filter(responsables | directeurs).exclude(nom="")
 
 
 def id_role(contact_id: int, id_offre: str) -> str:

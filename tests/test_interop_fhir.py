@@ -119,7 +119,7 @@ def test_validation_de_chaque_ej_eg_uo_d_une_region_generee(api, region):
         attendus = ({str(pk) for pk in structures.filter(niveau__in=niveaux).values_list("pk", flat=True)}
                     if type_ressource != "HealthcareService" else offres_attendues)
         obtenus = set()
-        url = f"/fhir/{type_ressource}?_count=7"
+        url = f"/fhir/{type_ressource}?_count=7&_total=accurate"  # counted on the first page, carried by `next`
         while url:
             bundle = _get(api, url)
             valider(bundle)
@@ -182,11 +182,15 @@ def test_recherche_last_updated_et_pages(api, region):
                                                                                          region.uo_aj.pk}
     jour = timezone.localdate().isoformat()
     assert len(_ids(_get(api, f"/fhir/HealthcareService?_lastUpdated={jour}"))) == 3
-    page1 = _get(api, "/fhir/HealthcareService?_count=2")
+    # The total is counted when asked (_total=accurate), then carried by the next links.
+    assert "total" not in _get(api, "/fhir/HealthcareService?_count=2")
+    page1 = _get(api, "/fhir/HealthcareService?_count=2&_total=accurate")
     assert page1["total"] == 3 and len(page1["entry"]) == 2
     suivant = [l["url"] for l in page1["link"] if l["relation"] == "next"][0]
     page2 = _get(api, suivant)
     assert len(page2["entry"]) == 1 and not [l for l in page2["link"] if l["relation"] == "next"]
+    assert page2["total"] == 3
+    assert api.get("/fhir/HealthcareService?_total=beaucoup").status_code == 400
     assert _ids(page1) | _ids(page2) == {region.uo_hp.pk, region.uo_aj.pk, region.uo_rea.pk}
 
 
