@@ -367,6 +367,47 @@ def _capacity_status(qs, valeur):
     return qs.filter(condition)
 
 
+# The capacities a Location carries (fhir.capacites): installed beds (lits_installes, nature 01) and
+# places (places_installees, nature 02), then the beds of each reported TRE_R330 status (nature 01),
+# all « courant » (TRE_R331 01). The guide's ror-sp-capacity-type and ror-sp-temporality-capacity
+# search those parts of ror-location-supported-capacity.
+STATUTS_SIGNALES = ("02", "03", "04", "05", "06")
+
+
+def _lits_signales() -> Q:
+    condition = Q(pk__in=[])
+    for statut in STATUTS_SIGNALES:
+        condition |= Q(pk__in=registre.uo_avec_lits(statut))
+    return condition
+
+
+def _codes(valeur: str, nom: str, systeme_attendu: str, connus: set[str], jeu: str) -> set[str]:
+    codes = {code for systeme, code in jetons(valeur, nom) if systeme in (None, systeme_attendu)}
+    inconnus = codes - connus
+    if inconnus:
+        raise ParametreInvalide(f"« {nom} » : code(s) inconnu(s) {sorted(inconnus)} ({jeu}).")
+    return codes
+
+
+def _capacity_type(qs, valeur):
+    """R329 nature: 01 lit (installed beds or beds reported), 02 place (installed places)."""
+    codes = _codes(valeur, "capacity-type", nos.TRE_R329, {"01", "02"}, "TRE_R329")
+    condition = Q(pk__in=[])
+    if "01" in codes:
+        condition |= Q(lits_installes__isnull=False) | _lits_signales()
+    if "02" in codes:
+        condition |= Q(places_installees__isnull=False)
+    return qs.filter(condition)
+
+
+def _temporality_capacity(qs, valeur):
+    """R331 temporalité: every capacity the portal knows is « courant » (01); the forecasts (02–05) none."""
+    codes = _codes(valeur, "temporality-capacity", nos.TRE_R331, {"01", "02", "03", "04", "05"}, "TRE_R331")
+    if "01" not in codes:
+        return qs.none()
+    return qs.filter(Q(lits_installes__isnull=False) | Q(places_installees__isnull=False) | _lits_signales())
+
+
 def _last_updated_location(qs, valeur):
     """A place's lastUpdated is the latest of the place and its beds (max(m, l)): ≥ a when the unit
     or its beds changed since a, < b when the unit changed before b and its beds did not since b."""
@@ -400,6 +441,7 @@ PARAMETRES = {
     },
     "Location": {
         **COMMUNS, "_lastUpdated": _last_updated_location, "near-insee-code": _near_insee_code, "capacity-status": _capacity_status,
+        "capacity-type": _capacity_type, "temporality-capacity": _temporality_capacity,
         "commune-cog": _commune_cog, "organization": _organization, "name": _name,
         "address-postalcode": _address_postalcode,
     },

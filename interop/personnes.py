@@ -20,6 +20,7 @@
 import re
 import unicodedata
 from collections import namedtuple
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -62,7 +63,13 @@ def _mots(texte: str) -> list[str]:
 
 
 def nature(contact):
-    for mot in _mots(contact.libelle):  # the first telling word: « Secrétariat médical » is a secrétariat
+    return _nature(contact.libelle or "")
+
+
+@lru_cache(maxsize=4096)
+def _nature(texte: str):
+    """J221 of a contact's « nature » (one shared dict per text: a page has a few distinct ones)."""
+    for mot in _mots(texte):  # the first telling word: « Secrétariat médical » is a secrétariat
         for cle, code, libelle in NATURES:
             if mot.startswith(cle):
                 return nos.codeable_code(nos.TRE_R287, code, libelle)
@@ -84,7 +91,13 @@ def est_mss(email: str) -> bool:
 
 def confidentialite(contact=None) -> dict:
     niveau = getattr(contact, "confidentialite", None) if contact is not None else None
-    return nos.codeable(niveau) if niveau is not None else nos.codeable_code(nos.TRE_R283, "1", "Accès libre")
+    return nos.codeable(niveau) if niveau is not None else ACCES_LIBRE
+
+
+ACCES_LIBRE = nos.codeable_code(nos.TRE_R283, "1", "Accès libre")
+CANAUX = {(code, libelle): nos.codeable_code(nos.TRE_R200, code, libelle) for code, libelle in (
+    ("1", "Téléphone mobile"), ("2", "Téléphone fixe"), ("6", "Télécopie"), ("3", "Courrier électronique"),
+    ("4", "Adresse web"))}
 
 
 def _canal(systeme: str, valeur: str) -> tuple[str, str]:
@@ -97,7 +110,7 @@ def telecom(systeme: str, valeur: str, niveau: dict | None = None) -> dict:
     """A ContactPoint with the ROR's channel (J225) and confidentiality (J222) extensions."""
     code, libelle = _canal(systeme, valeur)
     return {"extension": [
-        {"url": EXT_TELECOM_CANAL, "valueCodeableConcept": nos.codeable_code(nos.TRE_R200, code, libelle)},
+        {"url": EXT_TELECOM_CANAL, "valueCodeableConcept": CANAUX[code, libelle]},
         {"url": EXT_TELECOM_CONFIDENTIALITE, "valueCodeableConcept": niveau or confidentialite()},
     ], "system": systeme, "value": valeur}
 

@@ -98,6 +98,7 @@ TYPES_PARAMETRES = {
 }
 SP_ROR = {"intervention-zone": "ror-healthcareservice-intervention-zone",
           "patient-type": "ror-healthcareservice-patient-type", "capacity-status": "ror-capacity-status",
+          "capacity-type": "ror-sp-capacity-type", "temporality-capacity": "ror-sp-temporality-capacity",
           "commune-cog": "ror-location-commune-cog"}
 SP_CORE = {"HealthcareService": {"specialty", "service-category", "service-type", "characteristic", "identifier",
                                  "active", "organization", "name"},

@@ -205,6 +205,28 @@ def test_recherche_location_near_insee_code_et_capacity_status(api, region):
         region.uo_rea.pk}
 
 
+def test_recherche_location_capacity_type_et_temporality_capacity(api, region):
+    """ror-sp-capacity-type (R329: 01 lit, 02 place) and ror-sp-temporality-capacity (R331: the portal's
+    capacities are all « courant »), on what each Location's ror-location-supported-capacity says."""
+    offre.modifier_structure(None, region.uo_aj, {"places_installees": 8}, raison="test")
+    assert _ids(_get(api, "/fhir/Location?capacity-type=01")) == {region.uo_rea.pk}
+    assert _ids(_get(api, f"/fhir/Location?capacity-type={nos.TRE_R329}|02")) == {region.uo_aj.pk}
+    assert _ids(_get(api, "/fhir/Location?capacity-type=01,02")) == {region.uo_rea.pk, region.uo_aj.pk}
+    assert _ids(_get(api, "/fhir/Location?temporality-capacity=01")) == {region.uo_rea.pk, region.uo_aj.pk}
+    assert _ids(_get(api, f"/fhir/Location?temporality-capacity={nos.TRE_R331}|03")) == set()
+    for bundle in (_get(api, "/fhir/Location?capacity-type=02"), _get(api, "/fhir/Location?temporality-capacity=01")):
+        for entree in bundle["entry"]:
+            capacites = [e for e in entree["resource"]["extension"]
+                         if e["url"].endswith("/ror-location-supported-capacity")]
+            assert capacites and all({"url": "temporalityCapacity", "valueCode": "01"} in c["extension"]
+                                     for c in capacites)
+    refus = api.get("/fhir/Location?capacity-type=09")
+    assert refus.status_code == 400 and "TRE_R329" in refus.json()["issue"][0]["diagnostics"]
+    parametres = {p["name"]: p for r in _get(api, "/fhir/metadata")["rest"][0]["resource"]
+                  if r["type"] == "Location" for p in r["searchParam"]}
+    assert parametres["capacity-type"]["definition"].endswith("/SearchParameter/ror-sp-capacity-type")
+
+
 def test_recherche_organization_par_identifiant_et_nom(api, region):
     assert _ids(_get(api, "/fhir/Organization?identifier=https://finess.esante.gouv.fr|490000049")) == {region.ch.pk}
     assert _ids(_get(api, "/fhir/Organization?identifier=123456789")) == {region.ej.pk}
