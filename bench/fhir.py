@@ -88,6 +88,7 @@ def main():
     parser.add_argument("--tours", type=int, default=5, help="répétitions de chaque lecture")
     parser.add_argument("--export", action="store_true", help="mesurer aussi le $export de toute l'offre")
     parser.add_argument("--sans-pages", action="store_true", help="ne pas mesurer les pages")
+    parser.add_argument("--types", default="", help="types du $export, séparés par des virgules (défaut : tous)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
     os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
@@ -159,14 +160,14 @@ def main():
             print(f"{'':<58} 1 000 ressources (5 pages) : médiane {statistics.median(totaux):.0f} ms  "
                   f"[load {_charge()}]")
         if args.export:
-            _mesurer_export(jeton)
+            _mesurer_export(jeton, [t for t in args.types.split(",") if t])
     finally:
         jetons_api.revoquer_jeton(gestionnaire, jeton)
         jeton.delete()
         gestionnaire.delete()
 
 
-def _mesurer_export(jeton):
+def _mesurer_export(jeton, types=None):
     """The whole offer's $export, as the Celery task runs it: time, peak memory, file sizes."""
     import resource
     import shutil
@@ -180,12 +181,13 @@ def _mesurer_export(jeton):
     dossier = Path(tempfile.mkdtemp(prefix="bench_export_"))
     settings.FHIR_EXPORT_DIR = dossier
     avant = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    demande = ExportFhir.objects.create(jeton=jeton, demande="/fhir/$export", types=list(export.TYPES))
+    types = types or list(export.TYPES)
+    demande = ExportFhir.objects.create(jeton=jeton, demande="/fhir/$export", types=types)
     export.dossier(demande).mkdir(parents=True, exist_ok=True)
     debut_total, total_octets, total_ressources = time.perf_counter(), 0, 0
     try:
         # Type by type, as export.executer does, printing each as it ends (a national export is long).
-        for type_ressource in export.TYPES:
+        for type_ressource in types:
             debut, cpu = time.perf_counter(), time.process_time()
             nombre = export._ecrire(demande, type_ressource)
             duree, cpu = time.perf_counter() - debut, time.process_time() - cpu

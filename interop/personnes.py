@@ -286,6 +286,16 @@ def contacts_servis():
     return Contact.objects.filter(responsables | directeurs).exclude(nom="")
 
 
+def porteurs(ids: list[int]) -> list[int]:
+    """Those of the structures `ids` that have a contact who may be a person of the API (named,
+    responsable or director: est_personne_servie decides), by the contacts' structure index."""
+    from django.db.models import Q
+
+    avec = set(Contact.objects.filter(structure_id__in=ids).exclude(nom="")
+               .filter(Q(est_responsable=True) | Q(fonction__code="01")).values_list("structure_id", flat=True))
+    return [i for i in ids if i in avec]
+
+
 def id_role(contact_id: int, id_offre: str) -> str:
     return f"{contact_id}-{id_offre}"
 
