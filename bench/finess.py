@@ -1,5 +1,6 @@
 """Benchmark: import the synthetic national FINESS file (≈103,000 EG) into a fresh database,
-then import it again unchanged; print durations and peak memory of each import.
+then import it again unchanged; print durations and peak memory of each import, and when
+each of its steps began (reading, comparison, writing, index rebuild, register, report).
 
     .venv/bin/python bench/finess.py [--format json|csv] [--nombre 103000] [--garder]
 
@@ -30,8 +31,12 @@ import django
 django.setup()
 from imports.importer import importer_fichier
 debut = time.monotonic()
-imp = importer_fichier(sys.argv[1], activites=sys.argv[2] if len(sys.argv) > 2 else None)
+etapes = {}  # step → seconds from the start when it began: where the time goes
+def progres(fraction, etape):
+    etapes.setdefault(etape.split(" :")[0], time.monotonic() - debut)
+imp = importer_fichier(sys.argv[1], activites=sys.argv[2] if len(sys.argv) > 2 else None, progres=progres)
 duree = time.monotonic() - debut
+print(" ; ".join(f"{e} à {t:.1f} s" for e, t in etapes.items()))
 u = resource.getrusage(resource.RUSAGE_SELF)
 print(f"{imp.statut};{duree:.2f};{u.ru_maxrss};{u.ru_utime + u.ru_stime:.1f};{imp.nb_nouveaux};"
       f"{imp.nb_modifies};{imp.nb_fermes};{imp.nb_rouverts};{imp.nb_uo_proposees};{imp.nb_etablissements};"
@@ -93,8 +98,9 @@ def main():
     objectifs = {"premier import": 60, "réimport à l'identique": 15 if args.format == "json" else 30}
     for libelle, objectif in objectifs.items():
         debut = time.monotonic()
-        sortie = subprocess.run([sys.executable, "-c", ENFANT, *map(str, fichiers)], env=env, cwd=BASE, check=True,
-                                capture_output=True, text=True).stdout.strip().splitlines()[-1]
+        lignes = subprocess.run([sys.executable, "-c", ENFANT, *map(str, fichiers)], env=env, cwd=BASE, check=True,
+                                capture_output=True, text=True).stdout.strip().splitlines()
+        sortie = lignes[-1]
         total = time.monotonic() - debut
         statut, duree, maxrss, cpu, nouveaux, modifies, fermes, rouverts, uos, lus, erreur = sortie.split(";", 10)
         memoire = int(maxrss) / 1024  # ru_maxrss is in KiB on Linux
@@ -104,6 +110,7 @@ def main():
               f"{lus} EG lus, {nouveaux} nouveaux (EJ+EG), {modifies} modifiés, {fermes} fermés, "
               f"{rouverts} rouverts, {uos} UO pré-peuplées ; charge de la machine à la fin (load average 1/5/15 min) "
               f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(f"  étapes : {lignes[-2]}")
         if statut != "termine":
             print(f"  import non appliqué (statut {statut}) : {erreur}")
 

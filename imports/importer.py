@@ -24,7 +24,7 @@ from repertoire import autorisations as regles
 from repertoire import schema
 from repertoire.models import AutorisationFiness, EtablissementFiness, Etat, Niveau, Structure
 from repertoire.services import import_finess
-from socle.ecriture import inserer_en_masse
+from socle.ecriture import chargement_massif, inserer_en_masse
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
 from .finess_json import ExtraitActivites, ExtraitJson, lire_activites, lire_en_tete, lire_structures
@@ -166,6 +166,10 @@ class Plan:
         for avant in self.autorisations_retirees.values():
             yield self._ligne(imp_id, avant["finess_eg"], avant["finess_ej"], _resume_autorisation(avant),
                               "retirée du flux activités")
+
+    @property
+    def nb_lignes_rapport(self) -> int:
+        return len(self.changements) + len(self.autorisations) + len(self.autorisations_retirees)
 
     def _ligne(self, imp_id, finess_eg, finess_ej, avant, apres) -> dict:
         finess = finess_eg or finess_ej
@@ -580,7 +584,9 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
                 ).values_list("finess", "nom"))
             planifier_autorisations(extrait_activites, plan, noms)
         motifs = motifs_de_confirmation(plan, extrait, departements)
-        empreinte_plan = empreinte_changements(plan.lignes_rapport(imp.pk))
+        # What the preview showed, to confirm exactly that (only an import that stops needs it:
+        # a first national import's 400,000 report rows are not formatted once more for nothing).
+        empreinte_plan = empreinte_changements(plan.lignes_rapport(imp.pk)) if motifs else ""
         if motifs and confirme and imp.empreinte_apercu and imp.empreinte_apercu != empreinte_plan:
             motifs.insert(0, "le Répertoire ou le fichier a changé depuis l'aperçu confirmé : voici le nouvel aperçu")
             confirme = False
@@ -606,7 +612,8 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
         import_finess.enregistrer_autorisations((a._asdict() for a in plan.autorisations if a.activite_id in avant),
                                                 retirees=list(plan.autorisations_retirees))
         import_finess.enregistrer_autorisations((a._asdict() for a in plan.autorisations
-                                                 if a.activite_id not in avant), nouvelles=True)
+                                                 if a.activite_id not in avant),
+                                                nouvelles=True, nombre=len(plan.autorisations) - len(avant))
         servies = {uo["autorisation_activite_id"] for eg in plan.nouveaux_eg for uo in eg["uos"]
                    if uo.get("autorisation_activite_id")}
         pks = dict(AutorisationFiness.objects.filter(activite_id__in=servies).values_list("activite_id", "pk"))
@@ -620,12 +627,15 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             modifications=plan.modifications, rattachements=plan.rattachements,
             progres=lambda f, e: progres(0.5 + 0.45 * f, e))
         if extrait is not None:  # rows made as they are written (~103,000: not kept in the plan)
+            progres(0.95, "Registre FINESS")
             import_finess.enregistrer_registre_finess((ligne_registre(e) for e in extrait.etablissements.values()),
                                                       absents=plan.absents, date_absence=date_extraction)
         for c in plan.changements:
             if c["structure_id"] is None:
                 c["structure_id"] = crees.get(c["finess"])
-        inserer_en_masse(Changement, None, plan.lignes_rapport(imp.pk))
+        progres(0.97, "Rapport d'import")
+        with chargement_massif([Changement], plan.nb_lignes_rapport):
+            inserer_en_masse(Changement, None, plan.lignes_rapport(imp.pk))
         ImportFiness.objects.filter(pk=imp.pk).update(
             statut=ImportFiness.Statut.TERMINE, termine_le=timezone.now(), motifs_confirmation="\n".join(motifs),
             **compteurs)

@@ -20,10 +20,12 @@ from collections import namedtuple
 
 import hashlib
 
+import orjson
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, F, Max, OuterRef
 
 from nomenclatures.cache import ids_du_jeu
 from nomenclatures.models import Commune, Concept
@@ -77,7 +79,13 @@ AGE_MIN_DEFAUT, AGE_MAX_DEFAUT = 0, 150
 
 M2M_UO = ["activites", "actes", "equipements", "specialisations", "competences", "professions",
           "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "publics", "territoire"]
-CONCEPTS_UO = ["champ", "type_uo", "ouverture_annuelle", "niveau_expertise", "type_voie"]
+# A unit's own concepts (foreign keys), read with its many-to-many values by precharger().
+CONCEPTS_UO = ["champ", "type_uo", "ouverture_annuelle", "niveau_expertise"]
+
+
+def en_json(donnees: dict) -> bytes:
+    """Compact UTF-8 JSON of a resource or a Bundle (orjson: the serialisation is a large part of a page)."""
+    return orjson.dumps(donnees)
 
 
 def instant(dt) -> str | None:
@@ -188,7 +196,42 @@ def extensions_eg(structure) -> list[dict]:
         resultat.append({"url": EXT_PLACES_AIDE_SOCIALE, "valueInteger": structure.places_aide_sociale})
     if structure.commentaire:
         resultat.append({"url": EXT_COMMENTAIRE_ORGANISATION, "valueString": structure.commentaire[:2000]})
-    return resultat
+    return resultat + [prix(t) for t in tarifs(structure)]
+
+
+# ror-organization-price (ROROrganizationPrice.fsh @002ae2f2935ecfb6e0ec4f693e1718e4efc1f529): a unit's
+# « tarification mensuelle » is what a resident pays for lodging, the guide's « forfait socle
+# hébergement » (J36 02) by the month (J205 3, JDV_J205-UnitePrix-ROR from ansforge/IG-NOS).
+PRIX_TYPE = nos.codeable_code(nos.url_tre("TRE_R246-TypeTarif"), "02", "Forfait socle hébergement")
+PRIX_UNITE = nos.codeable_code(nos.url_tre("TRE_R228-UnitePrix"), "3", "Tarif mensuel")
+
+
+def prix(montant) -> dict:
+    return {"url": EXT_PRIX, "extension": [
+        {"url": "priceType", "valueCodeableConcept": PRIX_TYPE},
+        {"url": "priceUnit", "valueCodeableConcept": PRIX_UNITE},
+        {"url": "amount", "valueMoney": {"value": float(montant), "currency": "EUR"}},
+    ]}
+
+
+def tarifs(eg) -> list:
+    """The distinct monthly prices of an EG's units (not the sensitive ones: a price names no unit, but
+    their data stays out of what every consumer reads), prefetched by precharger_tarifs() or read now."""
+    valeurs = getattr(eg, "_pf_tarifs", None)
+    if valeurs is None:
+        precharger_tarifs([eg])
+        valeurs = eg._pf_tarifs
+    return valeurs
+
+
+def precharger_tarifs(structures) -> None:
+    par_id = {s.pk: s for s in structures}
+    for s in structures:
+        s._pf_tarifs = []
+    for eg_id, montant in (Structure.objects.uo().filter(eg_id__in=list(par_id), tarif_mensuel__isnull=False,
+                                                         unite_sensible=False)
+                           .order_by("eg_id", "tarif_mensuel").distinct().values_list("eg_id", "tarif_mensuel")):
+        par_id[eg_id]._pf_tarifs.append(montant)
 
 
 def organization(structure) -> dict:
@@ -241,7 +284,7 @@ def organizations_queryset():
 def _caracteristique(concept, type_acte: str | None = None) -> dict:
     c = nos.codeable(concept)
     if type_acte:
-        c["extension"] = [{"url": EXT_ACT_TYPE, "valueCode": type_acte}]
+        c = {**c, "extension": [{"url": EXT_ACT_TYPE, "valueCode": type_acte}]}
     return c
 
 
@@ -253,10 +296,9 @@ def caracteristiques(uo) -> list[dict]:
     resultat += [_caracteristique(c) for c in liste(uo, "specialisations")]
     resultat += [_caracteristique(c) for c in liste(uo, "professions")]
     resultat += [_caracteristique(c) for c in liste(uo, "competences")]
-    if uo.ouverture_annuelle_id:
-        resultat.append(_caracteristique(uo.ouverture_annuelle))
-    if uo.niveau_expertise_id:
-        resultat.append(_caracteristique(uo.niveau_expertise))
+    for champ_fk in ("ouverture_annuelle", "niveau_expertise"):
+        if getattr(uo, f"{champ_fk}_id"):
+            resultat.append(_caracteristique(concept_de(uo, champ_fk)))
     return resultat
 
 
@@ -266,7 +308,8 @@ def caracteristiques_codes(uo) -> list:
     for champ_m2m in ("temporalites_accueil", "modalites_accueil", "actes", "specialisations", "professions",
                       "competences"):
         codes += liste(uo, champ_m2m)
-    return codes + [c for c in (uo.ouverture_annuelle, uo.niveau_expertise) if c is not None]
+    return codes + [c for c in (concept_de(uo, "ouverture_annuelle"), concept_de(uo, "niveau_expertise"))
+                    if c is not None]
 
 
 def _age(valeur: int) -> dict:
@@ -296,7 +339,7 @@ CHAMP_PAR_DISCIPLINE = {"MCO": "01", "SLD": "01", "SMR": "02", "PSY": "03", "SMA
 
 def champ(uo):
     if uo.champ_id:
-        return nos.codeable(uo.champ)
+        return nos.codeable(concept_de(uo, "champ"))
     return _champ_par_defaut(CHAMP_PAR_DISCIPLINE.get(uo.discipline, "01"))
 
 
@@ -349,11 +392,13 @@ def _commun_aux_offres(uo) -> dict:
         commun = uo._hs_commun = {
             "extensions": [_extension_creation(uo), {"url": EXT_SENSITIVE, "valueBoolean": bool(uo.unite_sensible)},
                            patientele(uo)] + zone_intervention(uo) + personnes.extensions_contact(uo),
-            "category": [nos.codeable(uo.type_uo)] if uo.type_uo_id else [],
+            "category": [nos.codeable(concept_de(uo, "type_uo"))] if uo.type_uo_id else [],
             "type": [champ(uo)],
             "telecom": personnes.telecoms_mss(uo),
             "availableTime": horaires(uo),
             "characteristic": caracteristiques(uo),
+            "meta": _meta(uo, PROFIL_HEALTHCARESERVICE),
+            "identifiant": f"{settings.ROR_REGION_CODE}-",
         }
     return commun
 
@@ -365,9 +410,9 @@ def healthcare_service(offre: Offre) -> dict:
     return _sans_vides({
         "resourceType": "HealthcareService",
         "id": ident,
-        "meta": _meta(uo, PROFIL_HEALTHCARESERVICE),
+        "meta": commun["meta"],
         "extension": commun["extensions"],
-        "identifier": [{"system": SYSTEME_OFFRE, "value": f"{settings.ROR_REGION_CODE}-{ident}"}],
+        "identifier": [{"system": SYSTEME_OFFRE, "value": f"{commun['identifiant']}{ident}"}],
         "active": not uo.est_ferme,
         "providedBy": {"reference": f"Organization/{uo.eg_id}"} if uo.eg_id else None,
         "category": commun["category"],
@@ -386,8 +431,9 @@ def healthcare_service(offre: Offre) -> dict:
 
 
 def uo_queryset():
-    return (Structure.objects.uo()
-            .select_related(*CONCEPTS_UO, "commune", "eg", "eg__commune", "eg__type_voie"))
+    # Its concepts come with precharger(), as plain tuples, and of its EG only the FINESS (that names
+    # its people, interop.personnes): joined models would cost an instance each, a quarter of a page.
+    return Structure.objects.uo().annotate(eg_finess=F("eg__finess"))
 
 
 def horaires(structure) -> list[dict]:
@@ -421,44 +467,75 @@ def precharger_horaires(structures) -> None:
     for s in structures:
         s._pf_horaires = []
     types = {}
-    for sid, jour, debut, fin, type_id in (Horaire.objects.filter(structure_id__in=list(par_id))
-                                           .order_by("structure_id", "jour", "debut")
-                                           .values_list("structure_id", "jour", "debut", "fin", "type_horaire_id")):
-        if type_id is not None and type_id not in types:
-            types[type_id] = Concept.objects.get(pk=type_id)
-        par_id[sid]._pf_horaires.append(HoraireLu(jour, debut, fin, types.get(type_id)))
+    for sid, jour, debut, fin, type_id, *code in (Horaire.objects.filter(structure_id__in=list(par_id))
+                                                  .order_by("structure_id", "jour", "debut")
+                                                  .values_list("structure_id", "jour", "debut", "fin", "type_horaire_id",
+                                                               *[f"type_horaire__{p}" for p in nos.Code._fields])):
+        type_horaire = None if type_id is None else types.setdefault(type_id, nos.Code(*code))
+        par_id[sid]._pf_horaires.append(HoraireLu(jour, debut, fin, type_horaire))
 
 
-Code = namedtuple("Code", "code systeme libelle")
+Code = nos.Code
 CommuneLue = namedtuple("CommuneLue", "code_insee nom")
 
 
 def precharger(uos, champs=None) -> None:
-    """Read the many-to-many values of a page of UO in one plain query per relation and attach
-    them as `_pf_<field>` lists (model instances through prefetch_related cost more than the SQL)."""
+    """Read the many-to-many values of a page of UO (and, for the full set, the unit's own
+    concepts, CONCEPTS_UO) in one plain query and attach them as `_pf_<field>` lists and a
+    `_pf_concepts` dict (model instances through prefetch_related cost more than the SQL)."""
     ids = [uo.pk for uo in uos]
-    liens = {}
+    propres = CONCEPTS_UO if champs is None else []
     champs = champs or M2M_UO
+    table_concept, table_commune = Concept._meta.db_table, Commune._meta.db_table
+    morceaux, params = [], []
     for champ in champs:
-        through = Structure._meta.get_field(champ).remote_field.through
-        cible = "commune_id" if champ == "territoire" else "concept_id"
-        liens[champ] = list(through.objects.filter(structure_id__in=ids).values_list("structure_id", cible))
-    concepts = {pk: Code(code, systeme, libelle) for pk, code, systeme, libelle in Concept.objects.filter(
-        pk__in={cid for champ, rangs in liens.items() if champ != "territoire" for _, cid in rangs})
-        .values_list("pk", "code", "systeme", "libelle")}
-    communes = {pk: CommuneLue(pk, nom) for pk, nom in Commune.objects.filter(
-        pk__in={cid for _, cid in liens.get("territoire", [])}).values_list("pk", "nom")}
+        through = Structure._meta.get_field(champ).remote_field.through._meta.db_table
+        if champ == "territoire":
+            # The name by a lookup per row, not a join: a hash of the 35,000 communes would make the
+            # whole query a parallel plan, slower to start than the query itself.
+            morceaux.append(f"SELECT %s, t.structure_id, NULL::bigint, t.commune_id, '', (SELECT co.nom FROM "
+                            f"{table_commune} co WHERE co.code_insee = t.commune_id) FROM {through} t "
+                            f"WHERE t.structure_id = ANY(%s)")
+        else:
+            morceaux.append(f"SELECT %s, t.structure_id, c.id, c.code, c.systeme, c.libelle FROM {through} t "
+                            f"JOIN {table_concept} c ON c.id = t.concept_id WHERE t.structure_id = ANY(%s)")
+        params += [champ, ids]
+    for champ in propres:
+        colonne = Structure._meta.get_field(champ).column
+        morceaux.append(f"SELECT %s, s.id, c.id, c.code, c.systeme, c.libelle FROM {Structure._meta.db_table} s "
+                        f"JOIN {table_concept} c ON c.id = s.{colonne} WHERE s.id = ANY(%s)")
+        params += [f"fk:{champ}", ids]
+    par_id = {uo.pk: uo for uo in uos}
     for uo in uos:
         for champ in champs:
             setattr(uo, f"_pf_{champ}", [])
-    par_id = {uo.pk: uo for uo in uos}
-    for champ, rangs in liens.items():
-        source = communes if champ == "territoire" else concepts
-        for sid, cid in rangs:
-            getattr(par_id[sid], f"_pf_{champ}").append(source[cid])
+        if propres:
+            uo._pf_concepts = dict.fromkeys(propres)
+    if not ids:
+        return
+    partages = {}  # one Code per concept for the page
+    with connection.cursor() as curseur:
+        curseur.execute(" UNION ALL ".join(morceaux), params)
+        for champ, sid, cid, code, systeme, libelle in curseur.fetchall():
+            if champ == "territoire":
+                valeur = CommuneLue(code, libelle)
+            else:
+                valeur = partages.get(cid)
+                if valeur is None:
+                    valeur = partages[cid] = Code(code, systeme, libelle)
+            if champ.startswith("fk:"):
+                par_id[sid]._pf_concepts[champ[3:]] = valeur
+            else:
+                getattr(par_id[sid], f"_pf_{champ}").append(valeur)
     for uo in uos:
         for champ in champs:
             getattr(uo, f"_pf_{champ}").sort(key=lambda x: x[0])
+
+
+def concept_de(structure, champ: str):
+    """A unit's concept (foreign key), prefetched by precharger() or read now."""
+    prefetches = getattr(structure, "_pf_concepts", None)
+    return prefetches[champ] if prefetches is not None else getattr(structure, champ)
 
 
 def liste(structure, champ: str) -> list:
@@ -567,21 +644,43 @@ def pour_lecture(type_ressource: str):
     return locations_queryset()
 
 
+class Lot:
+    """A batch of structures of one resource type, read once (disponibilités and many-to-many values
+    for the whole batch), mapped on demand: a search page maps only the offers it serves."""
+
+    def __init__(self, type_ressource: str, structures, restriction=None):
+        self.type_ressource, self.restriction, self.situations = type_ressource, restriction, None
+        if type_ressource == "Location":
+            self.situations = registre.situations_lits([s.pk for s in structures])
+            precharger(structures, ["equipements"])
+        elif type_ressource == "HealthcareService":
+            precharger(structures)
+            personnes.precharger(structures)
+            precharger_horaires(structures)
+        else:
+            precharger(structures, ["aides_financieres"])
+            precharger_tarifs([s for s in structures if s.niveau == Niveau.EG])
+            personnes.precharger(structures)
+
+    def elements(self, structure) -> list:
+        """What one structure gives (cheap once the batch is read): its offers, or itself."""
+        if self.type_ressource == "HealthcareService":
+            return offres(structure, self.restriction)
+        return [structure]
+
+    def ressource(self, element) -> dict:
+        if self.type_ressource == "HealthcareService":
+            return healthcare_service(element)
+        if self.type_ressource == "Location":
+            return location(element, self.situations)
+        return organization(element)
+
+
 def ressources_par_structure(type_ressource: str, structures, restriction=None) -> list[list[dict]]:
-    """Map a page of structures (disponibilités and many-to-many values read once for the page), one
-    list per structure: HealthcareService gives every offer of each unit (those `restriction` accepts)."""
-    if type_ressource == "Location":
-        situations = registre.situations_lits([s.pk for s in structures])
-        precharger(structures, ["equipements"])
-        return [[location(s, situations)] for s in structures]
-    if type_ressource == "HealthcareService":
-        precharger(structures)
-        personnes.precharger(structures)
-        precharger_horaires(structures)
-        return [[healthcare_service(o) for o in offres(s, restriction)] for s in structures]
-    precharger(structures, ["aides_financieres"])
-    personnes.precharger(structures)
-    return [[organization(s)] for s in structures]
+    """Map a batch of structures, one list per structure: HealthcareService gives every offer of
+    each unit (those `restriction` accepts)."""
+    lot = Lot(type_ressource, structures, restriction)
+    return [[lot.ressource(e) for e in lot.elements(s)] for s in structures]
 
 
 def ressources(type_ressource: str, structures, restriction=None) -> list[dict]:

@@ -6,6 +6,7 @@ each OID (CodeSystem.identifier). An OID we do not know stays `urn:oid:<OID>`,
 which FHIR accepts as a system.
 """
 
+from collections import namedtuple
 from functools import lru_cache
 
 from nomenclatures.models import Concept
@@ -41,6 +42,9 @@ TRE_PAR_OID = {
 }
 
 BASE = "https://mos.esante.gouv.fr/NOS"
+
+# A concept as a page's mapping reads it (plain tuples rather than model instances).
+Code = namedtuple("Code", "code systeme libelle")
 
 
 def url_tre(tre: str) -> str:
@@ -99,8 +103,16 @@ def coding(concept: Concept | None) -> dict | None:
 
 
 def codeable(concept: Concept | None) -> dict | None:
-    c = coding(concept)
-    return {"coding": [c]} if c else None
+    """The CodeableConcept of a Concept (or of a prefetched Code): one shared dict per code, built
+    once per process (a page maps thousands of them). Callers copy it before changing it."""
+    if concept is None:
+        return None
+    return _codeable(concept.systeme, concept.code, concept.libelle)
+
+
+@lru_cache(maxsize=8192)
+def _codeable(systeme: str, code: str, libelle: str) -> dict:
+    return {"coding": [{"system": url_systeme(systeme), "code": code, "display": libelle}]}
 
 
 def codeable_code(system: str, code: str, display: str = "") -> dict:

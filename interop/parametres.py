@@ -367,6 +367,47 @@ def _capacity_status(qs, valeur):
     return qs.filter(condition)
 
 
+# The capacities a Location carries (fhir.capacites): installed beds (lits_installes, nature 01) and
+# places (places_installees, nature 02), then the beds of each reported TRE_R330 status (nature 01),
+# all « courant » (TRE_R331 01). The guide's ror-sp-capacity-type and ror-sp-temporality-capacity
+# search those parts of ror-location-supported-capacity.
+STATUTS_SIGNALES = ("02", "03", "04", "05", "06")
+
+
+def _lits_signales() -> Q:
+    condition = Q(pk__in=[])
+    for statut in STATUTS_SIGNALES:
+        condition |= Q(pk__in=registre.uo_avec_lits(statut))
+    return condition
+
+
+def _codes(valeur: str, nom: str, systeme_attendu: str, connus: set[str], jeu: str) -> set[str]:
+    codes = {code for systeme, code in jetons(valeur, nom) if systeme in (None, systeme_attendu)}
+    inconnus = codes - connus
+    if inconnus:
+        raise ParametreInvalide(f"« {nom} » : code(s) inconnu(s) {sorted(inconnus)} ({jeu}).")
+    return codes
+
+
+def _capacity_type(qs, valeur):
+    """R329 nature: 01 lit (installed beds or beds reported), 02 place (installed places)."""
+    codes = _codes(valeur, "capacity-type", nos.TRE_R329, {"01", "02"}, "TRE_R329")
+    condition = Q(pk__in=[])
+    if "01" in codes:
+        condition |= Q(lits_installes__isnull=False) | _lits_signales()
+    if "02" in codes:
+        condition |= Q(places_installees__isnull=False)
+    return qs.filter(condition)
+
+
+def _temporality_capacity(qs, valeur):
+    """R331 temporalité: every capacity the portal knows is « courant » (01); the forecasts (02–05) none."""
+    codes = _codes(valeur, "temporality-capacity", nos.TRE_R331, {"01", "02", "03", "04", "05"}, "TRE_R331")
+    if "01" not in codes:
+        return qs.none()
+    return qs.filter(Q(lits_installes__isnull=False) | Q(places_installees__isnull=False) | _lits_signales())
+
+
 def _last_updated_location(qs, valeur):
     """A place's lastUpdated is the latest of the place and its beds (max(m, l)): ≥ a when the unit
     or its beds changed since a, < b when the unit changed before b and its beds did not since b."""
@@ -400,6 +441,7 @@ PARAMETRES = {
     },
     "Location": {
         **COMMUNS, "_lastUpdated": _last_updated_location, "near-insee-code": _near_insee_code, "capacity-status": _capacity_status,
+        "capacity-type": _capacity_type, "temporality-capacity": _temporality_capacity,
         "commune-cog": _commune_cog, "organization": _organization, "name": _name,
         "address-postalcode": _address_postalcode,
     },
@@ -425,6 +467,7 @@ REVINCLUDES = {
     "Organization": set(),
 }
 SUMMARY = {"count", "false"}
+TOTAL = {"none", "estimate", "accurate"}
 SORT = {"_lastUpdated"}
 ELEMENTS_RE = re.compile(r"[A-Za-z][A-Za-z0-9]{0,63}")
 
@@ -468,6 +511,7 @@ class Recherche:
         self.iterer = False
         self.revincludes: set[str] = set()
         self.summary = None
+        self.total = None  # _total: "accurate" counts the matches, otherwise counted only when free
         self.elements: list[str] = []
         self.ignores: list[str] = []  # "name=value" the server did not use
         self.utilises: list[tuple[str, str]] = []  # what it did use (the self link)
@@ -513,7 +557,11 @@ def _resultat(type_ressource: str, recherche: Recherche, nom: str, valeur: str, 
         if valeur not in SORT:
             _ignorer(recherche, strict, nom, valeur, "tri non pris en charge (seul _lastUpdated l'est)")
             return
-    elif nom in ("_format", "_total"):
+    elif nom == "_total":
+        if valeur not in TOTAL:
+            raise ParametreInvalide(f"« _total » attend none, estimate ou accurate, pas « {valeur} ».")
+        recherche.total = valeur
+    elif nom == "_format":
         return
     recherche.utilises.append((nom, valeur))
 
@@ -563,18 +611,18 @@ def _restreindre(restriction: Restriction, nom: str, valeur: str) -> None:
 
 # -- paging: keyset on (modifie_le, id), the order a sync consumer needs ----------------
 
-def encoder_curseur(structure, total: int, deja: int = 0) -> str:
+def encoder_curseur(structure, total: int | None, deja: int = 0) -> str:
     """Where the next page starts (the structure, and how many of its offers were already served),
-    and the search's total (counted once, on the first page: counting a million rows on every
-    page would cost more than the page itself)."""
-    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{total}|{deja}"
+    and the search's total when it was asked for (counted once, on the first page: counting a
+    million rows on every page would cost more than the page itself); -1: not counted."""
+    brut = f"{structure.modifie_le.isoformat()}|{structure.pk}|{-1 if total is None else total}|{deja}"
     return base64.urlsafe_b64encode(brut.encode()).decode().rstrip("=")
 
 
-def decoder_curseur(valeur: str) -> tuple[datetime, int, int, int]:
+def decoder_curseur(valeur: str) -> tuple[datetime, int, int | None, int]:
     try:
         brut = base64.urlsafe_b64decode(valeur + "=" * (-len(valeur) % 4)).decode()
         date, pk, total, deja = brut.split("|")
-        return datetime.fromisoformat(date), int(pk), int(total), int(deja)
+        return datetime.fromisoformat(date), int(pk), (int(total) if int(total) >= 0 else None), int(deja)
     except (ValueError, UnicodeDecodeError):
         raise ParametreInvalide("Curseur de page invalide : repartez du lien « next » du Bundle.") from None

@@ -19,6 +19,8 @@
 
 import re
 import unicodedata
+from collections import namedtuple
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -61,7 +63,13 @@ def _mots(texte: str) -> list[str]:
 
 
 def nature(contact):
-    for mot in _mots(contact.libelle):  # the first telling word: « Secrétariat médical » is a secrétariat
+    return _nature(contact.libelle or "")
+
+
+@lru_cache(maxsize=4096)
+def _nature(texte: str):
+    """J221 of a contact's « nature » (one shared dict per text: a page has a few distinct ones)."""
+    for mot in _mots(texte):  # the first telling word: « Secrétariat médical » is a secrétariat
         for cle, code, libelle in NATURES:
             if mot.startswith(cle):
                 return nos.codeable_code(nos.TRE_R287, code, libelle)
@@ -83,7 +91,13 @@ def est_mss(email: str) -> bool:
 
 def confidentialite(contact=None) -> dict:
     niveau = getattr(contact, "confidentialite", None) if contact is not None else None
-    return nos.codeable(niveau) if niveau is not None else nos.codeable_code(nos.TRE_R283, "1", "Accès libre")
+    return nos.codeable(niveau) if niveau is not None else ACCES_LIBRE
+
+
+ACCES_LIBRE = nos.codeable_code(nos.TRE_R283, "1", "Accès libre")
+CANAUX = {(code, libelle): nos.codeable_code(nos.TRE_R200, code, libelle) for code, libelle in (
+    ("1", "Téléphone mobile"), ("2", "Téléphone fixe"), ("6", "Télécopie"), ("3", "Courrier électronique"),
+    ("4", "Adresse web"))}
 
 
 def _canal(systeme: str, valeur: str) -> tuple[str, str]:
@@ -96,7 +110,7 @@ def telecom(systeme: str, valeur: str, niveau: dict | None = None) -> dict:
     """A ContactPoint with the ROR's channel (J225) and confidentiality (J222) extensions."""
     code, libelle = _canal(systeme, valeur)
     return {"extension": [
-        {"url": EXT_TELECOM_CANAL, "valueCodeableConcept": nos.codeable_code(nos.TRE_R200, code, libelle)},
+        {"url": EXT_TELECOM_CANAL, "valueCodeableConcept": CANAUX[code, libelle]},
         {"url": EXT_TELECOM_CONFIDENTIALITE, "valueCodeableConcept": niveau or confidentialite()},
     ], "system": systeme, "value": valeur}
 
@@ -123,14 +137,26 @@ def nom_humain(contact) -> dict | None:
 
 # -- the contacts of a page of structures --------------------------------------------------------
 
+# A contact as the mapping reads it (what precharger() attaches instead of model instances: a page's
+# few hundred contacts with their three concepts would cost four instances each).
+ContactLu = namedtuple("ContactLu", "pk structure_id libelle titre nom prenom telephone email est_responsable "
+                                    "fonction_id civilite_id confidentialite_id fonction civilite confidentialite")
+CHAMPS_CONTACT = ContactLu._fields[:12]
+
+
 def precharger(structures) -> None:
-    """Each structure's contacts as `_pf_contacts` (one query for the page)."""
+    """Each structure's contacts as `_pf_contacts` (one plain query for the page)."""
     par_id = {s.pk: s for s in structures}
     for s in structures:
         s._pf_contacts = []
-    for c in (Contact.objects.filter(structure_id__in=list(par_id))
-              .select_related("fonction", "civilite", "confidentialite").order_by("structure_id", "-est_responsable", "pk")):
-        par_id[c.structure_id]._pf_contacts.append(c)
+    concepts = [f"{champ}__{partie}" for champ in ("fonction", "civilite", "confidentialite")
+                for partie in nos.Code._fields]
+    partages = {}
+    for ligne in (Contact.objects.filter(structure_id__in=list(par_id)).order_by("structure_id", "-est_responsable", "pk")
+                  .values_list(*CHAMPS_CONTACT, *concepts)):
+        codes = [None if ligne[i] is None else partages.setdefault(ligne[i], nos.Code(*ligne[12 + 3 * k:15 + 3 * k]))
+                 for k, i in enumerate((9, 10, 11))]
+        par_id[ligne[1]]._pf_contacts.append(ContactLu(*ligne[:12], *codes))
 
 
 def contacts(structure) -> list:
@@ -212,13 +238,18 @@ def est_personne_servie(contact, structure) -> bool:
     if not contact.nom:
         return False
     if structure.niveau == Niveau.UO:
-        return contact.est_responsable and bool(structure.eg_id and structure.eg.finess)
+        return contact.est_responsable and bool(_finess_eg(structure))
     return (structure.niveau == Niveau.EG and bool(structure.finess) and contact.fonction_id is not None
             and contact.fonction.code == "01")
 
 
 def _finess_eg(structure) -> str:
-    return structure.finess if structure.niveau == Niveau.EG else structure.eg.finess
+    if structure.niveau == Niveau.EG:
+        return structure.finess
+    finess = getattr(structure, "eg_finess", None)  # annotated by fhir.uo_queryset()
+    if finess is None:
+        finess = structure.eg.finess if structure.eg_id else ""
+    return finess
 
 
 def _meta(structure, profil: str) -> dict:
@@ -243,6 +274,26 @@ def practitioner(contact, structure) -> dict:
     if mss:
         ressource["telecom"] = mss
     return ressource
+
+
+def contacts_servis():
+    """The contacts that are people of the API: named responsables of units and directors of EGs,
+    of an EG with a FINESS (their idNat_PS)."""
+    from django.db.models import Q
+
+    responsables = Q(est_responsable=True, structure__niveau=Niveau.UO) & ~Q(structure__eg__finess="")
+    directeurs = Q(fonction__code="01", structure__niveau=Niveau.EG) & ~Q(structure__finess="")
+    return Contact.objects.filter(responsables | directeurs).exclude(nom="")
+
+
+def porteurs(ids: list[int]) -> list[int]:
+    """Those of the structures `ids` that have a contact who may be a person of the API (named,
+    responsable or director: est_personne_servie decides), by the contacts' structure index."""
+    from django.db.models import Q
+
+    avec = set(Contact.objects.filter(structure_id__in=ids).exclude(nom="")
+               .filter(Q(est_responsable=True) | Q(fonction__code="01")).values_list("structure_id", flat=True))
+    return [i for i in ids if i in avec]
 
 
 def id_role(contact_id: int, id_offre: str) -> str:

@@ -8,10 +8,12 @@ Searches follow the guide's scenarios (input/pagecontent/specifications_techniqu
 _include, _revinclude, _summary=count, _elements, _sort=_lastUpdated, _count ≤ 200.
 """
 
+import hashlib
 import json
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from repertoire.models import Niveau, PorteeJeton
 from repertoire.services import jetons_api
+from repertoire.version import DUREE_FRAGMENTS, version_offre
 
 from . import fhir, personnes
 from .parametres import (COUNT_MAX, INCLUDES, PARAMETRES, REVINCLUDES, ParametreInvalide, appliquer, encoder_curseur,
@@ -32,8 +35,7 @@ TYPES = tuple(PARAMETRES) + PERSONNES
 
 
 def reponse_fhir(donnees: dict, status: int = 200) -> HttpResponse:
-    return HttpResponse(json.dumps(donnees, ensure_ascii=False, separators=(",", ":")), status=status,
-                        content_type=TYPE_CONTENU)
+    return HttpResponse(fhir.en_json(donnees), status=status, content_type=TYPE_CONTENU)
 
 
 def operation_outcome(status: int, code: str, message: str) -> HttpResponse:
@@ -96,6 +98,7 @@ TYPES_PARAMETRES = {
 }
 SP_ROR = {"intervention-zone": "ror-healthcareservice-intervention-zone",
           "patient-type": "ror-healthcareservice-patient-type", "capacity-status": "ror-capacity-status",
+          "capacity-type": "ror-sp-capacity-type", "temporality-capacity": "ror-sp-temporality-capacity",
           "commune-cog": "ror-location-commune-cog"}
 SP_CORE = {"HealthcareService": {"specialty", "service-category", "service-type", "characteristic", "identifier",
                                  "active", "organization", "name"},
@@ -160,32 +163,39 @@ def lecture(request, type_ressource: str, pk: str):
 
 
 def _page(type_ressource: str, queryset, recherche):
-    """One page in (modifie_le, id) order: [(structure, its resources on this page)], more to come?"""
+    """One page in (modifie_le, id) order: [(structure, its resources on this page, how many of its
+    resources are served up to this page)], more to come?"""
     count = recherche.count
     page = queryset.order_by("modifie_le", "pk")
     deja, depuis = 0, None
     if recherche.curseur:
         date, depuis, _, deja = recherche.curseur
         page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis))
-    # Two steps: the page's ids by the (modifie_le, id) index, then those rows with their joins.
+    # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches: a unit
+    # gives several offers, so the first half of the ids usually fills a page of offers.
     ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
-    par_id = {s.pk: s for s in fhir.pour_lecture(type_ressource).filter(pk__in=ids)}
-    structures = [par_id[pk] for pk in ids]
-    groupes = fhir.ressources_par_structure(type_ressource, structures, recherche.restriction)
-    resultat, n, suivante = [], 0, len(ids) > count
-    for structure, groupe in zip(structures, groupes):
-        debut = deja if structure.pk == depuis else 0
-        reste = groupe[debut:]
-        if n + len(reste) > count:
-            resultat.append((structure, reste[:count - n], debut + count - n))
-            return resultat, True
-        if reste:
-            resultat.append((structure, reste, debut + len(reste)))
-            n += len(reste)
-        if n == count:
-            # Full page: more to come if this structure's later resources or other structures remain.
-            return resultat, suivante or structure is not structures[-1]
-    return resultat, suivante
+    plus_loin = len(ids) > count
+    taille = count // 2 + 1 if type_ressource == "HealthcareService" else len(ids)
+    resultat, n, position = [], 0, 0
+    while position < len(ids):
+        lot_ids, position = ids[position:position + taille], position + taille
+        taille = len(ids)  # the rest at once
+        par_id = {s.pk: s for s in fhir.pour_lecture(type_ressource).filter(pk__in=lot_ids)}
+        structures = [par_id[pk] for pk in lot_ids]
+        lot = fhir.Lot(type_ressource, structures, recherche.restriction)
+        for structure in structures:
+            debut = deja if structure.pk == depuis else 0
+            reste = lot.elements(structure)[debut:]
+            if n + len(reste) > count:
+                resultat.append((structure, [lot.ressource(e) for e in reste[:count - n]], debut + count - n))
+                return resultat, True
+            if reste:
+                resultat.append((structure, [lot.ressource(e) for e in reste], debut + len(reste)))
+                n += len(reste)
+            if n == count:
+                # Full page: more to come if this structure's later resources or other structures remain.
+                return resultat, plus_loin or structure.pk != ids[-1]
+    return resultat, plus_loin
 
 
 def _inclusions(type_ressource: str, structures, ressources: list[dict], recherche, jeton) -> list[dict]:
@@ -212,8 +222,9 @@ def _inclusions(type_ressource: str, structures, ressources: list[dict], recherc
             ids = {r["practitioner"]["reference"].split("/")[1] for r in roles}
             ajouter([p for p in personnes.personnes_de(structures, "Practitioner") if p["id"] in ids])
     if type_ressource == "HealthcareService":
-        if "HealthcareService:location" in demandes:
-            ajouter(fhir.ressources("Location", structures))
+        if "HealthcareService:location" in demandes:  # read again with what a place needs (address, EG)
+            ajouter(fhir.ressources("Location", list(fhir.locations_queryset().filter(
+                pk__in=[s.pk for s in structures]).order_by("pk"))))
         if demandes & {"HealthcareService:organization", "HealthcareService:providedBy"}:
             organisations |= {s.eg_id for s in structures if s.eg_id}
     elif type_ressource == "Location":
@@ -248,19 +259,49 @@ def _issue_ignores(ignores: list[str]) -> dict:
         {"severity": "warning", "code": "not-supported", "diagnostics": f"Paramètre ignoré : {i}"} for i in ignores]}
 
 
+# Searches whose answer moves with the beds (Location, capacity-status, _include of places) or with
+# the clock (_lastUpdated "ap") are never cached: the version of the offer does not follow them.
+PARAMETRES_NON_CACHES = ("_include", "_revinclude", "_lastUpdated", "capacity-status")
+
+
+def _cle_en_cache(request, type_ressource: str, strict: bool) -> str | None:
+    """The cache key of a search's Bundle: the query, what this consumer may see (its access
+    profile: sensitive units), the host of the links and the version of the offer (read first)."""
+    if type_ressource not in ("HealthcareService", "Organization"):
+        return None
+    if any(nom.split(":")[0].startswith(PARAMETRES_NON_CACHES) for nom in request.GET):
+        return None
+    profil = getattr(request.jeton_api, "profil_acces", None)
+    cle = f"{type_ressource}|{profil}|{strict}|{_base(request)}|{request.META.get('QUERY_STRING', '')}"
+    return f"fhir:recherche:{version_offre()}:" + hashlib.sha256(cle.encode()).hexdigest()
+
+
 @api_fhir
 def recherche(request, type_ressource: str):
     strict = "handling=strict" in request.headers.get("Prefer", "").replace(" ", "").lower()
     if type_ressource in PERSONNES:
         return recherche_personnes(request, type_ressource, strict)
+    cle = _cle_en_cache(request, type_ressource, strict)
+    bundle = cache.get(cle) if cle else None
+    if bundle is None:
+        bundle = _bundle_recherche(request, type_ressource, strict)
+        if cle:
+            cache.set(cle, bundle, DUREE_FRAGMENTS)
+    bundle["meta"]["lastUpdated"] = fhir.instant(timezone.now())
+    return reponse_fhir(bundle)
+
+
+def _bundle_recherche(request, type_ressource: str, strict: bool) -> dict:
     queryset, demande = appliquer(type_ressource, fhir.structures_de(type_ressource, request.jeton_api), request.GET,
                                   strict)
+    # Bundle.total is optional in FHIR: counted when the client asks for it (_total=accurate,
+    # _summary=count), or when it is free (a first page that holds every match). Counting a
+    # national search costs seconds, more than the page a synchronising consumer wants.
+    total = None
     if demande.curseur:
         total = demande.curseur[2]
-    elif type_ressource == "HealthcareService":
-        total = fhir.compter_offres(queryset, demande.restriction)
-    else:
-        total = queryset.order_by().count()
+    elif demande.total == "accurate" or demande.summary == "count":
+        total = compter(type_ressource, queryset, demande)
     base = _base(request)
     liens = [{"relation": "self", "url": f"{base}{type_ressource}" + (f"?{urlencode(demande.utilises)}"
                                                                          if demande.utilises else "")}]
@@ -270,6 +311,8 @@ def recherche(request, type_ressource: str):
     if demande.summary != "count":
         page, suivante = _page(type_ressource, queryset, demande)
         correspondances = [r for _, groupe, _ in page for r in groupe]
+        if total is None and not suivante and not demande.curseur:
+            total = bundle["total"] = len(correspondances)
         inclus = _inclusions(type_ressource, [s for s, _, _ in page], correspondances, demande, request.jeton_api)
         if demande.elements:
             correspondances = [_sous_ensemble(r, demande.elements) for r in correspondances]
@@ -284,7 +327,15 @@ def recherche(request, type_ressource: str):
         entrees.append({"resource": _issue_ignores(demande.ignores), "search": {"mode": "outcome"}})
     if entrees:
         bundle["entry"] = entrees
-    return reponse_fhir(bundle)
+    if bundle["total"] is None:
+        del bundle["total"]
+    return bundle
+
+
+def compter(type_ressource: str, queryset, demande) -> int:
+    if type_ressource == "HealthcareService":
+        return fhir.compter_offres(queryset, demande.restriction)
+    return queryset.order_by().count()
 
 
 __all__ = ["metadata", "lecture", "recherche", "COUNT_MAX", "INCLUDES", "REVINCLUDES"]
@@ -424,21 +475,11 @@ def _personnes(type_ressource: str, contact, jeton) -> list[dict]:
     return personnes.personnes_de([structure], type_ressource)
 
 
-def contacts_servis():
-    """The contacts that are people of the API: named responsables of units and directors of EGs,
-    of an EG with a FINESS (their idNat_PS)."""
-    from repertoire.models import Contact
-
-    responsables = Q(est_responsable=True, structure__niveau=Niveau.UO) & ~Q(structure__eg__finess="")
-    directeurs = Q(fonction__code="01", structure__niveau=Niveau.EG) & ~Q(structure__finess="")
-    return Contact.objects.filter(responsables | directeurs).exclude(nom="")
-
-
 def recherche_personnes(request, type_ressource: str, strict: bool):
     """Search by _id, identifier (Practitioner), practitioner, service, organization (PractitionerRole);
     pages of `_count` people in id order (`_apres`)."""
     connus = PARAMETRES_PERSONNES[type_ressource]
-    contacts = contacts_servis().order_by("pk")
+    contacts = personnes.contacts_servis().order_by("pk")
     ignores, utilises, count, apres, offre_demandee = [], [], COUNT_MAX, 0, None
     for nom, valeur in request.GET.items():
         if nom == "_count":

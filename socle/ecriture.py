@@ -1,6 +1,7 @@
 """The one bulk-write path of the portal (imports, beds, demo data): many rows in one statement."""
 
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 
 from django.db import connection, models
 
@@ -89,3 +90,65 @@ def mettre_a_jour_en_masse(model, objets: Sequence, attnames: Sequence[str]) -> 
         cursor.execute(f'UPDATE {table} AS t SET {affectations} FROM unnest({tableaux}) AS v({", ".join(colonnes)}) '
                        f'WHERE t."{cle.column}" = v."{cle.column}"', valeurs)
         return cursor.rowcount
+
+
+# A bulk load rebuilds the indexes and checks the foreign keys it would otherwise maintain row
+# by row only when it adds more rows than the tables hold and at least this many: then one
+# sort per index and one join per foreign key beat a million index insertions (~70 indexes
+# between a structure and its history row) and a million deferred key checks at commit.
+SEUIL_CHARGEMENT_MASSIF = 50_000
+
+
+@contextmanager
+def chargement_massif(models_ou_tables: Sequence, nb_lignes: int, *, cles_vers: Sequence = ()):
+    """Load `nb_lignes` new rows into these tables with their secondary indexes and their
+    foreign keys to the tables `cles_vers` dropped, then rebuilt (one sort per index, one validating join per key) and the
+    tables analysed. Yields whether it did so. Call it inside the load's transaction:
+    dropping is transactional (a failure restores everything) but holds an exclusive lock on
+    the tables until commit, so it is done only when the load is big compared with the
+    tables (a first national import), never for a daily import. Kept: primary keys, unique
+    indexes and those behind a constraint (the load relies on them). Name in `cles_vers` only
+    tables nobody writes during an import (a dropped key locks the table it refers to against
+    writes until commit: never the users' table)."""
+    tables = [t._meta.db_table if isinstance(t, type) else t for t in models_ou_tables]
+    references = [t._meta.db_table if isinstance(t, type) else t for t in cles_vers]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(sum(greatest(reltuples, 0)), 0) FROM pg_class WHERE oid = ANY(%s::regclass[])",
+                       [tables])
+        massif = nb_lignes >= max(SEUIL_CHARGEMENT_MASSIF, cursor.fetchone()[0])
+        index, cles = [], []
+        if massif:
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                "ORDER BY i.indexrelid", [tables])
+            index = cursor.fetchall()
+            cursor.execute("SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                           "WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) AND confrelid = ANY(%s::regclass[]) "
+                           "ORDER BY oid", [tables, references])
+            cles = cursor.fetchall()
+            _verifier_les_cles_en_attente(cursor)
+            for table, nom, _ in cles:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{nom}"')
+            for nom, _ in index:
+                cursor.execute(f"DROP INDEX {nom}")
+    yield massif
+    if massif:  # not reached on an error: the rollback restores what was dropped
+        with connection.cursor() as cursor:
+            # One sort per index in memory rather than on disk, for this transaction only.
+            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            _verifier_les_cles_en_attente(cursor)  # those of the keys kept, for the rows just loaded
+            for _, definition in index:
+                cursor.execute(definition)
+            for table, nom, definition in cles:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{nom}" {definition}')
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+
+
+def _verifier_les_cles_en_attente(cursor) -> None:
+    """Run now the foreign key checks deferred to the commit: PostgreSQL alters or indexes no
+    table with checks pending. Django's keys are all deferred, as they are again after."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")

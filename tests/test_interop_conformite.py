@@ -11,7 +11,7 @@ import pytest
 from interop.conformite import Verificateur, charger
 from interop.fhir import avec_offre, pour_lecture, ressources
 from interop.personnes import personnes_de
-from interop.views_fhir import contacts_servis
+from interop.personnes import contacts_servis
 from repertoire.models import Niveau
 from tests.interop_aides import client_api, valider
 

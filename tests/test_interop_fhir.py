@@ -119,7 +119,7 @@ def test_validation_de_chaque_ej_eg_uo_d_une_region_generee(api, region):
         attendus = ({str(pk) for pk in structures.filter(niveau__in=niveaux).values_list("pk", flat=True)}
                     if type_ressource != "HealthcareService" else offres_attendues)
         obtenus = set()
-        url = f"/fhir/{type_ressource}?_count=7"
+        url = f"/fhir/{type_ressource}?_count=7&_total=accurate"  # counted on the first page, carried by `next`
         while url:
             bundle = _get(api, url)
             valider(bundle)
@@ -182,11 +182,15 @@ def test_recherche_last_updated_et_pages(api, region):
                                                                                          region.uo_aj.pk}
     jour = timezone.localdate().isoformat()
     assert len(_ids(_get(api, f"/fhir/HealthcareService?_lastUpdated={jour}"))) == 3
-    page1 = _get(api, "/fhir/HealthcareService?_count=2")
+    # The total is counted when asked (_total=accurate), then carried by the next links.
+    assert "total" not in _get(api, "/fhir/HealthcareService?_count=2")
+    page1 = _get(api, "/fhir/HealthcareService?_count=2&_total=accurate")
     assert page1["total"] == 3 and len(page1["entry"]) == 2
     suivant = [l["url"] for l in page1["link"] if l["relation"] == "next"][0]
     page2 = _get(api, suivant)
     assert len(page2["entry"]) == 1 and not [l for l in page2["link"] if l["relation"] == "next"]
+    assert page2["total"] == 3
+    assert api.get("/fhir/HealthcareService?_total=beaucoup").status_code == 400
     assert _ids(page1) | _ids(page2) == {region.uo_hp.pk, region.uo_aj.pk, region.uo_rea.pk}
 
 
@@ -199,6 +203,28 @@ def test_recherche_location_near_insee_code_et_capacity_status(api, region):
     statut = nos.TRE_R330
     assert _ids(_get(api, f"/fhir/Location?capacity-status={statut}|01&near-insee-code=49099|5|km")) == {
         region.uo_rea.pk}
+
+
+def test_recherche_location_capacity_type_et_temporality_capacity(api, region):
+    """ror-sp-capacity-type (R329: 01 lit, 02 place) and ror-sp-temporality-capacity (R331: the portal's
+    capacities are all « courant »), on what each Location's ror-location-supported-capacity says."""
+    offre.modifier_structure(None, region.uo_aj, {"places_installees": 8}, raison="test")
+    assert _ids(_get(api, "/fhir/Location?capacity-type=01")) == {region.uo_rea.pk}
+    assert _ids(_get(api, f"/fhir/Location?capacity-type={nos.TRE_R329}|02")) == {region.uo_aj.pk}
+    assert _ids(_get(api, "/fhir/Location?capacity-type=01,02")) == {region.uo_rea.pk, region.uo_aj.pk}
+    assert _ids(_get(api, "/fhir/Location?temporality-capacity=01")) == {region.uo_rea.pk, region.uo_aj.pk}
+    assert _ids(_get(api, f"/fhir/Location?temporality-capacity={nos.TRE_R331}|03")) == set()
+    for bundle in (_get(api, "/fhir/Location?capacity-type=02"), _get(api, "/fhir/Location?temporality-capacity=01")):
+        for entree in bundle["entry"]:
+            capacites = [e for e in entree["resource"]["extension"]
+                         if e["url"].endswith("/ror-location-supported-capacity")]
+            assert capacites and all({"url": "temporalityCapacity", "valueCode": "01"} in c["extension"]
+                                     for c in capacites)
+    refus = api.get("/fhir/Location?capacity-type=09")
+    assert refus.status_code == 400 and "TRE_R329" in refus.json()["issue"][0]["diagnostics"]
+    parametres = {p["name"]: p for r in _get(api, "/fhir/metadata")["rest"][0]["resource"]
+                  if r["type"] == "Location" for p in r["searchParam"]}
+    assert parametres["capacity-type"]["definition"].endswith("/SearchParameter/ror-sp-capacity-type")
 
 
 def test_recherche_organization_par_identifiant_et_nom(api, region):

@@ -5,6 +5,7 @@ identifier slices, opening hours, equipment, operational status, an EG's extensi
 organisations. Each resource also passes the offline conformance check (interop.conformite)."""
 
 from datetime import time
+from decimal import Decimal
 
 import pytest
 
@@ -131,3 +132,26 @@ def test_organisation_interne_servie_en_organization(api, region):  # noqa: F811
     _conforme(ressource)
     assert ressource["partOf"] == {"reference": f"Organization/{region.ch.pk}"}
     assert ressource["identifier"][0]["system"] == "https://oi.esante.gouv.fr"
+
+
+def test_prix_de_l_eg(api, region):  # noqa: F811
+    """An EG's units' monthly price as ror-organization-price (J36 forfait socle hébergement, J205 by the
+    month), once per amount; a sensitive unit's price stays out."""
+    offre.modifier_structure(None, region.uo_hp, {"tarif_mensuel": Decimal("2450.50")}, raison="test")
+    offre.modifier_structure(None, region.uo_aj, {"tarif_mensuel": Decimal("2450.50")}, raison="test")
+    eg = _get(api, f"/fhir/Organization/{region.uo_hp.eg_id}")
+    _conforme(eg)
+    prix = [e for e in eg["extension"] if e["url"] == f"{IG}/ror-organization-price"]
+    assert prix == [{"url": f"{IG}/ror-organization-price", "extension": [
+        {"url": "priceType", "valueCodeableConcept": {"coding": [{
+            "system": "https://mos.esante.gouv.fr/NOS/TRE_R246-TypeTarif/FHIR/TRE-R246-TypeTarif", "code": "02",
+            "display": "Forfait socle hébergement"}]}},
+        {"url": "priceUnit", "valueCodeableConcept": {"coding": [{
+            "system": "https://mos.esante.gouv.fr/NOS/TRE_R228-UnitePrix/FHIR/TRE-R228-UnitePrix", "code": "3",
+            "display": "Tarif mensuel"}]}},
+        {"url": "amount", "valueMoney": {"value": 2450.5, "currency": "EUR"}}]}]
+    # The codes are those of the value sets the profile binds (J36, J205), as loaded from fixtures.
+    assert concept("J36", "02").libelle == "Forfait socle hébergement" and concept("J205", "3")
+    region.uo_hp.__class__.objects.filter(eg_id=region.uo_hp.eg_id).update(unite_sensible=True)
+    eg = _get(api, f"/fhir/Organization/{region.uo_hp.eg_id}")
+    assert not [e for e in eg["extension"] if e["url"] == f"{IG}/ror-organization-price"]

@@ -119,6 +119,20 @@ def test_une_modification_de_la_fiche_compte_aussi(region, django_capture_on_com
                                                                           ("referent", 1, 3)]
 
 
+def test_un_import_finess_ne_vaut_pas_verification(region, django_capture_on_commit_callbacks):
+    """FINESS rewriting an EG's identity (its phone here) says nothing of the offer the référent
+    must check: the bulk import does not treat the campaign's fiche, nor count for RE1.2."""
+    from repertoire.services import import_finess
+
+    c = _campagne(region)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_finess.appliquer_import_finess(None, "Import FINESS du 12/05/2026", nouvelles_ej=[], nouveaux_eg=[],
+                                              modifications={region.ehpad.pk: {"telephone": "02 41 00 00 99"}})
+    assert Structure.objects.get(pk=region.ehpad.pk).telephone == "02 41 00 00 99"
+    assert not c.fiches.filter(traitee_le__isnull=False).exists()
+    assert avancement(c).total.traitees == 0
+
+
 def test_invitation_puis_relance_puis_alerte_du_directeur(region, client):
     c = _campagne(region, jours_relance=10, jours_escalade=20)
     assert inviter(c) == 2 and inviter(c) == 0  # once each

@@ -6,13 +6,15 @@ from django.db import connection, models, transaction
 from psycopg.types.json import Jsonb
 from django.utils import timezone
 
-from socle.ecriture import inserer_en_masse
+from socle.ecriture import chargement_massif, inserer_en_masse
 
 from nomenclatures.cache import concept_id
+from nomenclatures.models import Commune, Concept, Departement
 
 from .. import schema
 from ..models import AutorisationFiness, EtablissementFiness, Niveau, Structure
 from ..signals import offre_modifiee_en_masse
+from ..version import changer_version_offre
 from .offre import deplacer_structure
 
 # The identity fields FINESS is the authority for: an import writes these and nothing else
@@ -101,30 +103,36 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
         return 1 + len(eg["uos"])
 
     # 1. New EJ: each a new tree numbered here (EJ, then its EG by name, each with its UO).
-    if nouvelles_ej:
-        with connection.cursor() as cursor:  # stable tree numbers while we allocate them
-            cursor.execute(f"LOCK TABLE {Structure._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
-        tree_id = (Structure.objects.aggregate(m=models.Max("tree_id"))["m"] or 0) + 1
-        nouvelles_ej = sorted(nouvelles_ej, key=lambda e: e["finess"])
-        for debut in range(0, len(nouvelles_ej), _LOT):
-            lot = nouvelles_ej[debut:debut + _LOT]
-            n = sum(1 + sum(taille(eg) for eg in eg_par_ej.get(e["finess"], [])) for e in lot)
-            ids = iter(_allouer_ids(n))
-            lignes = []
-            for champs_ej in lot:
-                enfants = sorted(eg_par_ej.get(champs_ej["finess"], []), key=lambda e: e["nom"])
-                ligne_ej = {**champs_ej, **commun, "id": next(ids), "niveau": Niveau.EJ, "tree_id": tree_id,
-                            "level": 0, "lft": 1, "rght": 2 + 2 * sum(taille(eg) for eg in enfants)}
-                crees[champs_ej["finess"]] = ligne_ej["id"]
-                lignes.append(ligne_ej)
-                gauche = 2
-                for eg in enfants:
-                    lignes += sous_arbre(eg, ligne_ej["id"], tree_id, gauche, ids)
-                    gauche += 2 * taille(eg)
-                tree_id += 1
-            _creer_avec_historique(lignes, user, raison, maintenant)
-            progres((debut + len(lot)) / len(nouvelles_ej) * 0.8, f"Création des structures : {debut + len(lot)} "
-                                                                    f"entités juridiques sur {len(nouvelles_ej)}")
+    # A first national import (half a million rows): indexes and keys rebuilt after the load.
+    a_creer = len(nouvelles_ej) + sum(taille(eg) for e in nouvelles_ej for eg in eg_par_ej.get(e["finess"], []))
+    with chargement_massif([Structure, Structure.history.model], 2 * a_creer,
+                           cles_vers=[Structure, Concept, Commune, Departement]) as massif:
+        if nouvelles_ej:
+            with connection.cursor() as cursor:  # stable tree numbers while we allocate them
+                cursor.execute(f"LOCK TABLE {Structure._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+            tree_id = (Structure.objects.aggregate(m=models.Max("tree_id"))["m"] or 0) + 1
+            nouvelles_ej = sorted(nouvelles_ej, key=lambda e: e["finess"])
+            for debut in range(0, len(nouvelles_ej), _LOT):
+                lot = nouvelles_ej[debut:debut + _LOT]
+                n = sum(1 + sum(taille(eg) for eg in eg_par_ej.get(e["finess"], [])) for e in lot)
+                ids = iter(_allouer_ids(n))
+                lignes = []
+                for champs_ej in lot:
+                    enfants = sorted(eg_par_ej.get(champs_ej["finess"], []), key=lambda e: e["nom"])
+                    ligne_ej = {**champs_ej, **commun, "id": next(ids), "niveau": Niveau.EJ, "tree_id": tree_id,
+                                "level": 0, "lft": 1, "rght": 2 + 2 * sum(taille(eg) for eg in enfants)}
+                    crees[champs_ej["finess"]] = ligne_ej["id"]
+                    lignes.append(ligne_ej)
+                    gauche = 2
+                    for eg in enfants:
+                        lignes += sous_arbre(eg, ligne_ej["id"], tree_id, gauche, ids)
+                        gauche += 2 * taille(eg)
+                    tree_id += 1
+                _creer_avec_historique(lignes, user, raison, maintenant)
+                progres((debut + len(lot)) / len(nouvelles_ej) * 0.8, f"Création des structures : {debut + len(lot)} "
+                                                                        f"entités juridiques sur {len(nouvelles_ej)}")
+        if massif:
+            progres(0.8, "Reconstruction des index")
 
     # 2. New EG under an existing EJ: inserted, then their trees rebuilt.
     arbres = set()
@@ -139,8 +147,8 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
         Structure.objects.partial_rebuild(tree_id)
 
     if activites_uo:  # the activity of a unit proposed from an authorisation (réanimation…)
-        through = Structure.activites.through
-        through.objects.bulk_create([through(structure_id=uo, concept_id=c) for uo, c in activites_uo])
+        inserer_en_masse(Structure.activites.through, None,
+                         ({"structure_id": uo, "concept_id": c} for uo, c in activites_uo))
 
     # 3. EG that FINESS attaches to another EJ (rare): moved with their subtree.
     for eg_pk, ej_finess in (rattachements or {}).items():
@@ -165,6 +173,7 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
     finess_eg = {eg["finess"] for eg in nouveaux_eg}
     eg_ids = [pk for finess, pk in crees.items() if finess in finess_eg]
     offre_modifiee_en_masse.send(sender=Structure, eg_ids=eg_ids + list(modifications) + list(rattachements or {}))
+    changer_version_offre()
     return crees
 
 
@@ -191,7 +200,8 @@ def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence
         elif tuple(ligne[c] for c in _CHAMPS_REGISTRE) != actuel:
             changes.append(ligne)
     del existants
-    inserer_en_masse(EtablissementFiness, None, nouveaux)
+    with chargement_massif([EtablissementFiness], len(nouveaux)):
+        inserer_en_masse(EtablissementFiness, None, nouveaux)
     if changes:
         colonnes = ["finess", *_CHAMPS_REGISTRE]
         inserer_en_masse(EtablissementFiness._meta.db_table, colonnes, [[ligne[c] for c in colonnes] for ligne in changes],
@@ -199,6 +209,7 @@ def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in _CHAMPS_REGISTRE))
     fermes = EtablissementFiness.objects.filter(finess__in=list(absents), ferme=False).update(
         ferme=True, date_fermeture=date_absence) if absents else 0
+    changer_version_offre()
     return len(nouveaux) + len(changes) + fermes
 
 
@@ -208,16 +219,19 @@ CHAMPS_AUTORISATION = ["autorisation_id", "exercee", "finess_ej", "finess_eg", "
 
 
 @transaction.atomic
-def enregistrer_autorisations(lignes, *, retirees: list[int] = (), nouvelles: bool = False) -> int:
+def enregistrer_autorisations(lignes, *, retirees: list[int] = (), nouvelles: bool = False, nombre: int = 0) -> int:
     """Write the new or changed FINESS activities (rows keyed by their FINESS id, an iterable:
     written 5,000 at a time) and delete those withdrawn from the flux (a UO that served one
     keeps its data, loses the link). `nouvelles`: the caller knows none of these activities
-    is in the table yet (they go by COPY, no conflict to resolve). Returns the number of rows written."""
+    is in the table yet (they go by COPY, no conflict to resolve); `nombre` of them: a first
+    national import's ~250,000 go with the indexes rebuilt after. Returns the number of rows written."""
+    changer_version_offre()  # fiches show their activities
     if retirees:
         AutorisationFiness.objects.filter(pk__in=list(retirees)).delete()
     if nouvelles:
-        return inserer_en_masse(AutorisationFiness, None, ({**ligne, "capacites": Jsonb(ligne["capacites"])}
-                                                           for ligne in lignes))
+        with chargement_massif([AutorisationFiness], nombre):
+            return inserer_en_masse(AutorisationFiness, None, ({**ligne, "capacites": Jsonb(ligne["capacites"])}
+                                                               for ligne in lignes))
     n, lot = 0, []
     for ligne in lignes:
         lot.append(ligne)
