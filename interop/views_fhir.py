@@ -8,10 +8,12 @@ Searches follow the guide's scenarios (input/pagecontent/specifications_techniqu
 _include, _revinclude, _summary=count, _elements, _sort=_lastUpdated, _count ≤ 200.
 """
 
+import hashlib
 import json
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from repertoire.models import Niveau, PorteeJeton
 from repertoire.services import jetons_api
+from repertoire.version import DUREE_FRAGMENTS, version_offre
 
 from . import fhir, personnes
 from .parametres import (COUNT_MAX, INCLUDES, PARAMETRES, REVINCLUDES, ParametreInvalide, appliquer, encoder_curseur,
@@ -256,11 +259,39 @@ def _issue_ignores(ignores: list[str]) -> dict:
         {"severity": "warning", "code": "not-supported", "diagnostics": f"Paramètre ignoré : {i}"} for i in ignores]}
 
 
+# Searches whose answer moves with the beds (Location, capacity-status, _include of places) or with
+# the clock (_lastUpdated "ap") are never cached: the version of the offer does not follow them.
+PARAMETRES_NON_CACHES = ("_include", "_revinclude", "_lastUpdated", "capacity-status")
+
+
+def _cle_en_cache(request, type_ressource: str, strict: bool) -> str | None:
+    """The cache key of a search's Bundle: the query, what this consumer may see (its access
+    profile: sensitive units), the host of the links and the version of the offer (read first)."""
+    if type_ressource not in ("HealthcareService", "Organization"):
+        return None
+    if any(nom.split(":")[0].startswith(PARAMETRES_NON_CACHES) for nom in request.GET):
+        return None
+    profil = getattr(request.jeton_api, "profil_acces", None)
+    cle = f"{type_ressource}|{profil}|{strict}|{_base(request)}|{request.META.get('QUERY_STRING', '')}"
+    return f"fhir:recherche:{version_offre()}:" + hashlib.sha256(cle.encode()).hexdigest()
+
+
 @api_fhir
 def recherche(request, type_ressource: str):
     strict = "handling=strict" in request.headers.get("Prefer", "").replace(" ", "").lower()
     if type_ressource in PERSONNES:
         return recherche_personnes(request, type_ressource, strict)
+    cle = _cle_en_cache(request, type_ressource, strict)
+    bundle = cache.get(cle) if cle else None
+    if bundle is None:
+        bundle = _bundle_recherche(request, type_ressource, strict)
+        if cle:
+            cache.set(cle, bundle, DUREE_FRAGMENTS)
+    bundle["meta"]["lastUpdated"] = fhir.instant(timezone.now())
+    return reponse_fhir(bundle)
+
+
+def _bundle_recherche(request, type_ressource: str, strict: bool) -> dict:
     queryset, demande = appliquer(type_ressource, fhir.structures_de(type_ressource, request.jeton_api), request.GET,
                                   strict)
     # Bundle.total is optional in FHIR: counted when the client asks for it (_total=accurate,
@@ -298,7 +329,7 @@ def recherche(request, type_ressource: str):
         bundle["entry"] = entrees
     if bundle["total"] is None:
         del bundle["total"]
-    return reponse_fhir(bundle)
+    return bundle
 
 
 def compter(type_ressource: str, queryset, demande) -> int:

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from . import cache
 from .models import Concept, Nomenclature
+from .signals import referentiels_charges
 
 NOM_FICHIER = re.compile(r"^(?P<type>JDV|TRE)_(?P<cle>[JR]\d+)-(?P<nom>[^.]+)\.(tabs|csv)$")
 # Code systems of the CSV files that carry none (README of the NOS extract).
@@ -199,4 +200,5 @@ def charger(fichiers: list[FichierNos]) -> Bilan:
         bilan.par_fichier[f.nom_fichier] = {"codes": len(f.concepts), "crees": crees, "modifies": modifies,
                                             "retires": retires}
     transaction.on_commit(cache.vider)
+    transaction.on_commit(lambda: referentiels_charges.send(sender=Concept))
     return bilan

@@ -3,7 +3,8 @@
 `reindexer_structures(ids)` rewrites the rows of the UO some structures hold (called by
 recherche/signals.py when repertoire announces a change of the offer);
 `reindexer_tout()` rebuilds everything (command `reindexer_recherche`, for bulk loads
-that bypass signals). Neither imports repertoire code: only its tables.
+that bypass signals). Neither imports repertoire code: only its tables (and, after a rebuild,
+bumps the version of the offer under which the results pages are cached).
 """
 
 from django.db import connection, transaction
@@ -159,6 +160,9 @@ def reindexer_tout() -> int:
     construire_dictionnaires()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE recherche_uniteindexee")
+    from repertoire.version import changer_version_offre
+
+    changer_version_offre()  # cached results (recherche.views) were read from the old index
     return nombre
 
 

@@ -587,9 +587,14 @@ def proposer_lieux(saisie: str, limite: int = 10) -> list[dict]:
             # "Paris", "Mayenne": the commune of that name first; "Loire-Atlantique (44)": the département
             propositions.insert(1 if commune_exacte and not code_dep else 0, proposition)
         if len(texte) >= 3 and len(propositions) < limite:
+            # The first names A–Z picked by id alone, so that PostgreSQL may read them from the
+            # (niveau, nom, id) index without the table: "ehpad les" (8,000 EG) walks that index
+            # (15 ms rather than 90 fetching each row); a rarer name still comes from the trigrams.
             cursor.execute("""
-                SELECT id, nom, code_postal FROM repertoire_structure
-                WHERE niveau = 'EG' AND nom ILIKE %s ORDER BY nom LIMIT %s
+                SELECT s.id, s.nom, s.code_postal FROM (
+                    SELECT id FROM repertoire_structure WHERE niveau = 'EG' AND nom ILIKE %s
+                    ORDER BY niveau, nom, id LIMIT %s
+                ) premiers JOIN repertoire_structure s ON s.id = premiers.id ORDER BY s.nom, s.id
             """, ["%" + "%".join(saisie.strip().split()) + "%", limite - len(propositions)])
             for pk, nom, cp in cursor.fetchall():
                 propositions.append({"valeur": f"eg:{pk}", "libelle": f"{nom} {cp}".strip(),

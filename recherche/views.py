@@ -1,13 +1,19 @@
 """Recherche: find the right unit near the person, as a list, on a map, or exported."""
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from nomenclatures.cache import concepts_actifs
 from repertoire.models import Structure
+from repertoire.version import DUREE_FRAGMENTS, version_offre
 from socle.exports import reponse_csv
 
 from .access import get_eg_or_403, get_uo_or_403
@@ -50,10 +56,7 @@ def _avec_comptes(form, comptes: dict) -> None:
     form.fields["aide_sociale"].label = f"{form.fields['aide_sociale'].label} ({nb})"
 
 
-@login_required
-def recherche(request):
-    """The search page: the form, then the results as a list (or the map)."""
-    vue = "carte" if request.GET.get("vue") == "carte" else "liste"
+def _contexte_recherche(request, vue: str) -> dict:
     contexte = {"vue": vue, "form": None, "requete": _requete(request)}
     if request.GET:
         form, critere = _formulaire(request)
@@ -74,7 +77,26 @@ def recherche(request):
     contexte["nb_filtres"] = sum(1 for n in ("discipline", "public", "mode", "modalite", "age", "intervient",
                                             "aide_sociale", "fermees") if donnees.get(n) not in (None, "", False))
     contexte["carte"] = _reglages_carte()
-    return render(request, "recherche/recherche.html", contexte)
+    return contexte
+
+
+@login_required
+def recherche(request):
+    """The search page: the form, then the results as a list (or the map). Its content depends on
+    the query alone (no user, no CSRF token): rendered once per query and version of the offer."""
+    vue = "carte" if request.GET.get("vue") == "carte" else "liste"
+    version = version_offre()  # before the data cached under it
+    # the query string as sent: the page's links repeat it
+    cle = f"recherche:page:{version}:" + hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()
+    parties = cache.get(cle)
+    if parties is None:
+        contexte = _contexte_recherche(request, vue)
+        parties = {"titre": render_to_string("recherche/_titre.html", contexte),
+                   "contenu": render_to_string("recherche/_contenu.html", contexte),
+                   "critere": "critere" in contexte}
+        cache.set(cle, parties, DUREE_FRAGMENTS)
+    return render(request, "recherche/recherche.html", {"vue": vue, "parties": {
+        "titre": mark_safe(parties["titre"]), "contenu": mark_safe(parties["contenu"]), "critere": parties["critere"]}})
 
 
 def _reglages_carte() -> dict:

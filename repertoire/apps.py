@@ -17,3 +17,10 @@ class RepertoireConfig(AppConfig):
         registre.ajouter_a_traiter(anomalies, rang=20)
         registre.proteger_fichiers("photos", photo_lisible)
         registre.proteger_fichiers("pieces", piece_jointe_lisible)
+        from nomenclatures.signals import referentiels_charges
+
+        from .version import changer_version_offre
+
+        # New labels or commune names: pages cached under the version of the offer are read anew.
+        referentiels_charges.connect(lambda **_: changer_version_offre(apres_validation=False), weak=False,
+                                     dispatch_uid="repertoire.version")

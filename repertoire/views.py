@@ -16,6 +16,8 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
@@ -27,6 +29,7 @@ from .historique import formater_valeur, historique_de
 from .autorisations import autorisations_de_l_eg
 from .models import AutorisationFiness, Favori, Niveau, SignalementAnomalie, Structure
 from .services import encadres, favoris, offre, signalements
+from .version import DUREE_FRAGMENTS, version_offre
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +73,8 @@ def arbre(request):
         if len(lecture.sans_accents(texte)) < 3:
             contexte["erreur_q"] = "Saisissez au moins 3 lettres du nom."
         else:
-            contexte["resultats"] = lecture.trier(lecture.noeuds(lecture.par_nom(texte, disciplines), disciplines,
-                                                                 request.user, limite=100))
+            contexte["resultats"] = lecture.trier(lecture.nommer_rattachement(lecture.noeuds(
+                lecture.par_nom(texte, disciplines), disciplines, request.user, limite=100)))
     elif mode == "departement":
         contexte["departements"] = lecture.departements_avec_comptes(disciplines)
     elif mode == "favoris":
@@ -139,34 +142,48 @@ def autorisations_de_la_fiche(structure: Structure):
     return []
 
 
-def _contexte_fiche(request, structure: Structure) -> dict:
-    peut_modifier = access.peut(request.user, access.MODIFIER, structure)
-    enfants = lecture.noeuds(Structure.objects.filter(parent=structure).order_by(*lecture.ORDRE_ENFANTS), lecture.TOUTES_DISCIPLINES,
-                             None, 0, 500)
-    return {
+def _parties_fiche(pk, peut_modifier: bool) -> dict:
+    """What a fiche shows of the offer, rendered: the same for every reader who may (or may not)
+    modify it, so cached under the version of the offer (read first by the caller)."""
+    structure = lecture.charger_fiche(pk)
+    enfants = lecture.noeuds(Structure.objects.filter(parent=structure).order_by(*lecture.ORDRE_ENFANTS),
+                             lecture.TOUTES_DISCIPLINES, None, 0, 500)
+    ancetres = list(structure.get_ancestors().select_related("type_oi"))
+    contexte = {
         "structure": structure,
-        "ancetres": list(structure.get_ancestors().select_related("type_oi")),
         "enfants": enfants,
         "blocs": [_bloc(structure, e, peut_modifier) for e in encadres_de(structure.niveau)],
         **lecture.details(structure),
         "position": lecture.position(structure),
         "groupements": lecture.groupements(structure),
-        "verifiee": lecture.anciennete(structure.date_verification),
-        "peut_modifier": peut_modifier,
-        "peut_dossier": access.peut(request.user, access.OUVRIR_DOSSIER, structure),
         "url_dossier": registre.url_dossier(structure),
-        "est_favori": Favori.objects.filter(user=request.user, structure=structure).exists(),
         "icone_statut": lecture.ICONES_STATUT.get(structure.statut_fiche),
         "autorisations": autorisations_de_la_fiche(structure),
     }
+    return {partie: render_to_string(f"repertoire/_fiche_{partie}.html", {**contexte, "ancetres": ancetres})
+            for partie in ("fil", "entete", "principal", "cote")}
 
 
 @login_required
 @require_GET
 def fiche(request, pk):
-    structure = access.exiger(request.user, access.LIRE, lecture.charger_fiche(pk))
+    version = version_offre()  # before the data cached under it
+    structure = access.exiger(request.user, access.LIRE, get_object_or_404(
+        Structure.objects.select_related("verifie_par"), pk=pk))
+    peut_modifier = access.peut(request.user, access.MODIFIER, structure)
+    cle = f"repertoire:fiche:{pk}:{version}:{int(peut_modifier)}"
+    parties = cache.get(cle)
+    if parties is None:
+        parties = _parties_fiche(pk, peut_modifier)
+        cache.set(cle, parties, DUREE_FRAGMENTS)
     return render(request, "repertoire/fiche.html", {
-        **_contexte_fiche(request, structure), "encadres_extensions": registre.encadres_fiche(request, structure)})
+        "structure": structure, "parties": {nom: mark_safe(html) for nom, html in parties.items()},
+        "verifiee": lecture.anciennete(structure.date_verification),
+        "peut_modifier": peut_modifier,
+        "peut_dossier": access.peut(request.user, access.OUVRIR_DOSSIER, structure),
+        "url_dossier": registre.url_dossier(structure),
+        "est_favori": Favori.objects.filter(user=request.user, structure=structure).exists(),
+        "encadres_extensions": registre.encadres_fiche(request, structure)})
 
 
 @login_required

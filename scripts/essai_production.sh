@@ -127,7 +127,7 @@ export ESSAI_JETON_FHIR=$ROR_JETON
 etape "gunicorn (2 workers de 4 fils, TLS), worker et beat Celery sur Redis"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=127.0.0.1" -keyout "$TRAVAIL/cle.pem" \
     -out "$TRAVAIL/certificat.pem" 2>/dev/null
-.venv/bin/gunicorn ror.wsgi:application --workers 2 --threads 4 --keep-alive 0 --bind "127.0.0.1:$WEB_PORT" --timeout 60 --no-control-socket \
+.venv/bin/gunicorn ror.wsgi:application --workers 2 --threads 4 --keep-alive 5 --bind "127.0.0.1:$WEB_PORT" --timeout 60 --no-control-socket \
     --certfile "$TRAVAIL/certificat.pem" --keyfile "$TRAVAIL/cle.pem" \
     --access-logfile "$TRAVAIL/acces.log" --access-logformat '%(p)s %(r)s %(s)s %(M)sms' \
     --error-logfile "$TRAVAIL/gunicorn.log" &

@@ -25,6 +25,9 @@ def _reglages_de_test(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.ROR_CGU_VERSION = ""  # CGU not asked, except in tests/test_comptes_* that set a version
     settings.LEAFLET_TILES_URL = ""  # maps offline: no test reaches a tile server
+    from django.core.cache import cache
+
+    cache.clear()  # nothing cached by a test (pages under the version of the offer…) is read by the next
 
 
 TABLES_DE_REFERENCE = ["nomenclatures_nomenclature", "nomenclatures_concept", "nomenclatures_region",

@@ -71,6 +71,16 @@ def test_filtre_par_nom_sans_accents_ni_majuscules(client, region):
     assert "au moins 3 lettres" in html
 
 
+def test_filtre_par_nom_garde_les_mots_courts_a_leur_place(client, region):
+    """The index is probed with the long words only ("accueil", "jour"); the typed text stays exact."""
+    offre.creer_structure(region.gestionnaire, Niveau.UO, region.ehpad, nom="Accueil temporaire de nuit et de jour")
+    html = page(client, region.consultant, q="Accueil de jour")
+    assert "Accueil de jour" in html and "EHPAD LES TILLEULS" in html  # with its EG for context
+    assert "Accueil temporaire de nuit" not in html
+    html = page(client, region.consultant, q="nuit et de")  # words of 3 letters or less are read too
+    assert "Accueil temporaire de nuit et de jour" in html
+
+
 def test_mode_favoris(client, region):
     client.force_login(region.consultant)
     client.post(reverse("repertoire:favori", args=[region.uo_rea.pk]), {"action": "ajouter"})

@@ -6,6 +6,7 @@ from django.db import transaction
 from socle.audit import Action, journaliser
 
 from ..models import Groupement, Niveau, Structure, TypeGroupement
+from ..version import changer_version_offre
 
 
 @transaction.atomic
@@ -20,6 +21,7 @@ def creer_groupement(acteur, nom: str, support: Structure, membres: list[Structu
     groupement = Groupement.objects.create(type=type, nom=nom, support=support,
                                            departement_id=departement_id)
     groupement.membres.set(membres)
+    changer_version_offre()  # the members' fiches show their grouping
     journaliser(acteur, Action.GROUPEMENT_CREE, cible=f"groupement:{groupement.pk}",
                 details={"type": type, "support": support.pk, "membres": len(membres)})
     return groupement

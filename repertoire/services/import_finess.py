@@ -14,6 +14,7 @@ from nomenclatures.models import Commune, Concept, Departement
 from .. import schema
 from ..models import AutorisationFiness, EtablissementFiness, Niveau, Structure
 from ..signals import offre_modifiee_en_masse
+from ..version import changer_version_offre
 from .offre import deplacer_structure
 
 # The identity fields FINESS is the authority for: an import writes these and nothing else
@@ -172,6 +173,7 @@ def appliquer_import_finess(user, raison: str, *, nouvelles_ej: list[dict], nouv
     finess_eg = {eg["finess"] for eg in nouveaux_eg}
     eg_ids = [pk for finess, pk in crees.items() if finess in finess_eg]
     offre_modifiee_en_masse.send(sender=Structure, eg_ids=eg_ids + list(modifications) + list(rattachements or {}))
+    changer_version_offre()
     return crees
 
 
@@ -207,6 +209,7 @@ def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in _CHAMPS_REGISTRE))
     fermes = EtablissementFiness.objects.filter(finess__in=list(absents), ferme=False).update(
         ferme=True, date_fermeture=date_absence) if absents else 0
+    changer_version_offre()
     return len(nouveaux) + len(changes) + fermes
 
 
@@ -222,6 +225,7 @@ def enregistrer_autorisations(lignes, *, retirees: list[int] = (), nouvelles: bo
     keeps its data, loses the link). `nouvelles`: the caller knows none of these activities
     is in the table yet (they go by COPY, no conflict to resolve); `nombre` of them: a first
     national import's ~250,000 go with the indexes rebuilt after. Returns the number of rows written."""
+    changer_version_offre()  # fiches show their activities
     if retirees:
         AutorisationFiness.objects.filter(pk__in=list(retirees)).delete()
     if nouvelles:

@@ -21,6 +21,7 @@ from socle.fichiers import supprimer_apres_commit
 from .. import schema
 from ..models import HISTORY_M2M_FIELDS, PARENTS_AUTORISES, Niveau, PictogrammeFiche, StatutFiche, Structure
 from ..signals import offre_modifiee
+from ..version import changer_version_offre, incrementer
 
 # Fields that are never written through the generic functions below.
 CHAMPS_TECHNIQUES = schema.TECHNIQUES
@@ -29,7 +30,15 @@ CHAMPS_TECHNIQUES = schema.TECHNIQUES
 def annoncer(structure_ids) -> None:
     """Send `offre_modifiee` with these structures once the current transaction commits."""
     ids = sorted(set(structure_ids))
-    transaction.on_commit(lambda: offre_modifiee.send(sender=Structure, structure_ids=ids))
+    changer_version_offre(apres_validation=False)  # now, for this transaction's own pages
+
+    def apres_validation():
+        try:
+            offre_modifiee.send(sender=Structure, structure_ids=ids)
+        finally:
+            incrementer()  # again once the apps above (the search index) have followed: cached pages move on
+
+    transaction.on_commit(apres_validation)
 
 
 class ConflitDeVersion(Exception):
@@ -391,7 +400,9 @@ def marquer_statut_fiche(structures, statut: str) -> int:
     A pictogram is not offer data: no history record and no version bump, so an
     operational edit made meanwhile is not taken for a conflict. Kept in its own narrow
     table (PictogrammeFiche, no row when standard): thousands of fiches in one cheap write.
+    The version of the offer as pages show it changes, though (the fiche's pictogram).
     """
+    changer_version_offre()
     if isinstance(structures, QuerySet):  # a subtree: no list of thousands of ids
         cibles = structures.order_by().values("pk")
     else:

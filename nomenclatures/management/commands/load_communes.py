@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from nomenclatures.models import Commune, Departement, Epci, Region
+from nomenclatures.signals import referentiels_charges
 from nomenclatures.texte import normaliser
 
 
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             communes, batch_size=5000, update_conflicts=True, unique_fields=["code_insee"],
             update_fields=["nom", "departement", "codes_postaux", "population", "latitude", "longitude",
                            "nom_recherche", "epci"])
+        transaction.on_commit(lambda: referentiels_charges.send(sender=Commune))
         self.stdout.write(self.style.SUCCESS(
             f"{len(regions)} régions, {len(departements)} départements, {len(epcis)} EPCI, "
             f"{len(communes)} communes chargés."))
