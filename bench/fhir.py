@@ -92,6 +92,7 @@ def main():
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
     os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
+    os.environ.setdefault("ROR_CACHE", "aucun")  # each page computed, as a new query is
     import ror.wsgi  # noqa: F401 — the process as the server starts it (setup, garbage collector frozen)
     from django.core.management import call_command
     from django.db import connection

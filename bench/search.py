@@ -20,6 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
 os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
+os.environ.setdefault("ROR_CACHE", "aucun")  # each page computed, as a new query is
 
 import django  # noqa: E402
 
