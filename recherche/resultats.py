@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from nomenclatures.texte import normaliser
 
 from repertoire.lecture import adresse_propre
-from repertoire.models import LIBELLES_PATIENTELE, Etat, Structure, code_patientele
+from repertoire.models import LIBELLES_PATIENTELE, Structure
 
 from .moteur import Page
 
@@ -153,13 +153,9 @@ class StructureLue:
         self.__dict__.update(valeurs)
         self.pk = valeurs["id"]
 
-    @property
-    def est_ferme(self) -> bool:
-        return self.etat == Etat.FERME
-
-    @property
-    def code_patientele(self) -> str:
-        return code_patientele(self.age_min, self.age_max)
+    # the model's own readings (they use only the fields read here)
+    est_ferme = Structure.est_ferme
+    code_patientele = Structure.code_patientele
 
     def get_discipline_display(self) -> str:
         return str(self._DISCIPLINES.get(self.discipline, self.discipline))
