@@ -170,7 +170,9 @@ def _page(type_ressource: str, queryset, recherche):
     deja, depuis = 0, None
     if recherche.curseur:
         date, depuis, _, deja = recherche.curseur
-        page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis))
+        # modifie_le >= date first: the index's range starts at the cursor (the OR alone is a filter,
+        # and every page would walk again the rows of the pages before it, as OFFSET does).
+        page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis), modifie_le__gte=date)
     # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches: a unit
     # gives several offers, so the first half of the ids usually fills a page of offers.
     ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
@@ -179,7 +181,6 @@ def _page(type_ressource: str, queryset, recherche):
     resultat, n, position = [], 0, 0
     while position < len(ids):
         lot_ids, position = ids[position:position + taille], position + taille
-        taille = len(ids)  # the rest at once
         par_id = {s.pk: s for s in fhir.pour_lecture(type_ressource).filter(pk__in=lot_ids)}
         structures = [par_id[pk] for pk in lot_ids]
         lot = fhir.Lot(type_ressource, structures, recherche.restriction)
@@ -195,6 +196,9 @@ def _page(type_ressource: str, queryset, recherche):
             if n == count:
                 # Full page: more to come if this structure's later resources or other structures remain.
                 return resultat, plus_loin or structure.pk != ids[-1]
+        # Then as many units as offers still missing (each unit has one at least, unless the search
+        # narrows its offers): reading the whole rest read and mapped ~100 units for a few offers.
+        taille = len(ids) if recherche.restriction else count - n
     return resultat, plus_loin
 
 

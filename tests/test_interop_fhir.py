@@ -312,7 +312,28 @@ def test_count_plafonne_summary_count_elements_et_tri(api, region):
     assert set(ressource) == {"resourceType", "id", "meta", "identifier", "name"}
     assert "SUBSETTED" in [t["code"] for t in ressource["meta"]["tag"]]
     dates = [e["resource"]["meta"]["lastUpdated"] for e in bundle["entry"]]
-    assert dates == sorted(dates)
+    assert dates == sorted(dates) and len(set(dates)) == len(dates) == 3  # distinct: the order is telling
+
+
+def test_pages_d_offres_sans_trou_ni_doublon_quel_que_soit_count(api, region):
+    """A unit gives several offers: pages of any size, followed by their next links, serve every offer
+    once, in (lastUpdated, id) order, however a page cuts a unit's offers."""
+    offre.modifier_structure(None, region.uo_rea, {}, m2m={
+        "activites": [concept("J17", "126"), concept("J17", "127")],
+        "modes_prise_en_charge": [concept("R213", "28"), concept("R213", "29")]}, raison="test")
+    tout = [e["resource"]["id"] for e in _get(api, "/fhir/HealthcareService?_sort=_lastUpdated")["entry"]]
+    assert len(tout) == 6
+    for count in range(1, 7):
+        vus, url, pages = [], f"/fhir/HealthcareService?_count={count}", 0
+        while url:
+            bundle = _get(api, url)
+            entrees = [e["resource"]["id"] for e in bundle.get("entry", [])]
+            assert len(entrees) <= count
+            vus += entrees
+            url = next((l["url"] for l in bundle["link"] if l["relation"] == "next"), None)
+            pages += 1
+        assert vus == tout, count
+        assert pages == -(-6 // count) or pages == -(-6 // count) + 1, (count, pages)
 
 
 def test_une_offre_par_activite_et_mode(api, region):
