@@ -93,6 +93,9 @@ TYPES_PARAMETRES = {
     "near-insee-code": ("special", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                    "ror-location-near-insee-code"),
     "address-postalcode": ("string", f"{SP}/Location-address-postalcode"),
+    "nb-capacity": ("number", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/ror-sp-nb-capacity"),
+    "capacity-update-date": ("date", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
+                                     "ror-sp-capacity-update-date"),
     "practitioner": ("reference", f"{SP}/PractitionerRole-practitioner"),
     "service": ("reference", f"{SP}/PractitionerRole-service"),
 }
