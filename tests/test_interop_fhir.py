@@ -4,10 +4,12 @@ consumer expects, bad input gets an OperationOutcome 400, no token 401."""
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from interop import nos
-from interop.fhir import DESCRIPTION_FERMETURE, PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION
+from interop.fhir import (DESCRIPTION_FERMETURE, PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION,
+                          SYSTEME_OFFRE)
 from repertoire.models import JetonApi, Niveau, PorteeJeton, Structure
 from repertoire.services import droits, jetons_api, offre
 from tests.factories import concept
@@ -347,7 +349,7 @@ def test_une_offre_par_activite_et_mode(api, region):
     for entree in bundle["entry"]:
         hs = entree["resource"]
         assert len(hs["specialty"]) == 1 and len(hs["type"]) == 1
-        assert hs["identifier"][0]["value"] == f"52-{hs['id']}" or hs["identifier"][0]["value"].endswith(hs["id"])
+        assert hs["identifier"] == [{"system": SYSTEME_OFFRE, "value": f"{settings.ROR_REGION_CODE}-{hs['id']}"}]
     # A search narrows the offers, not only the units.
     assert sorted(e["resource"]["id"] for e in _get(api, "/fhir/HealthcareService?specialty=126")["entry"]) == [
         f"{region.uo_rea.pk}-126-28", f"{region.uo_rea.pk}-126-29"]
