@@ -108,6 +108,9 @@ def test_une_demande_pour_une_adresse_connue_attend_la_confirmation_du_titulaire
     demande.refresh_from_db()
     assert demande.statut == "a_confirmer" and demande.compte == region.referent_autre
     assert not access.peut(_recharger(region.referent_autre), access.VALIDER_DOSSIER, region.uo_hp)
+    liste = client.get("/compte/gestion/demandes/").content.decode()  # accepted, waiting: not shown as refused
+    assert ('<p class="fr-badge fr-badge--sm fr-badge--info">Acceptée, en attente de confirmation du titulaire '
+            'du compte</p>') in liste
     message = mail.outbox[-1]
     assert message.to == [region.referent_autre.email] and "nouveau-mot-de-passe" not in message.body
     lien = _lien(message, "/compte/demande/confirmer/")
