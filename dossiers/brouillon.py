@@ -126,7 +126,8 @@ def parties_pour_service(niveau: str, donnees: dict) -> dict:
 
 
 def champs_differents(a: dict, b: dict, noms) -> list[str]:
-    return [nom for nom in noms if _normal(a.get(nom)) != _normal(b.get(nom))]
+    # Equal values first (most of them): normalised only when they differ as stored.
+    return [nom for nom in noms if (x := a.get(nom)) != (y := b.get(nom)) and _normal(x) != _normal(y)]
 
 
 def _normal(valeur):

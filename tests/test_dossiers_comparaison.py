@@ -186,3 +186,60 @@ def test_creations_et_deplacement_publies_gardent_l_arbre_coherent(region):
     assert Structure.objects.get(pk=region.uo_hp.pk).parent_id == oi.pk
     assert Structure.objects.filter(parent=region.ehpad, nom__startswith="Accueil de jour personnes agees").count() == 3
     assert Structure.objects.filter(parent=oi).count() == 2
+
+
+def test_publier_toute_une_ej_ecrit_pour_chaque_fiche_exactement_ce_que_la_comparaison_montre(region):
+    """A dossier changing every fiche of an EJ (the bulk path of publication): one history
+    record per fiche, by the gestionnaire, naming the dossier, whose fields are the row as
+    published and whose changes are exactly the rows the comparison showed, no more."""
+    from repertoire.models import Niveau
+    from repertoire.services import droits
+
+    ej = region.ehpad.ej
+    autres = [offre.creer_structure(None, Niveau.UO, region.ehpad, nom=f"Unite de vie {i}", type_uo=concept("J34", "21"),
+                                    champ=concept("J20", "04"), discipline="MSS", age_min=60, age_max=120,
+                                    m2m={"activites": [concept("J17", "293")]})
+              for i in range(4)]
+    droits.accorder_droit(None, region.directeur, "directeur", ej)
+    dossier = services.ouvrir_dossier(region.gestionnaire, ej)
+    fiches = list(dossier.fiches.all())
+    assert len(fiches) == 4 + len(autres)
+    # the day-care unit has no activity yet (required to finalise)
+    services.enregistrer_fiche(region.gestionnaire, fiche_de(dossier, region.uo_aj),
+                               {"activites": [concept("J17", "293").pk]}, finaliser=False)
+    for fiche in dossier.fiches.all():
+        services.enregistrer_fiche(region.gestionnaire, fiche, {"commentaire": "Revu en dossier"}, finaliser=True)
+    services.enregistrer_fiche(region.gestionnaire, fiche_de(dossier, region.uo_hp), {
+        "age_min": 70, "activites": [concept("J17", "293").pk, concept("J17", "294").pk]}, finaliser=True)
+    # an empty value → no value: not a change, neither shown nor written
+    assert fiche_de(dossier, region.uo_aj).reference["telephone"] == ""
+    services.enregistrer_fiche(region.gestionnaire, fiche_de(dossier, region.uo_aj), {"telephone": None},
+                               finaliser=True)
+    montrees = {bloc["fiche"].structure_id: {ligne["champ"] for ligne in bloc["lignes"]}
+                for bloc in comparaison.changements(list(dossier.fiches.all()))}
+    assert set(montrees) == {f.structure_id for f in fiches}
+    assert montrees[region.uo_hp.pk] == {"commentaire", "age_min", "activites"}
+    assert montrees[region.uo_aj.pk] == {"commentaire", "activites"}
+    records_avant = {pk: Structure.history.filter(id=pk).count() for pk in montrees}
+
+    services.envoyer_en_validation(region.gestionnaire, dossier)
+    services.valider(region.directeur, dossier)
+    services.publier_dossier(region.gestionnaire, dossier)
+
+    raison = f"Dossier collaboratif n° {dossier.pk}"
+    for pk, champs in montrees.items():
+        assert Structure.history.filter(id=pk).count() == records_avant[pk] + 1
+        record, vivante = Structure.history.filter(id=pk).latest(), Structure.objects.get(pk=pk)
+        assert (record.history_type, record.history_change_reason, record.history_user) == ("~", raison,
+                                                                                          region.gestionnaire)
+        assert set(record.changements["champs"]) | set(record.changements["listes"]) == champs
+        assert (record.nom, record.commentaire, record.version, record.modifie_le, record.age_min) == (
+            vivante.nom, "Revu en dossier", vivante.version, vivante.modifie_le, vivante.age_min)
+    record = Structure.history.filter(id=region.uo_hp.pk).latest()
+    assert record.changements["champs"] == {"commentaire": "", "age_min": 60}
+    assert record.changements["listes"] == {"activites": [[concept("J17", "293").pk],
+                                                          [concept("J17", "293").pk, concept("J17", "294").pk]]}
+    assert Structure.objects.get(pk=region.uo_aj.pk).telephone == ""
+    [entree] = [e for e in historique_de(Structure.objects.get(pk=region.uo_hp.pk)) if e["encadre"] == raison]
+    lignes = {c["libelle"]: (c.get("avant_texte"), c.get("apres_texte")) for c in entree["changements"]}
+    assert lignes["Âge minimum"] == ("60", "70")
