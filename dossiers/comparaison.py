@@ -15,7 +15,7 @@ from django.db import connection
 
 from repertoire.models import Structure
 
-from .brouillon import afficher, champs_de, champs_differents, libelle, lignes_de_diff, lire_fiches
+from .brouillon import afficher, champs_de, champs_differents, libelle, libelles_de, lignes_de_diff, lire_fiches
 from .models import FicheBrouillon, StatutBrouillon
 
 SUPPRESSION = "__suppression__"  # the conflict key of "deleted in the dossier, edited live"
@@ -26,16 +26,19 @@ def fiche_touchee(fiche) -> bool:
 
 
 def changements(fiches) -> list[dict]:
-    """For each fiche the dossier changes: its nature and the rows copy → dossier."""
+    """For each fiche the dossier changes: its nature and the rows copy → dossier (the labels
+    of codes and communes fetched once for all fiches, not per row)."""
     blocs = []
+    touchees = [f for f in fiches if fiche_touchee(f) and not f.a_supprimer]
+    libelles = libelles_de([d for f in touchees for d in (f.reference, f.donnees)])
     for fiche in fiches:
         if fiche.a_supprimer:
             blocs.append({"fiche": fiche, "nature": "Suppression", "lignes": []})
         elif fiche.est_creation:
             blocs.append({"fiche": fiche, "nature": "Création",
-                          "lignes": lignes_de_diff(fiche.niveau, {}, fiche.donnees)})
+                          "lignes": lignes_de_diff(fiche.niveau, {}, fiche.donnees, libelles=libelles)})
         else:
-            lignes = lignes_de_diff(fiche.niveau, fiche.reference, fiche.donnees)
+            lignes = lignes_de_diff(fiche.niveau, fiche.reference, fiche.donnees, libelles=libelles)
             if lignes or fiche.est_deplacee:
                 nature = "Déplacement" if fiche.est_deplacee and not lignes else "Modification"
                 blocs.append({"fiche": fiche, "nature": nature, "lignes": lignes})
