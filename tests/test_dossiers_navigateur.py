@@ -45,8 +45,11 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
     assert "Finalisée" in page.locator('tr[data-nom="EHPAD LES TILLEULS ANGERS"]').text_content().strip()
 
-    # creates a UO: discipline first, then the type d'UO (the list follows the discipline)
-    page.click("#creer-unites")
+    # creates a UO: discipline first, then the type d'UO (the list follows the discipline); the
+    # button shows its label, not a bare "+" (an icon button in a group is icon-only in the DSFR)
+    bouton = page.locator("#creer-unites")
+    assert bouton.bounding_box()["width"] > 150
+    page.get_by_role("link", name="Créer des unités opérationnelles").click()
     page.select_option("#id_discipline", "MSS")
     cmp = page.locator(f'#id_type_uo option[value="{concept("J34", "10").pk}"]')  # psychiatry: hidden
     assert cmp.evaluate("o => o.hidden") is True
