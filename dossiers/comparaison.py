@@ -15,6 +15,7 @@ from django.db import connection
 
 from repertoire.models import Structure
 
+from . import parties
 from .brouillon import afficher, champs_de, champs_differents, libelle, libelles_de, lignes_de_diff, lire_fiches
 from .models import FicheBrouillon, StatutBrouillon
 
@@ -45,9 +46,17 @@ def changements(fiches) -> list[dict]:
     return blocs
 
 
-def ecarts(fiches) -> list[dict]:
+def _change_une_partie(fiche, differences) -> bool:
+    noms = parties.PARTIES[fiche.niveau]
+    if differences is not None:
+        return bool(set(differences.get(fiche.pk, {})) & set(noms))
+    return bool(champs_differents(fiche.reference, fiche.donnees, noms))
+
+
+def ecarts(fiches, differences: dict | None = None) -> list[dict]:
     """Live changes since the copy on the fiches the dossier touches, each flagged `conflit`
-    when publication needs a choice. Keys "<fiche pk>:<field>" (or ":__suppression__")."""
+    when publication needs a choice. Keys "<fiche pk>:<field>" (or ":__suppression__").
+    `differences`: `differences(dossier)`, when the fiches were read without their drafts."""
     existantes = [f for f in fiches if not f.est_creation and f.structure_id and fiche_touchee(f)]
     if not existantes:
         return []
@@ -58,8 +67,10 @@ def ecarts(fiches) -> list[dict]:
     copiees = FicheBrouillon.objects.filter(dossier_id=existantes[0].dossier_id, copiee=True, creation=False)
     vivantes = {ligne["pk"]: ligne for ligne in Structure.objects.filter(pk__in=copiees.values("structure_id"))
                 .order_by().values("pk", "niveau", "version")}
+    # Contacts, responsable and planning are also written alone (encadres.ecrire_parties, which
+    # leaves the version to its caller): a fiche whose parts the dossier changes is read whole too.
     bougees = [f for f in existantes if f.structure_id in vivantes
-               and vivantes[f.structure_id]["version"] != f.version_copiee]
+               and (vivantes[f.structure_id]["version"] != f.version_copiee or _change_une_partie(f, differences))]
     if not bougees:
         return []
     lire_entieres(bougees)
@@ -88,8 +99,8 @@ def _ecart(fiche, nom, copie, repertoire, dossier, conflit) -> dict:
             "dossier": afficher(nom, dossier), "valeurs": {"repertoire": repertoire, "dossier": dossier}}
 
 
-def conflits(fiches) -> list[dict]:
-    return [e for e in ecarts(fiches) if e["conflit"]]
+def conflits(fiches, differences: dict | None = None) -> list[dict]:
+    return [e for e in ecarts(fiches, differences) if e["conflit"]]
 
 
 def lire_entieres(fiches) -> None:

@@ -420,7 +420,7 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
     disparues = [f.nom for f in fiches if not f.est_creation and f.structure_id is None]
     if disparues:
         raise ActionImpossible("Des fiches du dossier ont disparu du Répertoire entre-temps.", disparues)
-    a_choisir = comparaison.conflits(fiches)
+    a_choisir = comparaison.conflits(fiches, differences)
     if any(choix.get(c["cle"]) not in ("dossier", "repertoire") for c in a_choisir):
         raise ConflitsDePublication(a_choisir)
     garder_repertoire = {c["cle"] for c in a_choisir if choix[c["cle"]] == "repertoire"}
