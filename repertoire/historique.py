@@ -149,7 +149,8 @@ def _historique_rattachements(structure: Structure, libelles: Libelles) -> list[
 
 def _historique_lignes(modele, structure, decrire, libelles) -> list[dict]:
     """History of rows attached to the fiche (contacts, horaires): one entry per record."""
-    records = list(modele.history.filter(structure_id=structure.pk).order_by("history_date", "history_id")[:500])
+    records = list(reversed(modele.history.filter(structure_id=structure.pk)  # the newest 500
+                            .order_by("-history_date", "-history_id")[:500]))
     derniers = {}
     entrees = []
     for record in records:
@@ -166,12 +167,22 @@ def _decrire_contact(precedent, record):
     champs = [f for f in Contact._meta.concrete_fields if f.name in {"libelle", "civilite", "titre", "nom", "prenom",
                                                                       "telephone", "email"}]
     nom = " ".join(x for x in [record.libelle, record.prenom, record.nom] if x) or "contact"
+    # A change written by repertoire.services.encadres carries its values before; older ones are
+    # compared with the contact's record before them.
+    notes = record.changements.get("champs", {}) if record.history_type == "~" and record.changements else None
     changements = []
     for champ in champs:
-        avant = getattr(precedent, champ.attname) if precedent is not None and record.history_type != "+" else None
         apres = None if record.history_type == "-" else getattr(record, champ.attname)
         if record.history_type == "-":
             avant = getattr(record, champ.attname)
+        elif record.history_type == "+":
+            avant = None
+        elif notes is not None:
+            if champ.name not in notes:
+                continue
+            avant = notes[champ.name]
+        else:
+            avant = getattr(precedent, champ.attname) if precedent is not None else None
         if (avant or None) != (apres or None):
             changements.append({"champ": champ, "avant": avant, "apres": apres,
                                 "libelle": f"{'Responsable' if record.est_responsable else 'Contact'} « {nom} » : "

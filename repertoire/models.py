@@ -484,12 +484,16 @@ simple_history.register(
 )
 
 
+# A contact's record carries its values before too (repertoire.services.encadres writes them):
+# contacts loaded in bulk (reprise, demo) have no record before their first change.
+simple_history.register(Contact, bases=[ChangementsHistorises])
+simple_history.register(Horaire)
+
+
 @receiver(pre_create_historical_record, sender=Structure.history.model)
+@receiver(pre_create_historical_record, sender=Contact.history.model)
 def _noter_changements(sender, instance, history_instance, **kwargs):
     history_instance.changements = getattr(instance, "_changements_historises", None)
-
-simple_history.register(Contact)
-simple_history.register(Horaire)
 
 
 class TypeGroupement(models.TextChoices):

@@ -24,23 +24,31 @@ def _historiser(objet, user, raison: str):
     return objet
 
 
+def _enregistrer_contact(contact: Contact, valeurs: dict, user, raison: str) -> None:
+    """Save a new contact, or the values of a live one that changed. The history record of a
+    change carries the values before (`changements`), as a fiche's does: a contact loaded in
+    bulk (reprise, demo) has no record to compare with, and would read as new in the Historique."""
+    changes = [k for k, v in valeurs.items() if getattr(contact, k) != v]
+    if contact.pk and not changes:
+        return
+    if contact.pk:
+        contact._changements_historises = {"champs": {
+            k: Contact._meta.get_field(k).value_from_object(contact) for k in changes}}
+    for k in changes:
+        setattr(contact, k, valeurs[k])
+    contact.full_clean()
+    _historiser(contact, user, raison).save()
+    contact.__dict__.pop("_changements_historises", None)
+
+
 def _synchroniser_contacts(structure: Structure, lignes: list[dict], user, raison: str) -> None:
-    """Make the structure's contacts (other than its responsable) match `lignes`, touching only what changed."""
+    """Make the structure's contacts (other than its responsable) match `lignes`, touching only
+    what changed: a contact kept (same id) is updated in place, never deleted and recreated."""
     existants = {c.pk: c for c in structure.contacts.filter(est_responsable=False)}
     gardes = set()
     for ligne in lignes:
-        valeurs = {k: ligne.get(k, "") for k in ("libelle", "telephone", "email")}
-        contact = existants.get(ligne.get("id"))
-        if contact is None:
-            contact = Contact(structure=structure, **valeurs)
-        elif all(getattr(contact, k) == v for k, v in valeurs.items()):
-            gardes.add(contact.pk)
-            continue
-        else:
-            for k, v in valeurs.items():
-                setattr(contact, k, v)
-        contact.full_clean()
-        _historiser(contact, user, raison).save()
+        contact = existants.get(ligne.get("id")) or Contact(structure=structure)
+        _enregistrer_contact(contact, {k: ligne.get(k, "") for k in ("libelle", "telephone", "email")}, user, raison)
         gardes.add(contact.pk)
     for pk, contact in existants.items():
         if pk not in gardes:
@@ -53,13 +61,7 @@ def _enregistrer_responsable(structure: Structure, valeurs: dict | None, user, r
         if responsable:
             _historiser(responsable, user, raison).delete()
         return
-    responsable = responsable or Contact(structure=structure, est_responsable=True)
-    if responsable.pk and all(getattr(responsable, k) == v for k, v in valeurs.items()):
-        return
-    for k, v in valeurs.items():
-        setattr(responsable, k, v)
-    responsable.full_clean()
-    _historiser(responsable, user, raison).save()
+    _enregistrer_contact(responsable or Contact(structure=structure, est_responsable=True), valeurs, user, raison)
 
 
 def _remplacer_horaires(structure: Structure, creneaux: list[tuple], user, raison: str) -> None:
