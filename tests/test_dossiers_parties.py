@@ -2,7 +2,9 @@
 edited with the Répertoire's own forms, compared (only what changed), published through the
 Répertoire's own service, conflicts with live edits flagged."""
 
+import re
 from datetime import time
+from html import unescape
 
 import pytest
 from django import forms
@@ -164,3 +166,49 @@ def test_contacts_modifies_dans_le_dossier_et_en_direct_font_un_conflit(region, 
     # the dossier's list wins: the contact deleted live meanwhile comes back
     assert sorted(c.telephone for c in Contact.objects.filter(structure=uo_avec_contacts, est_responsable=False)) == [
         "02 41 00 00 02", "02 41 12 34 56"]
+
+
+
+def lignes_de_l_historique(html: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """The Historique page as a person reads it: per entry, its heading and its rows (field, before, after)."""
+    entrees = []
+    for section in re.findall(r'<section[^>]*ror-historique[^>]*>(.*?)</section>', html, re.S):
+        titre = re.sub(r"<[^>]+>|\s+", " ", section.split("</p>")[0]).strip()
+        lignes = [tuple(unescape(re.sub(r"<[^>]+>", "", x)).strip() for x in ligne) for ligne in re.findall(
+            r'<th scope="row">(.*?)</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>', section, re.S)]
+        entrees.append((unescape(titre), lignes))
+    return entrees
+
+
+def test_l_historique_montre_le_telephone_change_par_le_dossier_pas_un_nouveau_contact(client, region):
+    """Contacts loaded in bulk (reprise, demo) have no history record: a dossier that changes one
+    phone shows « téléphone : avant → après » for that contact, not a contact created from « — »."""
+    uo = region.uo_hp
+    secretariat, medical = Contact.objects.bulk_create([
+        Contact(structure=uo, libelle="Secrétariat", telephone="02 41 00 00 01", email="secretariat@example.org"),
+        Contact(structure=uo, libelle="Téléphone médical", telephone="02 41 00 00 02")])
+    assert not Contact.history.filter(structure_id=uo.pk).exists()
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    fiche = services.preparer_fiche(region.referent, dossier.fiches.get(structure=uo))
+    client.force_login(region.referent)
+    donnees = donnees_du_formulaire(formulaire_de_fiche(fiche))
+    assert donnees["contacts-0-telephone"] == "02 41 00 00 01"
+    donnees.update({"contacts-0-telephone": "02 41 12 34 56", "action": "finaliser"})
+    assert client.post(url("fiche", dossier.pk, fiche.pk), donnees).status_code == 302
+    [bloc] = comparaison.changements(dossier.fiches.all())
+    assert [(ligne["avant"], ligne["apres"]) for ligne in bloc["lignes"]] == [
+        ("Secrétariat · 02 41 00 00 01 · secretariat@example.org", "Secrétariat · 02 41 12 34 56 · secretariat@example.org")]
+    services.envoyer_en_validation(region.referent, dossier)
+    services.valider(region.directeur, dossier)
+    client.force_login(region.gestionnaire)
+    assert client.post(url("publier", dossier.pk), {}).status_code == 302
+
+    # updated in place, not deleted and recreated
+    assert list(Contact.objects.filter(structure=uo).values_list("pk", "telephone")) == [
+        (secretariat.pk, "02 41 12 34 56"), (medical.pk, "02 41 00 00 02")]
+    client.force_login(region.consultant)
+    entrees = lignes_de_l_historique(client.get(reverse("repertoire:historique", args=[uo.pk])).content.decode())
+    publication = [e for e in entrees if f"Dossier collaboratif n° {dossier.pk}" in e[0]]
+    assert len(publication) == 1 and "gestionnaire" in publication[0][0]
+    contacts = [ligne for _, lignes in entrees for ligne in lignes if ligne[0].startswith("Contact")]
+    assert contacts == [("Contact « Secrétariat » : téléphone", "02 41 00 00 01", "02 41 12 34 56")]

@@ -51,3 +51,26 @@ def test_historique_du_planning_et_du_responsable(region):
     assert entrees[1]["encadre"] == "Planning"
     assert entrees[1]["changements"][0]["libelle"] == "Planning : Lundi"
     assert entrees[1]["changements"][0]["apres_texte"] == "09:00 – 17:00"
+
+
+def test_un_contact_charge_en_masse_puis_modifie_montre_ses_valeurs_d_avant(region):
+    """Contacts of a reprise or of the demo have no history record: their first change, made
+    directly (the same service as a dossier's publication), still shows before → after."""
+    from repertoire.models import Contact
+
+    uo = region.uo_hp
+    accueil, responsable = Contact.objects.bulk_create([
+        Contact(structure=uo, libelle="Accueil", telephone="02 41 00 00 01", email="accueil@example.org"),
+        Contact(structure=uo, est_responsable=True, prenom="Anne", nom="Martin", telephone="02 41 00 00 03")])
+    encadres.modifier_encadre(region.referent, uo, "contacts", {"contacts": [
+        {"id": accueil.pk, "libelle": "Accueil", "telephone": "02 41 00 00 01", "email": "contact@example.org"}]},
+        version_attendue=uo.version)
+    uo.refresh_from_db()
+    encadres.modifier_encadre(region.referent, uo, "responsable", {"responsable": {
+        "civilite": None, "titre": "", "prenom": "Anne", "nom": "Martin", "email": "", "telephone": "02 41 00 00 04"}},
+        version_attendue=uo.version)
+    assert set(Contact.objects.filter(structure=uo).values_list("pk", flat=True)) == {accueil.pk, responsable.pk}
+    lignes = [(c["libelle"], c["avant_texte"], c["apres_texte"]) for e in historique_de(uo) for c in e["changements"]
+              if c["libelle"].startswith(("Contact", "Responsable"))]
+    assert lignes == [("Responsable « Anne Martin » : téléphone", "02 41 00 00 03", "02 41 00 00 04"),
+                      ("Contact « Accueil » : adresse électronique", "accueil@example.org", "contact@example.org")]
