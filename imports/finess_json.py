@@ -6,17 +6,20 @@ schema-activites-v1-0-1.json) as the real files write them (the samples beside t
 `metadata`: both are read), absent values written `null`, and the médico-social nature
 written `ASMR` with a `typeActiviteAMSR` (the schema says `AMSR`): both are accepted.
 
-A national file is ~400 MB: it is read as a stream (ijson), one `pmej` at a time, never
-whole. Each element is checked before anything is written; a defect raises
+A national file is ~400 MB: it is read as a stream, one `pmej` at a time, never whole:
+orjson reads each element cut from a block of bytes (several times faster than building it
+from ijson's events); a file this fast reading does not follow is read again with ijson. Each element is checked before anything is written; a defect raises
 `FichierInvalide` with the element's path (`pmej[12].ege[0].…`) and the reason.
 """
 
+import hashlib
 import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
 import ijson
+import orjson
 
 from repertoire.services.import_finess import CHAMPS_AUTORISATION
 from socle.validateurs import une_ligne
@@ -193,19 +196,208 @@ def lire_en_tete(fichier) -> EnTete:
     return en_tete
 
 
-def _elements(fichier, sorte: str):
-    """(index, pmej element) one at a time; a JSON syntax error names the last good element."""
+def _elements(fichier, rapide: bool, groupes: dict | None = None, paresseux: bool = False):
+    """(index, pmej element, its bytes) one at a time; the elements of the other top-level
+    arrays named in `groupes` (gcc, gco) are put in its lists. The fast reading (orjson, one
+    element at a time) raises `_Illisible` on anything unusual; the checked one (ijson) then
+    names the element of a syntax error: the last good one, and gives no bytes. `paresseux`:
+    the fast reading gives the bytes only (element None), read by `element_de` if needed."""
     index = -1
     try:
-        for index, element in enumerate(ijson.items(fichier, "pmej.item")):
-            if not isinstance(element, dict):
-                raise FichierInvalide(f"pmej[{index}] : un objet est attendu, trouvé {_type(element)}",
-                                      element=f"pmej[{index}]")
-            yield index, element
+        for cle, element, brut in (_tableaux_rapides if rapide else _tableaux_lents)(fichier,
+                                                                                    {"pmej", *(groupes or ())}):
+            if cle != "pmej":
+                groupes[cle].append(element if brut is None else _Tampon.decoder(brut))
+                continue
+            index += 1
+            if brut is not None and paresseux:
+                yield index, None, brut
+            else:
+                yield index, element_de(index, element, brut), brut
     except ijson.JSONError as erreur:
         apres = f" après pmej[{index}]" if index >= 0 else ""
         raise FichierInvalide(f"JSON invalide ou tronqué{apres} ({str(erreur)[:120]})",
                               element=f"pmej[{index + 1}]") from None
+
+
+def element_de(index: int, element, brut: bytes | None = None) -> dict:
+    if brut is not None:
+        element = _Tampon.decoder(brut)
+    if not isinstance(element, dict):
+        raise FichierInvalide(f"pmej[{index}] : un objet est attendu, trouvé {_type(element)}",
+                              element=f"pmej[{index}]")
+    return element
+
+
+def _avec_repli(lire, fichier, *args):
+    """`lire(..., rapide=True)`, and when the fast reading gives up, the checked reading."""
+    try:
+        return lire(fichier, *args, rapide=True)
+    except _Illisible:
+        fichier.seek(0)
+        return lire(fichier, *args, rapide=False)
+
+
+# -- reading the stream ------------------------------------------------------------------------
+
+class _Illisible(Exception):
+    """The fast reading cannot go on (a syntax it does not follow, a defect): the file is read
+    again with ijson, which accepts it or names the element and the reason."""
+
+
+_BLOC = 16 << 20  # bytes read at a time
+_TAILLE_MAX = 64 << 20  # an element larger than this: the checked reading
+_BLANCS = b" \t\r\n"
+# Where a value may end: an object in an array before « , { » or « ] », any object or array
+# before « , » « } » or « ] ».
+_FIN_ELEMENT = re.compile(rb"\}(?=[ \t\r\n]*(?:,[ \t\r\n]*\{|\]))")
+_FIN_OBJET = re.compile(rb"\}(?=[ \t\r\n]*[,}\]])")
+_FIN_TABLEAU = re.compile(rb"\](?=[ \t\r\n]*[,}\]])")
+_CLE = re.compile(rb'[ \t\r\n]*"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*', re.S)
+_SCALAIRE = re.compile(rb'"(?:[^"\\]|\\.)*"|[-+0-9.eE]+|true|false|null', re.S)
+
+
+class _Tampon:
+    """A window on the file that grows as an element needs it: memory stays one block plus
+    the element being read (a national flux is ~400 MB, never loaded whole)."""
+
+    def __init__(self, fichier):
+        self.fichier, self.octets, self.pos, self.fini = fichier, b"", 0, False
+
+    def lire(self) -> bool:
+        bloc = self.fichier.read(_BLOC)
+        if not bloc:
+            self.fini = True
+            return False
+        self.octets = self.octets[self.pos:] + bloc
+        self.pos = 0
+        return True
+
+    def sauter_blancs(self) -> int:
+        """The next byte that is not a blank (its code), reading on as needed; -1 at the end."""
+        while True:
+            while self.pos < len(self.octets) and self.octets[self.pos] in _BLANCS:
+                self.pos += 1
+            if self.pos < len(self.octets):
+                return self.octets[self.pos]
+            if not self.lire():
+                return -1
+
+    def valeur(self, element: bool = False) -> tuple[bytes, object]:
+        """The next JSON value: its bytes and orjson's reading of them. An object ends where
+        its braces balance and orjson reads it whole (a brace in a text unbalances the count:
+        orjson then fails and the checked reading takes over). `element`: an object in an
+        array, which can end only before « , { » or « ] » (few places to try)."""
+        debut = self.pos
+        premier = self.octets[debut]
+        if premier != 0x7B and (element or premier != 0x5B):  # not « { » (nor « [ » at the top)
+            m = _SCALAIRE.match(self.octets, debut)
+            if not m or m.end() == len(self.octets):  # a value cut by the block: read on
+                if not self.fini and self.lire():
+                    return self.valeur(element)
+                raise _Illisible
+            self.pos = m.end()
+            return m[0], None
+        ouvrant, fermant = (b"{", b"}") if premier == 0x7B else (b"[", b"]")
+        fins = _FIN_ELEMENT if element else (_FIN_OBJET if premier == 0x7B else _FIN_TABLEAU)
+        profondeur, vu = 0, debut
+        while True:
+            m = fins.search(self.octets, vu)
+            if m is None:
+                if len(self.octets) - debut > _TAILLE_MAX or not self.lire():
+                    raise _Illisible
+                vu -= debut
+                debut = 0
+                continue
+            fin = m.end()
+            o = self.octets
+            profondeur += o.count(ouvrant, vu, fin) - o.count(fermant, vu, fin)
+            vu = fin
+            if profondeur == 0:
+                brut = o[debut:fin]
+                self.pos = fin
+                return brut, None
+            if profondeur < 0:
+                raise _Illisible
+
+    @staticmethod
+    def decoder(brut: bytes):
+        try:
+            return orjson.loads(brut)
+        except orjson.JSONDecodeError:
+            raise _Illisible from None
+
+    def attendre(self, octet: bytes) -> None:
+        if self.sauter_blancs() != octet[0]:
+            raise _Illisible
+        self.pos += 1
+
+
+def _tableaux_rapides(fichier, cles: set[str]):
+    """(key, None, element's bytes) of the top-level arrays named `cles`, in file order; the
+    other top-level values are checked and passed over."""
+    tampon = _Tampon(fichier)
+    tampon.attendre(b"{")
+    if tampon.sauter_blancs() == ord("}"):
+        return
+    while True:
+        tampon.sauter_blancs()
+        m = _CLE.match(tampon.octets, tampon.pos)
+        while m is None or m.end() == len(tampon.octets):
+            if not tampon.lire():
+                raise _Illisible
+            m = _CLE.match(tampon.octets, tampon.pos)
+        cle = m[1].decode("utf-8", "replace")
+        tampon.pos = m.end()
+        if tampon.sauter_blancs() == ord("["):
+            tampon.pos += 1
+            if tampon.sauter_blancs() == ord("]"):
+                tampon.pos += 1
+            else:
+                while True:
+                    tampon.sauter_blancs()
+                    brut, _ = tampon.valeur(element=True)
+                    if cle in cles:
+                        yield cle, None, brut
+                    else:
+                        tampon.decoder(brut)  # checked, passed over
+                    suivant = tampon.sauter_blancs()
+                    tampon.pos += 1
+                    if suivant == ord("]"):
+                        break
+                    if suivant != ord(","):
+                        raise _Illisible
+        else:
+            if tampon.sauter_blancs() < 0:
+                raise _Illisible
+            tampon.decoder(tampon.valeur()[0])  # checked, passed over
+        suivant = tampon.sauter_blancs()
+        tampon.pos += 1
+        if suivant == ord("}"):
+            if tampon.sauter_blancs() != -1:
+                raise _Illisible
+            return
+        if suivant != ord(","):
+            raise _Illisible
+
+
+def _tableaux_lents(fichier, cles: set[str]):
+    """The same as `_tableaux_rapides` with ijson's events: slower, and says what is wrong."""
+    prefixes = {f"{c}.item": c for c in cles}
+    constructeur, profondeur, cle = None, 0, ""
+    for prefixe, evenement, valeur in ijson.parse(fichier):
+        if constructeur is None:
+            if prefixe not in prefixes or evenement in ("map_key", "end_map", "end_array"):
+                continue
+            constructeur, cle = ijson.ObjectBuilder(), prefixes[prefixe]
+        constructeur.event(evenement, valeur)
+        if evenement in ("start_map", "start_array"):
+            profondeur += 1
+        elif evenement in ("end_map", "end_array"):
+            profondeur -= 1
+        if profondeur == 0:
+            yield cle, constructeur.value, None
+            constructeur = None
 
 
 def date_du_flux(en_tete: EnTete) -> date:
@@ -432,8 +624,12 @@ def lire_structures(fichier, referentiel: Referentiel, progres=None) -> ExtraitJ
     en_tete = lire_en_tete(fichier)
     if en_tete.sorte != "structures":
         raise FichierInvalide("ce fichier est le flux activités, pas le flux structures", element="pmej")
+    return _avec_repli(_lire_structures, fichier, en_tete, referentiel, progres)
+
+
+def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres, rapide: bool) -> ExtraitJson:
     extrait = ExtraitJson(date_extraction=date_du_flux(en_tete))
-    for index, pm in _elements(fichier, "structures"):
+    for index, pm, _brut in _elements(fichier, rapide):
         chemin = f"pmej[{index}]"
         infos = V.objet(pm, "informationsGeneralesPMEJ", chemin)
         finess_ej = V.finess(infos, "numFinessPm", f"{chemin}.informationsGeneralesPMEJ")
@@ -598,25 +794,58 @@ class ExtraitActivites:
     ej_couvertes: set[str] = field(default_factory=set)
     eg_couverts: set[str] = field(default_factory=set)
     nb_lignes: int = 0
+    # Fingerprints (digest → (finess_ej, its EG, those kept, EJ kept, activities kept)) of the
+    # elements read, and of those passed over as unchanged; None: the checked reading, no bytes.
+    empreintes: dict | None = None
+    inchangees: dict = field(default_factory=dict)
+    nb_inchangees: int = 0  # activities of the elements passed over
 
 
-def lire_activites(fichier, dans_le_perimetre, progres=None) -> ExtraitActivites:
+def empreinte_element(brut: bytes) -> str:
+    return hashlib.blake2b(brut, digest_size=16).hexdigest()
+
+
+def lire_activites(fichier, dans_le_perimetre, progres=None, connues: dict | None = None) -> ExtraitActivites:
     """Parse and check the activités flux. `dans_le_perimetre(finess_ej, finess_eg)` says
-    which structures' activities are kept (the région's, or all)."""
+    which structures' activities are kept (the région's, or all). `connues`: the fingerprints
+    of the elements as the last import applied them (EmpreinteActivites): an element with the
+    same bytes and the same structures in the perimeter is passed over, unread; its structures
+    are then not « covered » (their stored authorisations are left as they are)."""
     en_tete = lire_en_tete(fichier)
     if en_tete.sorte != "activites":
         raise FichierInvalide("ce fichier est le flux structures, pas le flux activités", element="pmej")
-    extrait = ExtraitActivites(date_extraction=date_du_flux(en_tete))
+    return _avec_repli(_lire_activites, fichier, en_tete, dans_le_perimetre, progres, connues or {})
+
+
+def _lire_activites(fichier, en_tete: EnTete, dans_le_perimetre, progres, connues: dict,
+                    rapide: bool) -> ExtraitActivites:
+    extrait = ExtraitActivites(date_extraction=date_du_flux(en_tete), empreintes={} if rapide else None)
     vus = set()
-    for index, pm in _elements(fichier, "activites"):
+    for index, pm, brut in _elements(fichier, rapide, paresseux=True):
+        extrait.nb_lignes = index + 1
+        if progres and index % 2000 == 0:
+            progres(min(0.95, index / 60_000), f"Lecture du flux activités : {index + 1} entités juridiques")
+        empreinte = None
+        if brut is not None:
+            empreinte = empreinte_element(brut)
+            connue = connues.get(empreinte)
+            if connue is not None:
+                ej, egs, gardes, ej_dedans, nb = connue
+                gardes_maintenant = " ".join(eg for eg in egs.split() if dans_le_perimetre(ej, eg))
+                if gardes_maintenant == gardes and (bool(gardes) or dans_le_perimetre(ej, "")) == ej_dedans:
+                    extrait.inchangees[empreinte] = connue
+                    extrait.nb_inchangees += nb
+                    continue
+            pm = element_de(index, None, brut)
         chemin = f"pmej[{index}]"
         finess_ej = V.finess(pm, "numFiness", chemin)
         lignes = []
         for i, a in enumerate(V.liste(pm, "activitesAutorisees", chemin)):
             lignes.append(_lire_activite(a, lambda: f"{chemin}.activitesAutorisees[{i}]", finess_ej, "", False))
-        egs = []
+        egs, tous = [], []
         for j, ege in enumerate(V.liste(pm, "ege", chemin)):
             finess_eg = V.finess(ege, "numFinessEge", f"{chemin}.ege[{j}]")
+            tous.append(finess_eg)
             if not dans_le_perimetre(finess_ej, finess_eg):
                 continue
             egs.append(finess_eg)
@@ -624,14 +853,15 @@ def lire_activites(fichier, dans_le_perimetre, progres=None) -> ExtraitActivites
                 lignes.append(_lire_activite(a, lambda: f"{chemin}.ege[{j}].activitesExercees[{i}]", finess_ej,
                                              finess_eg, True))
         ej_dedans = bool(egs) or dans_le_perimetre(finess_ej, "")
+        nb = 0
         for ligne in lignes:
             if (ligne.exercee or ej_dedans) and ligne.activite_id not in vus:
                 vus.add(ligne.activite_id)
                 extrait.activites.append(ligne)
+                nb += 1
         if ej_dedans:
             extrait.ej_couvertes.add(finess_ej)
         extrait.eg_couverts.update(egs)
-        extrait.nb_lignes = index + 1
-        if progres and index % 2000 == 0:
-            progres(min(0.95, index / 60_000), f"Lecture du flux activités : {index + 1} entités juridiques")
+        if empreinte is not None:
+            extrait.empreintes[empreinte] = (finess_ej, " ".join(tous), " ".join(egs), ej_dedans, nb)
     return extrait

@@ -28,7 +28,7 @@ from socle.ecriture import chargement_massif, inserer_en_masse
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
 from .finess_json import ExtraitActivites, ExtraitJson, lire_activites, lire_en_tete, lire_structures
-from .models import Changement, ImportFiness
+from .models import Changement, EmpreinteActivites, ImportFiness
 from .propositions import propositions
 
 logger = logging.getLogger(__name__)
@@ -326,7 +326,7 @@ def _resume_autorisation(a: dict) -> str:
 def planifier_autorisations(activites: ExtraitActivites, plan: Plan, noms: dict[str, str]) -> None:
     """New, changed and withdrawn activities of the structures the activités file covers:
     a structure it does not list keeps its authorisations (a partial file withdraws nothing)."""
-    plan.nb_autorisations = len(activites.activites)
+    plan.nb_autorisations = len(activites.activites) + activites.nb_inchangees
     plan.noms = noms
     colonnes = ["pk", "activite_id", *CHAMPS_AUTORISATION]
     # The table read whole and filtered here: an IN list of ~100,000 numbers costs more, on
@@ -337,6 +337,9 @@ def planifier_autorisations(activites: ExtraitActivites, plan: Plan, noms: dict[
     eg_couverts, ej_couvertes = activites.eg_couverts, activites.ej_couvertes
     existantes = {}
     with connection.chunked_cursor() as curseur:
+        # psycopg's server-side cursor fetches 100 rows a round trip by default: ~2,500 of them
+        # for a national table, each a wait on a loaded server.
+        curseur.cursor.itersize = 20_000
         curseur.execute(f"SELECT id, {', '.join(colonnes[1:])} FROM {AutorisationFiness._meta.db_table}")
         for ligne in curseur:
             if ligne[i_eg] in eg_couverts if ligne[i_eg] else ligne[i_ej] in ej_couvertes:
@@ -353,6 +356,40 @@ def planifier_autorisations(activites: ExtraitActivites, plan: Plan, noms: dict[
             plan.autorisations_avant[a.activite_id] = dict(zip(colonnes, actuelle))
     for ligne in existantes.values():  # no longer in the flux of the structures it covers
         plan.autorisations_retirees[ligne[0]] = dict(zip(colonnes, ligne))
+
+
+def controle_autorisations() -> str:
+    """A checksum of the whole authorisations table: the fingerprints of the activités flux
+    hold only while the table is as the import that wrote them left it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(a::text)::bigint), 0) "
+                       f"FROM {AutorisationFiness._meta.db_table} a")
+        return "%s-%s" % cursor.fetchone()
+
+
+def empreintes_connues() -> tuple[str, dict]:
+    """The authorisations' checksum and the fingerprints of the activités flux's elements as
+    last applied (see EmpreinteActivites), none if the authorisations changed since."""
+    controle = controle_autorisations()
+    lignes = list(EmpreinteActivites.objects.values_list("empreinte", "finess_ej", "egs", "gardes", "ej_dedans", "nb",
+                                                         "controle"))
+    if not lignes or lignes[0][-1] != controle:
+        return controle, {}
+    return controle, {ligne[0]: ligne[1:-1] for ligne in lignes}
+
+
+def enregistrer_empreintes(extrait: ExtraitActivites) -> None:
+    """After the authorisations are written, in the same transaction: the fingerprints of the
+    elements read and passed over (none after the checked reading: the next import reads all)."""
+    EmpreinteActivites.objects.all().delete()
+    if extrait.empreintes is None:
+        return
+    controle = controle_autorisations()
+    inserer_en_masse(EmpreinteActivites, None, (
+        {"empreinte": empreinte, "finess_ej": ej, "egs": egs, "gardes": gardes, "ej_dedans": ej_dedans, "nb": nb,
+         "controle": controle}
+        for source in (extrait.inchangees, extrait.empreintes)
+        for empreinte, (ej, egs, gardes, ej_dedans, nb) in source.items()))
 
 
 def seuil_fermetures() -> float:
@@ -548,13 +585,20 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
         extrait = lire_structures(par_sorte["structures"], referentiel, lambda f, e: progres(0.3 * f, e))
     extrait_activites = None
     if "activites" in par_sorte:
-        extrait_activites = lire_activites(par_sorte["activites"], _perimetre_activites(extrait, departements),
-                                           lambda f, e: progres(0.3 + 0.1 * f, e))
+        perimetre_activites = _perimetre_activites(extrait, departements)
+        controle, connues = empreintes_connues()
+        extrait_activites = lire_activites(par_sorte["activites"], perimetre_activites,
+                                           lambda f, e: progres(0.3 + 0.1 * f, e), connues=connues)
     date_extraction = (extrait or extrait_activites).date_extraction
     progres(0.4, "Comparaison avec le Répertoire")
     with transaction.atomic():
         with connection.cursor() as cursor:  # one import at a time: the second waits for the first
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT])
+        if extrait_activites is not None and extrait_activites.inchangees and controle_autorisations() != controle:
+            # Another import wrote the authorisations while this one read: what it passed over
+            # may no longer be stored as its file says. Read again, every element.
+            par_sorte["activites"].seek(0)
+            extrait_activites = lire_activites(par_sorte["activites"], perimetre_activites)
         # The regulated authorisations of each EG, for the units proposed to a new one.
         autorisations_par_eg: dict[str, list] = {}
         if extrait_activites is not None:
@@ -614,6 +658,8 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
         import_finess.enregistrer_autorisations((a._asdict() for a in plan.autorisations
                                                  if a.activite_id not in avant),
                                                 nouvelles=True, nombre=len(plan.autorisations) - len(avant))
+        if extrait_activites is not None:
+            enregistrer_empreintes(extrait_activites)
         servies = {uo["autorisation_activite_id"] for eg in plan.nouveaux_eg for uo in eg["uos"]
                    if uo.get("autorisation_activite_id")}
         pks = dict(AutorisationFiness.objects.filter(activite_id__in=servies).values_list("activite_id", "pk"))

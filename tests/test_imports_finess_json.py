@@ -323,3 +323,64 @@ def test_autorisation_modifiee_mise_a_jour_avec_son_rapport(national, tmp_path):
     assert apres.capacites == [{"statut": "08", "unite": "02", "nombre": 6}, {"statut": "09", "unite": "02", "nombre": 4}]
     ligne = imp.changements.get(type=Changement.Type.AUTORISATION)
     assert "jusqu'au 31/12/2031" in ligne.apres and "jusqu'au" not in ligne.avant
+
+
+def _activites_de(pm) -> list:
+    return (pm["activitesAutorisees"] or []) + [a for e in pm["ege"] for a in (e["activitesExercees"] or [])]
+
+
+@pytest.mark.django_db
+def test_flux_activites_inchange_passe_sans_relire_et_reste_exact(national, tmp_path, monkeypatch):
+    """An element of the activités flux with the same bytes as last applied is passed over
+    unread; the changed one is read and written; an authorisation changed elsewhere voids
+    every fingerprint and the next import reads all and restores it."""
+    from imports import finess_json as fj
+    from imports.models import EmpreinteActivites
+
+    donnees = echantillon(ACTIVITES)
+    premier = importer_fichier(STRUCTURES, activites=ecrire(tmp_path, donnees, "a1.json"))
+    assert premier.statut == ImportFiness.Statut.TERMINE, premier.erreur
+    total = AutorisationFiness.objects.count()
+    assert EmpreinteActivites.objects.count() == len(donnees["pmej"]) == 21
+    lues = []
+    lire = fj._lire_activite
+    monkeypatch.setattr(fj, "_lire_activite", lambda a, *args: lues.append(a) or lire(a, *args))
+    change = next(p for p in donnees["pmej"] if any(a["caracteristiquesGeneriques"]["activiteAeId"] == "9482"
+                                                     for a in _activites_de(p)))
+    next(a for a in _activites_de(change) if a["caracteristiquesGeneriques"]["activiteAeId"] == "9482")[
+        "capacite"][0]["nombre"] = "6"
+    second = importer_fichier(STRUCTURES, activites=ecrire(tmp_path, donnees, "a2.json"))
+    assert second.statut == ImportFiness.Statut.TERMINE, second.erreur
+    assert (second.nb_autorisations, second.nb_autorisations_modifiees, second.nb_autorisations_retirees) == (
+        total, 1, 0)
+    assert len(lues) == len(_activites_de(change)) < total  # only the changed element was read
+    assert AutorisationFiness.objects.get(activite_id="9482").capacites[0]["nombre"] == 6
+    assert AutorisationFiness.objects.count() == total
+
+    AutorisationFiness.objects.filter(activite_id="43286").delete()
+    lues.clear()
+    troisieme = importer_fichier(STRUCTURES, activites=tmp_path / "a2.json")
+    assert troisieme.nb_autorisations_modifiees == 1 and AutorisationFiness.objects.filter(activite_id="43286").exists()
+    assert len(lues) == sum(len(_activites_de(p)) for p in donnees["pmej"])
+
+
+def test_lecture_par_element_identique_a_ijson_et_repli_sur_l_inhabituel():
+    """The fast reading (an element cut from the bytes, read by orjson) gives exactly the
+    elements and groupings ijson gives on the real samples; a brace inside a text, which
+    its count cannot follow, falls back to ijson with the same result."""
+    import io
+
+    from imports import finess_json as fj
+
+    for chemin in (STRUCTURES, ACTIVITES):
+        for rapide in (True, False):
+            groupes = {"gcc": [], "gco": []}
+            with open(chemin, "rb") as f:
+                elements = [e for _, e, _ in fj._elements(f, rapide, groupes)]
+            assert elements == echantillon(chemin)["pmej"]
+            assert groupes == {"gcc": echantillon(chemin).get("gcc", []), "gco": echantillon(chemin).get("gco", [])}
+    texte = b'{"schemaVersion": "v1.0.0", "pmej": [{"a": "x}", "b": [{"c": 1}, {"d": "]"}]}, {"e": null}]}'
+    with pytest.raises(fj._Illisible):
+        list(fj._elements(io.BytesIO(texte), True))
+    assert fj._avec_repli(lambda f, rapide: [e for _, e, _ in fj._elements(f, rapide)], io.BytesIO(texte)) == [
+        {"a": "x}", "b": [{"c": 1}, {"d": "]"}]}, {"e": None}]
