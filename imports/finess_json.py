@@ -12,6 +12,7 @@ from ijson's events); a file this fast reading does not follow is read again wit
 `FichierInvalide` with the element's path (`pmej[12].ege[0].…`) and the reason.
 """
 
+import functools
 import hashlib
 import re
 from collections import namedtuple
@@ -229,6 +230,10 @@ def element_de(index: int, element, brut: bytes | None = None) -> dict:
     return element
 
 
+def empreinte_element(brut: bytes) -> str:
+    return hashlib.blake2b(brut, digest_size=16).hexdigest()
+
+
 def _avec_repli(lire, fichier, *args):
     """`lire(..., rapide=True)`, and when the fast reading gives up, the checked reading."""
     try:
@@ -423,6 +428,13 @@ class EntiteJuridique:
 class ExtraitJson(Extrait):
     entites: dict[str, EntiteJuridique] = field(default_factory=dict)
     departements_couverts: set[str] = field(default_factory=set)
+    # Fingerprints (digest → (finess_ej, its EG, [(EG, département, closed)] of the perimeter))
+    # of the elements read, None after the checked reading; those passed over as unchanged
+    # (digest → the stored (finess_ej, its EG, « EG|dép|fermé|empreinte » of the perimeter)).
+    empreintes: dict | None = None
+    inchangees: dict = field(default_factory=dict)
+    nb_inchanges: int = 0  # EG of the perimeter in the elements passed over
+    nb_ignores_inchanges: int = 0  # of which closed in FINESS and absent here
 
 
 def _departement(cog: str, referentiel: Referentiel) -> str:
@@ -619,17 +631,60 @@ def _lire_etablissement(ege, chemin: str, finess_ej: str, referentiel: Referenti
         return _etablissement(ege if isinstance(ege, dict) else None, chemin, finess_ej, referentiel)
 
 
-def lire_structures(fichier, referentiel: Referentiel, progres=None) -> ExtraitJson:
-    """Parse and check the structures flux; the EG of the perimeter, open and closed."""
+def lire_structures(fichier, referentiel: Referentiel, progres=None, connues: dict | None = None) -> ExtraitJson:
+    """Parse and check the structures flux; the EG of the perimeter, open and closed.
+    `connues`: the fingerprints of the elements whose EG are in the Répertoire exactly as the
+    last import left them (EmpreinteStructures): such an element with the same bytes is passed
+    over, unread (applying it again would change nothing)."""
     en_tete = lire_en_tete(fichier)
     if en_tete.sorte != "structures":
         raise FichierInvalide("ce fichier est le flux activités, pas le flux structures", element="pmej")
-    return _avec_repli(_lire_structures, fichier, en_tete, referentiel, progres)
+    return _avec_repli(_lire_structures, fichier, en_tete, referentiel, progres, connues or {})
 
 
-def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres, rapide: bool) -> ExtraitJson:
-    extrait = ExtraitJson(date_extraction=date_du_flux(en_tete))
-    for index, pm, _brut in _elements(fichier, rapide):
+def _a_lire(fichier, rapide: bool, extrait, connues: dict, passer, progres, flux: str):
+    """(index, element, fingerprint) of the elements to read: one whose fingerprint is known
+    and that `passer(fingerprint, stored)` counts is passed over, unread."""
+    for index, pm, brut in _elements(fichier, rapide, paresseux=True):
+        extrait.nb_lignes = index + 1
+        if progres and index % 2000 == 0:
+            progres(min(0.95, index / 60_000), f"Lecture du flux {flux} : {index + 1} entités juridiques")
+        empreinte = None
+        if brut is not None:
+            empreinte = empreinte_element(brut)
+            connue = connues.get(empreinte)
+            if connue is not None and passer(empreinte, connue):
+                continue
+            pm = element_de(index, None, brut)
+        yield index, pm, empreinte
+
+
+def _passer(extrait: ExtraitJson, empreinte: str, connue) -> bool:
+    """Count an unchanged element's EG as read, unless one is already (read twice: the
+    element is read, to name it)."""
+    _ej, egs, gardes = connue
+    egs = egs.split()
+    if extrait.numeros.intersection(egs):
+        return False
+    extrait.numeros.update(egs)
+    extrait.nb_structures += len(egs)
+    for garde in gardes.split():
+        _eg, departement, ferme, empreinte_eg = garde.split("|")
+        extrait.nb_inchanges += 1
+        if ferme == "0":
+            extrait.departements_couverts.add(departement)
+        elif not empreinte_eg:
+            extrait.nb_ignores_inchanges += 1
+    extrait.inchangees[empreinte] = connue
+    return True
+
+
+def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres, connues: dict,
+                     rapide: bool) -> ExtraitJson:
+    extrait = ExtraitJson(date_extraction=date_du_flux(en_tete), empreintes={} if rapide else None)
+    passer = functools.partial(_passer, extrait)
+    for index, pm, empreinte in _a_lire(fichier, rapide, extrait, connues, passer, progres, "structures"):
+        gardes, tous = [], []
         chemin = f"pmej[{index}]"
         infos = V.objet(pm, "informationsGeneralesPMEJ", chemin)
         finess_ej = V.finess(infos, "numFinessPm", f"{chemin}.informationsGeneralesPMEJ")
@@ -638,6 +693,7 @@ def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres
         dans_le_perimetre = False
         for i, ege in enumerate(V.liste(pm, "ege", chemin)):
             etab = _lire_etablissement(ege, f"{chemin}.ege[{i}]", finess_ej, referentiel)
+            tous.append(etab.finess)
             if etab.finess in extrait.numeros:
                 raise FichierInvalide(f"{etab.chemin} : établissement {etab.finess} présent deux fois",
                                       element=etab.chemin)
@@ -652,6 +708,7 @@ def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres
                                       f"{etab.categorie[:10]} » inconnue (absente de la nomenclature J55)",
                                       element=f"{etab.chemin}.categorieentiteGeographiqueExercice")
             extrait.etablissements[etab.finess] = etab
+            gardes.append((etab.finess, etab.departement, etab.ferme))
             if not etab.ferme:
                 extrait.departements_couverts.add(etab.departement)
             dans_le_perimetre = True
@@ -665,9 +722,8 @@ def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres
                 siren=siren if re.fullmatch(r"\d{9}", siren) else "",
                 commune_insee=cog if cog in referentiel.communes else "",
                 departement=_departement(cog, referentiel) if cog else "")
-        extrait.nb_lignes = index + 1
-        if progres and index % 2000 == 0:
-            progres(min(0.95, index / 60_000), f"Lecture du flux structures : {index + 1} entités juridiques")
+        if empreinte is not None:
+            extrait.empreintes[empreinte] = (finess_ej, " ".join(tous), gardes)
     return extrait
 
 
@@ -801,10 +857,6 @@ class ExtraitActivites:
     nb_inchangees: int = 0  # activities of the elements passed over
 
 
-def empreinte_element(brut: bytes) -> str:
-    return hashlib.blake2b(brut, digest_size=16).hexdigest()
-
-
 def lire_activites(fichier, dans_le_perimetre, progres=None, connues: dict | None = None) -> ExtraitActivites:
     """Parse and check the activités flux. `dans_le_perimetre(finess_ej, finess_eg)` says
     which structures' activities are kept (the région's, or all). `connues`: the fingerprints
@@ -821,22 +873,17 @@ def _lire_activites(fichier, en_tete: EnTete, dans_le_perimetre, progres, connue
                     rapide: bool) -> ExtraitActivites:
     extrait = ExtraitActivites(date_extraction=date_du_flux(en_tete), empreintes={} if rapide else None)
     vus = set()
-    for index, pm, brut in _elements(fichier, rapide, paresseux=True):
-        extrait.nb_lignes = index + 1
-        if progres and index % 2000 == 0:
-            progres(min(0.95, index / 60_000), f"Lecture du flux activités : {index + 1} entités juridiques")
-        empreinte = None
-        if brut is not None:
-            empreinte = empreinte_element(brut)
-            connue = connues.get(empreinte)
-            if connue is not None:
-                ej, egs, gardes, ej_dedans, nb = connue
-                gardes_maintenant = " ".join(eg for eg in egs.split() if dans_le_perimetre(ej, eg))
-                if gardes_maintenant == gardes and (bool(gardes) or dans_le_perimetre(ej, "")) == ej_dedans:
-                    extrait.inchangees[empreinte] = connue
-                    extrait.nb_inchangees += nb
-                    continue
-            pm = element_de(index, None, brut)
+
+    def passer(empreinte, connue) -> bool:
+        ej, egs, gardes, ej_dedans, nb = connue
+        if " ".join(eg for eg in egs.split() if dans_le_perimetre(ej, eg)) != gardes or \
+                (bool(gardes) or dans_le_perimetre(ej, "")) != ej_dedans:
+            return False  # the perimeter moved: read it
+        extrait.inchangees[empreinte] = connue
+        extrait.nb_inchangees += nb
+        return True
+
+    for index, pm, empreinte in _a_lire(fichier, rapide, extrait, connues, passer, progres, "activités"):
         chemin = f"pmej[{index}]"
         finess_ej = V.finess(pm, "numFiness", chemin)
         lignes = []

@@ -132,3 +132,21 @@ class EmpreinteActivites(models.Model):
 
     class Meta:
         verbose_name = "empreinte du flux activités"
+
+
+class EmpreinteStructures(models.Model):
+    """One element (an EJ) of the structures flux as the last import applied it: the digest of
+    its bytes, its EG, and for those of the perimeter their département, state and the digest
+    of their Répertoire row (FINESS fields, state, EJ) after that import. The next import
+    passes over an element with the same bytes whose EG rows are still those (applying it
+    again would change nothing), without reading it; `controle` (the perimeter, the
+    nomenclatures read, FINESS's register) voids them all when it moves."""
+
+    empreinte = models.CharField(max_length=32, unique=True)  # BLAKE2b-128 of the element's bytes, hex
+    finess_ej = models.CharField(max_length=9)
+    egs = models.TextField(blank=True)
+    gardes = models.TextField(blank=True)  # « EG|département|0 or 1 (closed)|row digest or empty », space-separated
+    controle = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "empreinte du flux structures"

@@ -384,3 +384,33 @@ def test_lecture_par_element_identique_a_ijson_et_repli_sur_l_inhabituel():
         list(fj._elements(io.BytesIO(texte), True))
     assert fj._avec_repli(lambda f, rapide: [e for _, e, _ in fj._elements(f, rapide)], io.BytesIO(texte)) == [
         {"a": "x}", "b": [{"c": 1}, {"d": "]"}]}, {"e": None}]
+
+
+@pytest.mark.django_db
+def test_flux_structures_inchange_passe_sans_relire_sauf_ce_qui_a_bouge(national, tmp_path, monkeypatch):
+    """An element of the structures flux with the same bytes, whose EG rows are as the last
+    import left them, is passed over unread; one changed in the file, or whose EG was changed
+    here, is read and applied; the counts stay those of the whole file."""
+    from imports import finess_json as fj
+    from imports.models import EmpreinteStructures
+
+    donnees = echantillon()
+    premier = importer_fichier(ecrire(tmp_path, donnees, "s1.json"))
+    assert premier.statut == ImportFiness.Statut.TERMINE, premier.erreur
+    assert EmpreinteStructures.objects.count() == len(donnees["pmej"]) == 23
+    lus = []
+    lire = fj._lire_etablissement
+    monkeypatch.setattr(fj, "_lire_etablissement", lambda e, chemin, *args: lus.append(chemin) or lire(e, chemin, *args))
+    assert ege(donnees, "010780195") is donnees["pmej"][1]["ege"][0]
+    Structure.objects.filter(finess="010780195").update(nom="NOM CHANGÉ ICI")  # pmej[1]: its row moved
+    autre = donnees["pmej"][17]["ege"][0]["informationsGeneralesEGE"]
+    autre["nomEgeCourt"] = "NOUVEAU NOM"  # pmej[17] (an open EG): its bytes moved
+    second = importer_fichier(ecrire(tmp_path, donnees, "s2.json"))
+    assert second.statut == ImportFiness.Statut.TERMINE, second.erreur
+    assert lus == ["pmej[1].ege[0]", "pmej[17].ege[0]"]
+    assert (second.nb_etablissements, second.nb_ignores, second.nb_modifies) == (27, 12, 2)
+    assert Structure.objects.get(finess="010780195").nom == "CLINIQUE CONVERT"
+    assert Structure.objects.get(finess=autre["numFinessEge"]).nom == "NOUVEAU NOM"
+    lus.clear()
+    troisieme = importer_fichier(tmp_path / "s2.json")
+    assert (lus, troisieme.nb_changements, troisieme.nb_etablissements) == ([], 0, 27)

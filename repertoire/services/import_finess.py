@@ -184,14 +184,16 @@ _CHAMPS_REGISTRE = ["finess_ej", "nom", "categorie", "departement", "date_ouvert
 
 
 @transaction.atomic
-def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence=None) -> int:
+def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence=None, parmi=None) -> int:
     """Write FINESS's view of the establishments an import read (EtablissementFiness), only
     the rows that changed; `absents` (CSV: no longer listed) are marked closed. Returns the
     number of rows written. The register is read whole (one row per FINESS EG ever imported,
     ~103,000 at most) rather than through an IN list of every number: new rows go by COPY,
-    changed ones by one upsert."""
-    existants = {r[0]: r[1:] for r in EtablissementFiness.objects.values_list("finess", *_CHAMPS_REGISTRE)
-                 .iterator(chunk_size=20000)}
+    changed ones by one upsert. `parmi`: the numbers of `lignes` when they are few (the rows
+    of those only are read)."""
+    registre = EtablissementFiness.objects.all() if parmi is None else \
+        EtablissementFiness.objects.filter(finess__in=list(parmi))
+    existants = {r[0]: r[1:] for r in registre.values_list("finess", *_CHAMPS_REGISTRE).iterator(chunk_size=20000)}
     nouveaux, changes = [], []
     for ligne in lignes:
         actuel = existants.get(ligne["finess"])
