@@ -22,6 +22,7 @@ from datetime import date
 import ijson
 import orjson
 
+from repertoire.models import NatureActivite
 from repertoire.services.import_finess import CHAMPS_AUTORISATION
 from socle.validateurs import une_ligne
 
@@ -30,7 +31,7 @@ from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, format
 VERSIONS_ACCEPTEES = re.compile(r"^v?1\.\d+(\.\d+)?$")  # schema major version 1
 ETATS = {"A": False, "I": True}  # etatObjet (TRE_R386) → closed?
 CODE_FERMETURE = "005"  # codeEvenement (TRE_R376) of a closure
-NATURES = {"AASA", "ASR", "EML", "ASDR", "ASOCR", "AMSR", "AER", "AMF", "AMM"}
+NATURES = set(NatureActivite.values)  # codeNature of the schema
 ALIAS_NATURES = {"ASMR": "AMSR"}  # written so in the real flux of 2026-04-01
 # typeActivite<nature> keys → (activite, modalite, forme, mention) of AutorisationFiness.
 CLES_TYPE = {
@@ -422,6 +423,7 @@ class EntiteJuridique:
     siren: str
     commune_insee: str
     departement: str
+    pm_smsse_id: str = ""  # FINESS's own id, by which the groupings name their members
 
 
 @dataclass
@@ -435,6 +437,7 @@ class ExtraitJson(Extrait):
     inchangees: dict = field(default_factory=dict)
     nb_inchanges: int = 0  # EG of the perimeter in the elements passed over
     nb_ignores_inchanges: int = 0  # of which closed in FINESS and absent here
+    groupements: list[dict] = field(default_factory=list)  # gcc and gco, see _groupements
 
 
 def _departement(cog: str, referentiel: Referentiel) -> str:
@@ -642,10 +645,10 @@ def lire_structures(fichier, referentiel: Referentiel, progres=None, connues: di
     return _avec_repli(_lire_structures, fichier, en_tete, referentiel, progres, connues or {})
 
 
-def _a_lire(fichier, rapide: bool, extrait, connues: dict, passer, progres, flux: str):
+def _a_lire(fichier, rapide: bool, extrait, connues: dict, passer, progres, flux: str, groupes=None):
     """(index, element, fingerprint) of the elements to read: one whose fingerprint is known
     and that `passer(fingerprint, stored)` counts is passed over, unread."""
-    for index, pm, brut in _elements(fichier, rapide, paresseux=True):
+    for index, pm, brut in _elements(fichier, rapide, groupes, paresseux=True):
         extrait.nb_lignes = index + 1
         if progres and index % 2000 == 0:
             progres(min(0.95, index / 60_000), f"Lecture du flux {flux} : {index + 1} entités juridiques")
@@ -683,7 +686,8 @@ def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres
                      rapide: bool) -> ExtraitJson:
     extrait = ExtraitJson(date_extraction=date_du_flux(en_tete), empreintes={} if rapide else None)
     passer = functools.partial(_passer, extrait)
-    for index, pm, empreinte in _a_lire(fichier, rapide, extrait, connues, passer, progres, "structures"):
+    groupes = {"gcc": [], "gco": []}
+    for index, pm, empreinte in _a_lire(fichier, rapide, extrait, connues, passer, progres, "structures", groupes):
         gardes, tous = [], []
         chemin = f"pmej[{index}]"
         infos = V.objet(pm, "informationsGeneralesPMEJ", chemin)
@@ -721,10 +725,51 @@ def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres
                 or V.texte(infos, "denominationPm", f"{chemin}.informationsGeneralesPMEJ"),
                 siren=siren if re.fullmatch(r"\d{9}", siren) else "",
                 commune_insee=cog if cog in referentiel.communes else "",
-                departement=_departement(cog, referentiel) if cog else "")
+                departement=_departement(cog, referentiel) if cog else "",
+                pm_smsse_id=V.texte(infos, "pmSmsseId", f"{chemin}.informationsGeneralesPMEJ")[:20])
         if empreinte is not None:
             extrait.empreintes[empreinte] = (finess_ej, " ".join(tous), gardes)
+    extrait.groupements = _groupements(groupes)
     return extrait
+
+
+TYPE_GCC_GHT = "001"  # TRE_R371: the GHT (the sample's gcc are the GHT « 77 Nord », « Yvelines Sud »…)
+ROLE_SUPPORT = "S"  # TRE_R360 typeRoleEntiteGroupe: the support (M: a member)
+
+
+def _membres(groupe: dict, cle: str, chemin: str) -> tuple[list[str], list[str]]:
+    """The pmSmsseId of a grouping's legal entities, and those of its support."""
+    membres, supports = [], []
+    for i, m in enumerate(V.liste(groupe, cle, chemin)):
+        pm = V.texte(m, "pmSmsseId", f"{chemin}.{cle}[{i}]", requis=True)
+        (supports if V.texte(m, "typeRoleEntiteGroupe", f"{chemin}.{cle}[{i}]") == ROLE_SUPPORT else membres).append(pm)
+    return membres, supports
+
+
+def _groupements(groupes: dict) -> list[dict]:
+    """The gcc (conventional groupings, a GHT for type 001) and gco (organic ones, a legal
+    person named by its pmSmsseId) of the flux, checked; members by pmSmsseId."""
+    lus = []
+    for i, g in enumerate(groupes["gcc"]):
+        chemin = f"gcc[{i}]"
+        if not isinstance(g, dict):
+            raise FichierInvalide(f"{chemin} : un objet est attendu, trouvé {_type(g)}", element=chemin)
+        type_finess = V.texte(g, "typeGcc", chemin, requis=True)
+        membres, supports = _membres(g, "pmejDuGcc", chemin)
+        lus.append({"identifiant": f"gcc:{V.texte(g, 'gccId', chemin, requis=True)[:19]}",
+                    "type": "GHT" if type_finess == TYPE_GCC_GHT else "GCC", "type_finess": type_finess[:3],
+                    "nom": V.texte(g, "nomGcc", chemin, requis=True),
+                    "actif": not ETATS[V.code(g, "etatObjet", chemin, ETATS, "état (etatObjet)")],
+                    "membres": membres, "supports": supports, "pm": ""})
+    for i, g in enumerate(groupes["gco"]):
+        chemin = f"gco[{i}]"
+        if not isinstance(g, dict):
+            raise FichierInvalide(f"{chemin} : un objet est attendu, trouvé {_type(g)}", element=chemin)
+        pm = V.texte(g, "pmSmsseId", chemin, requis=True)[:19]
+        membres, supports = _membres(g, "pmejDuGco", chemin)
+        lus.append({"identifiant": f"gco:{pm}", "type": "GCO", "type_finess": V.texte(g, "typeGco", chemin, requis=True)[:3],
+                    "nom": "", "actif": True, "membres": membres, "supports": supports, "pm": pm})
+    return lus
 
 
 # -- activités -----------------------------------------------------------------------------

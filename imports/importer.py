@@ -24,6 +24,7 @@ from repertoire import autorisations as regles
 from repertoire import schema
 from repertoire.models import AutorisationFiness, EtablissementFiness, Etat, Niveau, Structure
 from repertoire.services import import_finess
+from repertoire.services.groupements import synchroniser_groupements_finess
 from socle.ecriture import chargement_massif, inserer_en_masse
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
@@ -395,10 +396,12 @@ def empreintes_connues() -> tuple[str, dict]:
     return controle, {ligne[0]: ligne[1:-1] for ligne in lignes}
 
 
-def enregistrer_empreintes_activites(extrait: ExtraitActivites) -> None:
+def enregistrer_empreintes_activites(extrait: ExtraitActivites, controle_inchange: str = "") -> None:
     """After the authorisations are written, in the same transaction: the fingerprints of the
-    elements read and passed over (none after the checked reading: the next import reads all)."""
-    controle = renouveler_empreintes(EmpreinteActivites, extrait.empreintes, extrait.inchangees, controle_autorisations)
+    elements read and passed over (none after the checked reading: the next import reads all).
+    `controle_inchange`: the table's checksum when this import wrote nothing (not computed again)."""
+    controle = renouveler_empreintes(EmpreinteActivites, extrait.empreintes, extrait.inchangees,
+                                     (lambda: controle_inchange) if controle_inchange else controle_autorisations)
     if controle:
         inserer_en_masse(EmpreinteActivites, None, (
             {"empreinte": empreinte, "finess_ej": ej, "egs": egs, "gardes": gardes, "ej_dedans": ej_dedans, "nb": nb,
@@ -456,11 +459,14 @@ def structures_connues(departements: set[str] | None, ref: Reference) -> tuple[s
     return controle, connues
 
 
-def enregistrer_empreintes_structures(extrait: ExtraitJson, departements, ref: Reference) -> None:
+def enregistrer_empreintes_structures(extrait: ExtraitJson, departements, ref: Reference,
+                                      controle_inchange: str = "") -> None:
     """After the import is written, in the same transaction: the fingerprints of the elements
-    read (with their EG rows as now written) and of those passed over."""
+    read (with their EG rows as now written) and of those passed over. `controle_inchange`:
+    the context's checksum when this import wrote no structure and no register row."""
     controle = renouveler_empreintes(EmpreinteStructures, extrait.empreintes, extrait.inchangees,
-                                     lambda: controle_structures(departements, ref))
+                                     (lambda: controle_inchange) if controle_inchange
+                                     else lambda: controle_structures(departements, ref))
     if controle and extrait.empreintes:
         actuelles = empreintes_lignes_eg()
         inserer_en_masse(EmpreinteStructures, None, (
@@ -678,11 +684,13 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             # Another import wrote while this one read (see below): read again, every element.
             par_sorte["structures"].seek(0)
             extrait = lire_structures(par_sorte["structures"], referentiel)
+            controle_s = ""
         if extrait_activites is not None and extrait_activites.inchangees and controle_autorisations() != controle:
             # Another import wrote the authorisations while this one read: what it passed over
             # may no longer be stored as its file says. Read again, every element.
             par_sorte["activites"].seek(0)
             extrait_activites = lire_activites(par_sorte["activites"], perimetre_activites)
+            controle = ""
         # The regulated authorisations of each EG, for the units proposed to a new one.
         autorisations_par_eg: dict[str, list] = {}
         if extrait_activites is not None:
@@ -745,7 +753,8 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
                                                  if a.activite_id not in avant),
                                                 nouvelles=True, nombre=len(plan.autorisations) - len(avant))
         if extrait_activites is not None:
-            enregistrer_empreintes_activites(extrait_activites)
+            enregistrer_empreintes_activites(extrait_activites, "" if plan.autorisations or plan.autorisations_retirees
+                                             else controle)
         servies = {uo["autorisation_activite_id"] for eg in plan.nouveaux_eg for uo in eg["uos"]
                    if uo.get("autorisation_activite_id")}
         pks = dict(AutorisationFiness.objects.filter(activite_id__in=servies).values_list("activite_id", "pk"))
@@ -758,14 +767,22 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             imp.par, raison(date_extraction), nouvelles_ej=plan.nouvelles_ej, nouveaux_eg=plan.nouveaux_eg,
             modifications=plan.modifications, rattachements=plan.rattachements,
             progres=lambda f, e: progres(0.5 + 0.45 * f, e))
+        ecrits_registre = 0
         if extrait is not None:  # rows made as they are written (~103,000: not kept in the plan)
             progres(0.95, "Registre FINESS")
-            import_finess.enregistrer_registre_finess((ligne_registre(e) for e in extrait.etablissements.values()),
+            ecrits_registre = import_finess.enregistrer_registre_finess((ligne_registre(e) for e in extrait.etablissements.values()),
                                                       absents=plan.absents, date_absence=date_extraction,
                                                       parmi=extrait.etablissements if len(extrait.etablissements) < PEU
                                                       else None)
         if isinstance(extrait, ExtraitJson):
-            enregistrer_empreintes_structures(extrait, departements, ref)
+            import_finess.enregistrer_entites_finess(
+                {"finess": e.finess, "pm_smsse_id": e.pm_smsse_id, "nom": e.nom[:250]}
+                for e in extrait.entites.values() if e.pm_smsse_id)
+            compteurs["nb_groupements"] = sum(synchroniser_groupements_finess(imp.par, extrait.groupements,
+                                                                              raison(date_extraction)))
+            rien_ecrit = not (ecrits_registre or plan.nouvelles_ej or plan.nouveaux_eg or plan.modifications
+                              or plan.rattachements)
+            enregistrer_empreintes_structures(extrait, departements, ref, controle_s if rien_ecrit else "")
         for c in plan.changements:
             if c["structure_id"] is None:
                 c["structure_id"] = crees.get(c["finess"])

@@ -58,6 +58,7 @@ class ImportFiness(models.Model):
     nb_autorisations = models.PositiveIntegerField("autorisations lues", default=0)
     nb_autorisations_modifiees = models.PositiveIntegerField("autorisations nouvelles ou modifiées", default=0)
     nb_autorisations_retirees = models.PositiveIntegerField("autorisations retirées", default=0)
+    nb_groupements = models.PositiveIntegerField("groupements créés, modifiés ou retirés", default=0)
 
     class Meta:
         ordering = ["-cree_le"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from imports.importer import importer_fichier
 from imports.models import Changement, ImportFiness
@@ -414,3 +415,62 @@ def test_flux_structures_inchange_passe_sans_relire_sauf_ce_qui_a_bouge(national
     lus.clear()
     troisieme = importer_fichier(tmp_path / "s2.json")
     assert (lus, troisieme.nb_changements, troisieme.nb_etablissements) == ([], 0, 27)
+
+
+@pytest.mark.django_db
+def test_groupements_gcc_gco_du_flux_par_pmsmsseid(national, tmp_path, client, region):
+    """FINESS's groupings name their members by pmSmsseId (informationsGeneralesPMEJ): the real
+    sample's pmej[1] has pmSmsseId « 2 » for the EJ 010000156 (its EG: the CLINIQUE CONVERT
+    010780195), pmej[8] « 9 » for 010000255. Its gcc name EJ absent from the sample (14869…):
+    nothing to build. With the first gcc naming « 2 » (support, « S ») and « 9 », the GHT is
+    built with them, shown on the fiche, unchanged by a second import, removed when closed."""
+    from repertoire.models import EntiteFiness, Groupement
+
+    donnees = echantillon()
+    assert donnees["pmej"][1]["informationsGeneralesPMEJ"]["pmSmsseId"] == "2"
+    assert donnees["pmej"][8]["informationsGeneralesPMEJ"]["numFinessPm"] == "010000255"
+    premier = importer_fichier(STRUCTURES, confirme=True)  # the region's 49 is not in the sample
+    assert premier.statut == ImportFiness.Statut.TERMINE, premier.erreur
+    assert EntiteFiness.objects.get(pm_smsse_id="2").finess == "010000156"
+    assert EntiteFiness.objects.get(pm_smsse_id="9").finess == "010000255"
+    assert premier.nb_groupements == 0 and not Groupement.objects.filter(identifiant_finess__startswith="gc").exists()
+
+    gcc = donnees["gcc"][0]
+    assert (gcc["gccId"], gcc["nomGcc"], gcc["typeGcc"]) == ("1", "21-52 Côte d'Or-Haute-Marne", "001")
+    gcc["pmejDuGcc"] = [{"pmSmsseId": "2", "typeRoleEntiteGroupe": "S"},
+                        {"pmSmsseId": "9", "typeRoleEntiteGroupe": "M"},
+                        {"pmSmsseId": "14869", "typeRoleEntiteGroupe": "M"}]  # not in the Répertoire
+    donnees["gco"][0]["pmejDuGco"] = [{"pmSmsseId": "9", "typeRoleEntiteGroupe": "M"}]
+    second = importer_fichier(ecrire(tmp_path, donnees, "s.json"), confirme=True)
+    assert second.statut == ImportFiness.Statut.TERMINE, second.erreur
+    ght = Groupement.objects.get(identifiant_finess="gcc:1")
+    assert (ght.type, ght.type_finess, ght.nom, ght.support.finess) == ("GHT", "001", "21-52 Côte d'Or-Haute-Marne",
+                                                                          "010000156")
+    assert sorted(ght.membres.values_list("finess", flat=True)) == ["010000156", "010000255"]
+    gco = Groupement.objects.get(identifiant_finess="gco:403")  # the gco « 403 »: not in the sample, named by its id
+    assert (gco.type, gco.type_finess, gco.support, gco.nom) == ("GCO", "003", None, "Groupement FINESS 403")
+    assert list(gco.membres.values_list("finess", flat=True)) == ["010000255"]
+    assert second.nb_groupements == 2 == Groupement.objects.exclude(identifiant_finess="").count()
+
+    client.force_login(region.consultant)
+    page = client.get(reverse("repertoire:fiche", args=[Structure.objects.get(finess="010780195").pk])).content.decode()
+    assert "21-52 Côte d&#x27;Or-Haute-Marne" in page and "Groupement hospitalier de territoire (FINESS)" in page
+    assert "Groupement FINESS 403" not in page  # the clinique's EJ is not a member of that one
+
+    troisieme = importer_fichier(tmp_path / "s.json", confirme=True)
+    assert troisieme.nb_groupements == 0 and Groupement.objects.get(identifiant_finess="gcc:1").pk == ght.pk
+    gcc["etatObjet"] = "I"
+    quatrieme = importer_fichier(ecrire(tmp_path, donnees, "s2.json"), confirme=True)
+    assert quatrieme.nb_groupements == 1 and not Groupement.objects.filter(identifiant_finess="gcc:1").exists()
+
+
+@pytest.mark.django_db
+def test_groupement_defectueux_refuse_avec_son_chemin(national, tmp_path):
+    from repertoire.models import Groupement
+
+    donnees = echantillon()
+    donnees["gcc"][1]["pmejDuGcc"][0]["pmSmsseId"] = 74826  # a number, the schema says a text
+    imp = importer_fichier(ecrire(tmp_path, donnees))
+    assert imp.statut == ImportFiness.Statut.ECHEC and imp.element_erreur == "gcc[1].pmejDuGcc[0].pmSmsseId"
+    assert "un texte est attendu" in imp.erreur and not Groupement.objects.exists()
+    assert not Structure.objects.exists()

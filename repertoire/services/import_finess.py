@@ -266,3 +266,26 @@ def lier_uo_autorisation(user, uo: Structure, autorisation: AutorisationFiness |
     actuelle.autorisation = autorisation
     libelle = autorisation.libelle if autorisation else "aucune"
     return enregistrer(actuelle, user, raison or f"Autorisation FINESS servie : {libelle}", None)
+
+
+@transaction.atomic
+def enregistrer_entites_finess(lignes) -> int:
+    """FINESS's legal entities read (number, pmSmsseId, name): the new ones by COPY, the
+    changed ones by one upsert; only theirs are read. Returns the number written."""
+    from ..models import EntiteFiness
+
+    lignes = {ligne["finess"]: ligne for ligne in lignes}
+    existants = dict(((f, (p, n)) for f, p, n in EntiteFiness.objects.filter(finess__in=list(lignes))
+                      .values_list("finess", "pm_smsse_id", "nom")) if len(lignes) < 20_000 else
+                     ((f, (p, n)) for f, p, n in EntiteFiness.objects.values_list("finess", "pm_smsse_id", "nom")))
+    nouvelles = [ligne for f, ligne in lignes.items() if f not in existants]
+    changees = [ligne for f, ligne in lignes.items() if f in existants
+                and existants[f] != (ligne["pm_smsse_id"], ligne["nom"])]
+    with chargement_massif([EntiteFiness], len(nouvelles)):
+        inserer_en_masse(EntiteFiness, None, nouvelles)
+    if changees:
+        inserer_en_masse(EntiteFiness._meta.db_table, ["finess", "pm_smsse_id", "nom"],
+                         [[ligne["finess"], ligne["pm_smsse_id"], ligne["nom"]] for ligne in changees],
+                         suite="ON CONFLICT (finess) DO UPDATE SET pm_smsse_id = EXCLUDED.pm_smsse_id, "
+                               "nom = EXCLUDED.nom")
+    return len(nouvelles) + len(changees)
