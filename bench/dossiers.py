@@ -28,6 +28,8 @@ class _Annuler(Exception):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tours", type=int, default=3)
+    parser.add_argument("--profil", metavar="FICHIER", help="cProfile of the EJ publication (pstats file), "
+                        "then the 25 costliest functions (cumulative time)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
     os.environ.setdefault("DEBUG", "1")  # a development tool: its settings, explicitly
@@ -118,8 +120,16 @@ def main():
                 services.valider(directeur, autre)
                 une_eg = Structure.objects.filter(parent=ej).first()
                 mesurer(f"comparer (EJ, {len(fiches)} changements)", comparaison.changements, fiches)
+                if args.profil:
+                    import cProfile
+
+                    profil = cProfile.Profile()
+                    profil.enable()
                 mesurer(f"publier (EJ, {len(fiches)} changements)", services.publier_dossier, gestionnaire, autre,
                         motif="bench")
+                if args.profil:
+                    profil.disable()
+                    profil.dump_stats(args.profil)
                 assert Structure.objects.filter(pk=ej.pk, commentaire="Revu en dossier (bench)").exists()
                 historique = Structure.history.filter(id=une_eg.pk).latest()
                 assert historique.changements["champs"] == {"commentaire": une_eg.commentaire}, historique.changements
@@ -128,6 +138,10 @@ def main():
             pass
     for nom, valeurs in mesures.items():
         print(f"{nom:<36} médiane {statistics.median(valeurs):8.1f} ms   max {max(valeurs):8.1f} ms")
+    if args.profil:
+        import pstats
+
+        pstats.Stats(args.profil).sort_stats("cumulative").print_stats(25)
 
 
 if __name__ == "__main__":

@@ -19,4 +19,4 @@ class DisponibilitesConfig(AppConfig):
         registre.definir_lecteur_lits(lits_disponibles=lecture.lits_disponibles,
                                       uo_avec_lits_disponibles=lecture.uo_avec_lits_disponibles,
                                       situations_lits=lecture.situations_lits, uo_avec_lits=lecture.uo_avec_lits,
-                                      uo_lits_modifies=lecture.uo_lits_modifies)
+                                      uo_lits_modifies=lecture.uo_lits_modifies, uo_lits_dates=lecture.uo_lits_dates)

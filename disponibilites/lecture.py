@@ -1,5 +1,7 @@
 """What other apps may read of the beds (the FHIR Location capacities read it)."""
 
+from django.db.models.functions import Coalesce
+
 from .models import SituationLits
 from .services.suivi import est_concernee
 
@@ -34,10 +36,29 @@ def situations_lits(uo_ids) -> dict:
     return resultat
 
 
-def uo_avec_lits(statut: str):
-    """Ids of the units reporting a figure > 0 for a R330 status (FHIR capacity-status)."""
+def uo_avec_lits(statut: str, bornes: dict | None = None):
+    """Ids of the units reporting a figure > 0 for a R330 status (FHIR capacity-status), or a figure that
+    meets `bornes` ({"gte": n}, {"ne": n}…: FHIR nb-capacity)."""
     champ = STATUTS.get(statut)
-    return SituationLits.objects.filter(**{f"{champ}__gt": 0}).values("uo_id") if champ else []
+    if not champ:
+        return []
+    situations = SituationLits.objects.filter(**{f"{champ}__isnull": False})
+    if bornes is None:
+        return situations.filter(**{f"{champ}__gt": 0}).values("uo_id")
+    if "ne" in bornes:
+        return situations.exclude(**{champ: bornes["ne"]}).values("uo_id")
+    return situations.filter(**{f"{champ}__{k}": v for k, v in bornes.items()}).values("uo_id")
+
+
+def uo_lits_dates(statut: str, bornes: dict):
+    """Ids of the units whose figure for a R330 status is dated within `bornes` ({"gte": …, "lt": …}): the
+    figure's own date, else the situation's (as situations_lits dates it)."""
+    champ = STATUTS.get(statut)
+    if not champ:
+        return []
+    return (SituationLits.objects.filter(**{f"{champ}__isnull": False})
+            .annotate(date_figure=Coalesce(f"{champ}_le", "modifie_le"))
+            .filter(**{f"date_figure__{k}": v for k, v in bornes.items()}).values("uo_id"))
 
 
 def uo_lits_modifies(bornes: dict):

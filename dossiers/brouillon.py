@@ -126,7 +126,8 @@ def parties_pour_service(niveau: str, donnees: dict) -> dict:
 
 
 def champs_differents(a: dict, b: dict, noms) -> list[str]:
-    return [nom for nom in noms if _normal(a.get(nom)) != _normal(b.get(nom))]
+    # Equal values first (most of them): normalised only when they differ as stored.
+    return [nom for nom in noms if (x := a.get(nom)) != (y := b.get(nom)) and _normal(x) != _normal(y)]
 
 
 def _normal(valeur):
@@ -145,18 +146,33 @@ def _libelle(objet) -> str:
     return f"{objet.nom} ({objet.pk})" if isinstance(objet, Commune) else schema.libelle_objet(objet)
 
 
-def afficher(nom: str, valeur) -> str:
-    """A stored value in words, for the diff and the conflict pages."""
+def afficher(nom: str, valeur, libelles: schema.Libelles | None = None) -> str:
+    """A stored value in words, for the diff and the conflict pages; with `libelles`
+    (libelles_de), the labels of codes and communes fetched once for a whole page."""
     if parties.est_partie(nom):
         return parties.afficher(nom, valeur)
-    return schema.texte(nom, valeur, _libelle) or "—"
+    if libelles is None:
+        return schema.texte(nom, valeur, _libelle) or "—"
+    return libelles.texte(champ(nom), valeur) or "—"
+
+
+def libelles_de(brouillons) -> schema.Libelles:
+    """The labels of every code and commune in these drafts, one query per kind of object."""
+    libelles = schema.Libelles(_libelle)
+    for donnees in brouillons:
+        for nom, valeur in donnees.items():
+            if not parties.est_partie(nom):
+                libelles.noter(champ(nom), valeur)
+    libelles.charger()
+    return libelles
 
 
 def libelle(nom: str) -> str:
     return parties.LIBELLES[nom] if parties.est_partie(nom) else schema.libelle(nom)
 
 
-def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: bool = True) -> list[dict]:
+def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: bool = True,
+                   libelles: schema.Libelles | None = None) -> list[dict]:
     """Rows of a side-by-side diff: field, live value, dossier value, structural first."""
     lignes = []
     for nom in champs_de(niveau):
@@ -168,8 +184,8 @@ def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: boo
         change = _normal(avant.get(nom)) != _normal(apres.get(nom))
         if seulement_changes and not change:
             continue
-        lignes.append({"champ": nom, "libelle": libelle(nom), "avant": afficher(nom, avant.get(nom)),
-                       "apres": afficher(nom, apres.get(nom)), "change": change,
+        lignes.append({"champ": nom, "libelle": libelle(nom), "avant": afficher(nom, avant.get(nom), libelles),
+                       "apres": afficher(nom, apres.get(nom), libelles), "change": change,
                        "structurel": schema.est_structurel(niveau, nom)})
     lignes.sort(key=lambda ligne: not ligne["structurel"])
     return lignes

@@ -9,9 +9,14 @@ never mixed.
   live; otherwise publication keeps the live value (it writes only what the dossier changed).
 """
 
+import json
+
+from django.db import connection
+
 from repertoire.models import Structure
 
-from .brouillon import afficher, champs_de, champs_differents, libelle, lignes_de_diff, lire_fiches
+from . import parties
+from .brouillon import afficher, champs_de, champs_differents, libelle, libelles_de, lignes_de_diff, lire_fiches
 from .models import FicheBrouillon, StatutBrouillon
 
 SUPPRESSION = "__suppression__"  # the conflict key of "deleted in the dossier, edited live"
@@ -22,39 +27,57 @@ def fiche_touchee(fiche) -> bool:
 
 
 def changements(fiches) -> list[dict]:
-    """For each fiche the dossier changes: its nature and the rows copy → dossier."""
+    """For each fiche the dossier changes: its nature and the rows copy → dossier (the labels
+    of codes and communes fetched once for all fiches, not per row)."""
     blocs = []
+    touchees = [f for f in fiches if fiche_touchee(f) and not f.a_supprimer]
+    libelles = libelles_de([d for f in touchees for d in (f.reference, f.donnees)])
     for fiche in fiches:
         if fiche.a_supprimer:
             blocs.append({"fiche": fiche, "nature": "Suppression", "lignes": []})
         elif fiche.est_creation:
             blocs.append({"fiche": fiche, "nature": "Création",
-                          "lignes": lignes_de_diff(fiche.niveau, {}, fiche.donnees)})
+                          "lignes": lignes_de_diff(fiche.niveau, {}, fiche.donnees, libelles=libelles)})
         else:
-            lignes = lignes_de_diff(fiche.niveau, fiche.reference, fiche.donnees)
+            lignes = lignes_de_diff(fiche.niveau, fiche.reference, fiche.donnees, libelles=libelles)
             if lignes or fiche.est_deplacee:
                 nature = "Déplacement" if fiche.est_deplacee and not lignes else "Modification"
                 blocs.append({"fiche": fiche, "nature": nature, "lignes": lignes})
     return blocs
 
 
-def ecarts(fiches) -> list[dict]:
+def _change_une_partie(fiche, differences) -> bool:
+    noms = parties.PARTIES[fiche.niveau]
+    if differences is not None:
+        return bool(set(differences.get(fiche.pk, {})) & set(noms))
+    return bool(champs_differents(fiche.reference, fiche.donnees, noms))
+
+
+def ecarts(fiches, differences: dict | None = None) -> list[dict]:
     """Live changes since the copy on the fiches the dossier touches, each flagged `conflit`
-    when publication needs a choice. Keys "<fiche pk>:<field>" (or ":__suppression__")."""
+    when publication needs a choice. Keys "<fiche pk>:<field>" (or ":__suppression__").
+    `differences`: `differences(dossier)`, when the fiches were read without their drafts."""
     existantes = [f for f in fiches if not f.est_creation and f.structure_id and fiche_touchee(f)]
     if not existantes:
         return []
-    # The live fiches copied in the dossier (those it touches are among them), read by a
-    # subquery and as plain rows: a dossier touching thousands of fiches reads them at once.
+    # The versions of the live fiches copied in the dossier (those it touches are among them),
+    # read by a subquery. Every write of a fiche bumps its version (repertoire.services.offre):
+    # only the fiches whose version moved since the copy can differ from it, and only those
+    # are read whole (a dossier touching thousands of fiches rarely has more than a few).
     copiees = FicheBrouillon.objects.filter(dossier_id=existantes[0].dossier_id, copiee=True, creation=False)
-    requete = Structure.objects.filter(pk__in=copiees.values("structure_id"))
-    lignes = list(requete.order_by().values("pk", "niveau", "version"))
-    vivantes = {ligne["pk"]: ligne for ligne in lignes}
-    actuelles = lire_fiches(lignes, requete)
+    vivantes = {ligne["pk"]: ligne for ligne in Structure.objects.filter(pk__in=copiees.values("structure_id"))
+                .order_by().values("pk", "niveau", "version")}
+    # Contacts, responsable and planning are also written alone (encadres.ecrire_parties, which
+    # leaves the version to its caller): a fiche whose parts the dossier changes is read whole too.
+    bougees = [f for f in existantes if f.structure_id in vivantes
+               and (vivantes[f.structure_id]["version"] != f.version_copiee or _change_une_partie(f, differences))]
+    if not bougees:
+        return []
+    lire_entieres(bougees)
+    actuelles = lire_fiches([vivantes[f.structure_id] for f in bougees],
+                            Structure.objects.filter(pk__in=[f.structure_id for f in bougees]))
     trouves = []
-    for fiche in existantes:
-        if fiche.structure_id not in vivantes:
-            continue
+    for fiche in bougees:
         actuelle, noms = actuelles[fiche.structure_id], champs_de(fiche.niveau)
         par_dossier = set(champs_differents(fiche.reference, fiche.donnees, noms))
         for nom in champs_differents(fiche.reference, actuelle, noms):
@@ -62,8 +85,7 @@ def ecarts(fiches) -> list[dict]:
                        and bool(champs_differents(actuelle, fiche.donnees, [nom])))
             trouves.append(_ecart(fiche, nom, fiche.reference.get(nom), actuelle.get(nom),
                                   fiche.donnees.get(nom), conflit))
-        modifiee = vivantes[fiche.structure_id]["version"] != fiche.version_copiee
-        if fiche.a_supprimer and modifiee:
+        if fiche.a_supprimer:  # edited live since the copy
             trouves.append({"fiche": fiche, "cle": f"{fiche.pk}:{SUPPRESSION}", "champ": SUPPRESSION,
                             "libelle": "suppression de la fiche", "conflit": True, "suppression": True,
                             "copie": "fiche copiée", "repertoire": "fiche modifiée depuis la copie",
@@ -77,5 +99,37 @@ def _ecart(fiche, nom, copie, repertoire, dossier, conflit) -> dict:
             "dossier": afficher(nom, dossier), "valeurs": {"repertoire": repertoire, "dossier": dossier}}
 
 
-def conflits(fiches) -> list[dict]:
-    return [e for e in ecarts(fiches) if e["conflit"]]
+def conflits(fiches, differences: dict | None = None) -> list[dict]:
+    return [e for e in ecarts(fiches, differences) if e["conflit"]]
+
+
+def lire_entieres(fiches) -> None:
+    """Fill the drafts of fiches read without them (a publication reads none: thousands of
+    JSON documents), in one query."""
+    differees = [f for f in fiches if {"donnees", "reference"} & f.get_deferred_fields()]
+    if differees:
+        entieres = FicheBrouillon.objects.only("donnees", "reference").in_bulk([f.pk for f in differees])
+        for fiche in differees:
+            fiche.donnees, fiche.reference = entieres[fiche.pk].donnees, entieres[fiche.pk].reference
+
+
+# `champs_differents` (copy → draft) computed by PostgreSQL: "", [] and null are equal, as _normal says.
+_NORMAL = "NULLIF(NULLIF(NULLIF({}, 'null'::jsonb), '\"\"'::jsonb), '[]'::jsonb)"
+# Each draft and its copy are expanded once (jsonb_each), their keys matched: a field's value
+# taken by `->` from a large (compressed) document would unpack it again for every field.
+_DIFFERENCES = f"""
+SELECT f.id, d.changes FROM {FicheBrouillon._meta.db_table} f
+CROSS JOIN LATERAL (
+    SELECT jsonb_object_agg(coalesce(n.key, r.key), coalesce(n.value, 'null'::jsonb)) AS changes
+    FROM jsonb_each(f.donnees) n FULL JOIN jsonb_each(f.reference) r ON n.key = r.key
+    WHERE {_NORMAL.format("n.value")} IS DISTINCT FROM {_NORMAL.format("r.value")}) d
+WHERE f.dossier_id = %s AND f.copiee AND NOT f.creation AND NOT f.a_supprimer AND d.changes IS NOT NULL"""
+
+
+def differences(dossier_id: int) -> dict[int, dict]:
+    """{fiche pk: {field: value in the dossier}} for the fields each existing fiche of the
+    dossier changes (copy → draft), compared in the database: publishing thousands of fiches
+    reads only what changed, not every draft and copy."""
+    with connection.cursor() as cursor:
+        cursor.execute(_DIFFERENCES, [dossier_id])
+        return {pk: json.loads(valeurs) if isinstance(valeurs, str) else valeurs for pk, valeurs in cursor.fetchall()}

@@ -409,17 +409,22 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
     """
     choix = choix or {}
     dossier = _prendre(user, dossier, access.PUBLIER, EtatDossier.VALIDATION_GESTIONNAIRE)
-    fiches = list(dossier.fiches.select_related("structure", "parent"))
+    # Neither the live fiches nor the drafts are read whole here (thousands for an EJ): what
+    # each fiche changes comes from the database (comparaison.differences); the services read
+    # by id what they write; creations are read whole.
+    fiches = list(dossier.fiches.defer("donnees", "reference"))
+    differences = comparaison.differences(dossier.pk)
+    comparaison.lire_entieres([f for f in fiches if f.est_creation])
     vivantes = [f.structure_id for f in fiches if f.structure_id]
-    list(Structure.objects.select_for_update().filter(pk__in=vivantes).values_list("pk"))
+    list(Structure.objects.select_for_update().filter(offre.parmi(vivantes)).values_list("pk"))
     disparues = [f.nom for f in fiches if not f.est_creation and f.structure_id is None]
     if disparues:
         raise ActionImpossible("Des fiches du dossier ont disparu du Répertoire entre-temps.", disparues)
-    a_choisir = comparaison.conflits(fiches)
+    a_choisir = comparaison.conflits(fiches, differences)
     if any(choix.get(c["cle"]) not in ("dossier", "repertoire") for c in a_choisir):
         raise ConflitsDePublication(a_choisir)
     garder_repertoire = {c["cle"] for c in a_choisir if choix[c["cle"]] == "repertoire"}
-    averties = fiches_averties(fiches)
+    averties = fiches_averties(fiches, differences)
     motif = (motif or "").strip()
     if averties and not motif:
         raise ActionImpossible("Des noms ne suivent pas les règles de nommage : indiquez pourquoi vous publiez "
@@ -430,18 +435,18 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
     for fiche in fiches:  # modifications of existing fiches: only the fields the dossier changed
         if fiche.est_creation or fiche.a_supprimer:
             continue
-        noms = [n for n in champs_differents(fiche.reference, fiche.donnees, champs_de(fiche.niveau))
-                if f"{fiche.pk}:{n}" not in garder_repertoire]
+        change = differences.get(fiche.pk, {})
+        noms = [n for n in champs_de(fiche.niveau) if n in change and f"{fiche.pk}:{n}" not in garder_repertoire]
         if noms:
-            changes = {n: fiche.donnees[n] for n in noms}
+            changes = {n: change[n] for n in noms}
             scalaires, m2m = valeurs_pour_modele(fiche.niveau, changes)
-            modifications.append((fiche.structure, scalaires, m2m))  # contacts alone: a new version too
-            a_ecrire.append((fiche.structure, parties_pour_service(fiche.niveau, changes)))
-    offre.modifier_structures(user, modifications, raison=raison, statut_fiche=StatutFiche.STANDARD)
-    for structure, parties in a_ecrire:  # contacts, responsable, planning: as an encadré writes them
+            modifications.append((fiche.structure_id, scalaires, m2m))  # contacts alone: a new version too
+            a_ecrire.append(parties_pour_service(fiche.niveau, changes))
+    ecrites = offre.modifier_structures(user, modifications, raison=raison, statut_fiche=StatutFiche.STANDARD)
+    for structure, parties in zip(ecrites, a_ecrire):  # contacts, responsable, planning: as an encadré writes them
         if parties:
             encadres.ecrire_parties(user, structure, parties, raison=raison)
-    modifiees = {structure.pk for structure, _, _ in modifications}
+    modifiees = {pk for pk, _, _ in modifications}
     offre.marquer_statut_fiche([pk for pk in vivantes if pk not in modifiees], StatutFiche.STANDARD)
     _creer(user, [f for f in fiches if f.est_creation], raison)
     for fiche in fiches:  # moves
@@ -486,15 +491,20 @@ def _creer(user, nouvelles: list[FicheBrouillon], raison: str) -> None:
     FicheBrouillon.objects.bulk_update(nouvelles, ["structure", "parent"])
 
 
-def fiches_averties(fiches) -> list[FicheBrouillon]:
-    """The fiches whose name the dossier changes (or creates) against the naming rules."""
-    averties = []
+def fiches_averties(fiches, differences: dict | None = None) -> list[FicheBrouillon]:
+    """The fiches whose name the dossier changes (or creates) against the naming rules.
+    `differences`: comparaison.differences of the dossier, when the fiches were read without their drafts."""
+    averties, nommees = [], []
     for fiche in fiches:
         fiche.avertissements = []
         if fiche.a_supprimer or not comparaison.fiche_touchee(fiche):
             continue
-        if not fiche.est_creation and not champs_differents(fiche.reference, fiche.donnees, NOMMES):
+        if not fiche.est_creation and not (set(differences.get(fiche.pk, {})) & set(NOMMES) if differences is not None
+                                           else champs_differents(fiche.reference, fiche.donnees, NOMMES)):
             continue
+        nommees.append(fiche)
+    comparaison.lire_entieres(nommees)
+    for fiche in nommees:
         fiche.avertissements = avertissements(fiche.niveau, fiche.donnees)
         if fiche.avertissements:
             averties.append(fiche)

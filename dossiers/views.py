@@ -81,7 +81,7 @@ def ouvrir(request, pk):
 
 def _fiches_en_arbre(dossier) -> list[FicheBrouillon]:
     """Live fiches in tree order, each created fiche right after its parent (live or created)."""
-    fiches = list(dossier.fiches.select_related("structure", "parent").order_by("id"))
+    fiches = list(dossier.fiches.select_related("structure", "parent", "parent_initial").order_by("id"))
     sous = {}  # ("s", live pk) or ("f", fiche pk) → the fiches created under it
     for f in fiches:
         if f.est_creation:

@@ -214,19 +214,28 @@ def _patient_type(qs, valeur):
     return qs.filter(m2m_contient("publics", concepts_de(valeur, "patient-type", ["J29"])))
 
 
+def bornes_nombre(valeur: str, nom: str, maximum: int = 10**9) -> dict:
+    """A FHIR number (or quantity: number[|system|code]) search value → lookups on an integer field,
+    every comparator; ap is ± 10 % (1 at least); ne gives {"ne": n}."""
+    prefixe, reste = _prefixe(valeur, autorises=PREFIXES)
+    n = entier(reste.split("|")[0], nom, 0, maximum)
+    if prefixe == "ap":
+        marge = max(1, round(n * 0.1))
+        return {"gte": n - marge, "lte": n + marge}
+    return {{"eq": "exact", "ne": "ne", "ge": "gte", "gt": "gt", "sa": "gt", "le": "lte", "lt": "lt",
+             "eb": "lt"}[prefixe]: n}
+
+
+def filtre_nombre(champ: str, bornes: dict) -> Q:
+    if "ne" in bornes:
+        return ~Q(**{champ: bornes["ne"]})
+    return Q(**{f"{champ}__{k}": v for k, v in bornes.items()})
+
+
 def _age(champ: str, nom: str):
-    """age-range-low/high (quantity, years): every FHIR comparator; ap is ± 10 % (1 year at least)."""
+    """age-range-low/high (quantity, years): every FHIR comparator."""
     def filtre(qs, valeur):
-        prefixe, reste = _prefixe(valeur, autorises=PREFIXES)
-        reste = reste.split("|")[0]  # quantity: number[|system|code]
-        age = entier(reste, nom, 0, 150)
-        if prefixe == "ne":
-            return qs.exclude(**{champ: age})
-        if prefixe == "ap":
-            marge = max(1, round(age * 0.1))
-            return qs.filter(**{f"{champ}__gte": age - marge, f"{champ}__lte": age + marge})
-        lookup = {"eq": "", "ge": "__gte", "gt": "__gt", "sa": "__gt", "le": "__lte", "lt": "__lt", "eb": "__lt"}[prefixe]
-        return qs.filter(**{f"{champ}{lookup}": age})
+        return qs.filter(filtre_nombre(champ, bornes_nombre(valeur, nom, 150)))
     return filtre
 
 
@@ -408,6 +417,32 @@ def _temporality_capacity(qs, valeur):
     return qs.filter(Q(lits_installes__isnull=False) | Q(places_installees__isnull=False) | _lits_signales())
 
 
+def _nb_capacity(qs, valeur):
+    """ror-sp-nb-capacity (number, every comparator): a place one of whose capacities (installed beds,
+    installed places, the beds of each reported status) has a nbCapacity that matches."""
+    bornes = bornes_nombre(valeur, "nb-capacity")
+    condition = Q(pk__in=[])
+    for champ in ("lits_installes", "places_installees"):
+        condition |= Q(**{f"{champ}__isnull": False}) & filtre_nombre(champ, bornes)
+    for statut in STATUTS_SIGNALES:
+        condition |= Q(pk__in=registre.uo_avec_lits(statut, bornes))
+    return qs.filter(condition)
+
+
+def _capacity_update_date(qs, valeur):
+    """ror-sp-capacity-update-date (date, every comparator): a place one of whose capacities was dated
+    then (installed beds and places: the unit's last change, fhir.capacites; a reported status: its figure's date)."""
+    bornes = bornes_date(valeur)
+    morceaux = [{"lt": bornes["ne"][0]}, {"gte": bornes["ne"][1]}] if "ne" in bornes else [bornes]
+    condition = Q(pk__in=[])
+    for morceau in morceaux:
+        condition |= ((Q(lits_installes__isnull=False) | Q(places_installees__isnull=False))
+                      & Q(**{f"modifie_le__{k}": v for k, v in morceau.items()}))
+        for statut in STATUTS_SIGNALES:
+            condition |= Q(pk__in=registre.uo_lits_dates(statut, morceau))
+    return qs.filter(condition)
+
+
 def _last_updated_location(qs, valeur):
     """A place's lastUpdated is the latest of the place and its beds (max(m, l)): ≥ a when the unit
     or its beds changed since a, < b when the unit changed before b and its beds did not since b."""
@@ -442,6 +477,7 @@ PARAMETRES = {
     "Location": {
         **COMMUNS, "_lastUpdated": _last_updated_location, "near-insee-code": _near_insee_code, "capacity-status": _capacity_status,
         "capacity-type": _capacity_type, "temporality-capacity": _temporality_capacity,
+        "nb-capacity": _nb_capacity, "capacity-update-date": _capacity_update_date,
         "commune-cog": _commune_cog, "organization": _organization, "name": _name,
         "address-postalcode": _address_postalcode,
     },

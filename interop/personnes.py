@@ -22,8 +22,6 @@ import unicodedata
 from collections import namedtuple
 from functools import lru_cache
 
-from django.conf import settings
-
 from repertoire.models import Contact, Niveau
 
 from . import nos
@@ -253,10 +251,11 @@ def _finess_eg(structure) -> str:
 
 
 def _meta(structure, profil: str) -> dict:
-    from .fhir import instant
+    """A person's meta is its structure's, as every resource's (fhir._meta; imported here, not at the
+    top: fhir imports this module)."""
+    from .fhir import _meta
 
-    return {"lastUpdated": instant(structure.modifie_le), "profile": [profil],
-            "tag": [{"system": nos.TRE_R30, "code": settings.ROR_REGION_CODE}]}
+    return _meta(structure, profil)
 
 
 def practitioner(contact, structure) -> dict:

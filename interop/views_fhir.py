@@ -93,6 +93,9 @@ TYPES_PARAMETRES = {
     "near-insee-code": ("special", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                    "ror-location-near-insee-code"),
     "address-postalcode": ("string", f"{SP}/Location-address-postalcode"),
+    "nb-capacity": ("number", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/ror-sp-nb-capacity"),
+    "capacity-update-date": ("date", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
+                                     "ror-sp-capacity-update-date"),
     "practitioner": ("reference", f"{SP}/PractitionerRole-practitioner"),
     "service": ("reference", f"{SP}/PractitionerRole-service"),
 }
@@ -170,7 +173,9 @@ def _page(type_ressource: str, queryset, recherche):
     deja, depuis = 0, None
     if recherche.curseur:
         date, depuis, _, deja = recherche.curseur
-        page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis))
+        # modifie_le >= date first: the index's range starts at the cursor (the OR alone is a filter,
+        # and every page would walk again the rows of the pages before it, as OFFSET does).
+        page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis), modifie_le__gte=date)
     # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches: a unit
     # gives several offers, so the first half of the ids usually fills a page of offers.
     ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
@@ -179,7 +184,6 @@ def _page(type_ressource: str, queryset, recherche):
     resultat, n, position = [], 0, 0
     while position < len(ids):
         lot_ids, position = ids[position:position + taille], position + taille
-        taille = len(ids)  # the rest at once
         par_id = {s.pk: s for s in fhir.pour_lecture(type_ressource).filter(pk__in=lot_ids)}
         structures = [par_id[pk] for pk in lot_ids]
         lot = fhir.Lot(type_ressource, structures, recherche.restriction)
@@ -195,6 +199,9 @@ def _page(type_ressource: str, queryset, recherche):
             if n == count:
                 # Full page: more to come if this structure's later resources or other structures remain.
                 return resultat, plus_loin or structure.pk != ids[-1]
+        # Then as many units as offers still missing (each unit has one at least, unless the search
+        # narrows its offers): reading the whole rest read and mapped ~100 units for a few offers.
+        taille = len(ids) if recherche.restriction else count - n
     return resultat, plus_loin
 
 
@@ -459,20 +466,33 @@ def _contact_de(type_ressource: str, valeur: str):
         return None
     from repertoire.models import Contact
 
-    return Contact.objects.filter(pk=int(tete)).select_related("structure", "structure__eg").first()
+    return Contact.objects.filter(pk=int(tete)).select_related("structure", "fonction", "civilite",
+                                                               "confidentialite").first()
 
 
 def _personnes(type_ressource: str, contact, jeton) -> list[dict]:
-    if contact is None:
-        return []
+    return _personnes_des_contacts(type_ressource, [contact] if contact is not None else [], jeton)
+
+
+def _personnes_des_contacts(type_ressource: str, contacts: list, jeton) -> list[dict]:
+    """The people of `contacts`, in their order: their structures read at once (two queries, their
+    offers' activities and modes with them), not one by one (a page of 200 people made 600 queries)."""
     # A sensitive unit's responsable would name the unit: the same filter as the unit itself.
-    structure = fhir.pour_le_consommateur(fhir.pour_lecture("HealthcareService" if contact.structure.niveau == Niveau.UO
-                                                            else "Organization"), jeton).filter(
-        pk=contact.structure_id).first()
-    if structure is None:
-        return []
-    structure._pf_contacts = [contact]
-    return personnes.personnes_de([structure], type_ressource)
+    structures = {}
+    for type_structure, uo in (("HealthcareService", True), ("Organization", False)):
+        ids = [c.structure_id for c in contacts if (c.structure.niveau == Niveau.UO) == uo]
+        if ids:
+            lues = list(fhir.pour_le_consommateur(fhir.pour_lecture(type_structure), jeton).filter(pk__in=ids))
+            if uo and type_ressource == "PractitionerRole":
+                fhir.precharger(lues, ["activites", "modes_prise_en_charge"])
+            structures.update((s.pk, s) for s in lues)
+    resultat = []
+    for contact in contacts:
+        structure = structures.get(contact.structure_id)
+        if structure is not None:
+            structure._pf_contacts = [contact]
+            resultat += personnes.personnes_de([structure], type_ressource)
+    return resultat
 
 
 def recherche_personnes(request, type_ressource: str, strict: bool):
@@ -516,18 +536,18 @@ def recherche_personnes(request, type_ressource: str, strict: bool):
         elif nom == "organization":
             ids = [int(t) for t in tetes if t.isdigit() and len(t) <= 18]
             contacts = contacts.filter(Q(structure__eg_id__in=ids) | Q(structure_id__in=ids))
-    page = list(contacts.filter(pk__gt=apres).select_related("structure")[:count + 1]) if count else []
+    page = list(contacts.filter(pk__gt=apres).select_related("structure", "fonction", "civilite", "confidentialite")
+                [:count + 1]) if count else []
     suivante = len(page) > count
     page = page[:count]
     resultat = []
-    for contact in page:
-        for r in _personnes(type_ressource, contact, request.jeton_api):
-            if offre_demandee is not None and r["healthcareService"][0]["reference"].split("/")[1] not in offre_demandee:
-                continue
-            if "_id" in dict(utilises) and type_ressource == "PractitionerRole" and r["id"] not in {
-                    v.strip() for v in dict(utilises)["_id"].split(",")}:
-                continue
-            resultat.append(r)
+    for r in _personnes_des_contacts(type_ressource, page, request.jeton_api):
+        if offre_demandee is not None and r["healthcareService"][0]["reference"].split("/")[1] not in offre_demandee:
+            continue
+        if "_id" in dict(utilises) and type_ressource == "PractitionerRole" and r["id"] not in {
+                v.strip() for v in dict(utilises)["_id"].split(",")}:
+            continue
+        resultat.append(r)
     base = _base(request)
     liens = [{"relation": "self", "url": f"{base}{type_ressource}" + (f"?{urlencode(utilises)}" if utilises else "")}]
     if suivante:

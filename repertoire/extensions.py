@@ -66,8 +66,11 @@ class LecteurLits:
     uo_avec_lits_disponibles: Callable  # () -> ids (queryset or list) of units with a bed available
     # Optional, for the FHIR capacities: every TRE_R330 status, and when a unit's beds last changed.
     situations_lits: Callable | None = None  # (uo_ids) -> {uo_id: ({R330 code: (number, date)}, last change)}
-    uo_avec_lits: Callable | None = None  # (R330 code) -> ids of units with a figure > 0 for that status
+    uo_avec_lits: Callable | None = None  # (R330 code[, lookups]) -> ids of units whose figure for that status
+    # is > 0 (or meets the lookups: {"gte": n}, {"ne": n}…)
     uo_lits_modifies: Callable | None = None  # ({"gte": datetime, …}) -> ids of units whose beds changed then
+    uo_lits_dates: Callable | None = None  # (R330 code, {"gte": datetime, …}) -> ids of units whose figure
+    # for that status is dated then
 
 
 def _exiger_appelable(nom: str, fonction) -> None:
@@ -132,17 +135,17 @@ class Registre:
 
     def definir_lecteur_lits(self, *, lits_disponibles: Callable, uo_avec_lits_disponibles: Callable,
                              situations_lits: Callable | None = None, uo_avec_lits: Callable | None = None,
-                             uo_lits_modifies: Callable | None = None) -> None:
+                             uo_lits_modifies: Callable | None = None, uo_lits_dates: Callable | None = None) -> None:
         _exiger_appelable("lits_disponibles", lits_disponibles)
         _exiger_appelable("uo_avec_lits_disponibles", uo_avec_lits_disponibles)
         for nom, fonction in (("situations_lits", situations_lits), ("uo_avec_lits", uo_avec_lits),
-                              ("uo_lits_modifies", uo_lits_modifies)):
+                              ("uo_lits_modifies", uo_lits_modifies), ("uo_lits_dates", uo_lits_dates)):
             if fonction is not None:
                 _exiger_appelable(nom, fonction)
         if self._lits is not None:
             raise ImproperlyConfigured("Un lecteur des lits disponibles est déjà enregistré.")
         self._lits = LecteurLits(lits_disponibles, uo_avec_lits_disponibles, situations_lits, uo_avec_lits,
-                                 uo_lits_modifies)
+                                 uo_lits_modifies, uo_lits_dates)
 
     def exiger_lecteur_lits(self, par: str) -> None:
         """`par` (an app) reads the available beds: start-up fails if no app provides them."""
@@ -210,11 +213,15 @@ class Registre:
             return lecteur.situations_lits(list(uo_ids))
         return {uo: ({"02": (n, date)}, date) for uo, (n, date) in lecteur.lits_disponibles(list(uo_ids)).items()}
 
-    def uo_avec_lits(self, statut: str):
+    def uo_avec_lits(self, statut: str, bornes: dict | None = None):
         lecteur = self._lecteur_lits()
         if lecteur.uo_avec_lits is not None:
-            return lecteur.uo_avec_lits(statut)
-        return lecteur.uo_avec_lits_disponibles() if statut == "02" else []
+            return lecteur.uo_avec_lits(statut, bornes) if bornes else lecteur.uo_avec_lits(statut)
+        return lecteur.uo_avec_lits_disponibles() if statut == "02" and not bornes else []
+
+    def uo_lits_dates(self, statut: str, bornes: dict):
+        lecteur = self._lecteur_lits()
+        return lecteur.uo_lits_dates(statut, bornes) if lecteur.uo_lits_dates is not None else []
 
     def uo_lits_modifies(self, bornes: dict):
         lecteur = self._lecteur_lits()

@@ -186,3 +186,99 @@ def test_creations_et_deplacement_publies_gardent_l_arbre_coherent(region):
     assert Structure.objects.get(pk=region.uo_hp.pk).parent_id == oi.pk
     assert Structure.objects.filter(parent=region.ehpad, nom__startswith="Accueil de jour personnes agees").count() == 3
     assert Structure.objects.filter(parent=oi).count() == 2
+
+
+def test_publier_toute_une_ej_ecrit_pour_chaque_fiche_exactement_ce_que_la_page_montre(client, region):
+    """A dossier changing every fiche of an EJ (the bulk path of publication): one history
+    record per fiche, by the gestionnaire, naming the dossier, whose fields are the row as
+    published and whose changes are exactly the rows the publish page showed, no more."""
+    from repertoire.models import Niveau
+    from repertoire.services import droits
+
+    ej = region.ehpad.ej
+    autres = [offre.creer_structure(None, Niveau.UO, region.ehpad, nom=f"Unite de vie {i}", type_uo=concept("J34", "21"),
+                                    champ=concept("J20", "04"), discipline="MSS", age_min=60, age_max=120,
+                                    m2m={"activites": [concept("J17", "293")]})
+              for i in range(4)]
+    droits.accorder_droit(None, region.directeur, "directeur", ej)
+    dossier = services.ouvrir_dossier(region.gestionnaire, ej)
+    fiches = list(dossier.fiches.all())
+    assert len(fiches) == 4 + len(autres)
+    # the day-care unit has no activity yet (required to finalise)
+    services.enregistrer_fiche(region.gestionnaire, fiche_de(dossier, region.uo_aj),
+                               {"activites": [concept("J17", "293").pk]}, finaliser=False)
+    for fiche in dossier.fiches.all():
+        services.enregistrer_fiche(region.gestionnaire, fiche, {"commentaire": "Revu en dossier"}, finaliser=True)
+    services.enregistrer_fiche(region.gestionnaire, fiche_de(dossier, region.uo_hp), {
+        "age_min": 70, "activites": [concept("J17", "293").pk, concept("J17", "294").pk]}, finaliser=True)
+    # an empty value → no value: not a change, neither shown nor written
+    assert fiche_de(dossier, region.uo_aj).reference["telephone"] == ""
+    services.enregistrer_fiche(region.gestionnaire, fiche_de(dossier, region.uo_aj), {"telephone": None},
+                               finaliser=True)
+    services.envoyer_en_validation(region.gestionnaire, dossier)
+    services.valider(region.directeur, dossier)
+    client.force_login(region.gestionnaire)
+    page = client.get(url("publier", dossier.pk))
+    montrees = {bloc["fiche"].structure_id: {ligne["champ"] for ligne in bloc["lignes"]}
+                for bloc in page.context["blocs"]}
+    assert set(montrees) == {f.structure_id for f in fiches}
+    assert montrees[region.uo_hp.pk] == {"commentaire", "age_min", "activites"}
+    assert montrees[region.uo_aj.pk] == {"commentaire", "activites"}
+    assert not page.context["ecarts"]
+    records_avant = {pk: Structure.history.filter(id=pk).count() for pk in montrees}
+
+    client.post(url("publier", dossier.pk))
+    dossier.refresh_from_db()
+    assert dossier.etat == "publie"
+
+    raison = f"Dossier collaboratif n° {dossier.pk}"
+    for pk, champs in montrees.items():
+        assert Structure.history.filter(id=pk).count() == records_avant[pk] + 1
+        record, vivante = Structure.history.filter(id=pk).latest(), Structure.objects.get(pk=pk)
+        assert (record.history_type, record.history_change_reason, record.history_user) == ("~", raison,
+                                                                                          region.gestionnaire)
+        assert set(record.changements["champs"]) | set(record.changements["listes"]) == champs
+        assert (record.nom, record.commentaire, record.version, record.modifie_le, record.age_min) == (
+            vivante.nom, "Revu en dossier", vivante.version, vivante.modifie_le, vivante.age_min)
+    record = Structure.history.filter(id=region.uo_hp.pk).latest()
+    assert record.changements["champs"] == {"commentaire": "", "age_min": 60}
+    assert record.changements["listes"] == {"activites": [[concept("J17", "293").pk],
+                                                          [concept("J17", "293").pk, concept("J17", "294").pk]]}
+    assert Structure.objects.get(pk=region.uo_aj.pk).telephone == ""
+    [entree] = [e for e in historique_de(Structure.objects.get(pk=region.uo_hp.pk)) if e["encadre"] == raison]
+    lignes = {c["libelle"]: (c.get("avant_texte"), c.get("apres_texte")) for c in entree["changements"]}
+    assert lignes["Âge minimum"] == ("60", "70")
+
+
+def test_la_comparaison_ne_fait_pas_de_requete_par_fiche_changee(client, region):
+    """The labels of codes and communes are fetched once for the page: four more fiches with
+    changed activities and commune cost no more queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from repertoire.models import Niveau
+
+    autres = [offre.creer_structure(None, Niveau.UO, region.ehpad, nom=f"Unite de vie {i}", type_uo=concept("J34", "21"),
+                                    champ=concept("J20", "04"), discipline="MSS", age_min=60, age_max=120)
+              for i in range(4)]
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    client.force_login(region.directeur)
+
+    def requetes():
+        with CaptureQueriesContext(connection) as requetes_faites:
+            reponse = client.get(url("comparer", dossier.pk))
+        assert reponse.status_code == 200
+        return len(requetes_faites), reponse
+
+    def changer(structure):
+        services.enregistrer_fiche(region.referent, fiche_de(dossier, structure), {
+            "activites": [concept("J17", "293").pk, concept("J17", "294").pk], "commune": "49099"}, finaliser=False)
+
+    changer(region.uo_hp)
+    une, _ = requetes()
+    for structure in autres:
+        changer(structure)
+    cinq, reponse = requetes()
+    assert len(reponse.context["blocs"]) == 5
+    assert cinq == une
+    assert reponse.content.decode().count(concept("J17", "294").libelle) >= 5

@@ -21,7 +21,9 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     page.set_default_timeout(15000)
     # -- the référent opens a dossier on its EHPAD
     connecter(region.referent)
-    page.goto(f"{live_server.url}/dossiers/ouvrir/{region.ehpad.pk}/")
+    page.goto(live_server.url + reverse("repertoire:fiche", args=[region.ehpad.pk]))  # its fiche, as found
+    page.get_by_role("link", name="Ouvrir un dossier collaboratif").first.click()
+    page.wait_for_url("**/dossiers/ouvrir/*/")
     page.fill("#id_titre", "Restructuration 2026")
     page.click("#ouvrir-dossier")
     page.wait_for_url("**/dossiers/*/")
@@ -43,8 +45,11 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
     assert "Finalisée" in page.locator('tr[data-nom="EHPAD LES TILLEULS ANGERS"]').text_content().strip()
 
-    # creates a UO: discipline first, then the type d'UO (the list follows the discipline)
-    page.click("#creer-unites")
+    # creates a UO: discipline first, then the type d'UO (the list follows the discipline); the
+    # button shows its label, not a bare "+" (an icon button in a group is icon-only in the DSFR)
+    bouton = page.locator("#creer-unites")
+    assert bouton.bounding_box()["width"] > 150
+    page.get_by_role("link", name="Créer des unités opérationnelles").click()
     page.select_option("#id_discipline", "MSS")
     cmp = page.locator(f'#id_type_uo option[value="{concept("J34", "10").pk}"]')  # psychiatry: hidden
     assert cmp.evaluate("o => o.hidden") is True
@@ -73,7 +78,9 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     page.fill("#encadre-contacts input[name=telephone]", "02 41 99 99 99")
     page.click("#encadre-contacts button[type=submit]")
     expect(page.locator("#encadre-contacts")).to_contain_text("Enregistré et publié")
-    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
+    page.goto(f"{live_server.url}/dossiers/")  # back to the dossier from the list of dossiers
+    page.click(f'a[href="/dossiers/{dossier.pk}/"] >> nth=0')
+    page.wait_for_url(f"**/dossiers/{dossier.pk}/")
 
     # deletes another UO, then sends
     page.click('button[data-supprimer="Accueil de jour"]')
@@ -112,7 +119,8 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
 
     # -- the gestionnaire publishes
     changer_de_compte(page, connecter, region.gestionnaire)
-    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
+    page.goto(f"{live_server.url}/dossiers/")
+    page.click(f'#a-traiter a[href="/dossiers/{dossier.pk}/"]')
     page.click("#aller-publier")
     page.click("#publier")
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
@@ -134,7 +142,8 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     assert "Hebergement temporaire personnes agees" in page.content()
 
     # both fiches' Historique show the publication: dossier, who, before → after, the creation
-    page.goto(live_server.url + reverse("repertoire:historique", args=[ehpad.pk]))
+    page.get_by_role("link", name="Historique", exact=True).first.click()  # the fiche's tab
+    page.wait_for_url(f"**{reverse('repertoire:historique', args=[ehpad.pk])}")
     entree = page.locator(".ror-historique", has_text=f"Dossier collaboratif n° {dossier.pk}")
     expect(entree).to_have_count(1)
     expect(entree).to_contain_text("gestionnaire")

@@ -5,6 +5,7 @@ commit), checked by interop.conformite."""
 
 import re
 from collections import Counter
+from datetime import timezone as dt_timezone
 
 import pytest
 
@@ -14,6 +15,7 @@ from interop.personnes import personnes_de
 from interop.personnes import contacts_servis
 from repertoire.models import Niveau
 from tests.interop_aides import client_api, valider
+from tests.test_interop_fhir import api  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +135,80 @@ def test_region_de_demo_et_scenarios_du_guide_conformes(client, region, verifica
     print(f"liaisons non vérifiables (jeu absent de fixtures/nomenclatures) : {dict(verificateur.non_verifiables)}")
     genres = Counter(re.sub(r"^\S+ ", "", v) for v in violations)
     assert violations == [], "\n".join(f"{n} × {g}" for g, n in genres.most_common(30))
+
+
+# The guide's expressions of the capacity search parameters (input/fsh/instances/, ansforge/IG-fhir-
+# repertoire-offre-ressources-sante): ror-sp-nb-capacity.fsh @22caa2fcb7bfe41b1b719c2e5dbbde98495665fb as
+# written; ror-sp-capacity-update-date.fsh @07e5b76d84beabdb321c37753dbf265069cd9854 writes
+# `.extension(url='capacityUpdateDate')` under a `…/ig/fhir/ror30/…` canonical, which FHIRPath reads as
+# extension(false) on an extension no resource carries: evaluated here as nb-capacity's is written, on the
+# ror-location-supported-capacity canonical of the profile.
+CAPACITE = "Location.extension.where(url='https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/" \
+           "ror-location-supported-capacity')"
+EXPRESSION_NB_CAPACITY = f"{CAPACITE}.extension.where(url='nbCapacity').valueInteger"
+EXPRESSION_CAPACITY_UPDATE_DATE = f"{CAPACITE}.extension.where(url='capacityUpdateDate').valueDateTime"
+
+
+def _correspond(valeurs, prefixe: str, debut, fin) -> bool:
+    """FHIR's comparators on a collection (any value), the search value being the range [debut, fin)."""
+    tests = {"eq": lambda v: debut <= v < fin, "ne": lambda v: not debut <= v < fin, "gt": lambda v: v >= fin,
+             "sa": lambda v: v >= fin, "ge": lambda v: v >= debut, "lt": lambda v: v < debut,
+             "eb": lambda v: v < debut, "le": lambda v: v < fin}
+    return any(tests[prefixe](v) for v in valeurs)
+
+
+def test_nb_capacity_et_capacity_update_date_verifies_par_les_expressions_du_guide(api, region):
+    """Location?nb-capacity and ?capacity-update-date with every comparator: the places found are exactly
+    those whose capacities, read with the guide's FHIRPath expressions (fhirpathpy), match."""
+    from datetime import datetime, timedelta
+
+    from fhirpathpy import evaluate
+
+    from disponibilites.services.saisie_lits import LigneSaisie, saisir_lits
+    from repertoire.services import droits, offre
+
+    offre.modifier_structure(None, region.uo_aj, {"places_installees": 8}, raison="test")
+    droits.accorder_droit(region.gestionnaire, region.referent_autre, "saisie_lits", region.ch)
+    saisir_lits(region.referent_autre, [LigneSaisie(uo=region.uo_rea, disponibles=3, supplementaires=2,
+                                                    fermes=None)])
+    # Capacities dated apart: the day care's places two days ago, the supplementary beds yesterday.
+    from django.utils import timezone
+
+    from disponibilites.models import SituationLits
+    from repertoire.models import Structure
+
+    maintenant = timezone.now()
+    Structure.objects.filter(pk=region.uo_aj.pk).update(modifie_le=maintenant - timedelta(days=2))
+    SituationLits.objects.filter(uo=region.uo_rea).update(supplementaires_le=maintenant - timedelta(days=1))
+    lieux = {e["resource"]["id"]: e["resource"] for e in api.get("/fhir/Location?_count=200").json()["entry"]}
+    nombres = {i: evaluate(r, EXPRESSION_NB_CAPACITY) for i, r in lieux.items()}
+    dates = {i: [datetime.fromisoformat(d) for d in evaluate(r, EXPRESSION_CAPACITY_UPDATE_DATE)]
+             for i, r in lieux.items()}
+    assert nombres[str(region.uo_rea.pk)] == [12, 3, 2] and nombres[str(region.uo_aj.pk)] == [8]
+    assert nombres[str(region.uo_hp.pk)] == []
+    tous_nombres = sorted({n for v in nombres.values() for n in v})
+    instants = sorted({d.replace(microsecond=0) for v in dates.values() for d in v})
+    assert len(instants) >= 3
+    tailles = []
+    for prefixe in ("eq", "ne", "gt", "ge", "lt", "le", "sa", "eb"):
+        for n in tous_nombres + [5]:
+            attendus = {i for i, v in nombres.items() if _correspond(v, prefixe, n, n + 1)}
+            bundle = api.get(f"/fhir/Location?nb-capacity={prefixe}{n}").json()
+            assert {e["resource"]["id"] for e in bundle.get("entry", [])} == attendus, (prefixe, n)
+            tailles.append(len(attendus))
+        for instant in instants:
+            attendus = {i for i, v in dates.items()
+                        if _correspond(v, prefixe, instant, instant + timedelta(seconds=1))}
+            valeur = instant.astimezone(dt_timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            bundle = api.get(f"/fhir/Location?capacity-update-date={prefixe}{valeur}").json()
+            assert {e["resource"]["id"] for e in bundle.get("entry", [])} == attendus, (prefixe, valeur)
+            tailles.append(len(attendus))
+    # The comparators did sort the places (neither all nor none every time), and ap has its margin.
+    assert api.get("/fhir/Location?nb-capacity=ap11").json()["entry"][0]["resource"]["id"] == str(region.uo_rea.pk)
+    refus = api.get("/fhir/Location?nb-capacity=beaucoup")
+    assert refus.status_code == 400 and "nb-capacity" in refus.json()["issue"][0]["diagnostics"]
+    parametres = {p["name"]: p for r in api.get("/fhir/metadata").json()["rest"][0]["resource"]
+                  if r["type"] == "Location" for p in r["searchParam"]}
+    assert parametres["nb-capacity"]["type"] == "number"
+    assert parametres["capacity-update-date"]["definition"].endswith("/SearchParameter/ror-sp-capacity-update-date")
+    assert len(tailles) > 40 and 0 in tailles and any(0 < t < len(lieux) for t in tailles)

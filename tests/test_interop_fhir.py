@@ -4,10 +4,12 @@ consumer expects, bad input gets an OperationOutcome 400, no token 401."""
 from datetime import timezone as dt_timezone
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from interop import nos
-from interop.fhir import DESCRIPTION_FERMETURE, PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION
+from interop.fhir import (DESCRIPTION_FERMETURE, PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION, PROFIL_ORGANIZATION,
+                          SYSTEME_OFFRE)
 from repertoire.models import JetonApi, Niveau, PorteeJeton, Structure
 from repertoire.services import droits, jetons_api, offre
 from tests.factories import concept
@@ -312,7 +314,28 @@ def test_count_plafonne_summary_count_elements_et_tri(api, region):
     assert set(ressource) == {"resourceType", "id", "meta", "identifier", "name"}
     assert "SUBSETTED" in [t["code"] for t in ressource["meta"]["tag"]]
     dates = [e["resource"]["meta"]["lastUpdated"] for e in bundle["entry"]]
-    assert dates == sorted(dates)
+    assert dates == sorted(dates) and len(set(dates)) == len(dates) == 3  # distinct: the order is telling
+
+
+def test_pages_d_offres_sans_trou_ni_doublon_quel_que_soit_count(api, region):
+    """A unit gives several offers: pages of any size, followed by their next links, serve every offer
+    once, in (lastUpdated, id) order, however a page cuts a unit's offers."""
+    offre.modifier_structure(None, region.uo_rea, {}, m2m={
+        "activites": [concept("J17", "126"), concept("J17", "127")],
+        "modes_prise_en_charge": [concept("R213", "28"), concept("R213", "29")]}, raison="test")
+    tout = [e["resource"]["id"] for e in _get(api, "/fhir/HealthcareService?_sort=_lastUpdated")["entry"]]
+    assert len(tout) == 6
+    for count in range(1, 7):
+        vus, url, pages = [], f"/fhir/HealthcareService?_count={count}", 0
+        while url:
+            bundle = _get(api, url)
+            entrees = [e["resource"]["id"] for e in bundle.get("entry", [])]
+            assert len(entrees) <= count
+            vus += entrees
+            url = next((l["url"] for l in bundle["link"] if l["relation"] == "next"), None)
+            pages += 1
+        assert vus == tout, count
+        assert pages == -(-6 // count) or pages == -(-6 // count) + 1, (count, pages)
 
 
 def test_une_offre_par_activite_et_mode(api, region):
@@ -326,7 +349,7 @@ def test_une_offre_par_activite_et_mode(api, region):
     for entree in bundle["entry"]:
         hs = entree["resource"]
         assert len(hs["specialty"]) == 1 and len(hs["type"]) == 1
-        assert hs["identifier"][0]["value"] == f"52-{hs['id']}" or hs["identifier"][0]["value"].endswith(hs["id"])
+        assert hs["identifier"] == [{"system": SYSTEME_OFFRE, "value": f"{settings.ROR_REGION_CODE}-{hs['id']}"}]
     # A search narrows the offers, not only the units.
     assert sorted(e["resource"]["id"] for e in _get(api, "/fhir/HealthcareService?specialty=126")["entry"]) == [
         f"{region.uo_rea.pk}-126-28", f"{region.uo_rea.pk}-126-29"]

@@ -155,3 +155,15 @@ def test_prix_de_l_eg(api, region):  # noqa: F811
     region.uo_hp.__class__.objects.filter(eg_id=region.uo_hp.eg_id).update(unite_sensible=True)
     eg = _get(api, f"/fhir/Organization/{region.uo_hp.eg_id}")
     assert not [e for e in eg["extension"] if e["url"] == f"{IG}/ror-organization-price"]
+
+
+def test_recherche_de_personnes_en_requetes_constantes(api, region, personnes, django_assert_max_num_queries):  # noqa: F811
+    """A page of people reads its structures at once: 3 responsables more cost no query more (each
+    contact read its structure, its activities and modes, its concepts one by one)."""
+    for uo, nom in ((region.uo_hp, "Leroy"), (region.uo_aj, "Petit"), (region.uo_rea, "Moreau")):
+        Contact.objects.create(structure=uo, fonction=concept("J220", "22"), civilite=concept("J207", "MME"),
+                               titre="Médecin", nom=nom, est_responsable=True)
+    for type_ressource, attendus in (("Practitioner", 5), ("PractitionerRole", 4)):
+        with django_assert_max_num_queries(8):
+            bundle = _get(api, f"/fhir/{type_ressource}")
+        assert len([e for e in bundle["entry"] if e["search"]["mode"] == "match"]) == attendus, type_ressource

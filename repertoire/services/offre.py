@@ -10,7 +10,8 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
@@ -61,6 +62,14 @@ def verifier_m2m(m2m: dict) -> None:
 
 def _pk(valeur):
     return valeur.pk if hasattr(valeur, "pk") else valeur
+
+
+def parmi(pks) -> RawSQL:
+    """`Structure.objects.filter(parmi(ids))`: thousands of ids as ONE array parameter
+    (`= ANY(%s)`, read by the primary key index), not a placeholder each (the driver parses a
+    query of 13,000 placeholders for seconds)."""
+    return RawSQL(f'"{Structure._meta.db_table}"."id" = ANY(%s::bigint[])', [list(pks)],
+                  output_field=BooleanField())
 
 
 def listes_actuelles(pks, noms) -> dict[str, dict]:
@@ -268,36 +277,57 @@ def _verifier_cles_etrangeres(structures, noms) -> None:
 def modifier_structures(user, modifications, *, raison: str, statut_fiche: str | None = None) -> list[Structure]:
     """Change many fiches at once (a dossier's publication), each as in `modifier_structure`:
     same validation, version bumped, one history record per fiche with its changes, but in
-    a fixed number of queries. `modifications`: [(structure, {field: value}, {m2m: values})];
-    `statut_fiche` sets their pictogram too (not a change of the offer). Raises ValidationError (nothing written) on an invalid value."""
+    a fixed number of queries. `modifications`: [(structure or its pk, {field: value}, {m2m: values})];
+    `statut_fiche` sets their pictogram too (not a change of the offer). Returns the fiches
+    written, in the order given. Raises ValidationError (nothing written) on an invalid value."""
     if not modifications:
         return []
-    pks = [structure.pk for structure, _, _ in modifications]
-    actuelles = Structure.objects.select_for_update(of=("self",)).select_related("parent").in_bulk(pks)
-    noms_listes = sorted({nom for _, _, m2m in modifications for nom in (m2m or {})})
-    courantes = listes_actuelles(pks, noms_listes)
-    maintenant = timezone.now()
-    ecrits, cles, modifiees, changements = {"version", "modifie_le"}, set(), [], {}
-    for structure, champs, m2m in modifications:
+    pks = [_pk(structure) for structure, _, _ in modifications]
+    for _, champs, _ in modifications:
         interdits = set(champs) & CHAMPS_TECHNIQUES
         if interdits:
             raise ValueError(f"Champs non modifiables ici : {sorted(interdits)}")
-        actuelle = actuelles[structure.pk]
+    # Read only what is written and what clean() and the tree need, not the whole wide rows
+    # (thousands for an EJ); the history copies the rows in the database, once written.
+    ecrits = {Structure._meta.get_field(nom).name for _, champs, _ in modifications for nom in champs}
+    if "commune" in ecrits:
+        ecrits.add("departement")
+    ecrits |= {"version", "modifie_le"}
+    lus = ecrits | LUS_POUR_VALIDER
+    actuelles = {s.pk: s for s in Structure.objects.select_for_update(of=("self",)).only(*lus)
+                 .filter(parmi(pks))}
+    parents = Structure.objects.only(*LUS_POUR_VALIDER).in_bulk(
+        {a.parent_id for a in actuelles.values() if a.parent_id})
+    noms_listes = sorted({nom for _, _, m2m in modifications for nom in (m2m or {})})
+    courantes = listes_actuelles(pks, noms_listes)
+    nouvelles_listes = [{nom: sorted({_pk(v) for v in valeurs}) for nom, valeurs in (m2m or {}).items()}
+                        for _, _, m2m in modifications]
+    verifier_m2m({nom: sorted({v for l in nouvelles_listes for v in l.get(nom, [])}) for nom in noms_listes})
+    maintenant = timezone.now()
+    cles, modifiees, changements, validees = set(), [], {}, set()
+    for (structure, champs, _), nouvelles in zip(modifications, nouvelles_listes):
+        actuelle = actuelles[_pk(structure)]
+        if actuelle.parent_id:
+            Structure.parent.field.set_cached_value(actuelle, parents[actuelle.parent_id])
         avant = {nom: getattr(actuelle, Structure._meta.get_field(nom).attname) for nom in champs}
         ecrits_ici = {Structure._meta.get_field(nom).name for nom in champs}
         for nom, valeur in champs.items():
             setattr(actuelle, nom, valeur)
             champ = Structure._meta.get_field(nom)
-            ecrits.add(champ.name)
             if champ.is_relation:
                 cles.add(champ.name)
-        try:  # only the values written are checked (foreign keys below, in bulk)
-            actuelle.full_clean(exclude=[c.name for c in Structure._meta.concrete_fields
-                                         if c.is_relation or c.name not in ecrits_ici], validate_unique=False)
+        # full_clean() of the values written, in parts: a field's value is checked once for all
+        # the fiches it is written to (foreign keys below, in bulk), clean() (level, ages) on each;
+        # the model's check constraint (ages) is clean()'s rule too, and the database's.
+        signature = tuple(sorted((nom, repr(valeur)) for nom, valeur in champs.items()))
+        try:
+            if signature not in validees:
+                actuelle.clean_fields(exclude=[c.name for c in Structure._meta.concrete_fields
+                                               if c.is_relation or c.name not in ecrits_ici])
+                validees.add(signature)
+            actuelle.clean()
         except ValidationError as erreur:
             raise ValidationError([f"« {actuelle.nom} » : {m}" for m in erreur.messages]) from erreur
-        nouvelles = {nom: sorted({_pk(v) for v in valeurs}) for nom, valeurs in (m2m or {}).items()}
-        verifier_m2m(nouvelles)
         listes = {nom: [courantes[nom][actuelle.pk], v] for nom, v in nouvelles.items()
                   if courantes[nom][actuelle.pk] != v}
         actuelle._set_ancetres()
@@ -306,20 +336,40 @@ def modifier_structures(user, modifications, *, raison: str, statut_fiche: str |
         changements[actuelle.pk] = _changements(actuelle, avant, listes)
         modifiees.append(actuelle)
     _verifier_cles_etrangeres(modifiees, cles)
-    if "commune" in ecrits:
-        ecrits.add("departement")
     if statut_fiche is not None:
         marquer_statut_fiche(pks, statut_fiche)
     mettre_a_jour_en_masse(Structure, modifiees, [Structure._meta.get_field(n).attname for n in sorted(ecrits)])
     _ecrire_listes(changements)
-    historique = Structure.history.model
-    inserer_en_masse(historique, None, ({
-        "history_date": maintenant, "history_user_id": getattr(user, "pk", None), "history_change_reason": raison,
-        "history_type": "~", "changements": json.dumps(changements[s.pk], cls=DjangoJSONEncoder),
-        **{f.attname: f.get_prep_value(getattr(s, f.attname)) for f in historique.tracked_fields},
-    } for s in modifiees))
+    historiser_en_base(changements, user, raison, maintenant)
     annoncer(pks)
     return modifiees
+
+
+# What modifier_structures reads of a fiche besides the fields written: clean() (level, parent,
+# ages), the denormalised ancestors, the tree's cached fields (MPTT reads them on load), the name
+# (messages).
+LUS_POUR_VALIDER = {"niveau", "parent", "ej", "eg", "commune", "departement", "age_min", "age_max", "nom",
+                    "tree_id", "lft", "rght", "level", "version"}
+
+
+def historiser_en_base(changements: dict, user, raison: str, date, type_: str = "~") -> int:
+    """One history record per fiche {pk: changements}, its fields copied from the row as it
+    is now in the database (INSERT … SELECT): nothing of the wide rows goes through Python."""
+    if not changements:
+        return 0
+    historique = Structure.history.model
+    suivis = [f.column for f in historique.tracked_fields]
+    colonnes = ", ".join(f'"{c}"' for c in suivis)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {historique._meta.db_table} ({colonnes}, history_date, history_user_id, '
+            f'history_change_reason, history_type, changements) '
+            f'SELECT {", ".join(f"s.{chr(34)}{c}{chr(34)}" for c in suivis)}, %s, %s, %s, %s, v.changements '
+            f'FROM {Structure._meta.db_table} s JOIN unnest(%s::bigint[], %s::jsonb[]) AS v(id, changements) '
+            f'ON s.id = v.id',
+            [date, getattr(user, "pk", None), raison, type_, list(changements),
+             [json.dumps(c, cls=DjangoJSONEncoder) for c in changements.values()]])
+        return cursor.rowcount
 
 
 def _ecrire_listes(changements: dict) -> None:
