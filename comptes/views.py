@@ -269,7 +269,7 @@ def journal_csv(request):
         f"journal-audit-{timezone.localdate():%Y%m%d}.csv",
         ["date", "action", "acteur", "identifiant acteur", "cible", "détails", "adresse IP"],
         ([timezone.localtime(ligne.quand).strftime("%d/%m/%Y %H:%M:%S"), ligne.get_action_display(),
-          ligne.acteur or "", ligne.acteur_id or "", ligne.cible, ligne.details or "", ligne.adresse_ip or ""]
+          ligne.acteur or "", ligne.acteur_id or "", ligne.cible, ligne.details_texte, ligne.adresse_ip or ""]
          for ligne in lignes.iterator(chunk_size=2000)))
 
 

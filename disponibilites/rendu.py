@@ -22,12 +22,12 @@ def ligne_unite(ligne: Ligne) -> str:
     return (
         f'<tr id="uo-{ligne.uo_id}" data-fraicheur="{f.code}">'
         f'<th scope="row"><a href="{ligne.url_historique}">{escape(ligne.nom)}</a></th>'
-        f'<td>{escape(", ".join(ligne.types))}</td><td>{escape(ligne.patientele or "—")}</td>'
-        f"<td>{_nombre(ligne.installes)}</td>"
         f'<td class="ror-dispo"><strong>{_nombre(ligne.disponibles)}</strong></td>'
+        f"<td>{_nombre(ligne.installes)}</td>"
         f"<td>{_nombre(ligne.supplementaires)}</td><td>{_nombre(ligne.fermes)}</td>"
         f'<td><p class="fr-badge fr-badge--sm {f.classe}">{f.libelle}</p> '
-        f'<span class="fr-text--xs">{escape(f.age)}{par}</span></td></tr>'
+        f'<span class="fr-text--xs">{escape(f.age)}{par}</span></td>'
+        f'<td>{escape(", ".join(ligne.types))}</td><td>{escape(ligne.patientele or "—")}</td></tr>'
     )
 
 
@@ -37,8 +37,8 @@ def corps_departement(departement: GroupeDepartement) -> SafeString:
     for eg in departement.etablissements:
         t = eg.totaux
         morceaux.append(
-            f'<tr class="ror-ligne-eg"><th scope="rowgroup" colspan="3">{escape(eg.nom)}</th>'
-            f"<td>{t.installes}</td><td>{t.disponibles}</td><td>{t.supplementaires}</td><td></td>"
-            f'<td>{t.unites} unité{"s" if t.unites > 1 else ""}</td></tr>')
+            f'<tr class="ror-ligne-eg"><th scope="rowgroup">{escape(eg.nom)}</th>'
+            f"<td>{t.disponibles}</td><td>{t.installes}</td><td>{t.supplementaires}</td><td></td>"
+            f'<td>{t.unites} unité{"s" if t.unites > 1 else ""}</td><td colspan="2"></td></tr>')
         morceaux.extend(ligne_unite(ligne) for ligne in eg.lignes)
     return mark_safe("".join(morceaux))  # every value above is escaped

@@ -223,7 +223,8 @@ def tension(request, pk):
 @gestionnaire_requis
 def unites_suivies(request):
     if request.method == "POST":
-        uo = get_object_or_404(Structure.objects.uo(), pk=request.POST.get("uo") or 0)
+        pk = request.POST.get("uo", "")
+        uo = get_object_or_404(Structure.objects.uo(), pk=int(pk) if pk.isdigit() else 0)  # junk: 404, not 500
         suivie = request.POST.get("suivie") == "1"
         suivi.marquer_unite(request.user, uo, suivie)
         messages.success(request, f"« {uo.nom} » est {'désormais suivie' if suivie else 'retirée du suivi'}.")

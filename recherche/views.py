@@ -67,7 +67,7 @@ def _contexte_recherche(request, vue: str) -> dict:
                 numero = form.cleaned_data.get("page") or 1
                 page, comptes = page_et_facettes(critere, numero)
                 _avec_comptes(form, comptes)
-                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1))
+                contexte.update(page=page, analyse=page.analyse, lignes=garnir(page, (numero - 1) * PAR_PAGE + 1, contexte["requete"]))
             else:
                 contexte["analyse"] = analyser_texte(critere.texte)  # corrections shown above the map
     form = contexte["form"] = contexte["form"] or RechercheForm()

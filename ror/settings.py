@@ -345,7 +345,10 @@ if not DEBUG:
 # Error reports (DEBUG pages, mails to admins) mask these settings too: the API token, URLs with passwords.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "socle.erreurs.FiltreDesSecrets"
 
-DSFR_USE_INTEGRITY_CHECKSUMS = True
+# No SRI digests on the DSFR files: they are served from this site, and in production
+# collectstatic's manifest storage rewrites the url() inside the DSFR CSS, so the package's digest
+# of the original file no longer matched and Chromium blocked the stylesheet (every page unstyled).
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 
 LOGGING = {
     "version": 1,

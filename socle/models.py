@@ -1,3 +1,5 @@
+import json
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -98,3 +100,20 @@ class JournalAudit(models.Model):
 
     def __str__(self):
         return f"{self.quand:%d/%m/%Y %H:%M} {self.action} {self.cible}"
+
+    @property
+    def details_texte(self) -> str:
+        """The details as a gestionnaire reads them (« clé : valeur ; … »), never Python's repr."""
+        if not isinstance(self.details, dict):
+            return _valeur_lisible(self.details)
+        return " ; ".join(f"{cle} : {_valeur_lisible(valeur)}" for cle, valeur in self.details.items())
+
+
+def _valeur_lisible(valeur) -> str:
+    if valeur is None:
+        return "—"
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, str | int | float):
+        return str(valeur)
+    return json.dumps(valeur, ensure_ascii=False)

@@ -89,6 +89,13 @@ def region(db):
         return construire_region()
 
 
+@pytest.fixture
+def connecte(client, region):
+    """The test client logged in as the region's consultant (the search's usual reader)."""
+    client.force_login(region.consultant)
+    return client
+
+
 # -- Chromium -----------------------------------------------------------------------
 
 def _chromium_disponible() -> bool:

@@ -52,6 +52,20 @@ def test_la_nouvelle_adresse_ne_vaut_qu_apres_le_lien_envoye_a_cette_adresse(cli
     assert "n&#x27;est plus valable" in client.post(lien, follow=True).content.decode()  # single use
 
 
+def test_une_nouvelle_demande_de_changement_d_adresse_remplace_la_precedente(client, region):
+    """The page says « Une nouvelle demande remplace celle-ci »: the first link no longer works."""
+    _demander_adresse(client, region.referent, "premiere@exemple.fr")
+    premier = _lien(mail.outbox[0], "/compte/adresse/confirmer/")
+    mail.outbox.clear()
+    _demander_adresse(client, region.referent, "seconde@exemple.fr")
+    second = _lien(next(m for m in mail.outbox if m.to == ["seconde@exemple.fr"]), "/compte/adresse/confirmer/")
+    assert "Changement en attente : seconde@exemple.fr" in client.get("/compte/adresse/").content.decode()
+    assert "n&#x27;est plus valable" in client.post(premier, follow=True).content.decode()
+    assert _recharger(region.referent).email == region.referent.email
+    client.post(second)
+    assert _recharger(region.referent).email == "seconde@exemple.fr"
+
+
 def test_le_lien_de_changement_d_adresse_expire_et_ne_sert_qu_a_son_compte(client, region, settings):
     _demander_adresse(client, region.referent, "nouvelle@exemple.fr")
     lien = _lien(mail.outbox[0], "/compte/adresse/confirmer/")
@@ -108,6 +122,9 @@ def test_une_demande_pour_une_adresse_connue_attend_la_confirmation_du_titulaire
     demande.refresh_from_db()
     assert demande.statut == "a_confirmer" and demande.compte == region.referent_autre
     assert not access.peut(_recharger(region.referent_autre), access.VALIDER_DOSSIER, region.uo_hp)
+    liste = client.get("/compte/gestion/demandes/").content.decode()  # accepted, waiting: not shown as refused
+    assert ('<p class="fr-badge fr-badge--sm fr-badge--info">Acceptée, en attente de confirmation du titulaire '
+            'du compte</p>') in liste
     message = mail.outbox[-1]
     assert message.to == [region.referent_autre.email] and "nouveau-mot-de-passe" not in message.body
     lien = _lien(message, "/compte/demande/confirmer/")

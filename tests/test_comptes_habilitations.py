@@ -39,6 +39,9 @@ def test_le_gestionnaire_donne_puis_retire_un_droit_sur_un_eg(client, region):
     assert not access.peut(consultant, access.MODIFIER, region.uo_hp)
     assert consultant.groups.filter(name=access.GROUPE_REFERENT).exists()
     assert "CH CHOLET" in client.get(url).content.decode()
+    # the level reads under the name (three columns: the Retirer button fits a phone)
+    assert ('CH CHOLET <span class="fr-hint-text">Entité géographique — FINESS 490000049</span>'
+            in client.get(url).content.decode())
 
     client.post(url + "droits/retirer/", {"droit": "referent", "structure": region.ch.pk})
     assert not access.peut(_recharger(region.consultant), access.MODIFIER, region.uo_rea)

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from repertoire import access
+from tests.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,3 +80,30 @@ def test_de_la_demande_d_acces_au_premier_travail_du_referent(live_server, page,
     page.goto(f"{live_server.url}/compte/")
     page.wait_for_function("document.documentElement.getAttribute('data-fr-js') === 'true'")
     assert not alertes_csp, alertes_csp
+
+
+@pytest.mark.parametrize("largeur", [1366, 390])
+def test_changer_son_adresse_depuis_mon_compte(live_server, page, connecter, region, largeur):
+    """From Mon compte, by typing and clicking: the change waits for the link sent to the new address,
+    the pages say so, and following the link (then confirming) makes it the account's address."""
+    page.set_viewport_size({"width": largeur, "height": 844})
+    ancienne = region.referent.email
+    connecter(region.referent)
+    page.goto(f"{live_server.url}/compte/")
+    page.get_by_role("link", name="Changer mon adresse électronique").click()
+    page.get_by_label("Nouvelle adresse électronique").fill("romain.nouveau@exemple.fr")
+    page.get_by_label("Mot de passe actuel").fill(MOT_DE_PASSE)
+    page.get_by_role("button", name="Envoyer le lien de confirmation").click()
+    bandeau = page.locator("#adresse-en-attente")
+    assert "romain.nouveau@exemple.fr deviendra votre adresse" in bandeau.inner_text()
+    assert ancienne in page.inner_text("main")  # unchanged until the link is followed
+    assert get_user_model().objects.get(pk=region.referent.pk).email == ancienne
+
+    lien = re.search(r"(http://\S+/compte/adresse/confirmer/\S+)",
+                     next(m for m in mail.outbox if m.to == ["romain.nouveau@exemple.fr"]).body).group(1)
+    page.goto(lien.replace("http://testserver", live_server.url))
+    page.get_by_role("button", name="Confirmer cette adresse").click()
+    page.goto(f"{live_server.url}/compte/")
+    assert "romain.nouveau@exemple.fr" in page.inner_text("main")
+    assert page.locator("#adresse-en-attente").count() == 0
+    assert get_user_model().objects.get(pk=region.referent.pk).email == "romain.nouveau@exemple.fr"

@@ -213,8 +213,9 @@ def test_l_adresse_d_un_compte_qui_a_un_autre_rpps_ne_sert_pas(client, psc, regi
     # A professional unknown by his RPPS presents (verified) the address of an account with another RPPS.
     psc.userinfo = {"sub": "y", "SubjectNameID": "810009999999", "email": region.directeur.email,
                     "email_verified": True}
-    _se_connecter_par_psc(client)
-    assert not _connecte(client)
+    reponse = _se_connecter_par_psc(client)
+    # the identity was read and matched no account (not a failed exchange, which goes to /connexion/)
+    assert reponse["Location"] == "/compte/demande/" and not _connecte(client)
 
 
 @pytest.mark.django_db
@@ -224,8 +225,8 @@ def test_le_rpps_d_un_compte_desactive_ne_retombe_pas_sur_l_adresse(client, psc,
     region.referent.save()
     psc.userinfo = {"sub": "z", "SubjectNameID": "810001234567", "email": region.directeur.email,
                     "email_verified": True}
-    _se_connecter_par_psc(client)
-    assert not _connecte(client)
+    reponse = _se_connecter_par_psc(client)
+    assert reponse["Location"] == "/compte/demande/" and not _connecte(client)
 
 
 @pytest.mark.django_db

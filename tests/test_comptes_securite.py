@@ -13,7 +13,8 @@ import pytest
 from axes.models import AccessAttempt
 from django.db.models import F
 
-from socle.models import JournalAudit
+from socle.audit import journaliser
+from socle.models import Action, JournalAudit
 from tests.factories import MOT_DE_PASSE
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +109,23 @@ def test_journal_exporte_en_csv(client, region):
     assert {ligne[1] for ligne in lignes[1:]} == {"Droit accordé"}
     page = client.get("/compte/gestion/journal/").content.decode()
     assert "Droit accordé" in page and "Exporter en CSV" in page
+
+
+def test_le_journal_montre_les_details_en_clair_sans_syntaxe_python(client, region):
+    journaliser(region.gestionnaire, Action.JETON_API_CREE, cible="jeton:1",
+                details={"eg": None, "portee": "fhir", "actif": True, "champs": ["lits", "unites"]})
+    client.force_login(region.gestionnaire)
+    page = client.get("/compte/gestion/journal/").content.decode()
+    # (jsonb orders the keys its own way: each pair is checked, not their order)
+    for attendu in ("eg : —", "portee : fhir", "actif : oui", "champs : [&quot;lits&quot;, &quot;unites&quot;]"):
+        assert attendu in page
+    assert f"droit : referent ; structure : {region.ehpad.pk}" in page
+    assert "{&#x27;" not in page and "None" not in page
+    reponse = client.get("/compte/gestion/journal.csv")
+    texte = reponse.getvalue().decode("utf-8-sig")
+    for attendu in ("eg : —", "portee : fhir", "actif : oui", 'champs : [""lits"", ""unites""]'):
+        assert attendu in texte
+    assert "{'" not in texte and "None" not in texte
 
 
 def test_les_reglages_de_production_passent_check_deploy():

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from disponibilites.models import SituationTension
+from disponibilites.models import SituationTension, UniteMarquee
 from disponibilites.services import enregistrement, saisie_lits, situations_tension, suivi
 from nomenclatures.models import Departement
 from repertoire.models import JetonApi, PorteeJeton
@@ -79,6 +79,14 @@ def test_le_gestionnaire_ajoute_une_unite_au_suivi(client, region):
     # …and the EHPAD's référent may now enter its beds.
     client.force_login(region.referent)
     assert "Hébergement permanent" in client.get(reverse("disponibilites:saisie")).content.decode()
+
+
+@pytest.mark.parametrize("uo", ["abc", "", "-3", "1.5"])
+def test_suivre_une_unite_illisible_repond_404_sans_rien_changer(client, region, uo):
+    client.force_login(region.gestionnaire)
+    avant = set(UniteMarquee.objects.values_list("pk", flat=True))
+    assert client.post(reverse("disponibilites:unites_suivies"), {"uo": uo, "suivie": "1"}).status_code == 404
+    assert set(UniteMarquee.objects.values_list("pk", flat=True)) == avant
 
 
 def test_le_gestionnaire_retire_une_unite_du_suivi(client, region):

@@ -65,3 +65,23 @@ def test_la_saisie_refuse_une_valeur_trop_haute_dans_le_navigateur(live_server, 
     page.keyboard.press("Enter")
     expect(page.locator(".fr-alert--error")).to_contain_text("Rien n'a été enregistré")
     expect(page.locator(f"#saisie-{region.uo_rea.pk} .fr-error-text")).to_contain_text("12 lits installés")
+
+
+@pytest.mark.parametrize("largeur", [1366, 390])
+def test_la_carte_des_lits_montre_le_chiffre_de_chaque_unite(live_server, page, connecter, region, largeur):
+    """The consultant goes from the board to the map: each unit's marker shows its available beds,
+    and opening it names the unit. (A script error once left the map without any marker.)"""
+    enregistrement.enregistrer_figures([enregistrement.Figure(region.uo_rea, "02", 4, timezone.now())])
+    erreurs = []
+    page.on("pageerror", lambda e: erreurs.append(str(e)))
+    page.set_viewport_size({"width": largeur, "height": 844})
+    connecter(region.consultant)
+    page.goto(f"{live_server.url}/disponibilites/")
+    page.get_by_role("link", name="Carte", exact=True).click()
+    expect(page.locator("#carte-lits")).to_have_attribute("data-pret", "oui")
+    marqueur = page.get_by_role("button", name="Réanimation adulte : 4 lits disponibles")
+    expect(marqueur).to_contain_text("4")
+    marqueur.click()
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("Réanimation adulte")
+    expect(page.locator(".leaflet-popup-content")).to_contain_text("4 lits disponibles / 12 installés")
+    assert not erreurs, erreurs

@@ -171,6 +171,15 @@ def test_adresse_du_client_journal_et_verrouillage(client, settings, region):
 
 # -- static files ---------------------------------------------------------------------------
 
+@pytest.mark.django_db
+def test_aucune_empreinte_sri_que_collectstatic_rendrait_fausse(client):
+    """In production the manifest storage rewrites the url() of the DSFR CSS: an SRI digest of the
+    package's original file then blocks the stylesheet, and every page shows unstyled (seen in
+    Chromium on a DEBUG=0 server after collectstatic). The pages carry no such digest."""
+    html = client.get("/").content.decode()
+    assert "dsfr.min" in html and "integrity=" not in html
+
+
 def test_whitenoise_sert_les_fichiers_statiques(client):
     reponse = client.get("/static/dsfr/dist/dsfr.min.css")
     assert reponse.status_code == 200

@@ -17,12 +17,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("recherche:recherche")
 
 
-@pytest.fixture
-def connecte(client, region):
-    client.force_login(region.consultant)
-    return client
-
-
 def noms_trouves(reponse) -> list[str]:
     return [ligne.eg.nom for ligne in reponse.context["lignes"]]
 

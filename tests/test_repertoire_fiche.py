@@ -89,3 +89,9 @@ def test_fiche_sans_requetes_en_rafale(client, region):
 def test_un_visiteur_anonyme_est_renvoye_a_la_connexion(client, region):
     reponse = client.get(reverse("repertoire:fiche", args=[region.uo_rea.pk]))
     assert reponse.status_code == 302 and "/connexion/" in reponse["Location"]
+
+
+def test_la_fiche_d_une_uo_n_a_pas_d_encadre_d_unites_rattachees(client, region):
+    assert 'id="titre-enfants"' not in lire(client, region.consultant, region.uo_hp)
+    page = lire(client, region.consultant, region.ehpad)
+    assert 'id="titre-enfants">Unités rattachées (2)</h2>' in page

@@ -111,6 +111,27 @@ def test_avertit_avant_d_abandonner_un_encadre_modifie(live_server, page, connec
     expect(page.locator("#encadre-contacts input[name=email]")).to_have_value("nouveau@tilleuls.fr")
 
 
+def test_avertit_avant_de_quitter_la_page_avec_un_encadre_modifie(live_server, page, connecter, region):
+    """The fiche warns when one leaves it with a typed, unsaved encadré, and only then."""
+    connecter(region.referent)
+    page.goto(fiche(live_server, region.uo_hp))
+    ouvrir_encadre(page, "contacts")
+    page.locator("#encadre-contacts input[name=telephone]").click()
+    page.keyboard.type("02 41 12 34 56")
+    dialogues = []
+    page.once("dialog", lambda d: (dialogues.append(d.type), d.dismiss()))
+    page.get_by_role("link", name="Répertoire", exact=True).first.click()
+    expect(page.locator("#encadre-contacts input[name=telephone]")).to_have_value("02 41 12 34 56")
+    assert dialogues == ["beforeunload"] and page.url == fiche(live_server, region.uo_hp)
+
+    page.click("#encadre-contacts button[type=submit]")  # saved: leaving no longer asks
+    expect(page.locator("#encadre-contacts")).to_contain_text("Enregistré et publié")
+    page.on("dialog", lambda d: (dialogues.append(d.type), d.dismiss()))
+    page.get_by_role("link", name="Répertoire", exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/repertoire/$"))
+    assert dialogues == ["beforeunload"]
+
+
 def test_arbre_paresseux_et_carte_sans_tuiles(live_server, page, connecter, region):
     refus_csp = []
     page.on("console", lambda m: refus_csp.append(m.text) if "Content Security Policy" in m.text else None)

@@ -1,19 +1,18 @@
 """PDF export with WeasyPrint, checked by extracting its text (pdftotext)."""
 
-import shutil
 import subprocess
 
 import pytest
 from django.urls import reverse
 
+from tests.aides_navigateur import exiger_pdftotext
 from tests.factories import concept
 
 pytestmark = pytest.mark.django_db
 
 
 def texte_du_pdf(contenu: bytes, tmp_path) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext absent (apt-get install poppler-utils)")
+    exiger_pdftotext()  # fails, never skips, where CI has ROR_REQUIRE_CHROMIUM set
     chemin = tmp_path / "fiche.pdf"
     chemin.write_bytes(contenu)
     return subprocess.run(["pdftotext", "-layout", str(chemin), "-"], capture_output=True, text=True, check=True).stdout

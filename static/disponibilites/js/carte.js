@@ -35,9 +35,9 @@
   marqueurs.forEach(function (m) {
     var icone = L.divIcon({ className: "ror-marqueur ror-marqueur--" + m.code, html: texte(m), iconSize: [40, 24] });
     var bulle = document.createElement("div");
-    var titre = document.createElement("strong");
-    titre.textContent = m.nom;
-    bulle.appendChild(titre);
+    var nomUnite = document.createElement("strong");  // not "titre": that would hide titre(m) below
+    nomUnite.textContent = m.nom;
+    bulle.appendChild(nomUnite);
     bulle.appendChild(document.createElement("br"));
     bulle.appendChild(document.createTextNode(m.eg));
     bulle.appendChild(document.createElement("br"));

@@ -71,6 +71,7 @@
         }
       },
       onConfirm: function (s) {
+        demande++;  // a reply still on its way (slow server) must not open the menu again over the form
         if (!s || typeof s === "string") { return; }
         if (s.filtre) { appliquerFiltre(conteneur.closest("form"), s); return; }
         choisi = s.libelle;
