@@ -6,18 +6,23 @@ schema-activites-v1-0-1.json) as the real files write them (the samples beside t
 `metadata`: both are read), absent values written `null`, and the médico-social nature
 written `ASMR` with a `typeActiviteAMSR` (the schema says `AMSR`): both are accepted.
 
-A national file is ~400 MB: it is read as a stream (ijson), one `pmej` at a time, never
-whole. Each element is checked before anything is written; a defect raises
+A national file is ~400 MB: it is read as a stream, one `pmej` at a time, never whole:
+orjson reads each element cut from a block of bytes (several times faster than building it
+from ijson's events); a file this fast reading does not follow is read again with ijson. Each element is checked before anything is written; a defect raises
 `FichierInvalide` with the element's path (`pmej[12].ege[0].…`) and the reason.
 """
 
+import functools
+import hashlib
 import re
 from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
 import ijson
+import orjson
 
+from repertoire.models import NatureActivite
 from repertoire.services.import_finess import CHAMPS_AUTORISATION
 from socle.validateurs import une_ligne
 
@@ -26,7 +31,7 @@ from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, format
 VERSIONS_ACCEPTEES = re.compile(r"^v?1\.\d+(\.\d+)?$")  # schema major version 1
 ETATS = {"A": False, "I": True}  # etatObjet (TRE_R386) → closed?
 CODE_FERMETURE = "005"  # codeEvenement (TRE_R376) of a closure
-NATURES = {"AASA", "ASR", "EML", "ASDR", "ASOCR", "AMSR", "AER", "AMF", "AMM"}
+NATURES = set(NatureActivite.values)  # codeNature of the schema
 ALIAS_NATURES = {"ASMR": "AMSR"}  # written so in the real flux of 2026-04-01
 # typeActivite<nature> keys → (activite, modalite, forme, mention) of AutorisationFiness.
 CLES_TYPE = {
@@ -193,19 +198,212 @@ def lire_en_tete(fichier) -> EnTete:
     return en_tete
 
 
-def _elements(fichier, sorte: str):
-    """(index, pmej element) one at a time; a JSON syntax error names the last good element."""
+def _elements(fichier, rapide: bool, groupes: dict | None = None, paresseux: bool = False):
+    """(index, pmej element, its bytes) one at a time; the elements of the other top-level
+    arrays named in `groupes` (gcc, gco) are put in its lists. The fast reading (orjson, one
+    element at a time) raises `_Illisible` on anything unusual; the checked one (ijson) then
+    names the element of a syntax error: the last good one, and gives no bytes. `paresseux`:
+    the fast reading gives the bytes only (element None), read by `element_de` if needed."""
     index = -1
     try:
-        for index, element in enumerate(ijson.items(fichier, "pmej.item")):
-            if not isinstance(element, dict):
-                raise FichierInvalide(f"pmej[{index}] : un objet est attendu, trouvé {_type(element)}",
-                                      element=f"pmej[{index}]")
-            yield index, element
+        for cle, element, brut in (_tableaux_rapides if rapide else _tableaux_lents)(fichier,
+                                                                                    {"pmej", *(groupes or ())}):
+            if cle != "pmej":
+                groupes[cle].append(element if brut is None else _Tampon.decoder(brut))
+                continue
+            index += 1
+            if brut is not None and paresseux:
+                yield index, None, brut
+            else:
+                yield index, element_de(index, element, brut), brut
     except ijson.JSONError as erreur:
         apres = f" après pmej[{index}]" if index >= 0 else ""
         raise FichierInvalide(f"JSON invalide ou tronqué{apres} ({str(erreur)[:120]})",
                               element=f"pmej[{index + 1}]") from None
+
+
+def element_de(index: int, element, brut: bytes | None = None) -> dict:
+    if brut is not None:
+        element = _Tampon.decoder(brut)
+    if not isinstance(element, dict):
+        raise FichierInvalide(f"pmej[{index}] : un objet est attendu, trouvé {_type(element)}",
+                              element=f"pmej[{index}]")
+    return element
+
+
+def empreinte_element(brut: bytes) -> str:
+    return hashlib.blake2b(brut, digest_size=16).hexdigest()
+
+
+def _avec_repli(lire, fichier, *args):
+    """`lire(..., rapide=True)`, and when the fast reading gives up, the checked reading."""
+    try:
+        return lire(fichier, *args, rapide=True)
+    except _Illisible:
+        fichier.seek(0)
+        return lire(fichier, *args, rapide=False)
+
+
+# -- reading the stream ------------------------------------------------------------------------
+
+class _Illisible(Exception):
+    """The fast reading cannot go on (a syntax it does not follow, a defect): the file is read
+    again with ijson, which accepts it or names the element and the reason."""
+
+
+_BLOC = 16 << 20  # bytes read at a time
+_TAILLE_MAX = 64 << 20  # an element larger than this: the checked reading
+_BLANCS = b" \t\r\n"
+# Where a value may end: an object in an array before « , { » or « ] », any object or array
+# before « , » « } » or « ] ».
+_FIN_ELEMENT = re.compile(rb"\}(?=[ \t\r\n]*(?:,[ \t\r\n]*\{|\]))")
+_FIN_OBJET = re.compile(rb"\}(?=[ \t\r\n]*[,}\]])")
+_FIN_TABLEAU = re.compile(rb"\](?=[ \t\r\n]*[,}\]])")
+_CLE = re.compile(rb'[ \t\r\n]*"((?:[^"\\]|\\.)*)"[ \t\r\n]*:[ \t\r\n]*', re.S)
+_SCALAIRE = re.compile(rb'"(?:[^"\\]|\\.)*"|[-+0-9.eE]+|true|false|null', re.S)
+
+
+class _Tampon:
+    """A window on the file that grows as an element needs it: memory stays one block plus
+    the element being read (a national flux is ~400 MB, never loaded whole)."""
+
+    def __init__(self, fichier):
+        self.fichier, self.octets, self.pos, self.fini = fichier, b"", 0, False
+
+    def lire(self) -> bool:
+        bloc = self.fichier.read(_BLOC)
+        if not bloc:
+            self.fini = True
+            return False
+        self.octets = self.octets[self.pos:] + bloc
+        self.pos = 0
+        return True
+
+    def sauter_blancs(self) -> int:
+        """The next byte that is not a blank (its code), reading on as needed; -1 at the end."""
+        while True:
+            while self.pos < len(self.octets) and self.octets[self.pos] in _BLANCS:
+                self.pos += 1
+            if self.pos < len(self.octets):
+                return self.octets[self.pos]
+            if not self.lire():
+                return -1
+
+    def valeur(self, element: bool = False) -> tuple[bytes, object]:
+        """The next JSON value: its bytes and orjson's reading of them. An object ends where
+        its braces balance and orjson reads it whole (a brace in a text unbalances the count:
+        orjson then fails and the checked reading takes over). `element`: an object in an
+        array, which can end only before « , { » or « ] » (few places to try)."""
+        debut = self.pos
+        premier = self.octets[debut]
+        if premier != 0x7B and (element or premier != 0x5B):  # not « { » (nor « [ » at the top)
+            m = _SCALAIRE.match(self.octets, debut)
+            if not m or m.end() == len(self.octets):  # a value cut by the block: read on
+                if not self.fini and self.lire():
+                    return self.valeur(element)
+                raise _Illisible
+            self.pos = m.end()
+            return m[0], None
+        ouvrant, fermant = (b"{", b"}") if premier == 0x7B else (b"[", b"]")
+        fins = _FIN_ELEMENT if element else (_FIN_OBJET if premier == 0x7B else _FIN_TABLEAU)
+        profondeur, vu = 0, debut
+        while True:
+            m = fins.search(self.octets, vu)
+            if m is None:
+                if len(self.octets) - debut > _TAILLE_MAX or not self.lire():
+                    raise _Illisible
+                vu -= debut
+                debut = 0
+                continue
+            fin = m.end()
+            o = self.octets
+            profondeur += o.count(ouvrant, vu, fin) - o.count(fermant, vu, fin)
+            vu = fin
+            if profondeur == 0:
+                brut = o[debut:fin]
+                self.pos = fin
+                return brut, None
+            if profondeur < 0:
+                raise _Illisible
+
+    @staticmethod
+    def decoder(brut: bytes):
+        try:
+            return orjson.loads(brut)
+        except orjson.JSONDecodeError:
+            raise _Illisible from None
+
+    def attendre(self, octet: bytes) -> None:
+        if self.sauter_blancs() != octet[0]:
+            raise _Illisible
+        self.pos += 1
+
+
+def _tableaux_rapides(fichier, cles: set[str]):
+    """(key, None, element's bytes) of the top-level arrays named `cles`, in file order; the
+    other top-level values are checked and passed over."""
+    tampon = _Tampon(fichier)
+    tampon.attendre(b"{")
+    if tampon.sauter_blancs() == ord("}"):
+        return
+    while True:
+        tampon.sauter_blancs()
+        m = _CLE.match(tampon.octets, tampon.pos)
+        while m is None or m.end() == len(tampon.octets):
+            if not tampon.lire():
+                raise _Illisible
+            m = _CLE.match(tampon.octets, tampon.pos)
+        cle = m[1].decode("utf-8", "replace")
+        tampon.pos = m.end()
+        if tampon.sauter_blancs() == ord("["):
+            tampon.pos += 1
+            if tampon.sauter_blancs() == ord("]"):
+                tampon.pos += 1
+            else:
+                while True:
+                    tampon.sauter_blancs()
+                    brut, _ = tampon.valeur(element=True)
+                    if cle in cles:
+                        yield cle, None, brut
+                    else:
+                        tampon.decoder(brut)  # checked, passed over
+                    suivant = tampon.sauter_blancs()
+                    tampon.pos += 1
+                    if suivant == ord("]"):
+                        break
+                    if suivant != ord(","):
+                        raise _Illisible
+        else:
+            if tampon.sauter_blancs() < 0:
+                raise _Illisible
+            tampon.decoder(tampon.valeur()[0])  # checked, passed over
+        suivant = tampon.sauter_blancs()
+        tampon.pos += 1
+        if suivant == ord("}"):
+            if tampon.sauter_blancs() != -1:
+                raise _Illisible
+            return
+        if suivant != ord(","):
+            raise _Illisible
+
+
+def _tableaux_lents(fichier, cles: set[str]):
+    """The same as `_tableaux_rapides` with ijson's events: slower, and says what is wrong."""
+    prefixes = {f"{c}.item": c for c in cles}
+    constructeur, profondeur, cle = None, 0, ""
+    for prefixe, evenement, valeur in ijson.parse(fichier):
+        if constructeur is None:
+            if prefixe not in prefixes or evenement in ("map_key", "end_map", "end_array"):
+                continue
+            constructeur, cle = ijson.ObjectBuilder(), prefixes[prefixe]
+        constructeur.event(evenement, valeur)
+        if evenement in ("start_map", "start_array"):
+            profondeur += 1
+        elif evenement in ("end_map", "end_array"):
+            profondeur -= 1
+        if profondeur == 0:
+            yield cle, constructeur.value, None
+            constructeur = None
 
 
 def date_du_flux(en_tete: EnTete) -> date:
@@ -225,12 +423,21 @@ class EntiteJuridique:
     siren: str
     commune_insee: str
     departement: str
+    pm_smsse_id: str = ""  # FINESS's own id, by which the groupings name their members
 
 
 @dataclass
 class ExtraitJson(Extrait):
     entites: dict[str, EntiteJuridique] = field(default_factory=dict)
     departements_couverts: set[str] = field(default_factory=set)
+    # Fingerprints (digest → (finess_ej, its EG, [(EG, département, closed)] of the perimeter))
+    # of the elements read, None after the checked reading; those passed over as unchanged
+    # (digest → the stored (finess_ej, its EG, « EG|dép|fermé|empreinte » of the perimeter)).
+    empreintes: dict | None = None
+    inchangees: dict = field(default_factory=dict)
+    nb_inchanges: int = 0  # EG of the perimeter in the elements passed over
+    nb_ignores_inchanges: int = 0  # of which closed in FINESS and absent here
+    groupements: list[dict] = field(default_factory=list)  # gcc and gco, see _groupements
 
 
 def _departement(cog: str, referentiel: Referentiel) -> str:
@@ -427,13 +634,61 @@ def _lire_etablissement(ege, chemin: str, finess_ej: str, referentiel: Referenti
         return _etablissement(ege if isinstance(ege, dict) else None, chemin, finess_ej, referentiel)
 
 
-def lire_structures(fichier, referentiel: Referentiel, progres=None) -> ExtraitJson:
-    """Parse and check the structures flux; the EG of the perimeter, open and closed."""
+def lire_structures(fichier, referentiel: Referentiel, progres=None, connues: dict | None = None) -> ExtraitJson:
+    """Parse and check the structures flux; the EG of the perimeter, open and closed.
+    `connues`: the fingerprints of the elements whose EG are in the Répertoire exactly as the
+    last import left them (EmpreinteStructures): such an element with the same bytes is passed
+    over, unread (applying it again would change nothing)."""
     en_tete = lire_en_tete(fichier)
     if en_tete.sorte != "structures":
         raise FichierInvalide("ce fichier est le flux activités, pas le flux structures", element="pmej")
-    extrait = ExtraitJson(date_extraction=date_du_flux(en_tete))
-    for index, pm in _elements(fichier, "structures"):
+    return _avec_repli(_lire_structures, fichier, en_tete, referentiel, progres, connues or {})
+
+
+def _a_lire(fichier, rapide: bool, extrait, connues: dict, passer, progres, flux: str, groupes=None):
+    """(index, element, fingerprint) of the elements to read: one whose fingerprint is known
+    and that `passer(fingerprint, stored)` counts is passed over, unread."""
+    for index, pm, brut in _elements(fichier, rapide, groupes, paresseux=True):
+        extrait.nb_lignes = index + 1
+        if progres and index % 2000 == 0:
+            progres(min(0.95, index / 60_000), f"Lecture du flux {flux} : {index + 1} entités juridiques")
+        empreinte = None
+        if brut is not None:
+            empreinte = empreinte_element(brut)
+            connue = connues.get(empreinte)
+            if connue is not None and passer(empreinte, connue):
+                continue
+            pm = element_de(index, None, brut)
+        yield index, pm, empreinte
+
+
+def _passer(extrait: ExtraitJson, empreinte: str, connue) -> bool:
+    """Count an unchanged element's EG as read, unless one is already (read twice: the
+    element is read, to name it)."""
+    _ej, egs, gardes = connue
+    egs = egs.split()
+    if extrait.numeros.intersection(egs):
+        return False
+    extrait.numeros.update(egs)
+    extrait.nb_structures += len(egs)
+    for garde in gardes.split():
+        _eg, departement, ferme, empreinte_eg = garde.split("|")
+        extrait.nb_inchanges += 1
+        if ferme == "0":
+            extrait.departements_couverts.add(departement)
+        elif not empreinte_eg:
+            extrait.nb_ignores_inchanges += 1
+    extrait.inchangees[empreinte] = connue
+    return True
+
+
+def _lire_structures(fichier, en_tete: EnTete, referentiel: Referentiel, progres, connues: dict,
+                     rapide: bool) -> ExtraitJson:
+    extrait = ExtraitJson(date_extraction=date_du_flux(en_tete), empreintes={} if rapide else None)
+    passer = functools.partial(_passer, extrait)
+    groupes = {"gcc": [], "gco": []}
+    for index, pm, empreinte in _a_lire(fichier, rapide, extrait, connues, passer, progres, "structures", groupes):
+        gardes, tous = [], []
         chemin = f"pmej[{index}]"
         infos = V.objet(pm, "informationsGeneralesPMEJ", chemin)
         finess_ej = V.finess(infos, "numFinessPm", f"{chemin}.informationsGeneralesPMEJ")
@@ -442,6 +697,7 @@ def lire_structures(fichier, referentiel: Referentiel, progres=None) -> ExtraitJ
         dans_le_perimetre = False
         for i, ege in enumerate(V.liste(pm, "ege", chemin)):
             etab = _lire_etablissement(ege, f"{chemin}.ege[{i}]", finess_ej, referentiel)
+            tous.append(etab.finess)
             if etab.finess in extrait.numeros:
                 raise FichierInvalide(f"{etab.chemin} : établissement {etab.finess} présent deux fois",
                                       element=etab.chemin)
@@ -456,6 +712,7 @@ def lire_structures(fichier, referentiel: Referentiel, progres=None) -> ExtraitJ
                                       f"{etab.categorie[:10]} » inconnue (absente de la nomenclature J55)",
                                       element=f"{etab.chemin}.categorieentiteGeographiqueExercice")
             extrait.etablissements[etab.finess] = etab
+            gardes.append((etab.finess, etab.departement, etab.ferme))
             if not etab.ferme:
                 extrait.departements_couverts.add(etab.departement)
             dans_le_perimetre = True
@@ -468,11 +725,51 @@ def lire_structures(fichier, referentiel: Referentiel, progres=None) -> ExtraitJ
                 or V.texte(infos, "denominationPm", f"{chemin}.informationsGeneralesPMEJ"),
                 siren=siren if re.fullmatch(r"\d{9}", siren) else "",
                 commune_insee=cog if cog in referentiel.communes else "",
-                departement=_departement(cog, referentiel) if cog else "")
-        extrait.nb_lignes = index + 1
-        if progres and index % 2000 == 0:
-            progres(min(0.95, index / 60_000), f"Lecture du flux structures : {index + 1} entités juridiques")
+                departement=_departement(cog, referentiel) if cog else "",
+                pm_smsse_id=V.texte(infos, "pmSmsseId", f"{chemin}.informationsGeneralesPMEJ")[:20])
+        if empreinte is not None:
+            extrait.empreintes[empreinte] = (finess_ej, " ".join(tous), gardes)
+    extrait.groupements = _groupements(groupes)
     return extrait
+
+
+TYPE_GCC_GHT = "001"  # TRE_R371: the GHT (the sample's gcc are the GHT « 77 Nord », « Yvelines Sud »…)
+ROLE_SUPPORT = "S"  # TRE_R360 typeRoleEntiteGroupe: the support (M: a member)
+
+
+def _membres(groupe: dict, cle: str, chemin: str) -> tuple[list[str], list[str]]:
+    """The pmSmsseId of a grouping's legal entities, and those of its support."""
+    membres, supports = [], []
+    for i, m in enumerate(V.liste(groupe, cle, chemin)):
+        pm = V.texte(m, "pmSmsseId", f"{chemin}.{cle}[{i}]", requis=True)
+        (supports if V.texte(m, "typeRoleEntiteGroupe", f"{chemin}.{cle}[{i}]") == ROLE_SUPPORT else membres).append(pm)
+    return membres, supports
+
+
+def _groupements(groupes: dict) -> list[dict]:
+    """The gcc (conventional groupings, a GHT for type 001) and gco (organic ones, a legal
+    person named by its pmSmsseId) of the flux, checked; members by pmSmsseId."""
+    lus = []
+    for i, g in enumerate(groupes["gcc"]):
+        chemin = f"gcc[{i}]"
+        if not isinstance(g, dict):
+            raise FichierInvalide(f"{chemin} : un objet est attendu, trouvé {_type(g)}", element=chemin)
+        type_finess = V.texte(g, "typeGcc", chemin, requis=True)
+        membres, supports = _membres(g, "pmejDuGcc", chemin)
+        lus.append({"identifiant": f"gcc:{V.texte(g, 'gccId', chemin, requis=True)[:19]}",
+                    "type": "GHT" if type_finess == TYPE_GCC_GHT else "GCC", "type_finess": type_finess[:3],
+                    "nom": V.texte(g, "nomGcc", chemin, requis=True),
+                    "actif": not ETATS[V.code(g, "etatObjet", chemin, ETATS, "état (etatObjet)")],
+                    "membres": membres, "supports": supports, "pm": ""})
+    for i, g in enumerate(groupes["gco"]):
+        chemin = f"gco[{i}]"
+        if not isinstance(g, dict):
+            raise FichierInvalide(f"{chemin} : un objet est attendu, trouvé {_type(g)}", element=chemin)
+        pm = V.texte(g, "pmSmsseId", chemin, requis=True)[:19]
+        membres, supports = _membres(g, "pmejDuGco", chemin)
+        lus.append({"identifiant": f"gco:{pm}", "type": "GCO", "type_finess": V.texte(g, "typeGco", chemin, requis=True)[:3],
+                    "nom": "", "actif": True, "membres": membres, "supports": supports, "pm": pm})
+    return lus
 
 
 # -- activités -----------------------------------------------------------------------------
@@ -598,25 +895,49 @@ class ExtraitActivites:
     ej_couvertes: set[str] = field(default_factory=set)
     eg_couverts: set[str] = field(default_factory=set)
     nb_lignes: int = 0
+    # Fingerprints (digest → (finess_ej, its EG, those kept, EJ kept, activities kept)) of the
+    # elements read, and of those passed over as unchanged; None: the checked reading, no bytes.
+    empreintes: dict | None = None
+    inchangees: dict = field(default_factory=dict)
+    nb_inchangees: int = 0  # activities of the elements passed over
 
 
-def lire_activites(fichier, dans_le_perimetre, progres=None) -> ExtraitActivites:
+def lire_activites(fichier, dans_le_perimetre, progres=None, connues: dict | None = None) -> ExtraitActivites:
     """Parse and check the activités flux. `dans_le_perimetre(finess_ej, finess_eg)` says
-    which structures' activities are kept (the région's, or all)."""
+    which structures' activities are kept (the région's, or all). `connues`: the fingerprints
+    of the elements as the last import applied them (EmpreinteActivites): an element with the
+    same bytes and the same structures in the perimeter is passed over, unread; its structures
+    are then not « covered » (their stored authorisations are left as they are)."""
     en_tete = lire_en_tete(fichier)
     if en_tete.sorte != "activites":
         raise FichierInvalide("ce fichier est le flux structures, pas le flux activités", element="pmej")
-    extrait = ExtraitActivites(date_extraction=date_du_flux(en_tete))
+    return _avec_repli(_lire_activites, fichier, en_tete, dans_le_perimetre, progres, connues or {})
+
+
+def _lire_activites(fichier, en_tete: EnTete, dans_le_perimetre, progres, connues: dict,
+                    rapide: bool) -> ExtraitActivites:
+    extrait = ExtraitActivites(date_extraction=date_du_flux(en_tete), empreintes={} if rapide else None)
     vus = set()
-    for index, pm in _elements(fichier, "activites"):
+
+    def passer(empreinte, connue) -> bool:
+        ej, egs, gardes, ej_dedans, nb = connue
+        if " ".join(eg for eg in egs.split() if dans_le_perimetre(ej, eg)) != gardes or \
+                (bool(gardes) or dans_le_perimetre(ej, "")) != ej_dedans:
+            return False  # the perimeter moved: read it
+        extrait.inchangees[empreinte] = connue
+        extrait.nb_inchangees += nb
+        return True
+
+    for index, pm, empreinte in _a_lire(fichier, rapide, extrait, connues, passer, progres, "activités"):
         chemin = f"pmej[{index}]"
         finess_ej = V.finess(pm, "numFiness", chemin)
         lignes = []
         for i, a in enumerate(V.liste(pm, "activitesAutorisees", chemin)):
             lignes.append(_lire_activite(a, lambda: f"{chemin}.activitesAutorisees[{i}]", finess_ej, "", False))
-        egs = []
+        egs, tous = [], []
         for j, ege in enumerate(V.liste(pm, "ege", chemin)):
             finess_eg = V.finess(ege, "numFinessEge", f"{chemin}.ege[{j}]")
+            tous.append(finess_eg)
             if not dans_le_perimetre(finess_ej, finess_eg):
                 continue
             egs.append(finess_eg)
@@ -624,14 +945,15 @@ def lire_activites(fichier, dans_le_perimetre, progres=None) -> ExtraitActivites
                 lignes.append(_lire_activite(a, lambda: f"{chemin}.ege[{j}].activitesExercees[{i}]", finess_ej,
                                              finess_eg, True))
         ej_dedans = bool(egs) or dans_le_perimetre(finess_ej, "")
+        nb = 0
         for ligne in lignes:
             if (ligne.exercee or ej_dedans) and ligne.activite_id not in vus:
                 vus.add(ligne.activite_id)
                 extrait.activites.append(ligne)
+                nb += 1
         if ej_dedans:
             extrait.ej_couvertes.add(finess_ej)
         extrait.eg_couverts.update(egs)
-        extrait.nb_lignes = index + 1
-        if progres and index % 2000 == 0:
-            progres(min(0.95, index / 60_000), f"Lecture du flux activités : {index + 1} entités juridiques")
+        if empreinte is not None:
+            extrait.empreintes[empreinte] = (finess_ej, " ".join(tous), " ".join(egs), ej_dedans, nb)
     return extrait

@@ -24,11 +24,12 @@ from repertoire import autorisations as regles
 from repertoire import schema
 from repertoire.models import AutorisationFiness, EtablissementFiness, Etat, Niveau, Structure
 from repertoire.services import import_finess
+from repertoire.services.groupements import synchroniser_groupements_finess
 from socle.ecriture import chargement_massif, inserer_en_masse
 
 from .finess import Etablissement, Extrait, FichierInvalide, Referentiel, lire_extrait
 from .finess_json import ExtraitActivites, ExtraitJson, lire_activites, lire_en_tete, lire_structures
-from .models import Changement, ImportFiness
+from .models import Changement, EmpreinteActivites, EmpreinteStructures, ImportFiness
 from .propositions import propositions
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,16 @@ TOLERANCE_DEGRES = 5e-6
 # state and closing date follow the register's presence, not a compared value.
 CHAMPS_FINESS = schema.champs_finess()
 CHAMPS_COMPARES = [(c, schema.champ_modele(c).attname) for c in CHAMPS_FINESS if c not in {"etat", "date_fermeture"}]
+
+
+PEU = 20_000  # fewer values than this: an IN list, else the whole table read and filtered here
+
+
+def restreint(requete, champ: str, valeurs):
+    """`requete` limited to the rows whose `champ` is among `valeurs` when they are few (an
+    unchanged re-import reads a few elements), else whole: an IN list of ~100,000 numbers
+    costs more, on both sides, than the rows it would leave out (the caller filters)."""
+    return requete.filter(**{f"{champ}__in": list(valeurs)}) if len(valeurs) < PEU else requete
 
 
 @dataclass
@@ -205,7 +216,10 @@ def planifier(extrait: Extrait, ref: Reference, departements: set[str] | None, i
     attnames = [schema.champ_modele(c).attname for c in CHAMPS_FINESS]
     existants = {}
     colonnes = ["pk", "finess", "ej__finess", *attnames]
-    for ligne in Structure.objects.eg().exclude(finess="").values_list(*colonnes):
+    egs = Structure.objects.eg().exclude(finess="")
+    if flux_json:  # only the EG read are compared (the CSV closes those it no longer lists)
+        egs = restreint(egs, "finess", extrait.etablissements)
+    for ligne in egs.values_list(*colonnes):
         valeurs = dict(zip(colonnes, ligne))
         existants[valeurs["finess"]] = valeurs
     ej_existantes = set(Structure.objects.ej().exclude(finess="")
@@ -326,7 +340,7 @@ def _resume_autorisation(a: dict) -> str:
 def planifier_autorisations(activites: ExtraitActivites, plan: Plan, noms: dict[str, str]) -> None:
     """New, changed and withdrawn activities of the structures the activités file covers:
     a structure it does not list keeps its authorisations (a partial file withdraws nothing)."""
-    plan.nb_autorisations = len(activites.activites)
+    plan.nb_autorisations = len(activites.activites) + activites.nb_inchangees
     plan.noms = noms
     colonnes = ["pk", "activite_id", *CHAMPS_AUTORISATION]
     # The table read whole and filtered here: an IN list of ~100,000 numbers costs more, on
@@ -336,8 +350,15 @@ def planifier_autorisations(activites: ExtraitActivites, plan: Plan, noms: dict[
     i_ej, i_eg, i_cap = colonnes.index("finess_ej"), colonnes.index("finess_eg"), colonnes.index("capacites")
     eg_couverts, ej_couvertes = activites.eg_couverts, activites.ej_couvertes
     existantes = {}
+    requete, parametres = f"SELECT id, {', '.join(colonnes[1:])} FROM {AutorisationFiness._meta.db_table}", []
+    if len(eg_couverts) + len(ej_couvertes) < PEU:  # few structures read: theirs only
+        requete += " WHERE finess_eg = ANY(%s) OR (finess_eg = '' AND finess_ej = ANY(%s))"
+        parametres = [list(eg_couverts), list(ej_couvertes)]
     with connection.chunked_cursor() as curseur:
-        curseur.execute(f"SELECT id, {', '.join(colonnes[1:])} FROM {AutorisationFiness._meta.db_table}")
+        # psycopg's server-side cursor fetches 100 rows a round trip by default: ~2,500 of them
+        # for a national table, each a wait on a loaded server.
+        curseur.cursor.itersize = 20_000
+        curseur.execute(requete, parametres)
         for ligne in curseur:
             if ligne[i_eg] in eg_couverts if ligne[i_eg] else ligne[i_ej] in ej_couvertes:
                 capacites = ligne[i_cap]
@@ -353,6 +374,105 @@ def planifier_autorisations(activites: ExtraitActivites, plan: Plan, noms: dict[
             plan.autorisations_avant[a.activite_id] = dict(zip(colonnes, actuelle))
     for ligne in existantes.values():  # no longer in the flux of the structures it covers
         plan.autorisations_retirees[ligne[0]] = dict(zip(colonnes, ligne))
+
+
+def controle_autorisations() -> str:
+    """A checksum of the whole authorisations table: the fingerprints of the activités flux
+    hold only while the table is as the import that wrote them left it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(a::text)::bigint), 0) "
+                       f"FROM {AutorisationFiness._meta.db_table} a")
+        return "%s-%s" % cursor.fetchone()
+
+
+def empreintes_connues() -> tuple[str, dict]:
+    """The authorisations' checksum and the fingerprints of the activités flux's elements as
+    last applied (see EmpreinteActivites), none if the authorisations changed since."""
+    controle = controle_autorisations()
+    lignes = list(EmpreinteActivites.objects.values_list("empreinte", "finess_ej", "egs", "gardes", "ej_dedans", "nb",
+                                                         "controle"))
+    if not lignes or lignes[0][-1] != controle:
+        return controle, {}
+    return controle, {ligne[0]: ligne[1:-1] for ligne in lignes}
+
+
+def enregistrer_empreintes_activites(extrait: ExtraitActivites, controle_inchange: str = "") -> None:
+    """After the authorisations are written, in the same transaction: the fingerprints of the
+    elements read and passed over (none after the checked reading: the next import reads all).
+    `controle_inchange`: the table's checksum when this import wrote nothing (not computed again)."""
+    controle = renouveler_empreintes(EmpreinteActivites, extrait.empreintes, extrait.inchangees,
+                                     (lambda: controle_inchange) if controle_inchange else controle_autorisations)
+    if controle:
+        inserer_en_masse(EmpreinteActivites, None, (
+            {"empreinte": empreinte, "finess_ej": ej, "egs": egs, "gardes": gardes, "ej_dedans": ej_dedans, "nb": nb,
+             "controle": controle} for empreinte, (ej, egs, gardes, ej_dedans, nb) in extrait.empreintes.items()))
+
+
+def renouveler_empreintes(modele, lues: dict | None, inchangees: dict, controle) -> str:
+    """Keep the fingerprints of the elements passed over (under the checksum `controle()` as
+    of now), drop the others; return that checksum for the rows of the elements read, or ""
+    after the checked reading (no fingerprint: the next import reads every element)."""
+    if lues is None:
+        modele.objects.all().delete()
+        return ""
+    valeur = controle()
+    with connection.cursor() as cursor:  # one array, not one parameter per fingerprint
+        cursor.execute(f"DELETE FROM {modele._meta.db_table} WHERE NOT (empreinte = ANY(%s))", [list(inchangees)])
+        cursor.execute(f"UPDATE {modele._meta.db_table} SET controle = %s WHERE controle <> %s", [valeur, valeur])
+    return valeur
+
+
+def empreintes_lignes_eg() -> dict[str, str]:
+    """finess → a digest of the EG's row as an import writes it (FINESS fields, state, EJ)."""
+    colonnes = ", ".join(f"s.{schema.champ_modele(c).column}" for c in CHAMPS_FINESS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.finess, md5(ROW({colonnes}, s.ej_id, s.niveau)::text) FROM {Structure._meta.db_table} s "
+                       f"WHERE s.niveau = %s AND s.finess <> ''", [Niveau.EG])
+        return dict(cursor.fetchall())
+
+
+def controle_structures(departements: set[str] | None, ref: Reference) -> str:
+    """What the structures fingerprints also depend on: the perimeter, the nomenclatures read,
+    FINESS's register (written by imports only: a CSV import moves it)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), coalesce(sum(hashtext(r::text)::bigint), 0) "
+                       f"FROM {EtablissementFiness._meta.db_table} r")
+        registre = "%s-%s" % cursor.fetchone()
+    contexte = repr((sorted(departements) if departements is not None else None, registre,
+                     sorted(ref.categories.items()), sorted(ref.types_voie.items()), len(ref.communes)))
+    return hashlib.sha256(contexte.encode()).hexdigest()
+
+
+def structures_connues(departements: set[str] | None, ref: Reference) -> tuple[str, dict]:
+    """The context's checksum and the fingerprints of the structures flux's elements whose EG
+    rows are still as the import that stored them left them."""
+    controle = controle_structures(departements, ref)
+    lignes = list(EmpreinteStructures.objects.filter(controle=controle).values_list("empreinte", "finess_ej", "egs",
+                                                                                     "gardes"))
+    if not lignes:
+        return controle, {}
+    actuelles = empreintes_lignes_eg()
+    connues = {}
+    for empreinte, ej, egs, gardes in lignes:
+        if all(actuelles.get(g.split("|")[0], "") == g.split("|")[3] for g in gardes.split()):
+            connues[empreinte] = (ej, egs, gardes)
+    return controle, connues
+
+
+def enregistrer_empreintes_structures(extrait: ExtraitJson, departements, ref: Reference,
+                                      controle_inchange: str = "") -> None:
+    """After the import is written, in the same transaction: the fingerprints of the elements
+    read (with their EG rows as now written) and of those passed over. `controle_inchange`:
+    the context's checksum when this import wrote no structure and no register row."""
+    controle = renouveler_empreintes(EmpreinteStructures, extrait.empreintes, extrait.inchangees,
+                                     (lambda: controle_inchange) if controle_inchange
+                                     else lambda: controle_structures(departements, ref))
+    if controle and extrait.empreintes:
+        actuelles = empreintes_lignes_eg()
+        inserer_en_masse(EmpreinteStructures, None, (
+            {"empreinte": empreinte, "finess_ej": ej, "egs": egs, "controle": controle,
+             "gardes": " ".join(f"{eg}|{dep}|{int(ferme)}|{actuelles.get(eg, '')}" for eg, dep, ferme in gardes)}
+            for empreinte, (ej, egs, gardes) in extrait.empreintes.items()))
 
 
 def seuil_fermetures() -> float:
@@ -545,16 +665,32 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
     if "csv" in par_sorte:
         extrait = lire_extrait(par_sorte["csv"].read(), referentiel, lambda f, e: progres(0.4 * f, e))
     elif "structures" in par_sorte:
-        extrait = lire_structures(par_sorte["structures"], referentiel, lambda f, e: progres(0.3 * f, e))
+        controle_s, connues_s = structures_connues(departements, ref)
+        extrait = lire_structures(par_sorte["structures"], referentiel, lambda f, e: progres(0.3 * f, e),
+                                  connues=connues_s)
     extrait_activites = None
     if "activites" in par_sorte:
-        extrait_activites = lire_activites(par_sorte["activites"], _perimetre_activites(extrait, departements),
-                                           lambda f, e: progres(0.3 + 0.1 * f, e))
+        perimetre_activites = _perimetre_activites(extrait, departements)
+        controle, connues = empreintes_connues()
+        extrait_activites = lire_activites(par_sorte["activites"], perimetre_activites,
+                                           lambda f, e: progres(0.3 + 0.1 * f, e), connues=connues)
     date_extraction = (extrait or extrait_activites).date_extraction
     progres(0.4, "Comparaison avec le Répertoire")
     with transaction.atomic():
         with connection.cursor() as cursor:  # one import at a time: the second waits for the first
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [VERROU_IMPORT])
+        if isinstance(extrait, ExtraitJson) and extrait.inchangees and \
+                controle_structures(departements, ref) != controle_s:
+            # Another import wrote while this one read (see below): read again, every element.
+            par_sorte["structures"].seek(0)
+            extrait = lire_structures(par_sorte["structures"], referentiel)
+            controle_s = ""
+        if extrait_activites is not None and extrait_activites.inchangees and controle_autorisations() != controle:
+            # Another import wrote the authorisations while this one read: what it passed over
+            # may no longer be stored as its file says. Read again, every element.
+            par_sorte["activites"].seek(0)
+            extrait_activites = lire_activites(par_sorte["activites"], perimetre_activites)
+            controle = ""
         # The regulated authorisations of each EG, for the units proposed to a new one.
         autorisations_par_eg: dict[str, list] = {}
         if extrait_activites is not None:
@@ -565,11 +701,12 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             # New EG the activités flux of this run does not cover: the authorisations already
             # stored for them (an activités flux imported before). Sets, not IN lists of 100,000.
             couverts = extrait_activites.eg_couverts if extrait_activites is not None else set()
-            avec_autorisations = set(AutorisationFiness.objects.filter(exercee=True).exclude(finess_eg="")
-                                     .values_list("finess_eg", flat=True).distinct())
-            candidats = (avec_autorisations & set(extrait.etablissements)) - couverts
+            candidats = set(extrait.etablissements) - couverts
             if candidats:
-                candidats -= set(Structure.objects.eg().filter(finess__in=candidats).values_list("finess", flat=True))
+                candidats -= set(restreint(Structure.objects.eg(), "finess", candidats).values_list("finess", flat=True))
+            if len(candidats) >= PEU:
+                candidats &= set(AutorisationFiness.objects.filter(exercee=True).exclude(finess_eg="")
+                                 .values_list("finess_eg", flat=True).distinct())
             for a in AutorisationFiness.objects.filter(finess_eg__in=candidats, exercee=True):
                 if a.finess_eg not in autorisations_par_eg:
                     autorisations_par_eg.setdefault(a.finess_eg, []).append(a)
@@ -578,10 +715,10 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             plan = Plan()
         if extrait_activites is not None:
             noms = {e.finess: e.rs for e in extrait.etablissements.values()} if extrait else {}
-            if not noms:
-                noms = dict(Structure.objects.exclude(finess="").filter(
-                    finess__in={a.finess_eg or a.finess_ej for a in extrait_activites.activites}
-                ).values_list("finess", "nom"))
+            sans_nom = {a.finess_eg or a.finess_ej for a in extrait_activites.activites} - set(noms)
+            if sans_nom:  # not read from the structures flux (absent, or passed over unchanged)
+                noms.update(Structure.objects.exclude(finess="").filter(finess__in=sans_nom)
+                            .values_list("finess", "nom"))
             planifier_autorisations(extrait_activites, plan, noms)
         motifs = motifs_de_confirmation(plan, extrait, departements)
         # What the preview showed, to confirm exactly that (only an import that stops needs it:
@@ -592,10 +729,11 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             confirme = False
         compteurs = dict(
             date_extraction=date_extraction, nb_lignes=(extrait or extrait_activites).nb_lignes,
-            nb_etablissements=len(extrait.etablissements) if extrait else 0,
+            nb_etablissements=len(extrait.etablissements) + getattr(extrait, "nb_inchanges", 0) if extrait else 0,
             nb_nouveaux=sum(1 for c in plan.changements if c["type"] == Changement.Type.NOUVEAU),
             nb_modifies=plan.modifies, nb_fermes=plan.fermes, nb_rouverts=plan.rouverts,
-            nb_uo_proposees=plan.uo_proposees, nb_ignores=plan.ignores, nb_autorisations=plan.nb_autorisations,
+            nb_uo_proposees=plan.uo_proposees,
+            nb_ignores=plan.ignores + getattr(extrait, "nb_ignores_inchanges", 0), nb_autorisations=plan.nb_autorisations,
             nb_autorisations_modifiees=len(plan.autorisations),
             nb_autorisations_retirees=len(plan.autorisations_retirees))
         imp.changements.all().delete()  # a confirmed run replaces its preview's report
@@ -614,6 +752,9 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
         import_finess.enregistrer_autorisations((a._asdict() for a in plan.autorisations
                                                  if a.activite_id not in avant),
                                                 nouvelles=True, nombre=len(plan.autorisations) - len(avant))
+        if extrait_activites is not None:
+            enregistrer_empreintes_activites(extrait_activites, "" if plan.autorisations or plan.autorisations_retirees
+                                             else controle)
         servies = {uo["autorisation_activite_id"] for eg in plan.nouveaux_eg for uo in eg["uos"]
                    if uo.get("autorisation_activite_id")}
         pks = dict(AutorisationFiness.objects.filter(activite_id__in=servies).values_list("activite_id", "pk"))
@@ -626,10 +767,22 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             imp.par, raison(date_extraction), nouvelles_ej=plan.nouvelles_ej, nouveaux_eg=plan.nouveaux_eg,
             modifications=plan.modifications, rattachements=plan.rattachements,
             progres=lambda f, e: progres(0.5 + 0.45 * f, e))
+        ecrits_registre = 0
         if extrait is not None:  # rows made as they are written (~103,000: not kept in the plan)
             progres(0.95, "Registre FINESS")
-            import_finess.enregistrer_registre_finess((ligne_registre(e) for e in extrait.etablissements.values()),
-                                                      absents=plan.absents, date_absence=date_extraction)
+            ecrits_registre = import_finess.enregistrer_registre_finess((ligne_registre(e) for e in extrait.etablissements.values()),
+                                                      absents=plan.absents, date_absence=date_extraction,
+                                                      parmi=extrait.etablissements if len(extrait.etablissements) < PEU
+                                                      else None)
+        if isinstance(extrait, ExtraitJson):
+            import_finess.enregistrer_entites_finess(
+                {"finess": e.finess, "pm_smsse_id": e.pm_smsse_id, "nom": e.nom[:250]}
+                for e in extrait.entites.values() if e.pm_smsse_id)
+            compteurs["nb_groupements"] = sum(synchroniser_groupements_finess(imp.par, extrait.groupements,
+                                                                              raison(date_extraction)))
+            rien_ecrit = not (ecrits_registre or plan.nouvelles_ej or plan.nouveaux_eg or plan.modifications
+                              or plan.rattachements)
+            enregistrer_empreintes_structures(extrait, departements, ref, controle_s if rien_ecrit else "")
         for c in plan.changements:
             if c["structure_id"] is None:
                 c["structure_id"] = crees.get(c["finess"])

@@ -58,6 +58,7 @@ class ImportFiness(models.Model):
     nb_autorisations = models.PositiveIntegerField("autorisations lues", default=0)
     nb_autorisations_modifiees = models.PositiveIntegerField("autorisations nouvelles ou modifiées", default=0)
     nb_autorisations_retirees = models.PositiveIntegerField("autorisations retirées", default=0)
+    nb_groupements = models.PositiveIntegerField("groupements créés, modifiés ou retirés", default=0)
 
     class Meta:
         ordering = ["-cree_le"]
@@ -112,3 +113,41 @@ class Changement(models.Model):
 
     def __str__(self):
         return f"{self.get_type_display()} {self.finess} {self.libelle_champ}"
+
+
+class EmpreinteActivites(models.Model):
+    """One element (an EJ) of the activités flux as the last import applied it: the digest of
+    its bytes, what was kept of it, and the authorisations table's checksum then. The next
+    import passes over an element whose bytes and perimeter are the same (its authorisations
+    are already stored as it says) without reading it: an unchanged national flux is ~250,000
+    activities. A checksum that no longer matches the table (a row changed elsewhere) voids
+    them all."""
+
+    empreinte = models.CharField(max_length=32, unique=True)  # BLAKE2b-128 of the element's bytes, hex
+    finess_ej = models.CharField(max_length=9)
+    egs = models.TextField(blank=True)  # its EG, space-separated
+    gardes = models.TextField(blank=True)  # those in the perimeter then
+    ej_dedans = models.BooleanField(default=False)  # its EJ's own activities kept then
+    nb = models.PositiveIntegerField(default=0)  # activities kept
+    controle = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = "empreinte du flux activités"
+
+
+class EmpreinteStructures(models.Model):
+    """One element (an EJ) of the structures flux as the last import applied it: the digest of
+    its bytes, its EG, and for those of the perimeter their département, state and the digest
+    of their Répertoire row (FINESS fields, state, EJ) after that import. The next import
+    passes over an element with the same bytes whose EG rows are still those (applying it
+    again would change nothing), without reading it; `controle` (the perimeter, the
+    nomenclatures read, FINESS's register) voids them all when it moves."""
+
+    empreinte = models.CharField(max_length=32, unique=True)  # BLAKE2b-128 of the element's bytes, hex
+    finess_ej = models.CharField(max_length=9)
+    egs = models.TextField(blank=True)
+    gardes = models.TextField(blank=True)  # « EG|département|0 or 1 (closed)|row digest or empty », space-separated
+    controle = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "empreinte du flux structures"

@@ -1,4 +1,3 @@
-import hashlib
 import logging
 from contextlib import ExitStack
 from pathlib import Path
@@ -8,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from .importer import executer, importer_fichier
+from .importer import empreinte, executer, importer_fichier
 from .models import ImportFiness
 
 logger = logging.getLogger(__name__)
@@ -72,13 +71,9 @@ def _telecharger(url: str, nom: str) -> Path | None:
 
 
 def _empreinte(*chemins) -> str:
-    h = hashlib.sha256()
-    for chemin in chemins:
-        if chemin:
-            with open(chemin, "rb") as f:
-                for bloc in iter(lambda: f.read(1 << 20), b""):
-                    h.update(bloc)
-    return h.hexdigest()
+    """ImportFiness.empreinte of these files (both, in this order)."""
+    with ExitStack() as pile:
+        return empreinte(*(pile.enter_context(open(c, "rb")) if c else None for c in chemins))
 
 
 @shared_task

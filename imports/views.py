@@ -44,22 +44,25 @@ def lancer(request):
     return redirect(imp)
 
 
+def _decider(request, pk, action, message: str):
+    """Confirm or cancel an import stopped at its preview (the service checks its state)."""
+    imp = get_import_or_403(request.user, pk)
+    action(request.user, imp)
+    messages.info(request, message)
+    return redirect(imp)
+
+
 @gestionnaire_requis
 @require_POST
 def confirmer(request, pk):
-    imp = get_import_or_403(request.user, pk)
-    services.confirmer_import(request.user, imp)
-    messages.info(request, "Import confirmé : il s'applique maintenant, le rapport s'affiche ici.")
-    return redirect(imp)
+    return _decider(request, pk, services.confirmer_import,
+                    "Import confirmé : il s'applique maintenant, le rapport s'affiche ici.")
 
 
 @gestionnaire_requis
 @require_POST
 def annuler(request, pk):
-    imp = get_import_or_403(request.user, pk)
-    services.annuler_import(request.user, imp)
-    messages.info(request, "Import annulé : rien n'a été modifié.")
-    return redirect(imp)
+    return _decider(request, pk, services.annuler_import, "Import annulé : rien n'a été modifié.")
 
 
 TYPES = [(t.value, t.label) for t in Changement.Type]

@@ -223,10 +223,16 @@ def avancement(campagne: Campagne) -> Avancement:
                       campagne.en_cours and en_retard(campagne))
 
 
+def avec_avancement(campagnes):
+    """The campaigns with their treated / total fiches counted in the same query (the list of
+    campaigns: one query, not one per campaign); read by `avancement_rapide`."""
+    return campagnes.annotate(nb_fiches=Count("fiches"),
+                              nb_traitees=Count("fiches", filter=Q(fiches__traitee_le__isnull=False)))
+
+
 def avancement_rapide(campagne: Campagne) -> LigneAvancement:
-    """Treated / total only (the list of campaigns)."""
-    c = campagne.fiches.aggregate(total=Count("pk"), traitees=Count("pk", filter=Q(traitee_le__isnull=False)))
-    return LigneAvancement(campagne.nom, c["total"], c["traitees"], campagne.pk)
+    """Treated / total only (the list of campaigns), as `avec_avancement` counted them."""
+    return LigneAvancement(campagne.nom, campagne.nb_fiches, campagne.nb_traitees, campagne.pk)
 
 
 def envois_par_nature(campagne: Campagne) -> list[tuple[str, int]]:

@@ -59,9 +59,11 @@ class CampagneForm(forms.Form):
         return donnees
 
 
-def _libelle_perimetre(donnees) -> str:
+def _libelle_perimetre(donnees, departements: dict | None = None) -> str:
     perimetre = donnees["perimetre"]
     if perimetre == Perimetre.DEPARTEMENT:
+        if departements is not None and donnees["valeur"] in departements:
+            return departements[donnees["valeur"]]
         return str(Departement.objects.get(code=donnees["valeur"]))
     if perimetre == Perimetre.CHAMP:
         return f"champ {dict(CHAMPS)[donnees['valeur']]}"
@@ -70,9 +72,11 @@ def _libelle_perimetre(donnees) -> str:
     return "toute la région"
 
 
-def libelle(campagne: Campagne) -> str:
-    return _libelle_perimetre({"perimetre": campagne.perimetre, "valeur": campagne.valeur, "ej": campagne.ej}) \
-        if campagne.perimetre != Perimetre.EJ or campagne.ej else "entité juridique retirée"
+def libelle(campagne: Campagne, departements: dict | None = None) -> str:
+    """The campaign's perimeter in words; `departements` (code → name): read once for a list."""
+    donnees = {"perimetre": campagne.perimetre, "valeur": campagne.valeur, "ej": campagne.ej}
+    return _libelle_perimetre(donnees, departements) if campagne.perimetre != Perimetre.EJ or campagne.ej \
+        else "entité juridique retirée"
 
 
 @gestionnaire_requis
@@ -102,7 +106,10 @@ def liste(request):
                     "form": form, "apercu": d["apercu"], "perimetre": _libelle_perimetre(d)})
         else:
             statut = 400
-    lignes = [(c, libelle(c), services.avancement_rapide(c)) for c in Campagne.objects.select_related("ej")[:50]]
+    campagnes = list(services.avec_avancement(Campagne.objects.select_related("ej"))[:50])
+    codes = {c.valeur for c in campagnes if c.perimetre == Perimetre.DEPARTEMENT}
+    departements = {d.code: str(d) for d in Departement.objects.filter(code__in=codes)} if codes else {}
+    lignes = [(c, libelle(c, departements), services.avancement_rapide(c)) for c in campagnes]
     return render(request, "qualite/campagnes.html", {"form": form, "campagnes": lignes}, status=statut)
 
 

@@ -498,6 +498,10 @@ def _noter_changements(sender, instance, history_instance, **kwargs):
 
 class TypeGroupement(models.TextChoices):
     GHT = "GHT", "Groupement hospitalier de territoire"
+    # FINESS's groupings (structures flux): conventional (gcc, a GHT when typeGcc is 001) and
+    # organic ones (gco: a legal person itself, a GCS for instance).
+    GCC = "GCC", "Groupement de coopération conventionnelle"
+    GCO = "GCO", "Groupement de coopération organique"
 
 
 class Groupement(UneLigneMixin, models.Model):
@@ -508,9 +512,13 @@ class Groupement(UneLigneMixin, models.Model):
     nom = models.CharField(max_length=250)
     departement = models.ForeignKey("nomenclatures.Departement", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="département")
-    support = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+",
-                                verbose_name="établissement support")
+    support = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+", null=True, blank=True,
+                                verbose_name="établissement support")  # FINESS may name none
     membres = models.ManyToManyField(Structure, related_name="groupements", verbose_name="membres")
+    # A grouping of the FINESS flux: « gcc:<gccId> » or « gco:<pmSmsseId> », and its FINESS type
+    # code (TRE_R371 / TRE_R372); empty for one entered here.
+    identifiant_finess = models.CharField(max_length=24, blank=True, db_index=True)
+    type_finess = models.CharField("type FINESS", max_length=3, blank=True)
 
     class Meta:
         ordering = ["nom"]
@@ -642,6 +650,23 @@ class JetonApi(models.Model):
 # The ANS measures the Répertoire against FINESS (EX1.2, EX2, EX3-5, ST2/CO4, CO1): those
 # need FINESS's own view of each establishment, kept apart from the offer the structures
 # describe. Written only by the FINESS import (repertoire.services.finess).
+
+class EntiteFiness(models.Model):
+    """One FINESS legal entity (EJ) as the structures flux gives it: its number and FINESS's own
+    id of it (pmSmsseId, informationsGeneralesPMEJ), by which the groupings (gcc, gco) name
+    their members."""
+
+    finess = models.CharField("numéro FINESS", max_length=9, unique=True)
+    pm_smsse_id = models.CharField("identifiant FINESS (pmSmsseId)", max_length=20, db_index=True)
+    nom = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        verbose_name = "entité juridique FINESS"
+        verbose_name_plural = "entités juridiques FINESS"
+
+    def __str__(self):
+        return f"{self.finess} {self.nom}"
+
 
 class EtablissementFiness(models.Model):
     """One FINESS establishment (EG) as the register gives it, open or closed."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from imports.importer import importer_fichier
 from imports.models import Changement, ImportFiness
@@ -323,3 +324,153 @@ def test_autorisation_modifiee_mise_a_jour_avec_son_rapport(national, tmp_path):
     assert apres.capacites == [{"statut": "08", "unite": "02", "nombre": 6}, {"statut": "09", "unite": "02", "nombre": 4}]
     ligne = imp.changements.get(type=Changement.Type.AUTORISATION)
     assert "jusqu'au 31/12/2031" in ligne.apres and "jusqu'au" not in ligne.avant
+
+
+def _activites_de(pm) -> list:
+    return (pm["activitesAutorisees"] or []) + [a for e in pm["ege"] for a in (e["activitesExercees"] or [])]
+
+
+@pytest.mark.django_db
+def test_flux_activites_inchange_passe_sans_relire_et_reste_exact(national, tmp_path, monkeypatch):
+    """An element of the activités flux with the same bytes as last applied is passed over
+    unread; the changed one is read and written; an authorisation changed elsewhere voids
+    every fingerprint and the next import reads all and restores it."""
+    from imports import finess_json as fj
+    from imports.models import EmpreinteActivites
+
+    donnees = echantillon(ACTIVITES)
+    premier = importer_fichier(STRUCTURES, activites=ecrire(tmp_path, donnees, "a1.json"))
+    assert premier.statut == ImportFiness.Statut.TERMINE, premier.erreur
+    total = AutorisationFiness.objects.count()
+    assert EmpreinteActivites.objects.count() == len(donnees["pmej"]) == 21
+    lues = []
+    lire = fj._lire_activite
+    monkeypatch.setattr(fj, "_lire_activite", lambda a, *args: lues.append(a) or lire(a, *args))
+    change = next(p for p in donnees["pmej"] if any(a["caracteristiquesGeneriques"]["activiteAeId"] == "9482"
+                                                     for a in _activites_de(p)))
+    next(a for a in _activites_de(change) if a["caracteristiquesGeneriques"]["activiteAeId"] == "9482")[
+        "capacite"][0]["nombre"] = "6"
+    second = importer_fichier(STRUCTURES, activites=ecrire(tmp_path, donnees, "a2.json"))
+    assert second.statut == ImportFiness.Statut.TERMINE, second.erreur
+    assert (second.nb_autorisations, second.nb_autorisations_modifiees, second.nb_autorisations_retirees) == (
+        total, 1, 0)
+    assert len(lues) == len(_activites_de(change)) < total  # only the changed element was read
+    assert AutorisationFiness.objects.get(activite_id="9482").capacites[0]["nombre"] == 6
+    assert AutorisationFiness.objects.count() == total
+
+    AutorisationFiness.objects.filter(activite_id="43286").delete()
+    lues.clear()
+    troisieme = importer_fichier(STRUCTURES, activites=tmp_path / "a2.json")
+    assert troisieme.nb_autorisations_modifiees == 1 and AutorisationFiness.objects.filter(activite_id="43286").exists()
+    assert len(lues) == sum(len(_activites_de(p)) for p in donnees["pmej"])
+
+
+def test_lecture_par_element_identique_a_ijson_et_repli_sur_l_inhabituel():
+    """The fast reading (an element cut from the bytes, read by orjson) gives exactly the
+    elements and groupings ijson gives on the real samples; a brace inside a text, which
+    its count cannot follow, falls back to ijson with the same result."""
+    import io
+
+    from imports import finess_json as fj
+
+    for chemin in (STRUCTURES, ACTIVITES):
+        for rapide in (True, False):
+            groupes = {"gcc": [], "gco": []}
+            with open(chemin, "rb") as f:
+                elements = [e for _, e, _ in fj._elements(f, rapide, groupes)]
+            assert elements == echantillon(chemin)["pmej"]
+            assert groupes == {"gcc": echantillon(chemin).get("gcc", []), "gco": echantillon(chemin).get("gco", [])}
+    texte = b'{"schemaVersion": "v1.0.0", "pmej": [{"a": "x}", "b": [{"c": 1}, {"d": "]"}]}, {"e": null}]}'
+    with pytest.raises(fj._Illisible):
+        list(fj._elements(io.BytesIO(texte), True))
+    assert fj._avec_repli(lambda f, rapide: [e for _, e, _ in fj._elements(f, rapide)], io.BytesIO(texte)) == [
+        {"a": "x}", "b": [{"c": 1}, {"d": "]"}]}, {"e": None}]
+
+
+@pytest.mark.django_db
+def test_flux_structures_inchange_passe_sans_relire_sauf_ce_qui_a_bouge(national, tmp_path, monkeypatch):
+    """An element of the structures flux with the same bytes, whose EG rows are as the last
+    import left them, is passed over unread; one changed in the file, or whose EG was changed
+    here, is read and applied; the counts stay those of the whole file."""
+    from imports import finess_json as fj
+    from imports.models import EmpreinteStructures
+
+    donnees = echantillon()
+    premier = importer_fichier(ecrire(tmp_path, donnees, "s1.json"))
+    assert premier.statut == ImportFiness.Statut.TERMINE, premier.erreur
+    assert EmpreinteStructures.objects.count() == len(donnees["pmej"]) == 23
+    lus = []
+    lire = fj._lire_etablissement
+    monkeypatch.setattr(fj, "_lire_etablissement", lambda e, chemin, *args: lus.append(chemin) or lire(e, chemin, *args))
+    assert ege(donnees, "010780195") is donnees["pmej"][1]["ege"][0]
+    Structure.objects.filter(finess="010780195").update(nom="NOM CHANGÉ ICI")  # pmej[1]: its row moved
+    autre = donnees["pmej"][17]["ege"][0]["informationsGeneralesEGE"]
+    autre["nomEgeCourt"] = "NOUVEAU NOM"  # pmej[17] (an open EG): its bytes moved
+    second = importer_fichier(ecrire(tmp_path, donnees, "s2.json"))
+    assert second.statut == ImportFiness.Statut.TERMINE, second.erreur
+    assert lus == ["pmej[1].ege[0]", "pmej[17].ege[0]"]
+    assert (second.nb_etablissements, second.nb_ignores, second.nb_modifies) == (27, 12, 2)
+    assert Structure.objects.get(finess="010780195").nom == "CLINIQUE CONVERT"
+    assert Structure.objects.get(finess=autre["numFinessEge"]).nom == "NOUVEAU NOM"
+    lus.clear()
+    troisieme = importer_fichier(tmp_path / "s2.json")
+    assert (lus, troisieme.nb_changements, troisieme.nb_etablissements) == ([], 0, 27)
+
+
+@pytest.mark.django_db
+def test_groupements_gcc_gco_du_flux_par_pmsmsseid(national, tmp_path, client, region):
+    """FINESS's groupings name their members by pmSmsseId (informationsGeneralesPMEJ): the real
+    sample's pmej[1] has pmSmsseId « 2 » for the EJ 010000156 (its EG: the CLINIQUE CONVERT
+    010780195), pmej[8] « 9 » for 010000255. Its gcc name EJ absent from the sample (14869…):
+    nothing to build. With the first gcc naming « 2 » (support, « S ») and « 9 », the GHT is
+    built with them, shown on the fiche, unchanged by a second import, removed when closed."""
+    from repertoire.models import EntiteFiness, Groupement
+
+    donnees = echantillon()
+    assert donnees["pmej"][1]["informationsGeneralesPMEJ"]["pmSmsseId"] == "2"
+    assert donnees["pmej"][8]["informationsGeneralesPMEJ"]["numFinessPm"] == "010000255"
+    premier = importer_fichier(STRUCTURES, confirme=True)  # the region's 49 is not in the sample
+    assert premier.statut == ImportFiness.Statut.TERMINE, premier.erreur
+    assert EntiteFiness.objects.get(pm_smsse_id="2").finess == "010000156"
+    assert EntiteFiness.objects.get(pm_smsse_id="9").finess == "010000255"
+    assert premier.nb_groupements == 0 and not Groupement.objects.filter(identifiant_finess__startswith="gc").exists()
+
+    gcc = donnees["gcc"][0]
+    assert (gcc["gccId"], gcc["nomGcc"], gcc["typeGcc"]) == ("1", "21-52 Côte d'Or-Haute-Marne", "001")
+    gcc["pmejDuGcc"] = [{"pmSmsseId": "2", "typeRoleEntiteGroupe": "S"},
+                        {"pmSmsseId": "9", "typeRoleEntiteGroupe": "M"},
+                        {"pmSmsseId": "14869", "typeRoleEntiteGroupe": "M"}]  # not in the Répertoire
+    donnees["gco"][0]["pmejDuGco"] = [{"pmSmsseId": "9", "typeRoleEntiteGroupe": "M"}]
+    second = importer_fichier(ecrire(tmp_path, donnees, "s.json"), confirme=True)
+    assert second.statut == ImportFiness.Statut.TERMINE, second.erreur
+    ght = Groupement.objects.get(identifiant_finess="gcc:1")
+    assert (ght.type, ght.type_finess, ght.nom, ght.support.finess) == ("GHT", "001", "21-52 Côte d'Or-Haute-Marne",
+                                                                          "010000156")
+    assert sorted(ght.membres.values_list("finess", flat=True)) == ["010000156", "010000255"]
+    gco = Groupement.objects.get(identifiant_finess="gco:403")  # the gco « 403 »: not in the sample, named by its id
+    assert (gco.type, gco.type_finess, gco.support, gco.nom) == ("GCO", "003", None, "Groupement FINESS 403")
+    assert list(gco.membres.values_list("finess", flat=True)) == ["010000255"]
+    assert second.nb_groupements == 2 == Groupement.objects.exclude(identifiant_finess="").count()
+
+    client.force_login(region.consultant)
+    page = client.get(reverse("repertoire:fiche", args=[Structure.objects.get(finess="010780195").pk])).content.decode()
+    assert "21-52 Côte d&#x27;Or-Haute-Marne" in page and "Groupement hospitalier de territoire (FINESS)" in page
+    assert "Groupement FINESS 403" not in page  # the clinique's EJ is not a member of that one
+
+    troisieme = importer_fichier(tmp_path / "s.json", confirme=True)
+    assert troisieme.nb_groupements == 0 and Groupement.objects.get(identifiant_finess="gcc:1").pk == ght.pk
+    gcc["etatObjet"] = "I"
+    quatrieme = importer_fichier(ecrire(tmp_path, donnees, "s2.json"), confirme=True)
+    assert quatrieme.nb_groupements == 1 and not Groupement.objects.filter(identifiant_finess="gcc:1").exists()
+
+
+@pytest.mark.django_db
+def test_groupement_defectueux_refuse_avec_son_chemin(national, tmp_path):
+    from repertoire.models import Groupement
+
+    donnees = echantillon()
+    donnees["gcc"][1]["pmejDuGcc"][0]["pmSmsseId"] = 74826  # a number, the schema says a text
+    imp = importer_fichier(ecrire(tmp_path, donnees))
+    assert imp.statut == ImportFiness.Statut.ECHEC and imp.element_erreur == "gcc[1].pmejDuGcc[0].pmSmsseId"
+    assert "un texte est attendu" in imp.erreur and not Groupement.objects.exists()
+    assert not Structure.objects.exists()

@@ -38,3 +38,38 @@ def test_televersement_barre_de_progression_puis_rapport(celery_worker, connecte
     page.get_by_role("link", name="Fermé", exact=True).click()  # filter the report: the closures
     fermes = page.locator("#rapport tbody").inner_text()
     assert "CH CHOLET" in fermes and "EHPAD LES TILLEULS" in fermes
+
+
+def test_fichier_partiel_televerse_s_arrete_a_l_apercu_puis_annule_au_clic(celery_worker, connecter, live_server):
+    """The gestionnaire uploads the real sample structures flux (départements 01 and 98): it
+    does not cover the region, so the import stops at the preview, which says why and what
+    would change; on a 390 px phone the gestionnaire clicks « Annuler l'import »: nothing
+    was written."""
+    from pathlib import Path
+
+    from imports.models import ImportFiness
+    from repertoire.models import Structure
+    from tests.factories import construire_region
+
+    region = construire_region()
+    avant = list(Structure.objects.order_by("pk").values_list("pk", "nom", "etat", "version"))
+    echantillon = (Path(__file__).resolve().parent.parent / "fixtures" / "finess" / "json"
+                   / "sample-finess-structures-journalier-20260309.json")
+    page = connecter(region.gestionnaire)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/imports/finess/")
+    page.set_input_files("#id_fichier", str(echantillon))
+    page.get_by_role("button", name="Lancer l'import").click()
+    page.wait_for_selector("#apercu", timeout=120_000)
+    motifs = page.locator("#motifs-confirmation").inner_text()
+    assert "le fichier ne couvre que 0 département(s)" in motifs, motifs
+    assert "Aperçu : rien n'a encore été modifié" in page.locator("#apercu").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    annuler = page.get_by_role("button", name="Annuler l'import")
+    annuler.scroll_into_view_if_needed()
+    assert annuler.is_visible()
+    annuler.click()
+    page.wait_for_load_state()
+    assert "Import annulé : rien n'a été modifié" in page.content()
+    assert ImportFiness.objects.get().statut == ImportFiness.Statut.ANNULE
+    assert list(Structure.objects.order_by("pk").values_list("pk", "nom", "etat", "version")) == avant

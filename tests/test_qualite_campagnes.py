@@ -246,3 +246,24 @@ def test_une_fiche_aux_donnees_invalides_est_a_corriger_d_abord(region, client):
     # The Répertoire's own « J'ai vérifié mes données » answers the same way (no error page).
     reponse = client.post(reverse("repertoire:verifier", args=[region.uo_hp.pk]), follow=True)
     assert reponse.status_code == 200 and "sont invalides" in reponse.content.decode()
+
+
+def test_liste_des_campagnes_en_un_nombre_fixe_de_requetes(region, client, django_assert_max_num_queries):
+    """The list shows each campaign's progress and perimeter: counted in the list's query, not
+    one query (or two) more per campaign."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    premiere = _campagne(region)
+    confirmer_fiche(region.referent, _fiche(premiere, region.ehpad))
+    client.force_login(region.gestionnaire)
+    with CaptureQueriesContext(connection) as une:
+        reponse = client.get(reverse("qualite:campagnes"))
+    assert "1 / 5 (20 %)" in reponse.content.decode()
+    for nom in ("Deuxième", "Troisième"):
+        lancer_campagne(region.gestionnaire, nom, "departement", "49")
+    lancer_campagne(region.gestionnaire, "Région", "region")
+    with django_assert_max_num_queries(len(une)):
+        reponse = client.get(reverse("qualite:campagnes"))
+    page = reponse.content.decode()
+    assert page.count("Maine-et-Loire") >= 3 and "toute la région" in page

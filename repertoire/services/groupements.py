@@ -25,3 +25,65 @@ def creer_groupement(acteur, nom: str, support: Structure, membres: list[Structu
     journaliser(acteur, Action.GROUPEMENT_CREE, cible=f"groupement:{groupement.pk}",
                 details={"type": type, "support": support.pk, "membres": len(membres)})
     return groupement
+
+
+@transaction.atomic
+def synchroniser_groupements_finess(acteur, groupements: list[dict], raison: str) -> tuple[int, int, int]:
+    """The groupings of the FINESS structures flux, as it gives them: each
+    {"identifiant": "gcc:<gccId>" | "gco:<pmSmsseId>", "type", "type_finess", "nom", "actif",
+    "membres": [pmSmsseId], "supports": [pmSmsseId], "pm": a gco's own pmSmsseId (its name)}. Members are the EJ of the Répertoire
+    those FINESS ids name (EntiteFiness); the support is a member of role « S ». A grouping
+    entered here with the same type and name becomes FINESS's; one FINESS closes or with no
+    member in the Répertoire is removed. Idempotent: only what differs is written. Returns
+    (created, changed, removed)."""
+    from ..models import EntiteFiness
+
+    ids = {pm for g in groupements for pm in (*g["membres"], *g["supports"], g.get("pm", ""))}
+    entites = list(EntiteFiness.objects.filter(pm_smsse_id__in=ids).values_list("pm_smsse_id", "finess", "nom"))
+    ej_de = {pm: finess for pm, finess, _ in entites}
+    nom_de = {pm: nom for pm, _, nom in entites}  # a gco is named after its own legal entity
+    pk_de = dict(Structure.objects.ej().filter(finess__in=set(ej_de.values())).values_list("finess", "pk"))
+
+    def structures(pms):
+        return [pk_de[ej_de[pm]] for pm in pms if pm in ej_de and ej_de[pm] in pk_de]
+
+    existants = {g.identifiant_finess: g for g in Groupement.objects.exclude(identifiant_finess="")
+                 .prefetch_related("membres")}
+    crees = modifies = retires = 0
+    for g in groupements:
+        supports = structures(g["supports"])
+        membres = set(structures(g["membres"])) | set(supports)
+        actuel = existants.pop(g["identifiant"], None)
+        g = {**g, "nom": g["nom"] or nom_de.get(g.get("pm", "")) or f"Groupement FINESS {g.get('pm', '')}"}
+        if not g["actif"] or not membres:
+            if actuel is not None:
+                actuel.delete()
+                retires += 1
+            continue
+        if actuel is None:  # entered here before FINESS gave it: it becomes FINESS's
+            actuel = Groupement.objects.filter(type=g["type"], nom=g["nom"], identifiant_finess="").first()
+        valeurs = {"type": g["type"], "nom": g["nom"][:250], "type_finess": g["type_finess"],
+                   "identifiant_finess": g["identifiant"], "support_id": supports[0] if supports else None}
+        if actuel is None:
+            if Groupement.objects.filter(type=g["type"], nom=valeurs["nom"]).exists():  # the name is taken
+                valeurs["nom"] = f"{g['nom'][:220]} ({g['identifiant']})"
+            actuel = Groupement.objects.create(**valeurs)
+            actuel.membres.set(membres)
+            crees += 1
+            continue
+        change = False
+        for champ, valeur in valeurs.items():
+            if getattr(actuel, champ) != valeur:
+                setattr(actuel, champ, valeur)
+                change = True
+        if change:
+            actuel.save()
+        if {m.pk for m in actuel.membres.all()} != membres:
+            actuel.membres.set(membres)
+            change = True
+        modifies += change
+    if crees or modifies or retires:
+        changer_version_offre()  # the members' fiches show their groupings
+        journaliser(acteur, Action.GROUPEMENT_CREE, cible="groupements:finess",
+                    details={"raison": raison, "crees": crees, "modifies": modifies, "retires": retires})
+    return crees, modifies, retires

@@ -184,14 +184,16 @@ _CHAMPS_REGISTRE = ["finess_ej", "nom", "categorie", "departement", "date_ouvert
 
 
 @transaction.atomic
-def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence=None) -> int:
+def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence=None, parmi=None) -> int:
     """Write FINESS's view of the establishments an import read (EtablissementFiness), only
     the rows that changed; `absents` (CSV: no longer listed) are marked closed. Returns the
     number of rows written. The register is read whole (one row per FINESS EG ever imported,
     ~103,000 at most) rather than through an IN list of every number: new rows go by COPY,
-    changed ones by one upsert."""
-    existants = {r[0]: r[1:] for r in EtablissementFiness.objects.values_list("finess", *_CHAMPS_REGISTRE)
-                 .iterator(chunk_size=20000)}
+    changed ones by one upsert. `parmi`: the numbers of `lignes` when they are few (the rows
+    of those only are read)."""
+    registre = EtablissementFiness.objects.all() if parmi is None else \
+        EtablissementFiness.objects.filter(finess__in=list(parmi))
+    existants = {r[0]: r[1:] for r in registre.values_list("finess", *_CHAMPS_REGISTRE).iterator(chunk_size=20000)}
     nouveaux, changes = [], []
     for ligne in lignes:
         actuel = existants.get(ligne["finess"])
@@ -264,3 +266,26 @@ def lier_uo_autorisation(user, uo: Structure, autorisation: AutorisationFiness |
     actuelle.autorisation = autorisation
     libelle = autorisation.libelle if autorisation else "aucune"
     return enregistrer(actuelle, user, raison or f"Autorisation FINESS servie : {libelle}", None)
+
+
+@transaction.atomic
+def enregistrer_entites_finess(lignes) -> int:
+    """FINESS's legal entities read (number, pmSmsseId, name): the new ones by COPY, the
+    changed ones by one upsert; only theirs are read. Returns the number written."""
+    from ..models import EntiteFiness
+
+    lignes = {ligne["finess"]: ligne for ligne in lignes}
+    existants = dict(((f, (p, n)) for f, p, n in EntiteFiness.objects.filter(finess__in=list(lignes))
+                      .values_list("finess", "pm_smsse_id", "nom")) if len(lignes) < 20_000 else
+                     ((f, (p, n)) for f, p, n in EntiteFiness.objects.values_list("finess", "pm_smsse_id", "nom")))
+    nouvelles = [ligne for f, ligne in lignes.items() if f not in existants]
+    changees = [ligne for f, ligne in lignes.items() if f in existants
+                and existants[f] != (ligne["pm_smsse_id"], ligne["nom"])]
+    with chargement_massif([EntiteFiness], len(nouvelles)):
+        inserer_en_masse(EntiteFiness, None, nouvelles)
+    if changees:
+        inserer_en_masse(EntiteFiness._meta.db_table, ["finess", "pm_smsse_id", "nom"],
+                         [[ligne["finess"], ligne["pm_smsse_id"], ligne["nom"]] for ligne in changees],
+                         suite="ON CONFLICT (finess) DO UPDATE SET pm_smsse_id = EXCLUDED.pm_smsse_id, "
+                               "nom = EXCLUDED.nom")
+    return len(nouvelles) + len(changees)
