@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('repertoire', '0013_version_offre'),
+        ('repertoire', '0014_groupements_finess'),
     ]
 
     operations = [
