@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Changement, ImportFiness
+from socle.admin_lecture import LectureSeuleAdmin
+
+from .models import Changement, EmpreinteActivites, EmpreinteStructures, ImportFiness
 
 
 @admin.register(ImportFiness)
@@ -17,3 +19,11 @@ class ChangementAdmin(admin.ModelAdmin):
     list_filter = ("type", "niveau")
     search_fields = ("finess", "nom")
     raw_id_fields = ("import_finess", "structure")
+
+
+@admin.register(EmpreinteActivites, EmpreinteStructures)
+class EmpreinteAdmin(LectureSeuleAdmin):
+    """What the last FINESS import applied of each element: written by the import only."""
+
+    list_display = ("finess_ej", "empreinte")
+    search_fields = ("finess_ej",)

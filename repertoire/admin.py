@@ -5,8 +5,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from socle.admin_lecture import LectureSeuleAdmin
 
-from .models import (AutorisationFiness, Contact, EtablissementFiness, Favori, Groupement, Horaire, JetonApi,
-                     PictogrammeFiche, PieceJointe, SignalementAnomalie, Structure)
+from .models import (AutorisationFiness, Contact, EntiteFiness, EtablissementFiness, Favori, Groupement, Horaire,
+                     JetonApi, PictogrammeFiche, PieceJointe, SignalementAnomalie, Structure)
 
 
 class ContactInline(admin.TabularInline):
@@ -78,6 +78,14 @@ class EtablissementFinessAdmin(LectureSeuleAdmin):
     list_display = ("finess", "nom", "categorie", "departement", "ferme", "date_fermeture", "date_maj")
     list_filter = ("ferme", "departement")
     search_fields = ("finess", "finess_ej", "nom")
+
+
+@admin.register(EntiteFiness)
+class EntiteFinessAdmin(LectureSeuleAdmin):
+    """FINESS number ↔ pmSmsseId of each legal entity: written by the FINESS import only."""
+
+    list_display = ("finess", "pm_smsse_id", "nom")
+    search_fields = ("finess", "pm_smsse_id", "nom")
 
 
 @admin.register(AutorisationFiness)
