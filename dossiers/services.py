@@ -435,10 +435,10 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
     for fiche in fiches:  # modifications of existing fiches: only the fields the dossier changed
         if fiche.est_creation or fiche.a_supprimer:
             continue
-        change = differences.get(fiche.pk, {})
-        noms = [n for n in champs_de(fiche.niveau) if n in change and f"{fiche.pk}:{n}" not in garder_repertoire]
+        noms = [n for n in comparaison.changes_par_le_dossier(fiche, champs_de(fiche.niveau), differences)
+                if f"{fiche.pk}:{n}" not in garder_repertoire]
         if noms:
-            changes = {n: change[n] for n in noms}
+            changes = {n: differences[fiche.pk][n] for n in noms}
             scalaires, m2m = valeurs_pour_modele(fiche.niveau, changes)
             modifications.append((fiche.structure_id, scalaires, m2m))  # contacts alone: a new version too
             a_ecrire.append(parties_pour_service(fiche.niveau, changes))
