@@ -677,16 +677,22 @@ class Lot:
             return location(element, self.situations)
         return organization(element)
 
+    def par_structure(self) -> list[list[dict]]:
+        """The batch mapped, one list per structure."""
+        return [[self.ressource(e) for e in self.elements(s)] for s in self.structures]
+
+    def ressources(self) -> list[dict]:
+        return [r for groupe in self.par_structure() for r in groupe]
+
 
 def ressources_par_structure(type_ressource: str, structures, restriction=None) -> list[list[dict]]:
     """Map a batch of structures, one list per structure: HealthcareService gives every offer of
     each unit (those `restriction` accepts)."""
-    lot = Lot(type_ressource, structures, restriction)
-    return [[lot.ressource(e) for e in lot.elements(s)] for s in structures]
+    return Lot(type_ressource, structures, restriction).par_structure()
 
 
 def ressources(type_ressource: str, structures, restriction=None) -> list[dict]:
-    return [r for groupe in ressources_par_structure(type_ressource, structures, restriction) for r in groupe]
+    return Lot(type_ressource, structures, restriction).ressources()
 
 
 def modes_ror_ids() -> list[int]:
