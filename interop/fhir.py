@@ -677,18 +677,9 @@ class Lot:
             return location(element, self.situations)
         return organization(element)
 
-    def par_structure(self) -> list[list[dict]]:
-        """The batch mapped, one list per structure."""
-        return [[self.ressource(e) for e in self.elements(s)] for s in self.structures]
-
     def ressources(self) -> list[dict]:
-        return [r for groupe in self.par_structure() for r in groupe]
-
-
-def ressources_par_structure(type_ressource: str, structures, restriction=None) -> list[list[dict]]:
-    """Map a batch of structures, one list per structure: HealthcareService gives every offer of
-    each unit (those `restriction` accepts)."""
-    return Lot(type_ressource, structures, restriction).par_structure()
+        """The batch mapped: HealthcareService gives every offer of each unit (those `restriction` accepts)."""
+        return [self.ressource(e) for s in self.structures for e in self.elements(s)]
 
 
 def ressources(type_ressource: str, structures, restriction=None) -> list[dict]:
