@@ -220,8 +220,10 @@ def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in _CHAMPS_REGISTRE))
     fermes = EtablissementFiness.objects.filter(finess__in=list(absents), ferme=False).update(
         ferme=True, date_fermeture=date_absence) if absents else 0
-    changer_version_offre()
-    return len(nouveaux) + len(changes) + fermes
+    ecrits = len(nouveaux) + len(changes) + fermes
+    if ecrits:  # an unchanged re-import leaves the cached pages as they are
+        changer_version_offre()
+    return ecrits
 
 
 CHAMPS_AUTORISATION = ["autorisation_id", "exercee", "finess_ej", "finess_eg", "nature", "type_activite", "activite",
