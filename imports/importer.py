@@ -24,6 +24,7 @@ from repertoire import autorisations as regles
 from repertoire import schema
 from repertoire.models import AutorisationFiness, EtablissementFiness, Etat, Niveau, Structure
 from repertoire.services import import_finess
+from repertoire.services.import_finess import PEU, restreint
 from repertoire.services.groupements import synchroniser_groupements_finess
 from socle.ecriture import chargement_massif, inserer_en_masse
 
@@ -43,16 +44,6 @@ TOLERANCE_DEGRES = 5e-6
 # state and closing date follow the register's presence, not a compared value.
 CHAMPS_FINESS = schema.champs_finess()
 CHAMPS_COMPARES = [(c, schema.champ_modele(c).attname) for c in CHAMPS_FINESS if c not in {"etat", "date_fermeture"}]
-
-
-PEU = 20_000  # fewer values than this: an IN list, else the whole table read and filtered here
-
-
-def restreint(requete, champ: str, valeurs):
-    """`requete` limited to the rows whose `champ` is among `valeurs` when they are few (an
-    unchanged re-import reads a few elements), else whole: an IN list of ~100,000 numbers
-    costs more, on both sides, than the rows it would leave out (the caller filters)."""
-    return requete.filter(**{f"{champ}__in": list(valeurs)}) if len(valeurs) < PEU else requete
 
 
 @dataclass
@@ -772,8 +763,7 @@ def _executer(imp, par_sorte: dict, departements, progres, confirme: bool) -> Im
             progres(0.95, "Registre FINESS")
             ecrits_registre = import_finess.enregistrer_registre_finess((ligne_registre(e) for e in extrait.etablissements.values()),
                                                       absents=plan.absents, date_absence=date_extraction,
-                                                      parmi=extrait.etablissements if len(extrait.etablissements) < PEU
-                                                      else None)
+                                                      parmi=extrait.etablissements)
         if isinstance(extrait, ExtraitJson):
             import_finess.enregistrer_entites_finess(
                 {"finess": e.finess, "pm_smsse_id": e.pm_smsse_id, "nom": e.nom[:250]}

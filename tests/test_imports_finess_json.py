@@ -474,3 +474,28 @@ def test_groupement_defectueux_refuse_avec_son_chemin(national, tmp_path):
     assert imp.statut == ImportFiness.Statut.ECHEC and imp.element_erreur == "gcc[1].pmejDuGcc[0].pmSmsseId"
     assert "un texte est attendu" in imp.erreur and not Groupement.objects.exists()
     assert not Structure.objects.exists()
+
+
+def test_groupement_saisi_ici_repris_par_finess_et_nom_pris_distingue(region):
+    """A GHT entered here becomes FINESS's gcc of the same type and name (same row, its
+    members now FINESS's); a second gcc of that name gets its id appended, not a duplicate."""
+    from repertoire.models import EntiteFiness, Groupement, Structure
+    from repertoire.services.groupements import synchroniser_groupements_finess
+
+    ej, autre_ej = (Structure.objects.get(finess=f) for f in ("490000015", "490000031"))
+    EntiteFiness.objects.create(finess=ej.finess, pm_smsse_id="11", nom=ej.nom)
+    EntiteFiness.objects.create(finess=autre_ej.finess, pm_smsse_id="12", nom=autre_ej.nom)
+    saisi = Groupement.objects.create(type="GHT", nom="GHT 49", support=ej)
+    saisi.membres.set([ej])
+
+    def gcc(gcc_id, membres, supports):
+        return {"identifiant": f"gcc:{gcc_id}", "type": "GHT", "type_finess": "001", "nom": "GHT 49", "actif": True,
+                "membres": membres, "supports": supports, "pm": ""}
+
+    flux = [gcc("1", ["11"], ["12"]), gcc("2", ["11"], [])]
+    assert synchroniser_groupements_finess(region.gestionnaire, flux, "test") == (1, 1, 0)
+    repris = Groupement.objects.get(pk=saisi.pk)
+    assert (repris.identifiant_finess, repris.nom, repris.support_id) == ("gcc:1", "GHT 49", autre_ej.pk)
+    assert set(repris.membres.values_list("pk", flat=True)) == {ej.pk, autre_ej.pk}
+    assert Groupement.objects.get(identifiant_finess="gcc:2").nom == "GHT 49 (gcc:2)"
+    assert Groupement.objects.count() == 2

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from socle.audit import Action, journaliser
 
-from ..models import Groupement, Niveau, Structure, TypeGroupement
+from ..models import EntiteFiness, Groupement, Niveau, Structure, TypeGroupement
 from ..version import changer_version_offre
 
 
@@ -36,8 +36,6 @@ def synchroniser_groupements_finess(acteur, groupements: list[dict], raison: str
     entered here with the same type and name becomes FINESS's; one FINESS closes or with no
     member in the Répertoire is removed. Idempotent: only what differs is written. Returns
     (created, changed, removed)."""
-    from ..models import EntiteFiness
-
     ids = {pm for g in groupements for pm in (*g["membres"], *g["supports"], g.get("pm", ""))}
     entites = list(EntiteFiness.objects.filter(pm_smsse_id__in=ids).values_list("pm_smsse_id", "finess", "nom"))
     ej_de = {pm: finess for pm, finess, _ in entites}
@@ -49,6 +47,12 @@ def synchroniser_groupements_finess(acteur, groupements: list[dict], raison: str
 
     existants = {g.identifiant_finess: g for g in Groupement.objects.exclude(identifiant_finess="")
                  .prefetch_related("membres")}
+    # Read once, not one query per grouping of the flux: those entered here (by type and name)
+    # and every name taken.
+    saisis = {}
+    for groupement in Groupement.objects.filter(identifiant_finess="").order_by("pk").prefetch_related("membres"):
+        saisis.setdefault((groupement.type, groupement.nom), groupement)
+    noms_pris = set(Groupement.objects.values_list("type", "nom"))
     crees = modifies = retires = 0
     for g in groupements:
         supports = structures(g["supports"])
@@ -61,13 +65,14 @@ def synchroniser_groupements_finess(acteur, groupements: list[dict], raison: str
                 retires += 1
             continue
         if actuel is None:  # entered here before FINESS gave it: it becomes FINESS's
-            actuel = Groupement.objects.filter(type=g["type"], nom=g["nom"], identifiant_finess="").first()
+            actuel = saisis.pop((g["type"], g["nom"]), None)
         valeurs = {"type": g["type"], "nom": g["nom"][:250], "type_finess": g["type_finess"],
                    "identifiant_finess": g["identifiant"], "support_id": supports[0] if supports else None}
         if actuel is None:
-            if Groupement.objects.filter(type=g["type"], nom=valeurs["nom"]).exists():  # the name is taken
+            if (g["type"], valeurs["nom"]) in noms_pris:  # the name is taken
                 valeurs["nom"] = f"{g['nom'][:220]} ({g['identifiant']})"
             actuel = Groupement.objects.create(**valeurs)
+            noms_pris.add((actuel.type, actuel.nom))
             actuel.membres.set(membres)
             crees += 1
             continue

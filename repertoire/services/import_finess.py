@@ -12,7 +12,7 @@ from nomenclatures.cache import concept_id
 from nomenclatures.models import Commune, Concept, Departement
 
 from .. import schema
-from ..models import AutorisationFiness, EtablissementFiness, Niveau, Structure
+from ..models import AutorisationFiness, EntiteFiness, EtablissementFiness, Niveau, Structure
 from ..signals import offre_modifiee_en_masse
 from ..version import changer_version_offre
 from .offre import deplacer_structure
@@ -21,6 +21,14 @@ from .offre import deplacer_structure
 # on an existing EG (never the UOs, contacts or offer the structures describe).
 CHAMPS_FINESS_EG = schema.champs_finess()
 _LOT = 2000
+PEU = 20_000  # fewer values than this: an IN list, else the whole table read and filtered here
+
+
+def restreint(requete, champ: str, valeurs):
+    """`requete` limited to the rows whose `champ` is among `valeurs` when they are few (an
+    unchanged re-import reads a few elements), else whole: an IN list of ~100,000 numbers
+    costs more, on both sides, than the rows it would leave out (the caller filters)."""
+    return requete.filter(**{f"{champ}__in": list(valeurs)}) if len(valeurs) < PEU else requete
 
 
 def _creer_avec_historique(lignes: list[dict], user, raison: str, date) -> None:
@@ -189,10 +197,11 @@ def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence
     the rows that changed; `absents` (CSV: no longer listed) are marked closed. Returns the
     number of rows written. The register is read whole (one row per FINESS EG ever imported,
     ~103,000 at most) rather than through an IN list of every number: new rows go by COPY,
-    changed ones by one upsert. `parmi`: the numbers of `lignes` when they are few (the rows
-    of those only are read)."""
-    registre = EtablissementFiness.objects.all() if parmi is None else \
-        EtablissementFiness.objects.filter(finess__in=list(parmi))
+    changed ones by one upsert. `parmi`: the numbers of `lignes` (the rows of those only are
+    read when they are few, see `restreint`)."""
+    registre = EtablissementFiness.objects.all()
+    if parmi is not None:
+        registre = restreint(registre, "finess", parmi)
     existants = {r[0]: r[1:] for r in registre.values_list("finess", *_CHAMPS_REGISTRE).iterator(chunk_size=20000)}
     nouveaux, changes = [], []
     for ligne in lignes:
@@ -211,8 +220,10 @@ def enregistrer_registre_finess(lignes, *, absents: list[str] = (), date_absence
                                + ", ".join(f"{c} = EXCLUDED.{c}" for c in _CHAMPS_REGISTRE))
     fermes = EtablissementFiness.objects.filter(finess__in=list(absents), ferme=False).update(
         ferme=True, date_fermeture=date_absence) if absents else 0
-    changer_version_offre()
-    return len(nouveaux) + len(changes) + fermes
+    ecrits = len(nouveaux) + len(changes) + fermes
+    if ecrits:  # an unchanged re-import leaves the cached pages as they are
+        changer_version_offre()
+    return ecrits
 
 
 CHAMPS_AUTORISATION = ["autorisation_id", "exercee", "finess_ej", "finess_eg", "nature", "type_activite", "activite",
@@ -272,12 +283,9 @@ def lier_uo_autorisation(user, uo: Structure, autorisation: AutorisationFiness |
 def enregistrer_entites_finess(lignes) -> int:
     """FINESS's legal entities read (number, pmSmsseId, name): the new ones by COPY, the
     changed ones by one upsert; only theirs are read. Returns the number written."""
-    from ..models import EntiteFiness
-
     lignes = {ligne["finess"]: ligne for ligne in lignes}
-    existants = dict(((f, (p, n)) for f, p, n in EntiteFiness.objects.filter(finess__in=list(lignes))
-                      .values_list("finess", "pm_smsse_id", "nom")) if len(lignes) < 20_000 else
-                     ((f, (p, n)) for f, p, n in EntiteFiness.objects.values_list("finess", "pm_smsse_id", "nom")))
+    existants = {f: (p, n) for f, p, n in restreint(EntiteFiness.objects, "finess", lignes)
+                 .values_list("finess", "pm_smsse_id", "nom")}
     nouvelles = [ligne for f, ligne in lignes.items() if f not in existants]
     changees = [ligne for f, ligne in lignes.items() if f in existants
                 and existants[f] != (ligne["pm_smsse_id"], ligne["nom"])]
