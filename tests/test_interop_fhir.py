@@ -442,3 +442,28 @@ def test_la_ligne_d_adresse_fhir_ecrit_le_type_de_voie(api, region):
     assert adresse["line"] == ["12 Avenue Jean Jaurès"]
     extensions = {e["url"].rsplit("-", 1)[-1]: e["valueString"] for e in adresse["_line"][0]["extension"]}
     assert extensions["streetNameType"] == "AV"
+
+
+def test_la_recherche_mise_en_cache_suit_l_offre_et_le_profil_du_consommateur(client, api, region):
+    """Searches of HealthcareService/Organization are cached under the version of the offer: the same
+    search asked again after a write shows the write, and a consumer without the sensitive units never
+    receives the Bundle cached for a consumer who sees them (and the reverse)."""
+    from repertoire.models import ProfilAcces
+
+    recherche = "/fhir/HealthcareService?_count=50"
+    avant = _get(api, recherche)
+    assert _get(api, recherche)["entry"] == avant["entry"]  # served again, the same
+    noms = lambda bundle: {e["resource"]["name"] for e in bundle["entry"]}  # noqa: E731
+    offre.modifier_structure(None, region.uo_hp, {"nom": "Medecine polyvalente renommee"}, raison="test")
+    assert "Medecine polyvalente renommee" in noms(_get(api, recherche))
+
+    Structure.objects.filter(pk=region.uo_hp.pk).update(unite_sensible=True)
+    offre.modifier_structure(None, region.uo_hp, {"commentaire": "sensible"}, raison="test")  # a new version
+    vus = {}
+    for profil in (ProfilAcces.TOUT, ProfilAcces.HORS_TRES_RESTREINT, ProfilAcces.TOUT):
+        _, clair = jetons_api.creer_jeton(region.gestionnaire, PorteeJeton.FHIR, "Profil", profil_acces=profil)
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {clair}"
+        vus.setdefault(profil, []).append(noms(_get(client, recherche)))
+    assert "Medecine polyvalente renommee" in vus[ProfilAcces.TOUT][0]
+    assert vus[ProfilAcces.TOUT][1] == vus[ProfilAcces.TOUT][0]
+    assert vus[ProfilAcces.HORS_TRES_RESTREINT][0] == vus[ProfilAcces.TOUT][0] - {"Medecine polyvalente renommee"}
