@@ -46,11 +46,13 @@ def changements(fiches) -> list[dict]:
     return blocs
 
 
-def _change_une_partie(fiche, differences) -> bool:
-    noms = parties.PARTIES[fiche.niveau]
+def changes_par_le_dossier(fiche, noms, differences: dict | None = None) -> list[str]:
+    """Those of `noms` the dossier changes on an existing fiche (copy → draft): from
+    `differences(dossier)` when the fiches were read without their drafts, else compared here."""
     if differences is not None:
-        return bool(set(differences.get(fiche.pk, {})) & set(noms))
-    return bool(champs_differents(fiche.reference, fiche.donnees, noms))
+        change = differences.get(fiche.pk, {})
+        return [nom for nom in noms if nom in change]
+    return champs_differents(fiche.reference, fiche.donnees, noms)
 
 
 def ecarts(fiches, differences: dict | None = None) -> list[dict]:
@@ -70,7 +72,7 @@ def ecarts(fiches, differences: dict | None = None) -> list[dict]:
     # Contacts, responsable and planning are also written alone (encadres.ecrire_parties, which
     # leaves the version to its caller): a fiche whose parts the dossier changes is read whole too.
     bougees = [f for f in existantes if f.structure_id in vivantes
-               and (vivantes[f.structure_id]["version"] != f.version_copiee or _change_une_partie(f, differences))]
+               and (vivantes[f.structure_id]["version"] != f.version_copiee or changes_par_le_dossier(f, parties.PARTIES[f.niveau], differences))]
     if not bougees:
         return []
     lire_entieres(bougees)

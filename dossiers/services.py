@@ -21,7 +21,7 @@ from socle.audit import Action, journaliser
 from socle.ecriture import inserer_en_masse, mettre_a_jour_en_masse
 
 from . import access, comparaison, emails
-from .brouillon import (champs_de, champs_differents, champs_manquants, lire_fiches, parties_pour_service,
+from .brouillon import (champs_de, champs_manquants, lire_fiches, parties_pour_service,
                         valeurs_pour_modele)
 from .disciplines import type_convient
 from .models import ETATS_OUVERTS, DossierCollaboratif, EtatDossier, FicheBrouillon, StatutBrouillon, Transition
@@ -435,10 +435,10 @@ def publier_dossier(user, dossier: DossierCollaboratif, choix: dict | None = Non
     for fiche in fiches:  # modifications of existing fiches: only the fields the dossier changed
         if fiche.est_creation or fiche.a_supprimer:
             continue
-        change = differences.get(fiche.pk, {})
-        noms = [n for n in champs_de(fiche.niveau) if n in change and f"{fiche.pk}:{n}" not in garder_repertoire]
+        noms = [n for n in comparaison.changes_par_le_dossier(fiche, champs_de(fiche.niveau), differences)
+                if f"{fiche.pk}:{n}" not in garder_repertoire]
         if noms:
-            changes = {n: change[n] for n in noms}
+            changes = {n: differences[fiche.pk][n] for n in noms}
             scalaires, m2m = valeurs_pour_modele(fiche.niveau, changes)
             modifications.append((fiche.structure_id, scalaires, m2m))  # contacts alone: a new version too
             a_ecrire.append(parties_pour_service(fiche.niveau, changes))
@@ -499,8 +499,7 @@ def fiches_averties(fiches, differences: dict | None = None) -> list[FicheBrouil
         fiche.avertissements = []
         if fiche.a_supprimer or not comparaison.fiche_touchee(fiche):
             continue
-        if not fiche.est_creation and not (set(differences.get(fiche.pk, {})) & set(NOMMES) if differences is not None
-                                           else champs_differents(fiche.reference, fiche.donnees, NOMMES)):
+        if not fiche.est_creation and not comparaison.changes_par_le_dossier(fiche, NOMMES, differences):
             continue
         nommees.append(fiche)
     comparaison.lire_entieres(nommees)

@@ -103,7 +103,7 @@ def _ressources(type_ressource: str, lu):
     """A read batch mapped: the same code as the API's pages (fhir.Lot, interop.personnes)."""
     if type_ressource in PERSONNES:
         return personnes.personnes_de(lu, type_ressource)
-    return (lu.ressource(e) for s in lu.structures for e in lu.elements(s))
+    return lu.ressources()
 
 
 def _ecrire(export: ExportFhir, type_ressource: str) -> int:

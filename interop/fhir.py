@@ -677,16 +677,13 @@ class Lot:
             return location(element, self.situations)
         return organization(element)
 
-
-def ressources_par_structure(type_ressource: str, structures, restriction=None) -> list[list[dict]]:
-    """Map a batch of structures, one list per structure: HealthcareService gives every offer of
-    each unit (those `restriction` accepts)."""
-    lot = Lot(type_ressource, structures, restriction)
-    return [[lot.ressource(e) for e in lot.elements(s)] for s in structures]
+    def ressources(self) -> list[dict]:
+        """The batch mapped: HealthcareService gives every offer of each unit (those `restriction` accepts)."""
+        return [self.ressource(e) for s in self.structures for e in self.elements(s)]
 
 
 def ressources(type_ressource: str, structures, restriction=None) -> list[dict]:
-    return [r for groupe in ressources_par_structure(type_ressource, structures, restriction) for r in groupe]
+    return Lot(type_ressource, structures, restriction).ressources()
 
 
 def modes_ror_ids() -> list[int]:

@@ -282,3 +282,27 @@ def test_la_comparaison_ne_fait_pas_de_requete_par_fiche_changee(client, region)
     assert len(reponse.context["blocs"]) == 5
     assert cinq == une
     assert reponse.content.decode().count(concept("J17", "294").libelle) >= 5
+
+
+def test_la_base_et_python_ont_la_meme_regle_du_vide(region):
+    """Publication reads what changed from PostgreSQL (comparaison.differences), the pages compare in
+    Python (champs_differents): "", [] , null and a missing key are one "empty" for both, and a real
+    change is one for both."""
+    from dossiers.brouillon import champs_de, champs_differents
+    from dossiers.models import FicheBrouillon
+
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    fiche = services.preparer_fiche(region.referent, fiche_de(dossier, region.uo_hp))  # copied
+    reference = {**fiche.reference, "telephone": "", "email": None, "activites": [], "commentaire": "",
+                 "age_min": 60, "site_web": "x"}
+    donnees = {**reference, "telephone": None, "activites": None, "commentaire": "Revu", "age_min": 70}
+    del donnees["email"], donnees["site_web"]  # missing: empty against None, a change against "x"
+    FicheBrouillon.objects.filter(pk=fiche.pk).update(reference=reference, donnees=donnees, copiee=True)
+    fiche.refresh_from_db()
+
+    en_python = champs_differents(fiche.reference, fiche.donnees, champs_de(fiche.niveau))
+    en_base = comparaison.differences(dossier.pk)[fiche.pk]
+    assert sorted(en_python) == ["age_min", "commentaire", "site_web"]
+    assert sorted(n for n in en_base if n in champs_de(fiche.niveau)) == sorted(en_python)
+    assert (en_base["age_min"], en_base["commentaire"], en_base["site_web"]) == (70, "Revu", None)
+    assert comparaison.changes_par_le_dossier(fiche, champs_de(fiche.niveau), {fiche.pk: en_base}) == en_python
