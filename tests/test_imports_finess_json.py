@@ -499,3 +499,24 @@ def test_groupement_saisi_ici_repris_par_finess_et_nom_pris_distingue(region):
     assert set(repris.membres.values_list("pk", flat=True)) == {ej.pk, autre_ej.pk}
     assert Groupement.objects.get(identifiant_finess="gcc:2").nom == "GHT 49 (gcc:2)"
     assert Groupement.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_registre_et_autorisations_inchanges_ne_changent_pas_la_version_de_l_offre():
+    """The cached pages live under the offer's version: writing FINESS's register again as it
+    is, or no authorisation, keeps it; a changed row moves it."""
+    from repertoire.services import import_finess
+    from repertoire.version import version_offre
+
+    ligne = {"finess": "490000023", "finess_ej": "490000015", "nom": "EHPAD LES TILLEULS", "categorie": "500",
+             "departement": "49", "date_ouverture": date(2001, 1, 1), "date_fermeture": None, "ferme": False,
+             "cle_ban": "", "score_ban": None, "date_maj": date(2026, 3, 1)}
+    assert import_finess.enregistrer_registre_finess([ligne], parmi={ligne["finess"]}) == 1
+    avant = version_offre()
+    assert import_finess.enregistrer_registre_finess([ligne], parmi={ligne["finess"]}) == 0
+    assert import_finess.enregistrer_autorisations(iter(()), retirees=[]) == 0
+    assert import_finess.enregistrer_autorisations(iter(()), nouvelles=True) == 0
+    assert version_offre() == avant
+    assert import_finess.enregistrer_registre_finess([{**ligne, "nom": "EHPAD LES TILLEULS 2"}],
+                                                     parmi={ligne["finess"]}) == 1
+    assert version_offre() > avant

@@ -238,20 +238,23 @@ def enregistrer_autorisations(lignes, *, retirees: list[int] = (), nouvelles: bo
     keeps its data, loses the link). `nouvelles`: the caller knows none of these activities
     is in the table yet (they go by COPY, no conflict to resolve); `nombre` of them: a first
     national import's ~250,000 go with the indexes rebuilt after. Returns the number of rows written."""
-    changer_version_offre()  # fiches show their activities
     if retirees:
         AutorisationFiness.objects.filter(pk__in=list(retirees)).delete()
     if nouvelles:
         with chargement_massif([AutorisationFiness], nombre):
-            return inserer_en_masse(AutorisationFiness, None, ({**ligne, "capacites": Jsonb(ligne["capacites"])}
-                                                               for ligne in lignes))
-    n, lot = 0, []
-    for ligne in lignes:
-        lot.append(ligne)
-        if len(lot) == 5000:
-            n += _ecrire_autorisations(lot)
-            lot = []
-    return n + _ecrire_autorisations(lot)
+            n = inserer_en_masse(AutorisationFiness, None, ({**ligne, "capacites": Jsonb(ligne["capacites"])}
+                                                            for ligne in lignes))
+    else:
+        n, lot = 0, []
+        for ligne in lignes:
+            lot.append(ligne)
+            if len(lot) == 5000:
+                n += _ecrire_autorisations(lot)
+                lot = []
+        n += _ecrire_autorisations(lot)
+    if n or retirees:  # fiches show their activities; an unchanged re-import leaves cached pages be
+        changer_version_offre()
+    return n
 
 
 _COLONNES_AUTORISATION = ["activite_id", *CHAMPS_AUTORISATION]
