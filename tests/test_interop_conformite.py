@@ -83,12 +83,50 @@ def test_le_verificateur_voit_les_ecarts(verificateur):
         assert attendu in ecarts, attendu
 
 
+J51_SYSTEMES = ("https://mos.esante.gouv.fr/NOS/TRE_R266-FamilleActiviteOperationnelleHorsSerafin/FHIR/"
+                "TRE-R266-FamilleActiviteOperationnelleHorsSerafin",
+                "https://mos.esante.gouv.fr/NOS/TRE_R265-PrestationPilotageSerafin/FHIR/TRE-R265-PrestationPilotageSerafin")
+
+
+def _elements_du_lieu_et_de_la_famille(ressource: dict) -> list[str]:
+    trouves = []
+    if ressource.get("type") and ressource["resourceType"] == "Location":
+        trouves.append("Location.type")
+    if any(e["url"].endswith("/ror-location-residential-capacity") for e in ressource.get("extension", [])):
+        trouves.append("residential-capacity")
+    if any(c["coding"][0]["system"] in J51_SYSTEMES for c in ressource.get("specialty", [])):
+        trouves.append("operationalActivityFamily")
+    return trouves
+
+
+def test_le_verificateur_voit_les_ecarts_du_lieu_et_de_la_famille(verificateur):
+    """Location.type outside J198, a housing without its type, two families or one outside J51 are reported."""
+    from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION
+
+    lieu = {"resourceType": "Location", "id": "1", "meta": {"profile": [PROFIL_LOCATION]},
+            "type": [{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_R343-FonctionLieu/FHIR/"
+                                            "TRE-R343-FonctionLieu", "code": "999"}]}],
+            "extension": [{"url": "https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/"
+                                  "ror-location-residential-capacity",
+                           "extension": [{"url": "residentialNumber", "valueInteger": 3}]}]}
+    ecarts = "\n".join(verificateur.verifier(lieu))
+    assert "TRE-R343-FonctionLieu|999 hors de J198" in ecarts
+    assert "ror-location-residential-capacity#residentialType : 0 élément(s), attendu 1..1" in ecarts
+    offre = {"resourceType": "HealthcareService", "id": "1-2-3", "meta": {"profile": [PROFIL_HEALTHCARESERVICE]},
+             "specialty": [{"coding": [{"system": R211, "code": "127"}]},
+                           {"coding": [{"system": J51_SYSTEMES[0], "code": "04"}]},
+                           {"coding": [{"system": J51_SYSTEMES[1], "code": "999"}]}]}
+    ecarts = "\n".join(verificateur.verifier(offre))
+    assert "specialty[operationalActivityFamily] : 2 élément(s), attendu 0..1" in ecarts
+    assert "TRE-R265-PrestationPilotageSerafin|999 hors de J51" in ecarts
+
+
 def test_region_de_demo_et_scenarios_du_guide_conformes(client, region, verificateur, capsys):
     from demo.region import generer
 
     generer()
     api = client_api(client, region)
-    controlees, violations = Counter(), []
+    controlees, violations, elements_nouveaux = Counter(), [], Counter()
     for type_ressource, niveaux in (("Organization", [Niveau.EJ, Niveau.EG, Niveau.OI]),
                                     ("HealthcareService", [Niveau.UO]), ("Location", [Niveau.UO])):
         queryset = pour_lecture(type_ressource).filter(niveau__in=niveaux)
@@ -100,6 +138,7 @@ def test_region_de_demo_et_scenarios_du_guide_conformes(client, region, verifica
             for ressource in ressources(type_ressource, list(queryset.filter(pk__in=ids[debut:debut + 500]))):
                 violations += verificateur.verifier(ressource)
                 controlees[type_ressource] += 1
+                elements_nouveaux.update(_elements_du_lieu_et_de_la_famille(ressource))
     # Every person: the units' responsables and the EGs' directors, as Practitioner and PractitionerRole.
     contacts = list(contacts_servis().select_related("structure"))
     assert len(contacts) > 100
@@ -118,6 +157,9 @@ def test_region_de_demo_et_scenarios_du_guide_conformes(client, region, verifica
                 violations += verificateur.verifier(ressource)
                 controlees[type_ressource] += 1
     assert controlees["PractitionerRole"] > 100
+    # The place's function, its housing and the activity family are served (and so checked), not absent.
+    print(f"lieu et famille servis : {dict(elements_nouveaux)}")
+    assert min(elements_nouveaux[e] for e in ("Location.type", "residential-capacity", "operationalActivityFamily")) > 100
     for ressource_type, nombre in controlees.items():
         print(f"{ressource_type}: {nombre} ressources contrôlées")
     scenarios = 0
