@@ -130,8 +130,12 @@ class FicheForm(forms.ModelForm):
                 **parties.en_json(self.parties.donnees())}
 
     def groupes(self):
-        return [(titre, [self[n] for n in noms if n in self.fields]) for titre, noms in GROUPES
-                if any(n in self.fields for n in noms)]
+        groupes = [(titre, [self[n] for n in noms if n in self.fields]) for titre, noms in GROUPES
+                   if any(n in self.fields for n in noms)]
+        # A field the schema gives the dossier but no group names is still shown (and so still editable).
+        ranges = {n for _, noms in GROUPES for n in noms}
+        autres = [self[n] for n in self.fields if n not in ranges]
+        return groupes + ([("Autres informations", autres)] if autres else [])
 
 
 def formulaire_de_fiche(fiche, *args, **kwargs) -> FicheForm:
