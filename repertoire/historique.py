@@ -231,6 +231,6 @@ def historique_de(structure: Structure, limite: int = 200) -> list[dict]:
             c["avant_texte"] = libelles.texte(champ, c["avant"]) if champ is not None else c["avant"]
             c["apres_texte"] = libelles.texte(champ, c["apres"]) if champ is not None else c["apres"]
             if c.get("liste"):
-                c["ajouts_texte"] = [libelles.texte(champ, v) for v in c["ajouts"]]
-                c["retraits_texte"] = [libelles.texte(champ, v) for v in c["retraits"]]
+                c["ajouts_texte"] = libelles.texte(champ, c["ajouts"], deja=c["avant"])
+                c["retraits_texte"] = libelles.texte(champ, c["retraits"])
     return list(reversed(fusionnees))[:limite]
