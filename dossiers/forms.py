@@ -5,7 +5,9 @@ from django import forms
 from django.urls import reverse
 
 from nomenclatures.models import Commune, Concept
-from repertoire.forms import AIDE_TERRITOIRE, CommuneField, FormulairesParties, filtrer_activites, lire_territoire
+from nomenclatures.territoires import Territoires
+from repertoire.forms import (AIDE_TERRITOIRE, CommuneField, FormulairesParties, filtrer_activites, libelle_departement,
+                              libelle_epci, lire_territoire)
 from repertoire.models import Discipline, Niveau, Structure
 
 from . import parties
@@ -71,10 +73,15 @@ class CommunesField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
+        """The territory as the référent would type it: whole départements and EPCI by their
+        name (« Maine-et-Loire (49) », « CU Angers Loire Métropole (EPCI) »), then the communes."""
         if isinstance(value, (list, tuple)):
-            codes = [str(getattr(v, "pk", v)) for v in value]
-            return ", ".join(str(c) for c in Commune.objects.filter(pk__in=codes).order_by("nom")) \
-                if len(codes) <= 200 else " ".join(codes)
+            communes = list(Commune.objects.filter(pk__in=[str(getattr(v, "pk", v)) for v in value]))
+            territoires = Territoires(communes)
+            entiers, restantes = territoires.grouper([c.pk for c in communes])
+            libelles = {c.pk: str(c) for c in communes}
+            return ", ".join([libelle_departement(nom, code) if sorte == "departement" else libelle_epci(nom)
+                              for sorte, code, nom, *_ in entiers] + sorted(libelles[c] for c in restantes))
         return value
 
     def clean(self, value):

@@ -54,6 +54,20 @@ class Territoires:
         """`codes` (INSEE codes) as whole départements, then whole EPCI, then the communes
         left, each named by `libeller(code)`. `deja`: communes a territory already had, when
         `codes` are what a change adds (« le reste du département »)."""
+        entiers, restantes = self.grouper(codes, deja)
+        phrases = []
+        for sorte, code, nom, n, prises, entier in entiers:
+            if sorte == "departement":
+                phrases.append(f"{nom} ({code}) : " + ("tout le département" if entier == "tout" else
+                                                       f"le reste du département ({prises} communes)"))
+            else:
+                phrases.append(f"{nom} : " + (f"toute l'EPCI ({n} communes)" if entier == "tout" else
+                                              f"le reste de l'EPCI ({prises} communes)"))
+        return Resume(phrases, sorted(libeller(code) for code in restantes))
+
+    def grouper(self, codes, deja=()) -> tuple[list[tuple], list[str]]:
+        """([(« departement » or « epci », code, nom, size, communes taken, « tout » or « reste »)],
+        the codes of the communes left): départements first, then EPCI among what is left."""
         codes = set(codes)
         deja = [self.communes[c] for c in set(deja) - codes if c in self.communes]
         connues = [self.communes[c] for c in codes if c in self.communes]
@@ -62,8 +76,7 @@ class Territoires:
             nom, n = self.departements.get(code, ("", 0))
             entier = _entier(communes, n, deja, "departement_id", code)
             if entier:
-                entiers.append(f"{nom} ({code}) : " + ("tout le département" if entier == "tout" else
-                                                       f"le reste du département ({len(communes)} communes)"))
+                entiers.append(("departement", code, nom, n, len(communes), entier))
             else:
                 restantes += communes
         par_epci = _par([c for c in restantes if c.epci_id], "epci_id")
@@ -71,11 +84,9 @@ class Territoires:
             nom, n = self.epcis.get(code, ("", 0))
             entier = _entier(communes, n, deja, "epci_id", code)
             if entier:
-                entiers.append(f"{nom} : " + (f"toute l'EPCI ({n} communes)" if entier == "tout" else
-                                              f"le reste de l'EPCI ({len(communes)} communes)"))
+                entiers.append(("epci", code, nom, n, len(communes), entier))
                 restantes = [c for c in restantes if c.epci_id != code]
-        inconnues = [c for c in codes if c not in self.communes]
-        return Resume(entiers, sorted([libeller(c.pk) for c in restantes] + inconnues))
+        return entiers, [c.pk for c in restantes] + [c for c in codes if c not in self.communes]
 
 
 def _entier(communes, n, deja, attribut, code) -> str:
