@@ -48,6 +48,8 @@ def en_json(nom: str, valeur):
         return str(valeur.quantize(Decimal(10) ** -f.decimal_places))
     if isinstance(valeur, (datetime.date, datetime.datetime)):
         return valeur.isoformat()
+    if isinstance(valeur, str):  # a browser sends a textarea's lines as CRLF: not a change of the text
+        return valeur.replace("\r\n", "\n")
     return valeur
 
 
