@@ -348,8 +348,9 @@ def nommage(request, pk, fiche):
             donnees["commune"] = resoudre_commune(donnees["commune"]).pk
         except ValidationError:
             donnees["commune"] = None
-    if "publics" in request.GET:
-        donnees["publics"] = [v for v in request.GET.getlist("publics") if v.isdigit()]
+    for liste in ("publics", "temporalites_accueil"):
+        if liste in request.GET:
+            donnees[liste] = [v for v in request.GET.getlist(liste) if v.isdigit()]
     try:
         trouves = avertissements_par_champ(brouillon.niveau, donnees)
     except (ValueError, ValidationError):
