@@ -184,7 +184,8 @@ class CreerUnitesForm(forms.Form):
                                 widget=forms.NumberInput(attrs={"class": "fr-input"}))
     parent = RattachementField(label="Rattachées à")
     nom = forms.CharField(label="Nom de l'unité", required=False, max_length=240,
-                          help_text="Laissé vide : le nom du type d'UO.",
+                          help_text="Laissé vide : un nom selon les règles de nommage, d'après le type d'UO "
+                                    "(ex. : « Hebergement permanent – personnes agees »).",
                           widget=forms.TextInput(attrs={"class": "fr-input"}))
     discipline = forms.ChoiceField(label="Grand groupe de disciplines", choices=[("", "—")] + Discipline.choices,
                                    widget=forms.Select(attrs={"class": "fr-select"}))

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, titulaires
-from repertoire.models import Niveau, StatutFiche, Structure, q_sous
+from repertoire.models import Discipline, Niveau, StatutFiche, Structure, q_sous
 from repertoire.services import encadres, offre
 from socle.audit import Action, journaliser
 from socle.ecriture import inserer_en_masse, mettre_a_jour_en_masse
@@ -25,7 +25,7 @@ from .brouillon import (champs_de, champs_manquants, lire_fiches, parties_pour_s
                         valeurs_pour_modele)
 from .disciplines import type_convient
 from .models import ETATS_OUVERTS, DossierCollaboratif, EtatDossier, FicheBrouillon, StatutBrouillon, Transition
-from .nommage import NOMMES, avertissements
+from .nommage import NOMMES, avertissements, exemple_unite
 
 NOMBRE_MAX_UNITES = 20
 
@@ -271,7 +271,8 @@ def creer_unites(user, dossier: DossierCollaboratif, parent, nombre: int, *, nom
     position = position_sous(dossier, parent)
     if not type_convient(type_uo.code, discipline):
         raise ActionImpossible("Ce type d'UO ne correspond pas à la discipline choisie.")
-    nom = (nom or "").strip() or type_uo.libelle
+    # left empty: a name in the guide's form for this type (the NOS label breaks the naming rules)
+    nom = (nom or "").strip() or (exemple_unite(type_uo.pk) if discipline == Discipline.MSS else type_uo.libelle)
     creees = []
     for rang in range(1, nombre + 1):
         donnees = {"nom": nom if nombre == 1 else f"{nom} {rang}", "discipline": discipline, "type_uo": type_uo.pk}

@@ -61,3 +61,15 @@ def test_l_exemple_d_un_nom_d_unite_suit_son_type_son_mode_et_sa_clientele():
     for code in _EXEMPLES_UO:
         type_uo = concept("J34", code).pk
         assert avertissements("UO", {"nom": exemple_unite(type_uo), "type_uo": type_uo, "discipline": "MSS"}) == [], code
+
+
+def test_une_unite_creee_sans_nom_recoit_un_nom_selon_les_regles(region):
+    """« Laissé vide » used to give the NOS label (« Accueil ou hébergement pour personnes âgées
+    dépendantes, avec spécificité Unité de vie protégée (UVP, Cantou,...) »), which breaks the rules."""
+    from dossiers import services
+
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    [fiche] = services.creer_unites(region.referent, dossier, region.ehpad, 1, nom="", discipline="MSS",
+                                    type_uo=concept("J34", "24"))
+    assert fiche.nom == "Hebergement protege – personnes agees Alzheimer"
+    assert avertissements("UO", fiche.donnees) == []

@@ -45,6 +45,15 @@
   function verifierNommage(form) {
     var zone = document.getElementById("avertissements-nommage");
     if (!zone) { return; }
+    // Right under the names being typed: above the form, a phone's keyboard hides it.
+    var dernier = form.elements.namedItem("nom_officiel") || form.elements.namedItem("nom");
+    var bloc = dernier && dernier.closest && dernier.closest(".fr-fieldset__element");
+    if (bloc) {
+      var place = document.createElement("div");
+      place.className = "fr-fieldset__element";
+      bloc.insertAdjacentElement("afterend", place);
+      place.appendChild(zone);
+    }
     var liste = zone.querySelector("ul");
     var attente = null;
     var derniere = 0;
@@ -86,6 +95,8 @@
       var champ = form.elements.namedItem(nom);
       if (champ) { champ.addEventListener("input", plusTard); }
     });
+    // A page sent back (a required field missing) shows the names as typed, not as saved.
+    if (document.querySelector(".fr-input-group--error, .fr-alert--error, [aria-invalid=true]")) { demander(); }
     ["commune", "categorie", "type_uo", "type_oi", "discipline", "publics", "temporalites_accueil"].forEach(function (nom) {
       var champ = form.elements.namedItem(nom);
       if (champ && champ.addEventListener) { champ.addEventListener("change", plusTard); }
