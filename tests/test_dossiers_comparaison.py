@@ -80,6 +80,9 @@ def test_fiche_supprimee_dans_le_dossier_mais_modifiee_en_ligne_est_un_conflit(c
     client.force_login(region.gestionnaire)
     contenu = client.get(url("publier", dossier.pk)).content.decode()
     assert "Garder la fiche (ne pas la supprimer)" in contenu
+    # the one who chooses reads what was edited live, and that the other row follows that choice
+    assert "Dans le Répertoire : fiche modifiée depuis la copie (téléphone : 02 41 33 33 33)" in contenu
+    assert "suit le choix sur la suppression de la fiche" in contenu and "valeur du Répertoire gardée" not in contenu
     client.post(url("publier", dossier.pk), {f"choix-{fiche.pk}:{comparaison.SUPPRESSION}": "repertoire"})
     assert Structure.objects.get(pk=region.uo_aj.pk).telephone == "02 41 33 33 33"  # kept, as chosen
 
