@@ -40,9 +40,26 @@ class ActionImpossible(Exception):
 
 
 class DossierDejaOuvert(ActionImpossible):
-    def __init__(self, dossier: DossierCollaboratif):
+    def __init__(self, dossier: DossierCollaboratif, structure: Structure | None = None):
         self.dossier = dossier
-        super().__init__(f"Un dossier collaboratif est déjà ouvert sur cette structure ({dossier.reference}).")
+        super().__init__(deja_ouvert_message(dossier, structure))
+
+
+def deja_ouvert_message(dossier: DossierCollaboratif, structure: Structure | None) -> str:
+    """Which dossier blocks, and where: it may be open on an establishment of this EJ, or on its EJ."""
+    ou = "cette structure"
+    if structure is not None and dossier.structure_id != structure.pk:
+        lien = "dont elle fait partie" if dossier.structure.is_ancestor_of(structure) else "qui en fait partie"
+        ou = f"« {dossier.structure.nom} », {lien}"
+    return (f"Un dossier collaboratif est déjà ouvert sur {ou} ({dossier.reference}) : il doit être publié, "
+            "rejeté ou abandonné avant d'en ouvrir un autre.")
+
+
+def dossier_ouvert_autour(structure: Structure) -> DossierCollaboratif | None:
+    """The open dossier on this structure, above it or below it (one at a time in a tree)."""
+    autour = Q(structure__in=structure.get_ancestors(include_self=True)) | q_sous(
+        structure, inclus=True, prefixe="structure__")
+    return DossierCollaboratif.objects.filter(autour, etat__in=ETATS_OUVERTS).select_related("structure").first()
 
 
 class ConflitsDePublication(Exception):
@@ -150,11 +167,9 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
     # dossier and an EG dossier of that EJ cannot both pass the check below.
     list(Structure.objects.select_for_update().filter(pk=structure.ej_id or structure.pk).values_list("pk"))
     structure = Structure.objects.get(pk=structure.pk)
-    autour = Q(structure__in=structure.get_ancestors(include_self=True)) | q_sous(
-        structure, inclus=True, prefixe="structure__")
-    deja = DossierCollaboratif.objects.filter(autour, etat__in=ETATS_OUVERTS).first()
+    deja = dossier_ouvert_autour(structure)
     if deja:
-        raise DossierDejaOuvert(deja)
+        raise DossierDejaOuvert(deja, structure)
     dossier = DossierCollaboratif.objects.create(structure=structure, ouvert_par=user,
                                                  titre=titre.strip() or f"Modification de {structure.nom}")
     requete = structure.get_descendants(include_self=True)
