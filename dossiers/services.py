@@ -10,7 +10,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from repertoire.access import DIRECTEUR, OUVRIR_DOSSIER, gestionnaires, peut, ti
 from repertoire.models import Discipline, Niveau, StatutFiche, Structure, q_sous
 from repertoire.services import encadres, offre
 from socle.audit import Action, journaliser
-from socle.ecriture import inserer_en_masse, mettre_a_jour_en_masse
+from socle.ecriture import inserer_en_masse
 
 from . import access, comparaison, emails
 from .brouillon import (champs_de, champs_manquants, lire_fiches, parties_pour_service,
@@ -202,12 +202,22 @@ def copier_fiches(fiches) -> None:
         vivantes = Structure.objects.filter(pk__in=list(a_copier))
     lignes = list(vivantes.order_by().values("pk", "niveau", "version"))
     copies = lire_fiches(lignes, vivantes)
+    textes = []
     for ligne in lignes:
         fiche = a_copier[ligne["pk"]]
-        copie = json.dumps(copies[ligne["pk"]], cls=DjangoJSONEncoder)
-        fiche.reference, fiche.donnees = json.loads(copie), json.loads(copie)  # two copies: not the same lists
+        textes.append(json.dumps(copies[ligne["pk"]], cls=DjangoJSONEncoder))
+        fiche.reference, fiche.donnees = json.loads(textes[-1]), json.loads(textes[-1])  # not the same lists
         fiche.version_copiee, fiche.copiee = ligne["version"], True
-    mettre_a_jour_en_masse(FicheBrouillon, list(a_copier.values()), ["reference", "donnees", "version_copiee", "copiee"])
+    # The copy is sent once per fiche, by COPY (a whole EJ: 13,431 JSON texts that a query's
+    # parameters would have quoted into its text, seconds), and written to both columns.
+    table = FicheBrouillon._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:  # the temporary table lives in a transaction
+        cursor.execute("CREATE TEMP TABLE copies_de_fiches (id bigint, copie jsonb, version integer) ON COMMIT DROP")
+        inserer_en_masse("copies_de_fiches", ["id", "copie", "version"],
+                         ([a_copier[ligne["pk"]].pk, texte, ligne["version"]] for ligne, texte in zip(lignes, textes)))
+        cursor.execute(f"UPDATE {table} AS t SET reference = v.copie, donnees = v.copie, version_copiee = v.version, "
+                       "copiee = true FROM copies_de_fiches AS v WHERE t.id = v.id")
+        cursor.execute("DROP TABLE copies_de_fiches")
 
 
 def donnees_de(fiche: FicheBrouillon) -> dict:
