@@ -25,7 +25,8 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from nomenclatures.cache import ids_du_jeu
 from nomenclatures.models import Commune, Concept
@@ -191,7 +192,8 @@ def extensions_eg(structure) -> list[dict]:
     resultat = [{"url": EXT_AIDE_FINANCIERE, "valueCodeableConcept": nos.codeable(c)}
                 for c in liste(structure, "aides_financieres")]
     if structure.accessibilite_id:
-        resultat.append({"url": EXT_ACCESSIBILITE, "valueCodeableConcept": nos.codeable(structure.accessibilite)})
+        resultat.append({"url": EXT_ACCESSIBILITE, "valueCodeableConcept": nos.codeable(concept_de(structure,
+                                                                                                   "accessibilite"))})
     if structure.places_aide_sociale is not None:
         resultat.append({"url": EXT_PLACES_AIDE_SOCIALE, "valueInteger": structure.places_aide_sociale})
     if structure.commentaire:
@@ -237,12 +239,9 @@ def precharger_tarifs(structures) -> None:
 def organization(structure) -> dict:
     """An EJ, an EG or an OI as a ror-organization."""
     types = []
-    if structure.type_oi_id:
-        types.append(nos.codeable(structure.type_oi))
-    if structure.categorie_id:
-        types.append(nos.codeable(structure.categorie))
-    if structure.statut_juridique_id:
-        types.append(nos.codeable(structure.statut_juridique))
+    for champ_fk in ("type_oi", "categorie", "statut_juridique"):
+        if getattr(structure, f"{champ_fk}_id"):
+            types.append(nos.codeable(concept_de(structure, champ_fk)))
     adr = adresse(structure)
     pos = position(structure) if structure.niveau == Niveau.EG else None
     if adr is not None and pos is not None:
@@ -274,9 +273,13 @@ def organization(structure) -> dict:
     })
 
 
+# An EJ's, EG's or OI's own concepts, read with its many-to-many values by precharger() (joined, they
+# cost four model instances per row, a sixth of an Organization page).
+CONCEPTS_ORGANISATION = ["type_oi", "categorie", "statut_juridique", "accessibilite"]
+
+
 def organizations_queryset():
-    return (Structure.objects.de_niveaux(Niveau.EJ, Niveau.EG, Niveau.OI)
-            .select_related("categorie", "statut_juridique", "type_oi", "accessibilite", "type_voie", "commune"))
+    return Structure.objects.de_niveaux(Niveau.EJ, Niveau.EG, Niveau.OI).select_related("type_voie", "commune")
 
 
 # -- HealthcareService (UO) -------------------------------------------------------
@@ -479,12 +482,12 @@ Code = nos.Code
 CommuneLue = namedtuple("CommuneLue", "code_insee nom")
 
 
-def precharger(uos, champs=None) -> None:
-    """Read the many-to-many values of a page of UO (and, for the full set, the unit's own
-    concepts, CONCEPTS_UO) in one plain query and attach them as `_pf_<field>` lists and a
-    `_pf_concepts` dict (model instances through prefetch_related cost more than the SQL)."""
+def precharger(uos, champs=None, concepts=None) -> None:
+    """Read the many-to-many values of a page of structures (and their own concepts: `concepts`, for
+    the full set of a UO's fields CONCEPTS_UO) in one plain query and attach them as `_pf_<field>` lists
+    and a `_pf_concepts` dict (model instances through prefetch_related cost more than the SQL)."""
     ids = [uo.pk for uo in uos]
-    propres = CONCEPTS_UO if champs is None else []
+    propres = CONCEPTS_UO if champs is None else (concepts or [])
     champs = champs or M2M_UO
     table_concept, table_commune = Concept._meta.db_table, Commune._meta.db_table
     morceaux, params = [], []
@@ -536,7 +539,7 @@ def precharger(uos, champs=None) -> None:
 def concept_de(structure, champ: str):
     """A unit's concept (foreign key), prefetched by precharger() or read now."""
     prefetches = getattr(structure, "_pf_concepts", None)
-    return prefetches[champ] if prefetches is not None else getattr(structure, champ)
+    return prefetches[champ] if prefetches is not None and champ in prefetches else getattr(structure, champ)
 
 
 def liste(structure, champ: str) -> list:
@@ -610,9 +613,17 @@ def location(uo, situations: dict | None = None) -> dict:
     })
 
 
+# What a place reads of its EG: its address and position (adresse(), position()), with its commune's
+# name and postcodes. Prefetched (a page's units share a few EG) with these columns only: joined, the
+# EG came whole once per unit, half the CPU of a Location page.
+CHAMPS_LIEU_EG = ["parent", "nom", "niveau", "numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit",
+                  "code_postal", "commune", "latitude", "longitude", "commune__code_insee", "commune__nom",
+                  "commune__codes_postaux"]
+
+
 def locations_queryset():
-    return (Structure.objects.uo()
-            .select_related("commune", "type_voie", "eg", "eg__commune", "eg__type_voie"))
+    egs = Structure.objects.select_related("commune", "type_voie").only(*CHAMPS_LIEU_EG)
+    return Structure.objects.uo().select_related("commune", "type_voie").prefetch_related(Prefetch("eg", egs))
 
 
 NIVEAUX = {"Organization": [Niveau.EJ, Niveau.EG, Niveau.OI], "HealthcareService": [Niveau.UO],
@@ -660,7 +671,7 @@ class Lot:
             personnes.precharger(structures)
             precharger_horaires(structures)
         else:
-            precharger(structures, ["aides_financieres"])
+            precharger(structures, ["aides_financieres"], CONCEPTS_ORGANISATION)
             precharger_tarifs([s for s in structures if s.niveau == Niveau.EG])
             personnes.precharger(structures)
 
@@ -696,6 +707,14 @@ def _liens(champ: str):
     through = Structure._meta.get_field(champ).remote_field.through
     liens = through.objects.filter(structure_id=OuterRef("pk"))
     return liens.filter(concept_id__in=modes_ror_ids()) if champ == "modes_prise_en_charge" else liens
+
+
+def nombre_offres():
+    """A unit's offer count as an annotation (its activities × its J19 modes, by the link tables' indexes)."""
+    def liens(champ):
+        return Coalesce(Subquery(_liens(champ).order_by().values("structure_id").annotate(n=Count("pk")).values("n")),
+                        0)
+    return liens("activites") * liens("modes_prise_en_charge")
 
 
 def avec_offre(queryset):

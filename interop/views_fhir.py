@@ -176,11 +176,26 @@ def _page(type_ressource: str, queryset, recherche):
         # modifie_le >= date first: the index's range starts at the cursor (the OR alone is a filter,
         # and every page would walk again the rows of the pages before it, as OFFSET does).
         page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis), modifie_le__gte=date)
-    # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches: a unit
-    # gives several offers, so the first half of the ids usually fills a page of offers.
-    ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
+    # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches. A unit
+    # gives several offers: without an offer-level filter, the ids come with their offer counts (two
+    # index probes each) and the first batch holds just the units that fill the page; else the first
+    # half of the ids usually does (a second batch, its queries again, took 4 pages in 5).
+    taille = None
+    if not count:
+        ids = []
+    elif type_ressource == "HealthcareService" and not recherche.restriction:
+        lignes = list(page.annotate(nombre=fhir.nombre_offres()).values_list("pk", "nombre")[:count + 1])
+        ids, cumul, taille = [pk for pk, _ in lignes], 0, len(lignes)
+        for i, (pk, nombre) in enumerate(lignes):
+            cumul += (nombre or 0) - (deja if pk == depuis else 0)
+            if cumul >= count:
+                taille = i + 1
+                break
+    else:
+        ids = list(page.values_list("pk", flat=True)[:count + 1])
     plus_loin = len(ids) > count
-    taille = count // 2 + 1 if type_ressource == "HealthcareService" else len(ids)
+    if taille is None:
+        taille = count // 2 + 1 if type_ressource == "HealthcareService" else len(ids)
     resultat, n, position = [], 0, 0
     while position < len(ids):
         lot_ids, position = ids[position:position + taille], position + taille
