@@ -200,7 +200,7 @@ def _remplacer(*cibles: Path):
 
 def produire() -> int:
     """Write both files in one pass over the offer, each row as it is read (a national offer has a
-    million: held in memory before writing, they took gigabytes): CSV through the portal's one CSV
+    million rows: no longer all held in memory before writing): CSV through the portal's one CSV
     writer, JSON as json.dump writes the whole object. Returns the row count."""
     tete = {
         "titre": "Offre de santé et médico-sociale publiée dans le ROR",
