@@ -348,6 +348,7 @@ class Generateur:
         if profil.categorie == "500" and modele.modes == ("46",):
             champs["tarif_mensuel"] = Decimal(self.rng.randrange(1900, 3100))
             champs["conditions_admission"] = "Dossier unique de demande d'admission en EHPAD (ViaTrajectoire)."
+        champs.update(self.lieu_et_famille(modele, champs))
         uo = Ligne(champs, horaires=modele.horaires)
         uo.m2m = {
             "activites": [self.c("J17", a) for a in modele.activites],
@@ -380,6 +381,24 @@ class Generateur:
             else:
                 uo.contacts = []
         return uo
+
+    # Médico-social family of activities (J51, required by the guide's RG_EXP_007 for a champ « médico-social »
+    # offer), by mode de prise en charge: hébergement, accueil de jour, domicile, consultation.
+    FAMILLES_PAR_MODE = {"46": "04", "47": "025", "49": "011", "32": "004"}
+
+    def lieu_et_famille(self, modele: cat.ModeleUO, champs: dict) -> dict:
+        """The place's function and housing (J198, J32) of a unit that houses people, and the family of a
+        médico-social unit's activities. No random draw: the rest of the region stays as it was."""
+        valeurs = {}
+        if modele.champ == "04":
+            valeurs["famille_activite_id"] = self.c("J51", self.FAMILLES_PAR_MODE.get(modele.modes[0], "02"))
+        if "46" in modele.modes:
+            valeurs["fonction_lieu_id"] = self.c("J198", "001")  # Hébergement
+            if modele.champ == "04":
+                # Résidences autonomie: small flats (F1 bis); other médico-social housing: single rooms.
+                valeurs["type_habitation_id"] = self.c("J32", "05" if modele.type_uo == "22" else "02")
+                valeurs["nombre_habitations"] = champs.get("lits_installes") or champs.get("places_installees")
+        return valeurs
 
     # -- the region -------------------------------------------------------------------
     def populations(self) -> dict[str, int]:

@@ -17,11 +17,12 @@ from .services import rattachements
 GROUPES = [
     ("Identification", ["nom", "nom_officiel", "finess", "siren", "siret", "statut_juridique", "categorie",
                         "type_oi", "discipline", "type_uo", "champ", "unite_sensible"]),
-    ("Offre", ["activites", "modes_prise_en_charge", "publics", "temporalites_accueil", "modalites_accueil",
+    ("Offre", ["activites", "famille_activite", "modes_prise_en_charge", "publics", "temporalites_accueil", "modalites_accueil",
                "specialisations", "competences", "professions", "specialites_ordinales", "equipements", "actes",
                "ouverture_annuelle", "niveau_expertise", "conditions_admission"]),
     ("Patientèle", ["age_min", "age_max"]),
-    ("Capacité", ["lits_installes", "places_installees", "patients_par_unite_temps", "places_aide_sociale",
+    ("Capacité", ["lits_installes", "places_installees", "patients_par_unite_temps", "fonction_lieu",
+                  "type_habitation", "nombre_habitations", "places_aide_sociale",
                   "habilitation_aide_sociale", "tarif_mensuel", "aides_financieres"]),
     ("Adresse", ["numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit", "code_postal", "commune",
                  "accessibilite"]),
@@ -129,8 +130,12 @@ class FicheForm(forms.ModelForm):
                 **parties.en_json(self.parties.donnees())}
 
     def groupes(self):
-        return [(titre, [self[n] for n in noms if n in self.fields]) for titre, noms in GROUPES
-                if any(n in self.fields for n in noms)]
+        groupes = [(titre, [self[n] for n in noms if n in self.fields]) for titre, noms in GROUPES
+                   if any(n in self.fields for n in noms)]
+        # A field the schema gives the dossier but no group names is still shown (and so still editable).
+        ranges = {n for _, noms in GROUPES for n in noms}
+        autres = [self[n] for n in self.fields if n not in ranges]
+        return groupes + ([("Autres informations", autres)] if autres else [])
 
 
 def formulaire_de_fiche(fiche, *args, **kwargs) -> FicheForm:

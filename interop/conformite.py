@@ -66,6 +66,9 @@ def _dans_la_tranche(element, discriminateur: dict) -> bool:
         if attendu is None:
             if trouves:
                 return False
+        elif isinstance(attendu, list):  # a slice bound to a value set of several systems (J51)
+            if not set(attendu) & set(trouves):
+                return False
         elif attendu not in trouves:
             return False
     return True

@@ -51,6 +51,7 @@ EXT_TELECOM_CANAL = f"{IG}/ror-telecom-communication-channel"
 EXT_TELECOM_CONFIDENTIALITE = f"{IG}/ror-telecom-confidentiality-level"
 EXT_GEOLOCATION = "http://hl7.org/fhir/StructureDefinition/geolocation"
 EXT_EQUIPEMENT = f"{IG}/ror-location-equipment"
+EXT_HABITATION = f"{IG}/ror-location-residential-capacity"
 EXT_AIDE_FINANCIERE = f"{IG}/ror-organization-financial-help-type"
 EXT_ACCESSIBILITE = f"{IG}/ror-organization-accessibility-location"
 EXT_PLACES_AIDE_SOCIALE = f"{IG}/ror-organization-nb-permanent-social-help-place"
@@ -81,7 +82,9 @@ AGE_MIN_DEFAUT, AGE_MAX_DEFAUT = 0, 150
 M2M_UO = ["activites", "actes", "equipements", "specialisations", "competences", "professions",
           "modes_prise_en_charge", "temporalites_accueil", "modalites_accueil", "publics", "territoire"]
 # A unit's own concepts (foreign keys), read with its many-to-many values by precharger().
-CONCEPTS_UO = ["champ", "type_uo", "ouverture_annuelle", "niveau_expertise"]
+CONCEPTS_UO = ["champ", "type_uo", "ouverture_annuelle", "niveau_expertise", "famille_activite"]
+# A place's own concepts (Location.type, residential capacity), read with its equipment.
+CONCEPTS_LIEU = ["fonction_lieu", "type_habitation"]
 
 
 def en_json(donnees: dict) -> bytes:
@@ -107,7 +110,6 @@ def _extension_creation(structure) -> dict:
 
 def _sans_vides(d: dict) -> dict:
     return {k: v for k, v in d.items() if v not in (None, "", [], {})}
-
 
 # -- address, telecom --------------------------------------------------------
 
@@ -400,6 +402,8 @@ def _commun_aux_offres(uo) -> dict:
             "telecom": personnes.telecoms_mss(uo),
             "availableTime": horaires(uo),
             "characteristic": caracteristiques(uo),
+            # specialty[operationalActivityFamily] 0..1 (J51), the unit's one family for each of its offers.
+            "famille": [nos.codeable(concept_de(uo, "famille_activite"))] if uo.famille_activite_id else [],
             "meta": _meta(uo, PROFIL_HEALTHCARESERVICE),
             "identifiant": f"{settings.ROR_REGION_CODE}-",
         }
@@ -420,7 +424,7 @@ def healthcare_service(offre: Offre) -> dict:
         "providedBy": {"reference": f"Organization/{uo.eg_id}"} if uo.eg_id else None,
         "category": commun["category"],
         "type": commun["type"],
-        "specialty": [nos.codeable(offre.activite)],
+        "specialty": [nos.codeable(offre.activite)] + commun["famille"],
         "location": [{"reference": f"Location/{uo.pk}"}],
         "name": uo.nom,
         "comment": uo.conditions_admission[:1000] if uo.conditions_admission else None,
@@ -483,9 +487,10 @@ CommuneLue = namedtuple("CommuneLue", "code_insee nom")
 
 
 def precharger(uos, champs=None, concepts=None) -> None:
-    """Read the many-to-many values of a page of structures (and their own concepts: `concepts`, for
-    the full set of a UO's fields CONCEPTS_UO) in one plain query and attach them as `_pf_<field>` lists
-    and a `_pf_concepts` dict (model instances through prefetch_related cost more than the SQL)."""
+    """Read the many-to-many values of a page of UO (and, for the full set, the unit's own
+    concepts, CONCEPTS_UO; else those of `concepts`) in one plain query and attach them as
+    `_pf_<field>` lists and a `_pf_concepts` dict (model instances through prefetch_related cost
+    more than the SQL)."""
     ids = [uo.pk for uo in uos]
     propres = CONCEPTS_UO if champs is None else (concepts or [])
     champs = champs or M2M_UO
@@ -590,6 +595,13 @@ def location(uo, situations: dict | None = None) -> dict:
             nos.TRE_R13, source.commune.code_insee, source.commune.nom)})
     extensions += [{"url": EXT_EQUIPEMENT, "extension": [{"url": "equipmentType", "valueCodeableConcept":
                                                           nos.codeable(e)}]} for e in liste(uo, "equipements")]
+    if uo.type_habitation_id:
+        # ror-location-residential-capacity (RORLocationResidentialCapacity.fsh
+        # @9ba3ed4670d0894c2f10c7c95b164fe6b66c9c64): residentialType 1..1 (J32), residentialNumber 0..1.
+        habitation = [{"url": "residentialType", "valueCodeableConcept": nos.codeable(concept_de(uo, "type_habitation"))}]
+        if uo.nombre_habitations is not None:
+            habitation.append({"url": "residentialNumber", "valueInteger": uo.nombre_habitations})
+        extensions.append({"url": EXT_HABITATION, "extension": habitation})
     extensions += capacites(uo, situation)
     pos = position(uo)
     adr = adresse(uo)
@@ -602,6 +614,7 @@ def location(uo, situations: dict | None = None) -> dict:
         "meta": meta,
         "extension": extensions,
         "status": "inactive" if uo.est_ferme else "active",
+        "type": [nos.codeable(concept_de(uo, "fonction_lieu"))] if uo.fonction_lieu_id else None,  # 0..1, J198
         # J224 (TRE_R203): the portal knows open or closed, not « fermé temporairement ».
         "operationalStatus": ({"system": nos.TRE_R203, "code": "1", "display": "Fermé définitivement"}
                               if uo.est_ferme else {"system": nos.TRE_R203, "code": "3", "display": "Opérationnel"}),
@@ -665,7 +678,7 @@ class Lot:
         self.structures = structures
         if type_ressource == "Location":
             self.situations = registre.situations_lits([s.pk for s in structures])
-            precharger(structures, ["equipements"])
+            precharger(structures, ["equipements"], CONCEPTS_LIEU)
         elif type_ressource == "HealthcareService":
             precharger(structures)
             personnes.precharger(structures)

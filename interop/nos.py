@@ -39,6 +39,8 @@ TRE_PAR_OID = {
     "1.2.250.1.213.3.3.48": "TRE_R251-FonctionContact",
     "1.2.250.1.213.3.3.50": "TRE_R252-TypeHoraire",
     "1.2.250.1.213.3.3.3": "TRE_R202-AccessibiliteLieu",
+    # JDV_J32 (ValueSet-JDV-J32-TypeHabitation-ROR.json, same commit).
+    "1.2.250.1.213.3.3.35": "TRE_R242-TypeHabitation",
 }
 
 BASE = "https://mos.esante.gouv.fr/NOS"

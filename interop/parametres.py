@@ -187,7 +187,9 @@ def _last_updated(qs, valeur):
 
 
 def _specialty(qs, valeur):
-    return qs.filter(m2m_contient("activites", concepts_de(valeur, "specialty", ["J17"])))
+    # specialty holds the offer's activity (J17) and the unit's activity family (J51).
+    ids = concepts_de(valeur, "specialty", ["J17", "J51"])
+    return qs.filter(m2m_contient("activites", ids) | Q(famille_activite__in=ids))
 
 
 def _service_category(qs, valeur):
@@ -319,6 +321,20 @@ def _active(qs, valeur):
     if valeur not in ("true", "false"):
         raise ParametreInvalide("« active » vaut true ou false.")
     return qs.filter(etat=Etat.OUVERT if valeur == "true" else Etat.FERME)
+
+
+def _type_lieu(qs, valeur):
+    return qs.filter(fonction_lieu__in=concepts_de(valeur, "type", ["J198"]))
+
+
+def _residential_type(qs, valeur):
+    return qs.filter(type_habitation__in=concepts_de(valeur, "residential-type", ["J32"]))
+
+
+def _residential_number(qs, valeur):
+    # A place without a dwellings count has no residentialNumber: it matches no comparator, not even ne.
+    return qs.filter(Q(nombre_habitations__isnull=False)
+                     & filtre_nombre("nombre_habitations", bornes_nombre(valeur, "residential-number")))
 
 
 def _commune_cog(qs, valeur):
@@ -479,7 +495,8 @@ PARAMETRES = {
         "capacity-type": _capacity_type, "temporality-capacity": _temporality_capacity,
         "nb-capacity": _nb_capacity, "capacity-update-date": _capacity_update_date,
         "commune-cog": _commune_cog, "organization": _organization, "name": _name,
-        "address-postalcode": _address_postalcode,
+        "address-postalcode": _address_postalcode, "type": _type_lieu, "residential-type": _residential_type,
+        "residential-number": _residential_number,
     },
     "Organization": {
         **COMMUNS, "identifier": _identifier_organisation, "name": _name, "name:contains": _name_contains,
@@ -524,13 +541,15 @@ class Restriction:
                    for systeme, code in jetons_ for c in codes)
 
     def accepte(self, offre) -> bool:
-        from .fhir import caracteristiques_codes, id_offre
+        from .fhir import caracteristiques_codes, concept_de, id_offre
 
         if self.ids and not all(id_offre(offre.uo.pk, offre.activite.code, offre.mode.code) in ids
                                 for ids in self.ids):
             return False
-        if not all(self._correspond(j, [offre.activite]) for j in self.specialty):
-            return False
+        if self.specialty:
+            codes = [offre.activite] + ([concept_de(offre.uo, "famille_activite")] if offre.uo.famille_activite_id else [])
+            if not all(self._correspond(j, codes) for j in self.specialty):
+                return False
         if self.characteristic:
             codes = [offre.mode] + caracteristiques_codes(offre.uo)
             return all(self._correspond(j, codes) for j in self.characteristic)

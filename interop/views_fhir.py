@@ -97,15 +97,17 @@ TYPES_PARAMETRES = {
     "capacity-update-date": ("date", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                      "ror-sp-capacity-update-date"),
     "practitioner": ("reference", f"{SP}/PractitionerRole-practitioner"),
+    "residential-number": ("number", None),
     "service": ("reference", f"{SP}/PractitionerRole-service"),
 }
 SP_ROR = {"intervention-zone": "ror-healthcareservice-intervention-zone",
           "patient-type": "ror-healthcareservice-patient-type", "capacity-status": "ror-capacity-status",
           "capacity-type": "ror-sp-capacity-type", "temporality-capacity": "ror-sp-temporality-capacity",
-          "commune-cog": "ror-location-commune-cog"}
+          "commune-cog": "ror-location-commune-cog", "residential-type": "ror-sp-residential-type",
+          "residential-number": "ror-sp-residential-number"}
 SP_CORE = {"HealthcareService": {"specialty", "service-category", "service-type", "characteristic", "identifier",
                                  "active", "organization", "name"},
-           "Location": {"organization", "name"}, "Organization": {"identifier", "type", "active", "name"},
+           "Location": {"organization", "name", "type"}, "Organization": {"identifier", "type", "active", "name"},
            "Practitioner": {"identifier"}, "PractitionerRole": {"organization"}}
 
 

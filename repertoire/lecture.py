@@ -21,7 +21,8 @@ from .models import LIBELLES_PATIENTELE, Discipline, Favori, Groupement, Niveau,
 # (a 17-table join costs more to plan than to run).
 PARENTS_FICHE = ["parent", "ej", "eg", "verifie_par"]
 SELECT_FICHE = ["parent", "ej", "eg", "verifie_par", "commune", "departement", "type_voie", "statut_juridique",
-                "categorie", "type_oi", "type_uo", "champ", "accessibilite", "ouverture_annuelle", "niveau_expertise"]
+                "categorie", "type_oi", "type_uo", "champ", "accessibilite", "ouverture_annuelle", "niveau_expertise",
+                "famille_activite", "fonction_lieu", "type_habitation"]
 # The coded lists (every many-to-many field but the territory, a list of communes).
 M2M_TOUS = [f.name for f in Structure._meta.many_to_many if f.related_model is Concept]
 

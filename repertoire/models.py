@@ -192,6 +192,10 @@ class Structure(UneLigneMixin, MPTTModel):
     publics = ConceptsField("J29", verbose_name="publics pris en charge")
     ouverture_annuelle = ConceptField("J28", null=True, blank=True, verbose_name="ouverture annuelle")
     niveau_expertise = ConceptField("J227", null=True, blank=True, verbose_name="niveau d'expertise")
+    # The guide's familleActiviteOperationnelle (J51): the NOS gives no activity → family link, so it is
+    # entered, one per unit (every offer of the unit carries it); required for médico-social offers.
+    famille_activite = ConceptField("J51", null=True, blank=True, db_index=False,
+                                    verbose_name="famille d'activités opérationnelles")
     conditions_admission = models.TextField("conditions d'admission et d'accueil", blank=True)
 
     # Patientèle
@@ -203,6 +207,11 @@ class Structure(UneLigneMixin, MPTTModel):
     # Capacité (installed; beds availability lives in disponibilites)
     lits_installes = models.PositiveIntegerField("lits installés", null=True, blank=True)
     places_installees = models.PositiveIntegerField("places installées", null=True, blank=True)
+    # The place (Location): its function (J198) and its housing (J32, the guide's residential capacity).
+    # No index: columns added to a million rows must migrate at once; nothing searches them yet.
+    fonction_lieu = ConceptField("J198", null=True, blank=True, db_index=False, verbose_name="fonction du lieu")
+    type_habitation = ConceptField("J32", null=True, blank=True, db_index=False, verbose_name="type d'habitation")
+    nombre_habitations = models.PositiveIntegerField("nombre d'habitations", null=True, blank=True)
     patients_par_unite_temps = models.PositiveIntegerField("patients par unité de temps", null=True, blank=True)
     places_aide_sociale = models.PositiveIntegerField("places habilitées à l'aide sociale", null=True, blank=True)
     habilitation_aide_sociale = models.BooleanField("habilitée à l'aide sociale", null=True, blank=True)
@@ -279,6 +288,9 @@ class Structure(UneLigneMixin, MPTTModel):
                                              f"que sous : {attendu}."})
         if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
             raise ValidationError({"age_min": "L'âge minimum doit être inférieur ou égal à l'âge maximum."})
+        if self.nombre_habitations is not None and not self.type_habitation_id:
+            # The guide's residential capacity needs its type (residentialType 1..1).
+            raise ValidationError({"type_habitation": "Indiquez le type d'habitation du nombre d'habitations saisi."})
 
     def save(self, *args, **kwargs):
         self.clean()

@@ -14,6 +14,7 @@ from interop.fhir import avec_offre, pour_lecture, ressources
 from interop.personnes import personnes_de
 from interop.personnes import contacts_servis
 from repertoire.models import Niveau
+from tests.factories import concept
 from tests.interop_aides import client_api, valider
 from tests.test_interop_fhir import api  # noqa: F401 (fixture)
 
@@ -83,12 +84,50 @@ def test_le_verificateur_voit_les_ecarts(verificateur):
         assert attendu in ecarts, attendu
 
 
+J51_SYSTEMES = ("https://mos.esante.gouv.fr/NOS/TRE_R266-FamilleActiviteOperationnelleHorsSerafin/FHIR/"
+                "TRE-R266-FamilleActiviteOperationnelleHorsSerafin",
+                "https://mos.esante.gouv.fr/NOS/TRE_R265-PrestationPilotageSerafin/FHIR/TRE-R265-PrestationPilotageSerafin")
+
+
+def _elements_du_lieu_et_de_la_famille(ressource: dict) -> list[str]:
+    trouves = []
+    if ressource.get("type") and ressource["resourceType"] == "Location":
+        trouves.append("Location.type")
+    if any(e["url"].endswith("/ror-location-residential-capacity") for e in ressource.get("extension", [])):
+        trouves.append("residential-capacity")
+    if any(c["coding"][0]["system"] in J51_SYSTEMES for c in ressource.get("specialty", [])):
+        trouves.append("operationalActivityFamily")
+    return trouves
+
+
+def test_le_verificateur_voit_les_ecarts_du_lieu_et_de_la_famille(verificateur):
+    """Location.type outside J198, a housing without its type, two families or one outside J51 are reported."""
+    from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION
+
+    lieu = {"resourceType": "Location", "id": "1", "meta": {"profile": [PROFIL_LOCATION]},
+            "type": [{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_R343-FonctionLieu/FHIR/"
+                                            "TRE-R343-FonctionLieu", "code": "999"}]}],
+            "extension": [{"url": "https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/"
+                                  "ror-location-residential-capacity",
+                           "extension": [{"url": "residentialNumber", "valueInteger": 3}]}]}
+    ecarts = "\n".join(verificateur.verifier(lieu))
+    assert "TRE-R343-FonctionLieu|999 hors de J198" in ecarts
+    assert "ror-location-residential-capacity#residentialType : 0 élément(s), attendu 1..1" in ecarts
+    offre = {"resourceType": "HealthcareService", "id": "1-2-3", "meta": {"profile": [PROFIL_HEALTHCARESERVICE]},
+             "specialty": [{"coding": [{"system": R211, "code": "127"}]},
+                           {"coding": [{"system": J51_SYSTEMES[0], "code": "04"}]},
+                           {"coding": [{"system": J51_SYSTEMES[1], "code": "999"}]}]}
+    ecarts = "\n".join(verificateur.verifier(offre))
+    assert "specialty[operationalActivityFamily] : 2 élément(s), attendu 0..1" in ecarts
+    assert "TRE-R265-PrestationPilotageSerafin|999 hors de J51" in ecarts
+
+
 def test_region_de_demo_et_scenarios_du_guide_conformes(client, region, verificateur, capsys):
     from demo.region import generer
 
     generer()
     api = client_api(client, region)
-    controlees, violations = Counter(), []
+    controlees, violations, elements_nouveaux = Counter(), [], Counter()
     for type_ressource, niveaux in (("Organization", [Niveau.EJ, Niveau.EG, Niveau.OI]),
                                     ("HealthcareService", [Niveau.UO]), ("Location", [Niveau.UO])):
         queryset = pour_lecture(type_ressource).filter(niveau__in=niveaux)
@@ -100,6 +139,7 @@ def test_region_de_demo_et_scenarios_du_guide_conformes(client, region, verifica
             for ressource in ressources(type_ressource, list(queryset.filter(pk__in=ids[debut:debut + 500]))):
                 violations += verificateur.verifier(ressource)
                 controlees[type_ressource] += 1
+                elements_nouveaux.update(_elements_du_lieu_et_de_la_famille(ressource))
     # Every person: the units' responsables and the EGs' directors, as Practitioner and PractitionerRole.
     contacts = list(contacts_servis().select_related("structure"))
     assert len(contacts) > 100
@@ -118,6 +158,9 @@ def test_region_de_demo_et_scenarios_du_guide_conformes(client, region, verifica
                 violations += verificateur.verifier(ressource)
                 controlees[type_ressource] += 1
     assert controlees["PractitionerRole"] > 100
+    # The place's function, its housing and the activity family are served (and so checked), not absent.
+    print(f"lieu et famille servis : {dict(elements_nouveaux)}")
+    assert min(elements_nouveaux[e] for e in ("Location.type", "residential-capacity", "operationalActivityFamily")) > 100
     for ressource_type, nombre in controlees.items():
         print(f"{ressource_type}: {nombre} ressources contrôlées")
     scenarios = 0
@@ -212,3 +255,66 @@ def test_nb_capacity_et_capacity_update_date_verifies_par_les_expressions_du_gui
     assert parametres["nb-capacity"]["type"] == "number"
     assert parametres["capacity-update-date"]["definition"].endswith("/SearchParameter/ror-sp-capacity-update-date")
     assert len(tailles) > 40 and 0 in tailles and any(0 < t < len(lieux) for t in tailles)
+
+
+# The guide's residential search parameters: ror-sp-residential-type.fsh @d19ea6efcc8fbb3f01bbc9fff4f011b566c5d579
+# as written; ror-sp-residential-number.fsh @69c25c351e2332b0cad3480b02bba00c24e69c6b names an older extension
+# (…/ci-sis/…/ROR_ResidentialCapacity): evaluated here on the profile's ror-location-residential-capacity.
+HABITATION = "Location.extension.where(url='https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/" \
+             "ror-location-residential-capacity')"
+EXPRESSION_RESIDENTIAL_TYPE = f"{HABITATION}.extension('residentialType').valueCodeableConcept.coding.code"
+EXPRESSION_RESIDENTIAL_NUMBER = f"{HABITATION}.extension('residentialNumber').valueInteger"
+
+
+def test_type_du_lieu_habitation_et_famille_recherches_comme_le_guide_les_exprime(api, region):
+    """Location?type, ?residential-type, ?residential-number (every comparator) and HealthcareService?specialty
+    on the activity family find exactly the resources whose served elements match (fhirpathpy)."""
+    from fhirpathpy import evaluate
+
+    from repertoire.services import offre
+
+    offre.modifier_structure(None, region.uo_hp, {"fonction_lieu": concept("J198", "001"),
+                                                  "type_habitation": concept("J32", "02"), "nombre_habitations": 42,
+                                                  "famille_activite": concept("J51", "04")}, raison="test")
+    offre.modifier_structure(None, region.uo_aj, {"type_habitation": concept("J32", "05"), "nombre_habitations": 8},
+                             raison="test")
+    offre.modifier_structure(None, region.uo_rea, {"type_habitation": concept("J32", "01")}, raison="test")
+    lieux = {e["resource"]["id"]: e["resource"] for e in api.get("/fhir/Location?_count=200").json()["entry"]}
+    types = {i: evaluate(r, EXPRESSION_RESIDENTIAL_TYPE) for i, r in lieux.items()}
+    nombres = {i: evaluate(r, EXPRESSION_RESIDENTIAL_NUMBER) for i, r in lieux.items()}
+    assert types[str(region.uo_hp.pk)] == ["02"] and nombres[str(region.uo_hp.pk)] == [42]
+    assert types[str(region.uo_rea.pk)] == ["01"] and nombres[str(region.uo_rea.pk)] == []
+
+    def ids(requete):
+        reponse = api.get(f"/fhir/{requete}")
+        assert reponse.status_code == 200, reponse.content[:300]
+        return {e["resource"]["id"] for e in reponse.json().get("entry", []) if e["search"]["mode"] == "match"}
+
+    for code in ("01", "02", "05", "07"):
+        assert ids(f"Location?residential-type=https://mos.esante.gouv.fr/NOS/TRE_R242-TypeHabitation/FHIR/"
+                   f"TRE-R242-TypeHabitation|{code}") == {i for i, v in types.items() if code in v}
+    tailles = []
+    for prefixe in ("eq", "ne", "gt", "ge", "lt", "le", "sa", "eb"):
+        for n in (8, 20, 42, 50):
+            attendus = {i for i, v in nombres.items() if _correspond(v, prefixe, n, n + 1)}
+            assert ids(f"Location?residential-number={prefixe}{n}") == attendus, (prefixe, n)
+            tailles.append(len(attendus))
+    assert 0 in tailles and 2 in tailles and 1 in tailles
+    assert ids("Location?type=001") == {str(region.uo_hp.pk)} == {i for i, r in lieux.items() if r.get("type")}
+    assert ids("Location?type=https://mos.esante.gouv.fr/NOS/TRE_R343-FonctionLieu/FHIR/TRE-R343-FonctionLieu|999") == set()
+
+    famille = ("https://mos.esante.gouv.fr/NOS/TRE_R266-FamilleActiviteOperationnelleHorsSerafin/FHIR/"
+               "TRE-R266-FamilleActiviteOperationnelleHorsSerafin|04")
+    offres = {e["resource"]["id"]: e["resource"] for e in api.get("/fhir/HealthcareService?_count=200").json()["entry"]}
+    avec_famille = {i for i, r in offres.items()
+                    if "04" in evaluate(r, "HealthcareService.specialty.coding.where(system='"
+                                           + famille.split("|")[0] + "').code")}
+    assert avec_famille and all(i.startswith(f"{region.uo_hp.pk}-") for i in avec_famille)
+    assert ids(f"HealthcareService?specialty={famille}") == avec_famille
+    refus = api.get("/fhir/Location?residential-number=beaucoup")
+    assert refus.status_code == 400 and "residential-number" in refus.json()["issue"][0]["diagnostics"]
+    parametres = {p["name"]: p for r in api.get("/fhir/metadata").json()["rest"][0]["resource"]
+                  if r["type"] == "Location" for p in r["searchParam"]}
+    assert parametres["residential-number"]["type"] == "number"
+    assert parametres["residential-type"]["definition"].endswith("/SearchParameter/ror-sp-residential-type")
+    assert parametres["type"]["definition"] == "http://hl7.org/fhir/SearchParameter/Location-type"

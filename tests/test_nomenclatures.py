@@ -27,7 +27,7 @@ def test_second_chargement_sans_changement():
     sortie = io.StringIO()
     call_command("load_nomenclatures", str(SOURCE), stdout=sortie)
     assert "0 changements" in sortie.getvalue()
-    assert Nomenclature.objects.count() == 51  # 37 + J19, J195, J238 + 11 more bindings of the FHIR guide (SOURCES.md)
+    assert Nomenclature.objects.count() == 53  # 37 + J19, J195, J238 + 13 more bindings of the FHIR guide (SOURCES.md)
 
 
 def test_code_retire_garde_mais_inactif():
