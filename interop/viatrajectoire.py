@@ -160,10 +160,12 @@ def _ressources_actuelles(changements) -> dict:
             lot = fhir.Lot("Organization", structures)
             ressources.update(((niveau, s.pk), [lot.ressource(s)]) for s in structures)
         else:
-            # A unit: its offers (one per activity and mode), then its place.
-            offres, lieux = fhir.Lot("HealthcareService", structures), fhir.Lot("Location", structures)
-            ressources.update(((niveau, s.pk), [offres.ressource(o) for o in offres.elements(s)] + [lieux.ressource(s)])
-                              for s in structures)
+            # A unit: its offers (one per activity and mode), then its place. The offers mapped before
+            # the places' batch is read: each batch attaches its own values to the same structures.
+            offres = fhir.Lot("HealthcareService", structures)
+            par_uo = {s.pk: [offres.ressource(o) for o in offres.elements(s)] for s in structures}
+            lieux = fhir.Lot("Location", structures)
+            ressources.update(((niveau, s.pk), par_uo[s.pk] + [lieux.ressource(s)]) for s in structures)
     return ressources
 
 
