@@ -34,6 +34,7 @@ from nomenclatures.models import Commune, Concept
 from repertoire.extensions import registre
 from repertoire.lecture import adresse_propre
 from repertoire.models import PROFILS_UNITES_SENSIBLES, Niveau, Structure
+from repertoire.version import DUREE_FRAGMENTS, version_offre
 
 from . import nos, personnes
 
@@ -744,36 +745,57 @@ def avec_offre(queryset):
 
 
 UNITES_PAR_SONDAGE = 20000  # below this many units, counting their offers by index probes beats scanning the links
-TOTAL_EN_CACHE = 300  # seconds: counting a million units' offers costs seconds, a consumer's next first page reuses it
+
+
+def _cle_total(type_ressource: str, queryset) -> str:
+    """A search's count is kept under its query and the state of the offer: the version of the offer
+    (every write through the services), and what a write outside them still moves (a structure's
+    modifie_le, a new one's id). Until that state moves the count stays exact, so it is kept as long
+    as the cached pages (DUREE_FRAGMENTS); it was 5 minutes, then seconds to count again."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    etat = (version_offre(), Structure.objects.aggregate(m=Max("modifie_le"), p=Max("pk")))
+    cle = f"{type_ressource}|{sql}|{params}|{etat}|{modes_ror_ids() if type_ressource == 'HealthcareService' else ''}"
+    return "fhir-total-" + hashlib.sha256(cle.encode()).hexdigest()
+
+
+def total_connu(type_ressource: str, queryset, restriction=None) -> int | None:
+    """The search's exact count if it was counted since the offer last changed (_total=estimate
+    gives it, never counts: FHIR lets the server answer an estimate with what it has)."""
+    return None if restriction else cache.get(_cle_total(type_ressource, queryset))
+
+
+def compter(type_ressource: str, queryset, restriction=None) -> int:
+    """How many resources a search matches (HealthcareService: offers, those `restriction` accepts)."""
+    if type_ressource == "HealthcareService" and restriction:
+        return compter_offres(queryset, restriction)
+    cle = _cle_total(type_ressource, queryset)
+    total = cache.get(cle)
+    if total is None:
+        total = compter_offres(queryset) if type_ressource == "HealthcareService" else queryset.order_by().count()
+        cache.set(cle, total, DUREE_FRAGMENTS)
+    return total
 
 
 def compter_offres(queryset, restriction=None) -> int:
     """How many offers the units of `queryset` give (with `restriction`: those it accepts)."""
     if not restriction:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        # The key changes with the data: any write bumps a structure's modifie_le, a new one the max id.
-        version = Structure.objects.aggregate(m=Max("modifie_le"), p=Max("pk"))
-        cle = "fhir-total-" + hashlib.sha256(f"{sql}|{params}|{version}|{modes_ror_ids()}".encode()).hexdigest()
-        total = cache.get(cle)
-        if total is None:
-            activites = Structure.activites.through._meta.db_table
-            modes = Structure.modes_prise_en_charge.through._meta.db_table
-            with connection.cursor() as curseur:
-                if queryset.order_by()[:UNITES_PAR_SONDAGE].count() < UNITES_PAR_SONDAGE:
-                    # A narrow search (a week's changes): two index probes per unit.
-                    curseur.execute(f"""SELECT COALESCE(SUM(
-                        (SELECT count(*) FROM {activites} a WHERE a.structure_id = u.id) *
-                        (SELECT count(*) FROM {modes} m WHERE m.structure_id = u.id AND m.concept_id = ANY(%s))), 0)
-                        FROM ({sql}) u(id)""", [modes_ror_ids(), *params])
-                else:
-                    # One pass over each link table (hash aggregates), not two subqueries per unit.
-                    curseur.execute(f"""SELECT COALESCE(SUM(a.n * m.n), 0) FROM ({sql}) u(id)
-                        JOIN (SELECT structure_id, count(*) n FROM {activites} GROUP BY 1) a ON a.structure_id = u.id
-                        JOIN (SELECT structure_id, count(*) n FROM {modes} WHERE concept_id = ANY(%s) GROUP BY 1) m
-                          ON m.structure_id = u.id""", [*params, modes_ror_ids()])
-                total = int(curseur.fetchone()[0])
-            cache.set(cle, total, TOTAL_EN_CACHE)
-        return total
+        activites = Structure.activites.through._meta.db_table
+        modes = Structure.modes_prise_en_charge.through._meta.db_table
+        with connection.cursor() as curseur:
+            if queryset.order_by()[:UNITES_PAR_SONDAGE].count() < UNITES_PAR_SONDAGE:
+                # A narrow search (a week's changes): two index probes per unit.
+                curseur.execute(f"""SELECT COALESCE(SUM(
+                    (SELECT count(*) FROM {activites} a WHERE a.structure_id = u.id) *
+                    (SELECT count(*) FROM {modes} m WHERE m.structure_id = u.id AND m.concept_id = ANY(%s))), 0)
+                    FROM ({sql}) u(id)""", [modes_ror_ids(), *params])
+            else:
+                # One pass over each link table (hash aggregates), not two subqueries per unit.
+                curseur.execute(f"""SELECT COALESCE(SUM(a.n * m.n), 0) FROM ({sql}) u(id)
+                    JOIN (SELECT structure_id, count(*) n FROM {activites} GROUP BY 1) a ON a.structure_id = u.id
+                    JOIN (SELECT structure_id, count(*) n FROM {modes} WHERE concept_id = ANY(%s) GROUP BY 1) m
+                      ON m.structure_id = u.id""", [*params, modes_ror_ids()])
+            return int(curseur.fetchone()[0])
     ids = list(queryset.order_by().values_list("pk", flat=True))
     total = 0
     for debut in range(0, len(ids), 2000):

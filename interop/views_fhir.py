@@ -309,7 +309,8 @@ def recherche(request, type_ressource: str):
     bundle = cache.get(cle) if cle else None
     if bundle is None:
         bundle = _bundle_recherche(request, type_ressource, strict)
-        if cle:
+        # An estimate not known yet may be known at the next page (counted by a _total=accurate).
+        if cle and not (request.GET.get("_total") == "estimate" and "total" not in bundle):
             cache.set(cle, bundle, DUREE_FRAGMENTS)
     bundle["meta"]["lastUpdated"] = fhir.instant(timezone.now())
     return reponse_fhir(bundle)
@@ -325,7 +326,9 @@ def _bundle_recherche(request, type_ressource: str, strict: bool) -> dict:
     if demande.curseur:
         total = demande.curseur[2]
     elif demande.total == "accurate" or demande.summary == "count":
-        total = compter(type_ressource, queryset, demande)
+        total = fhir.compter(type_ressource, queryset, demande.restriction)
+    elif demande.total == "estimate":
+        total = fhir.total_connu(type_ressource, queryset, demande.restriction)
     base = _base(request)
     liens = [{"relation": "self", "url": f"{base}{type_ressource}" + (f"?{urlencode(demande.utilises)}"
                                                                          if demande.utilises else "")}]
@@ -354,12 +357,6 @@ def _bundle_recherche(request, type_ressource: str, strict: bool) -> dict:
     if bundle["total"] is None:
         del bundle["total"]
     return bundle
-
-
-def compter(type_ressource: str, queryset, demande) -> int:
-    if type_ressource == "HealthcareService":
-        return fhir.compter_offres(queryset, demande.restriction)
-    return queryset.order_by().count()
 
 
 __all__ = ["metadata", "lecture", "recherche", "COUNT_MAX", "INCLUDES", "REVINCLUDES"]
