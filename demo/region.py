@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept, Departement
@@ -24,6 +25,7 @@ from . import catalogue as cat
 from . import noms
 from repertoire.models import Contact, Horaire, Niveau, Structure
 from repertoire.services import groupements
+from repertoire.version import changer_version_offre
 from socle.ecriture import inserer_en_masse
 
 DEPARTEMENTS_REGION = ["44", "49", "53", "72", "85"]
@@ -348,7 +350,12 @@ class Generateur:
         if profil.categorie == "500" and modele.modes == ("46",):
             champs["tarif_mensuel"] = Decimal(self.rng.randrange(1900, 3100))
             champs["conditions_admission"] = "Dossier unique de demande d'admission en EHPAD (ViaTrajectoire)."
-        champs.update(self.lieu_et_famille(modele, champs))
+        for nom, valeur in lieu_et_famille(modele.champ, sorted(modele.modes), modele.type_uo,
+                                           champs.get("lits_installes") or champs.get("places_installees")).items():
+            if isinstance(valeur, tuple):
+                champs[f"{nom}_id"] = self.c(*valeur)
+            else:
+                champs[nom] = valeur
         uo = Ligne(champs, horaires=modele.horaires)
         uo.m2m = {
             "activites": [self.c("J17", a) for a in modele.activites],
@@ -381,24 +388,6 @@ class Generateur:
             else:
                 uo.contacts = []
         return uo
-
-    # Médico-social family of activities (J51, required by the guide's RG_EXP_007 for a champ « médico-social »
-    # offer), by mode de prise en charge: hébergement, accueil de jour, domicile, consultation.
-    FAMILLES_PAR_MODE = {"46": "04", "47": "025", "49": "011", "32": "004"}
-
-    def lieu_et_famille(self, modele: cat.ModeleUO, champs: dict) -> dict:
-        """The place's function and housing (J198, J32) of a unit that houses people, and the family of a
-        médico-social unit's activities. No random draw: the rest of the region stays as it was."""
-        valeurs = {}
-        if modele.champ == "04":
-            valeurs["famille_activite_id"] = self.c("J51", self.FAMILLES_PAR_MODE.get(modele.modes[0], "02"))
-        if "46" in modele.modes:
-            valeurs["fonction_lieu_id"] = self.c("J198", "001")  # Hébergement
-            if modele.champ == "04":
-                # Résidences autonomie: small flats (F1 bis); other médico-social housing: single rooms.
-                valeurs["type_habitation_id"] = self.c("J32", "05" if modele.type_uo == "22" else "02")
-                valeurs["nombre_habitations"] = champs.get("lits_installes") or champs.get("places_installees")
-        return valeurs
 
     # -- the region -------------------------------------------------------------------
     def populations(self) -> dict[str, int]:
@@ -619,6 +608,54 @@ class Generateur:
         self.nouvel_eg(ej, profils["500"], angers, nom="EHPAD LES MAGNOLIAS", complet=True)
         self.nouvel_eg(ej, profils["500"], avrille, nom="EHPAD LE CLOS FLEURI")
         self.nouvel_eg(ej, profils["354"], angers, nom="SSIAD LES MAGNOLIAS", complet=True)
+
+
+# Médico-social family of activities (J51, required by the guide's RG_EXP_007 for a champ « médico-social »
+# offer), by mode de prise en charge: hébergement, accueil de jour, domicile, consultation.
+FAMILLES_PAR_MODE = {"46": "04", "47": "025", "49": "011", "32": "004"}
+
+
+def lieu_et_famille(champ: str, modes, type_uo: str | None, capacite: int | None) -> dict:
+    """The place's function and housing (J198, J32) of a unit that houses people, and the family of a
+    médico-social unit's activities, as {field: (value set, code) or number}. From the unit's own data,
+    with no random draw: the rest of the region stays as it was, and an existing demo is completed alike."""
+    valeurs = {}
+    if champ == "04" and modes:
+        valeurs["famille_activite"] = ("J51", FAMILLES_PAR_MODE.get(modes[0], "02"))
+    if "46" in modes:
+        valeurs["fonction_lieu"] = ("J198", "001")  # Hébergement
+        if champ == "04":
+            # Résidences autonomie: small flats (F1 bis); other médico-social housing: single rooms.
+            valeurs["type_habitation"] = ("J32", "05" if type_uo == "22" else "02")
+            valeurs["nombre_habitations"] = capacite
+    return valeurs
+
+
+def completer_lieux_et_familles() -> int:
+    """Fill the place, housing and family of the units of a demo built before those fields existed
+    (once: nothing if any unit has one already); returns how many units changed."""
+    if Structure.objects.filter(Q(famille_activite__isnull=False) | Q(fonction_lieu__isnull=False)).exists():
+        return 0
+    concepts = {(c.nomenclature.cle, c.code): c for c in Concept.objects.filter(
+        nomenclature__cle__in=["J51", "J198", "J32"]).select_related("nomenclature")}
+    uos = (Structure.objects.uo().select_related("champ", "type_uo").prefetch_related("modes_prise_en_charge").order_by("pk"))
+    changees = []
+    for uo in uos.iterator(chunk_size=2000):
+        modes = sorted(m.code for m in uo.modes_prise_en_charge.all())
+        valeurs = lieu_et_famille(uo.champ.code if uo.champ_id else "", modes,
+                                  uo.type_uo.code if uo.type_uo_id else None,
+                                  uo.lits_installes or uo.places_installees)
+        if not valeurs:
+            continue
+        for nom, valeur in valeurs.items():
+            setattr(uo, nom, concepts[valeur] if isinstance(valeur, tuple) else valeur)
+        changees.append(uo)
+    with transaction.atomic():
+        Structure.objects.bulk_update(changees, ["famille_activite", "fonction_lieu", "type_habitation",
+                                                 "nombre_habitations"], batch_size=2000)
+        if changees:
+            changer_version_offre()  # cached pages of the offer are stale
+    return len(changees)
 
 
 def _pole(modele: cat.ModeleUO) -> str:

@@ -17,6 +17,7 @@ from django.db.models.functions import ACos, Cos, Coalesce, Least, Radians, Sin
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept
+from nomenclatures.texte import normaliser
 from repertoire.extensions import registre
 from repertoire.models import Etat, Structure
 
@@ -323,6 +324,41 @@ def _active(qs, valeur):
     return qs.filter(etat=Etat.OUVERT if valeur == "true" else Etat.FERME)
 
 
+def _address_city(qs, valeur):
+    """address-city (string: starts with, case and accents ignored): the place's city, the EG's when the
+    unit has no address of its own (as fhir.adresse serves it)."""
+    condition = Q(pk__in=[])
+    for morceau in valeur.split(","):
+        debut = normaliser(morceau)
+        if not debut:
+            raise ParametreInvalide(f"« address-city » attend un nom de commune, pas « {morceau.strip()} ».")
+        communes = Commune.objects.filter(nom_recherche__startswith=debut).values("pk")
+        condition |= Q(commune__in=communes) | Q(voie="", commune__isnull=True, eg__commune__in=communes)
+    return qs.filter(condition)
+
+
+def _status(qs, valeur):
+    """Location.status: active (open) or inactive (closed), as fhir.location serves it."""
+    etats = {"active": Etat.OUVERT, "inactive": Etat.FERME}
+    codes = [code for _, code in jetons(valeur, "status")]
+    if any(code not in etats for code in codes):
+        raise ParametreInvalide("« status » vaut active ou inactive (suspended n'est pas servi).")
+    return qs.filter(etat__in=[etats[c] for c in codes])
+
+
+def _operational_status(qs, valeur):
+    """operationalStatus (J224, TRE_R203): 3 opérationnel, 1 fermé définitivement; 2 (fermé temporairement)
+    is never served."""
+    etats = {"3": Etat.OUVERT, "1": Etat.FERME}
+    choisis = [etats[code] for systeme, code in jetons(valeur, "operational-status")
+               if systeme in (None, nos.TRE_R203) and code in etats]
+    return qs.filter(etat__in=choisis)
+
+
+def _equipment_type(qs, valeur):
+    return qs.filter(m2m_contient("equipements", concepts_de(valeur, "equipment-type", ["J18"])))
+
+
 def _type_lieu(qs, valeur):
     return qs.filter(fonction_lieu__in=concepts_de(valeur, "type", ["J198"]))
 
@@ -496,7 +532,8 @@ PARAMETRES = {
         "nb-capacity": _nb_capacity, "capacity-update-date": _capacity_update_date,
         "commune-cog": _commune_cog, "organization": _organization, "name": _name,
         "address-postalcode": _address_postalcode, "type": _type_lieu, "residential-type": _residential_type,
-        "residential-number": _residential_number,
+        "residential-number": _residential_number, "address-city": _address_city, "status": _status,
+        "operational-status": _operational_status, "equipment-type": _equipment_type,
     },
     "Organization": {
         **COMMUNS, "identifier": _identifier_organisation, "name": _name, "name:contains": _name_contains,

@@ -93,6 +93,7 @@ TYPES_PARAMETRES = {
     "near-insee-code": ("special", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                    "ror-location-near-insee-code"),
     "address-postalcode": ("string", f"{SP}/Location-address-postalcode"),
+    "address-city": ("string", f"{SP}/Location-address-city"),
     "nb-capacity": ("number", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/ror-sp-nb-capacity"),
     "capacity-update-date": ("date", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                      "ror-sp-capacity-update-date"),
@@ -104,10 +105,10 @@ SP_ROR = {"intervention-zone": "ror-healthcareservice-intervention-zone",
           "patient-type": "ror-healthcareservice-patient-type", "capacity-status": "ror-capacity-status",
           "capacity-type": "ror-sp-capacity-type", "temporality-capacity": "ror-sp-temporality-capacity",
           "commune-cog": "ror-location-commune-cog", "residential-type": "ror-sp-residential-type",
-          "residential-number": "ror-sp-residential-number"}
+          "residential-number": "ror-sp-residential-number", "equipment-type": "ror-sp-equipment-type"}
 SP_CORE = {"HealthcareService": {"specialty", "service-category", "service-type", "characteristic", "identifier",
                                  "active", "organization", "name"},
-           "Location": {"organization", "name", "type"}, "Organization": {"identifier", "type", "active", "name"},
+           "Location": {"organization", "name", "type", "status", "operational-status"}, "Organization": {"identifier", "type", "active", "name"},
            "Practitioner": {"identifier"}, "PractitionerRole": {"organization"}}
 
 

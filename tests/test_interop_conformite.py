@@ -318,3 +318,57 @@ def test_type_du_lieu_habitation_et_famille_recherches_comme_le_guide_les_exprim
     assert parametres["residential-number"]["type"] == "number"
     assert parametres["residential-type"]["definition"].endswith("/SearchParameter/ror-sp-residential-type")
     assert parametres["type"]["definition"] == "http://hl7.org/fhir/SearchParameter/Location-type"
+
+
+# The guide's Location parameters (ror-serveur.fsh @7197940fbc3eddd61149790a71852ae0788ae85f): core
+# address-city, status, operational-status; equipment-type as ror-sp-equipment-type.fsh
+# @6c6ea2e67b8f0542389f75ed0619829974219d41 writes it, but `value.as(CodeableConcept)` read as
+# valueCodeableConcept (fhirpathpy on plain JSON knows no choice types: `.value` finds nothing).
+EXPRESSIONS_LIEU = {
+    "address-city": "Location.address.city",
+    "status": "Location.status",
+    "operational-status": "Location.operationalStatus.code",
+    "equipment-type": "Location.extension.where(url='https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/"
+                      "ror-location-equipment').extension.where(url='equipmentType').valueCodeableConcept.coding.code",
+}
+
+
+def test_statut_ville_et_equipement_des_lieux_recherches_comme_le_guide_les_exprime(api, region):
+    from fhirpathpy import evaluate
+
+    from nomenclatures.models import Commune
+    from nomenclatures.texte import normaliser
+    from repertoire.models import Etat, Structure
+    from repertoire.services import offre
+
+    offre.modifier_structure(None, region.uo_aj, {"commune": Commune.objects.get(code_insee="49099")}, raison="test",
+                             m2m={"equipements": [concept("J18", "003")]})
+    offre.modifier_structure(None, region.uo_rea, {}, m2m={"equipements": [concept("J18", "003"), concept("J18", "005")]},
+                             raison="test")
+    Structure.objects.filter(pk=region.uo_aj.pk).update(etat=Etat.FERME)
+    lieux = {e["resource"]["id"]: e["resource"] for e in api.get("/fhir/Location?_count=200").json()["entry"]}
+    valeurs = {nom: {i: evaluate(r, expression) for i, r in lieux.items()} for nom, expression in EXPRESSIONS_LIEU.items()}
+
+    def ids(requete):
+        reponse = api.get(f"/fhir/Location?{requete}")
+        assert reponse.status_code == 200, reponse.content[:300]
+        return {e["resource"]["id"] for e in reponse.json().get("entry", []) if e["search"]["mode"] == "match"}
+
+    villes = {"angers": {"angers"}, "CHOL": {"chol"}, "Chôlet,Angers": {"cholet", "angers"}, "Nantes": {"nantes"}}
+    for recherche, debuts in villes.items():
+        attendus = {i for i, v in valeurs["address-city"].items() if any(normaliser(c).startswith(d) for c in v
+                                                                           for d in debuts)}
+        assert ids(f"address-city={recherche}") == attendus, recherche
+    for statut in ("active", "inactive", "active,inactive"):
+        assert ids(f"status={statut}") == {i for i, v in valeurs["status"].items() if v[0] in statut.split(",")}
+    for code in ("1", "2", "3"):
+        attendus = {i for i, v in valeurs["operational-status"].items() if code in v}
+        assert ids(f"operational-status=https://mos.esante.gouv.fr/NOS/TRE_R203-StatutLieu/FHIR/TRE-R203-StatutLieu"
+                   f"|{code}") == attendus
+    assert ids("operational-status=1") == {str(region.uo_aj.pk)}
+    for code in ("003", "005", "009"):
+        assert ids(f"equipment-type={code}") == {i for i, v in valeurs["equipment-type"].items() if code in v}
+    assert ids("equipment-type=005") == {str(region.uo_rea.pk)}
+    assert len(ids("address-city=Angers,Cholet")) == len(lieux) > ids("address-city=Cholet").__len__() > 0
+    refus = api.get("/fhir/Location?status=suspended")
+    assert refus.status_code == 400 and "status" in refus.json()["issue"][0]["diagnostics"]

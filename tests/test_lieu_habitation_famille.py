@@ -67,3 +67,22 @@ def test_le_dossier_porte_compare_et_publie_le_lieu_l_habitation_et_la_famille(c
     uo = Structure.objects.get(pk=region.uo_hp.pk)
     assert (uo.fonction_lieu.code, uo.type_habitation.code, uo.nombre_habitations, uo.famille_activite.code) == (
         "001", "01", 30, "011")
+
+
+def test_une_demo_construite_avant_ces_champs_les_recoit_une_fois(region):
+    from demo.region import completer_lieux_et_familles
+    from repertoire.services import offre
+
+    offre.modifier_structure(None, region.uo_hp, {"lits_installes": 80}, raison="test",
+                             m2m={"modes_prise_en_charge": [concept("R213", "46")]})
+    offre.modifier_structure(None, region.uo_aj, {}, raison="test",
+                             m2m={"modes_prise_en_charge": [concept("R213", "47")]})
+    assert completer_lieux_et_familles() == 2
+    hp, aj, rea = (Structure.objects.get(pk=s.pk) for s in (region.uo_hp, region.uo_aj, region.uo_rea))
+    assert (hp.famille_activite.code, hp.fonction_lieu.code, hp.type_habitation.code, hp.nombre_habitations) == (
+        "04", "001", "02", 80)
+    assert (aj.famille_activite.code, aj.fonction_lieu, aj.type_habitation) == ("025", None, None)
+    assert (rea.famille_activite, rea.fonction_lieu) == (None, None)  # health, no housing: nothing
+    offre.modifier_structure(None, hp, {"famille_activite": None}, raison="test")
+    assert completer_lieux_et_familles() == 0  # once: a référent's choice is never overwritten
+    assert Structure.objects.get(pk=hp.pk).famille_activite is None
