@@ -48,6 +48,8 @@ def en_json(nom: str, valeur):
         return str(valeur.quantize(Decimal(10) ** -f.decimal_places))
     if isinstance(valeur, (datetime.date, datetime.datetime)):
         return valeur.isoformat()
+    if isinstance(valeur, str):  # a browser sends a textarea's lines as CRLF: not a change of the text
+        return valeur.replace("\r\n", "\n")
     return valeur
 
 
@@ -175,6 +177,7 @@ def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: boo
                    libelles: schema.Libelles | None = None) -> list[dict]:
     """Rows of a side-by-side diff: field, live value, dossier value, structural first."""
     lignes = []
+    libelles = libelles or libelles_de([avant, apres])
     for nom in champs_de(niveau):
         if parties.est_partie(nom):  # one row per contact, per day… that changes
             lignes += [{"champ": nom, "libelle": titre, "avant": a, "apres": b, "change": change, "structurel": False}
@@ -184,8 +187,15 @@ def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: boo
         change = _normal(avant.get(nom)) != _normal(apres.get(nom))
         if seulement_changes and not change:
             continue
-        lignes.append({"champ": nom, "libelle": libelle(nom), "avant": afficher(nom, avant.get(nom), libelles),
-                       "apres": afficher(nom, apres.get(nom), libelles), "change": change,
-                       "structurel": schema.est_structurel(niveau, nom)})
+        ligne = {"champ": nom, "libelle": libelle(nom), "avant": afficher(nom, avant.get(nom), libelles),
+                 "apres": afficher(nom, apres.get(nom), libelles), "change": change,
+                 "structurel": schema.est_structurel(niveau, nom)}
+        if change and champ(nom).many_to_many and avant.get(nom) and apres.get(nom):
+            # a list changed on both sides: what it adds and removes, said as such (a territory by
+            # whole départements and EPCI, as its values are)
+            a, b = set(avant[nom]), set(apres[nom])
+            ligne["ajouts"] = libelles.texte(champ(nom), sorted(b - a), deja=a)
+            ligne["retraits"] = libelles.texte(champ(nom), sorted(a - b))
+        lignes.append(ligne)
     lignes.sort(key=lambda ligne: not ligne["structurel"])
     return lignes

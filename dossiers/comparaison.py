@@ -87,10 +87,12 @@ def ecarts(fiches, differences: dict | None = None) -> list[dict]:
                        and bool(champs_differents(actuelle, fiche.donnees, [nom])))
             trouves.append(_ecart(fiche, nom, fiche.reference.get(nom), actuelle.get(nom),
                                   fiche.donnees.get(nom), conflit))
-        if fiche.a_supprimer:  # edited live since the copy
+        if fiche.a_supprimer:  # edited live since the copy: what was edited, for the one who chooses
+            modifies = "; ".join(f"{e['libelle']} : {e['repertoire']}" for e in trouves if e["fiche"] is fiche)
             trouves.append({"fiche": fiche, "cle": f"{fiche.pk}:{SUPPRESSION}", "champ": SUPPRESSION,
                             "libelle": "suppression de la fiche", "conflit": True, "suppression": True,
-                            "copie": "fiche copiée", "repertoire": "fiche modifiée depuis la copie",
+                            "copie": "fiche copiée", "repertoire": "fiche modifiée depuis la copie" + (
+                                f" ({modifies})" if modifies else ""),
                             "dossier": "fiche supprimée"})
     return trouves
 

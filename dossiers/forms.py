@@ -5,7 +5,9 @@ from django import forms
 from django.urls import reverse
 
 from nomenclatures.models import Commune, Concept
-from repertoire.forms import AIDE_TERRITOIRE, CommuneField, FormulairesParties, filtrer_activites, lire_territoire
+from nomenclatures.territoires import Territoires
+from repertoire.forms import (AIDE_TERRITOIRE, CommuneField, FormulairesParties, filtrer_activites, libelle_departement,
+                              libelle_epci, lire_territoire)
 from repertoire.models import Discipline, Niveau, Structure
 
 from . import parties
@@ -72,10 +74,15 @@ class CommunesField(forms.CharField):
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
+        """The territory as the référent would type it: whole départements and EPCI by their
+        name (« Maine-et-Loire (49) », « CU Angers Loire Métropole (EPCI) »), then the communes."""
         if isinstance(value, (list, tuple)):
-            codes = [str(getattr(v, "pk", v)) for v in value]
-            return ", ".join(str(c) for c in Commune.objects.filter(pk__in=codes).order_by("nom")) \
-                if len(codes) <= 200 else " ".join(codes)
+            communes = list(Commune.objects.filter(pk__in=[str(getattr(v, "pk", v)) for v in value]))
+            territoires = Territoires(communes)
+            entiers, restantes = territoires.grouper([c.pk for c in communes])
+            libelles = {c.pk: str(c) for c in communes}
+            return ", ".join([libelle_departement(nom, code) if sorte == "departement" else libelle_epci(nom)
+                              for sorte, code, nom, *_ in entiers] + sorted(libelles[c] for c in restantes))
         return value
 
     def clean(self, value):
@@ -182,7 +189,8 @@ class CreerUnitesForm(forms.Form):
                                 widget=forms.NumberInput(attrs={"class": "fr-input"}))
     parent = RattachementField(label="Rattachées à")
     nom = forms.CharField(label="Nom de l'unité", required=False, max_length=240,
-                          help_text="Laissé vide : le nom du type d'UO.",
+                          help_text="Laissé vide : un nom selon les règles de nommage, d'après le type d'UO "
+                                    "(ex. : « Hebergement permanent – personnes agees »).",
                           widget=forms.TextInput(attrs={"class": "fr-input"}))
     discipline = forms.ChoiceField(label="Grand groupe de disciplines", choices=[("", "—")] + Discipline.choices,
                                    widget=forms.Select(attrs={"class": "fr-select"}))

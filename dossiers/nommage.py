@@ -20,7 +20,8 @@ _GUILLEMETS = re.compile(r"[\"«»“”‘’]")
 _MOTS_VIDES = {"de", "du", "des", "d", "la", "le", "les", "l", "a", "au", "aux", "et", "en", "pour", "avec", "sans",
                "ou", "par", "sur", "un", "une", "hors", "dont"}
 _CLIENTELES = ("personnes agees", "alzheimer", "enfant", "adulte", "adolescent", "jeune", "handicap", "autis",
-               "polyhandicap", "tous publics", "tout public", "famille", "aidant", "pa ", "ph ")
+               "polyhandicap", "tous publics", "tout public", "famille", "aidant", "pa ", "ph ", "addict", "precarite",
+               "etudiant")
 _MODES = ("temporaire", "permanent", "accueil de jour", "jour", "nuit", "domicile", "hebergement", "sequentiel",
           "prestataire", "mandataire", "externat", "internat", "semi internat", "ambulatoire", "ecoute")
 
@@ -61,7 +62,8 @@ def avertissements_par_champ(niveau: str, donnees: dict) -> dict[str, list[str]]
         if niveau == Niveau.EG:
             messages = _regles_etablissement(nom, donnees.get("commune"), donnees.get("categorie"))
         elif niveau == Niveau.UO:
-            messages = _regles_unite(nom, donnees.get("type_uo"), donnees.get("discipline"), donnees.get("publics"))
+            messages = _regles_unite(nom, donnees.get("type_uo"), donnees.get("discipline"), donnees.get("publics"),
+                                     donnees.get("temporalites_accueil"))
         elif niveau == Niveau.OI:
             messages = _regles_organisation(nom, donnees.get("type_oi"))
         else:
@@ -98,12 +100,41 @@ def exemple_etablissement(categorie_id, commune_id) -> str:
     return _sans_accents(f"{type_} {commune.nom if commune else 'ANGERS'}").upper().replace("'", " ")
 
 
-def exemple_unite(type_uo_id, publics=None) -> str:
-    """The type d'UO with a clientèle, e.g. « Hebergement permanent – personnes agees »."""
+# How the units of the médico-social types are usually named ({mode}: the unit's temporalité,
+# « permanent » when none), and their usual clientèle (J34 codes): the example a référent reads
+# must look like the unit being named, not like the type's long label.
+_EXEMPLES_UO = {
+    "21": ("Hebergement {mode}", "personnes agees"), "22": ("Hebergement {mode}", "personnes agees autonomes"),
+    "23": ("Hebergement renforce", "personnes agees Alzheimer"),
+    "24": ("Hebergement protege", "personnes agees Alzheimer"), "25": ("PASA accueil de jour", "personnes agees"),
+    "26": ("Hebergement {mode} petite unite", "personnes agees"),
+    "27": ("Hebergement {mode} MARPA", "personnes agees autonomes"),
+    "28": ("Soins infirmiers a domicile", "personnes agees"), "29": ("Equipe specialisee a domicile", "Alzheimer"),
+    "30": ("Aide a domicile prestataire", "personnes agees"),
+    "31": ("Accompagnement a domicile", "adultes handicapes"),
+    "32": ("Accompagnement medico-social a domicile", "adultes handicapes"),
+    "36": ("Accueil familial {mode}", "personnes agees"), "38": ("Accueil de jour repit", "aidants"),
+    "39": ("FAM hebergement {mode}", "adultes handicapes"), "40": ("MAS hebergement {mode}", "adultes handicapes"),
+    "41": ("Hebergement {mode}", "adultes handicapes"), "48": ("IME semi internat", "enfants handicapes"),
+}
+_CLIENTELES_COURTES = {"01": "personnes agees", "02": "personnes handicapees", "03": "personnes agees autonomes",
+                       "04": "conduites addictives", "05": "personnes handicapees vieillissantes",
+                       "06": "personnes en precarite", "07": "tout public", "08": "etudiants"}  # J29 codes
+
+
+def exemple_unite(type_uo_id, publics=None, temporalites=None) -> str:
+    """A name in the guide's form for this type d'UO, mode d'accueil and clientèle, e.g.
+    « Hebergement temporaire – personnes agees » for an EHPAD unit of temporary stay."""
     type_uo = _concept(type_uo_id)
-    public = min((c for c in map(_concept, publics or []) if c), key=lambda c: c.libelle, default=None)
-    clientele = public.libelle.lower() if public else "personnes agees"
-    return _sans_accents(f"{type_uo.libelle if type_uo else 'Accueil de jour'} – {clientele}").replace("'", " ")
+    temporalite = min((c for c in map(_concept, temporalites or []) if c), key=lambda c: c.code, default=None)
+    mode = _sans_accents(temporalite.libelle.lower()) if temporalite else "permanent"
+    public = min((c for c in map(_concept, publics or []) if c), key=lambda c: c.code, default=None)
+    modele, clientele = _EXEMPLES_UO.get(type_uo.code if type_uo else "", (None, "personnes agees"))
+    if modele is None:  # another type: its label up to its first comma or parenthesis
+        modele = re.split(r"[,(]", type_uo.libelle)[0].strip() + " {mode}" if type_uo else "Accueil de jour"
+    if public is not None:
+        clientele = _CLIENTELES_COURTES.get(public.code, public.libelle.lower())
+    return _sans_accents(f"{modele.format(mode=mode)} – {clientele}").replace("'", " ")
 
 
 def _regles_communes(nom: str) -> list[str]:
@@ -131,7 +162,7 @@ def _regles_etablissement(nom: str, commune_id, categorie_id=None) -> list[str]:
     return messages
 
 
-def _regles_unite(nom: str, type_uo_id, discipline: str | None, publics=None) -> list[str]:
+def _regles_unite(nom: str, type_uo_id, discipline: str | None, publics=None, temporalites=None) -> list[str]:
     messages = _regles_communes(nom)
     sans_expressions = re.sub(r"\b(accueil|hopital|centre|maison) de (jour|nuit|sante|vie)\b", "", normaliser(nom))
     if re.search(r"\b(de|du)\b", sans_expressions):
@@ -143,10 +174,10 @@ def _regles_unite(nom: str, type_uo_id, discipline: str | None, publics=None) ->
         texte = normaliser(nom) + " "
         if not any(c in texte for c in _CLIENTELES):
             messages.append("Précisez la clientèle (personnes âgées, personnes Alzheimer…), par exemple "
-                            f"« {exemple_unite(type_uo_id, publics)} ».")
+                            f"« {exemple_unite(type_uo_id, publics, temporalites)} ».")
         if not any(m in texte for m in _MODES):
             messages.append("Précisez le mode d'accueil (temporaire, accueil de jour…), par exemple "
-                            f"« {exemple_unite(type_uo_id, publics)} ».")
+                            f"« {exemple_unite(type_uo_id, publics, temporalites)} ».")
     return messages
 
 

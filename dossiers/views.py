@@ -15,7 +15,7 @@ from repertoire.models import Niveau, Structure
 from . import access, comparaison, services, structures
 from .brouillon import lignes_de_diff
 from .forms import CommentaireForm, CreerStructureForm, CreerUnitesForm, DeplacerForm, DossierFilter, formulaire_de_fiche
-from .models import ETATS_OUVERTS, EtatDossier, FicheBrouillon, StatutBrouillon
+from .models import EtatDossier, FicheBrouillon, StatutBrouillon
 from .nommage import avertissements, avertissements_par_champ
 
 
@@ -73,7 +73,8 @@ def ouvrir(request, pk):
         return _vers_le_dossier(dossier)
     return render(request, "dossiers/ouvrir.html", {
         "structure": structure, "nb_fiches": structure.get_descendant_count() + 1,
-        "deja": structure.dossiers_collaboratifs.filter(etat__in=ETATS_OUVERTS).first(),
+        "deja": (deja := services.dossier_ouvert_autour(structure)),
+        "deja_message": services.deja_ouvert_message(deja, structure) if deja else "",
     })
 
 
@@ -348,8 +349,9 @@ def nommage(request, pk, fiche):
             donnees["commune"] = resoudre_commune(donnees["commune"]).pk
         except ValidationError:
             donnees["commune"] = None
-    if "publics" in request.GET:
-        donnees["publics"] = [v for v in request.GET.getlist("publics") if v.isdigit()]
+    for liste in ("publics", "temporalites_accueil"):
+        if liste in request.GET:
+            donnees[liste] = [v for v in request.GET.getlist(liste) if v.isdigit()]
     try:
         trouves = avertissements_par_champ(brouillon.niveau, donnees)
     except (ValueError, ValidationError):

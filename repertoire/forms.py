@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.forms import formset_factory, modelform_factory, modelformset_factory
 from django.urls import reverse
 
-from nomenclatures.models import Commune, Concept, Epci
+from nomenclatures.models import Commune, Concept, Departement, Epci
 from nomenclatures.texte import normaliser
 
 from .encadres import Encadre
@@ -77,6 +77,37 @@ def chercher_epci(texte: str, limite: int = 5):
         n=Count("communes")).order_by("nom")[:limite]
 
 
+CODE_DEPARTEMENT = r"\d{2}|2[ABab]|97\d"
+MOTIF_DEPARTEMENT_AFFICHE = re.compile(rf"^(?P<nom>.+?)\s*\((?P<code>{CODE_DEPARTEMENT})\)$")
+
+
+def chercher_departements(texte: str, limite: int = 3):
+    """Départements by code (« 49 », or the start of a postcode: « 490 ») or by name (« maine »),
+    each with its number of communes: a territory takes one in one step."""
+    texte = (texte or "").strip()
+    if re.fullmatch(r"\d{2,5}|2[ABab]\d{0,3}", texte):
+        code = texte[:3] if texte.startswith("97") else texte[:2]
+        trouves = Departement.objects.filter(code=code.upper())
+    elif len(normaliser(texte)) >= 3:
+        nom = normaliser(texte)
+        trouves = [d for d in Departement.objects.all() if normaliser(d.nom).startswith(nom)
+                   or f" {nom}" in normaliser(d.nom)]
+        trouves = Departement.objects.filter(pk__in=[d.pk for d in trouves])
+    else:
+        return []
+    return list(trouves.annotate(n=Count("communes")).order_by("code")[:limite])
+
+
+def libelle_departement(nom: str, code: str) -> str:
+    """How a territory field writes a whole département (lire_territoire reads it back)."""
+    return f"{nom} ({code})"
+
+
+def libelle_epci(nom: str) -> str:
+    """How a territory field writes a whole EPCI (lire_territoire reads it back)."""
+    return f"{nom} (EPCI)"
+
+
 def _morceaux(texte: str) -> list[str]:
     """"Angers, 49300\n49007 49099" → ["Angers", "49300", "49007", "49099"] (codes may be space-separated)."""
     morceaux = []
@@ -103,8 +134,10 @@ def lire_territoire(texte: str) -> list[str]:
                 erreurs.append(f"EPCI introuvable : « {morceau} ».")
             codes.update(Commune.objects.filter(epci=trouve).values_list("pk", flat=True) if trouve else [])
             continue
-        if re.fullmatch(r"\d{2}|2[ABab]|97\d", morceau):  # a département: all its communes
-            communes = list(Commune.objects.filter(departement__code=morceau.upper()).values_list("pk", flat=True))
+        departement = MOTIF_DEPARTEMENT_AFFICHE.match(morceau)
+        if departement or re.fullmatch(CODE_DEPARTEMENT, morceau):  # a département: all its communes
+            code = (departement["code"] if departement else morceau).upper()
+            communes = list(Commune.objects.filter(departement__code=code).values_list("pk", flat=True))
             if not communes:
                 erreurs.append(f"Département inconnu : « {morceau} ».")
             codes.update(communes)

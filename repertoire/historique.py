@@ -231,6 +231,7 @@ def historique_de(structure: Structure, limite: int = 200) -> list[dict]:
             c["avant_texte"] = libelles.texte(champ, c["avant"]) if champ is not None else c["avant"]
             c["apres_texte"] = libelles.texte(champ, c["apres"]) if champ is not None else c["apres"]
             if c.get("liste"):
-                c["ajouts_texte"] = [libelles.texte(champ, v) for v in c["ajouts"]]
-                c["retraits_texte"] = [libelles.texte(champ, v) for v in c["retraits"]]
+                # said apart only when the list had values on both sides (else it repeats Avant or Après)
+                c["ajouts_texte"] = libelles.texte(champ, c["ajouts"], deja=c["avant"]) if c["avant"] else ""
+                c["retraits_texte"] = libelles.texte(champ, c["retraits"]) if c["apres"] else ""
     return list(reversed(fusionnees))[:limite]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept
+from nomenclatures.territoires import Territoires
 from socle.adresse import lignes_adresse
 
 from . import schema
@@ -120,7 +121,14 @@ def lignes(structure: Structure, encadre) -> list[dict]:
     resultat = []
     for nom in encadre.lecture:
         ligne = {"nom": nom, "libelle": schema.libelle(nom).capitalize(), "structurel": nom in encadre.structurels}
-        if schema.champ_modele(nom).many_to_many:
+        if nom == "territoire":  # whole départements and EPCI as such, then the other communes
+            communes = list(structure.territoire.all())
+            entiers, restantes = [], [str(c) for c in communes]
+            if len(communes) > 1:
+                resume = Territoires(communes).resumer([c.pk for c in communes], {c.pk: str(c) for c in communes}.get)
+                entiers, restantes = resume.entiers, resume.communes
+            ligne.update(liste=entiers + restantes, entiers=entiers, communes=restantes)
+        elif schema.champ_modele(nom).many_to_many:
             ligne["liste"] = schema.afficher_liste(structure, nom)
         else:
             ligne["texte"] = schema.afficher(structure, nom)

@@ -20,6 +20,8 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.utils.formats import number_format
 
+from nomenclatures.models import Commune
+from nomenclatures.territoires import Territoires
 from nomenclatures.texte import normaliser
 
 EJ, EG, OI, UO = "EJ", "EG", "OI", "UO"  # the values of models.Niveau (this module loads before the models)
@@ -204,11 +206,14 @@ class Libelles:
         self.libeller = libeller or libelle_objet
         self.ids: dict[type, set] = {}
         self.textes: dict[type, dict] = {}
+        self.territoires: Territoires | None = None  # when a list of communes was noted
 
     def noter(self, champ: models.Field | None, valeur) -> None:
         cible = _modele_cible(champ)
         if cible is None or est_vide(valeur):
             return
+        if cible is Commune and isinstance(valeur, (list, tuple)) and len(valeur) > 1:
+            self.territoires = self.territoires or Territoires([])
         for v in valeur if isinstance(valeur, (list, tuple)) else [valeur]:
             self.noter_objet(cible, getattr(v, "pk", v))
 
@@ -222,12 +227,20 @@ class Libelles:
 
     def charger(self) -> None:
         for modele, ids in self.ids.items():
-            self.textes[modele] = {o.pk: self.libeller(o) for o in modele._default_manager.filter(pk__in=ids)}
+            objets = list(modele._default_manager.filter(pk__in=ids))
+            self.textes[modele] = {o.pk: self.libeller(o) for o in objets}
+            if modele is Commune and self.territoires is not None:
+                self.territoires = Territoires(objets)
 
-    def texte(self, champ: models.Field | None, valeur) -> str:
-        """A value as text: labels for codes, communes and users, Oui/Non, dates in French."""
+    def texte(self, champ: models.Field | None, valeur, deja=()) -> str:
+        """A value as text: labels for codes, communes and users, Oui/Non, dates in French.
+        A list of communes names whole départements and EPCI as such (`deja`: the communes a
+        territory had, when `valeur` is what a change adds)."""
         if est_vide(valeur):
             return ""
+        if isinstance(valeur, (list, tuple)) and self.territoires is not None and _modele_cible(champ) is Commune:
+            return self.territoires.resumer([getattr(v, "pk", v) for v in valeur],
+                                            lambda code: self.de(Commune, code, code), deja)
         if isinstance(valeur, (list, tuple)):
             return ", ".join(sorted(self.texte(champ, v) for v in valeur))
         if isinstance(valeur, models.Model):

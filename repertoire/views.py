@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from . import access, lecture
 from .encadres import encadre_de, encadres_de
 from .extensions import registre
-from .forms import EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes, chercher_epci
+from .forms import (EditionEncadre, FormulaireAnomalie, FormulaireTraitement, chercher_communes, chercher_departements,
+                    chercher_epci, libelle_departement, libelle_epci)
 from .historique import formater_valeur, historique_de
 from .autorisations import autorisations_de_l_eg
 from .models import AutorisationFiness, Favori, Niveau, SignalementAnomalie, Structure
@@ -395,11 +396,17 @@ def traiter_anomalie(request, pk):
 @require_GET
 def communes(request):
     """Autocomplete of communes by name or postcode (territoire d'intervention, adresse); for a
-    territory (`territoire=1`), the EPCI of that name first."""
+    territory (`territoire=1`), the département (« 49 », « Maine ») and the EPCI of that name
+    first: each is taken whole in one step."""
     q = request.GET.get("q", "")
-    epci = [{"code": e.pk, "libelle": f"{e.nom} (EPCI)", "detail": f"{e.n} communes"}
-            for e in chercher_epci(q)] if request.GET.get("territoire") else []
-    return JsonResponse({"communes": epci + [{"code": c.pk, "libelle": str(c)} for c in chercher_communes(q)]})
+    entiers = []
+    if request.GET.get("territoire"):
+        entiers = [{"code": d.pk, "libelle": libelle_departement(d.nom, d.code),
+                    "detail": f"tout le département, {d.n} communes"}
+                   for d in chercher_departements(q)]
+        entiers += [{"code": e.pk, "libelle": libelle_epci(e.nom), "detail": f"toute l'EPCI, {e.n} communes"}
+                    for e in chercher_epci(q)]
+    return JsonResponse({"communes": entiers + [{"code": c.pk, "libelle": str(c)} for c in chercher_communes(q)]})
 
 
 # -- home page -------------------------------------------------------------------------------

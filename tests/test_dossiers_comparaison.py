@@ -80,6 +80,9 @@ def test_fiche_supprimee_dans_le_dossier_mais_modifiee_en_ligne_est_un_conflit(c
     client.force_login(region.gestionnaire)
     contenu = client.get(url("publier", dossier.pk)).content.decode()
     assert "Garder la fiche (ne pas la supprimer)" in contenu
+    # the one who chooses reads what was edited live, and that the other row follows that choice
+    assert "Dans le Répertoire : fiche modifiée depuis la copie (téléphone : 02 41 33 33 33)" in contenu
+    assert "suit le choix sur la suppression de la fiche" in contenu and "valeur du Répertoire gardée" not in contenu
     client.post(url("publier", dossier.pk), {f"choix-{fiche.pk}:{comparaison.SUPPRESSION}": "repertoire"})
     assert Structure.objects.get(pk=region.uo_aj.pk).telephone == "02 41 33 33 33"  # kept, as chosen
 
@@ -110,7 +113,7 @@ def test_historique_de_chaque_fiche_apres_publication(region):
 
     [entree] = [e for e in historique_de(Structure.objects.get(pk=region.uo_hp.pk)) if e["encadre"] == raison]
     [activites] = [c for c in entree["changements"] if c.get("liste")]
-    assert activites["ajouts_texte"] == [ajoutee.libelle] and not activites["retraits_texte"]
+    assert activites["ajouts_texte"] == ajoutee.libelle and not activites["retraits_texte"]
 
     creee = Structure.objects.get(nom="Hebergement temporaire personnes agees")
     [entree] = historique_de(creee)
@@ -306,3 +309,62 @@ def test_la_base_et_python_ont_la_meme_regle_du_vide(region):
     assert sorted(n for n in en_base if n in champs_de(fiche.niveau)) == sorted(en_python)
     assert (en_base["age_min"], en_base["commentaire"], en_base["site_web"]) == (70, "Revu", None)
     assert comparaison.changes_par_le_dossier(fiche, champs_de(fiche.niveau), {fiche.pk: en_base}) == en_python
+
+
+def test_un_departement_entier_se_lit_comme_tel_et_la_publication_ecrit_ce_que_la_page_dit(client, region):
+    """A territory that takes a whole département and a whole EPCI is shown as such on the publish
+    page (not 200 communes), what it adds and removes too; publication records exactly those
+    communes, and the fiche's Historique says it in the same words."""
+    from nomenclatures.models import Commune
+
+    maine_et_loire = set(Commune.objects.filter(departement="49").values_list("pk", flat=True))
+    nantes_metropole = set(Commune.objects.filter(epci="244400404").values_list("pk", flat=True))
+    assert len(maine_et_loire) == 176 and len(nantes_metropole) == 24
+    offre.modifier_structure(None, region.uo_hp, {}, m2m={"territoire": ["49007", "53130"]}, raison="test")
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    apres = sorted(maine_et_loire | nantes_metropole | {"72181"})
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.uo_hp), {"territoire": apres}, finaliser=True)
+    en_validation_gestionnaire(region, dossier)
+    client.force_login(region.gestionnaire)
+    page = client.get(url("publier", dossier.pk))
+    [bloc] = page.context["blocs"]
+    [ligne] = [ligne for ligne in bloc["lignes"] if ligne["champ"] == "territoire"]
+    assert ligne["avant"] == "Angers (49007), Laval (53130)"
+    assert ligne["apres"] == ("Maine-et-Loire (49) : tout le département ; Nantes Métropole : toute l'EPCI "
+                              "(24 communes) ; Le Mans (72181)")
+    assert ligne["ajouts"] == ("Maine-et-Loire (49) : le reste du département (175 communes) ; Nantes Métropole : "
+                               "toute l'EPCI (24 communes) ; Le Mans (72181)")
+    assert ligne["retraits"] == "Laval (53130)"
+    html = page.content.decode()
+    assert "Ajouté : Maine-et-Loire (49) : le reste du département (175 communes)" in html
+    assert "Avrillé" not in html  # no commune of a whole département listed
+
+    client.post(url("publier", dossier.pk))
+    dossier.refresh_from_db()
+    assert dossier.etat == "publie"
+    record = Structure.history.filter(id=region.uo_hp.pk).latest()
+    avant, publie = record.changements["listes"]["territoire"]
+    assert set(publie) - set(avant) == (maine_et_loire - {"49007"}) | nantes_metropole | {"72181"}  # « le reste »
+    assert set(avant) - set(publie) == {"53130"}
+    raison = f"Dossier collaboratif n° {dossier.pk}"
+    [entree] = [e for e in historique_de(Structure.objects.get(pk=region.uo_hp.pk)) if e["encadre"] == raison]
+    [territoire] = [c for c in entree["changements"] if c["libelle"] == "Territoire d'intervention"]
+    assert territoire["ajouts_texte"] == ("Maine-et-Loire (49) : le reste du département (175 communes) ; "
+                                          "Nantes Métropole : toute l'EPCI (24 communes) ; Le Mans (72000)")
+    assert territoire["retraits_texte"] == "Laval (53000)"
+    historique = client.get(reverse("repertoire:historique", args=[region.uo_hp.pk])).content.decode()
+    assert "tout le département" in historique and "Avrillé" not in historique
+
+
+def test_les_communes_restantes_d_un_long_territoire_sont_derriere_un_depliant(region):
+    from django.template import Context, Template
+
+    from nomenclatures.models import Commune
+    from nomenclatures.territoires import Territoires
+
+    mayenne = list(Commune.objects.filter(departement="53").order_by("nom")[:12])
+    resume = Territoires(mayenne).resumer([c.pk for c in mayenne], lambda code: code)
+    assert resume.entiers == [] and len(resume.communes) == 12
+    html = Template("{{ r }}").render(Context({"r": resume}))
+    assert html.startswith('<details class="ror-territoire"><summary>12 communes</summary>')
+    assert str(resume) == ", ".join(sorted(c.pk for c in mayenne))

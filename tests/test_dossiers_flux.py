@@ -82,7 +82,8 @@ def test_finaliser_exige_les_champs_obligatoires(region):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     [nouvelle] = services.creer_unites(region.referent, dossier, region.ehpad, 1, nom="", discipline="MSS",
                                        type_uo=concept("J34", "25"))
-    assert nouvelle.nom == concept("J34", "25").libelle and nouvelle.statut == StatutBrouillon.EN_ATTENTE
+    assert nouvelle.nom == "PASA accueil de jour – personnes agees"  # the guide's form, not the NOS label
+    assert nouvelle.statut == StatutBrouillon.EN_ATTENTE
     with pytest.raises(services.ActionImpossible) as refus:
         services.enregistrer_fiche(region.referent, nouvelle, {"age_min": 60}, finaliser=True)
     assert "activités opérationnelles" in refus.value.details and "âge maximum" in refus.value.details

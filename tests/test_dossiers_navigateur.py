@@ -17,6 +17,13 @@ def changer_de_compte(page, connecter, user):
     connecter(user)
 
 
+def menu(page, rubrique: str):
+    """A heading of the site's menu, as a person reaches it: on a phone, « Menu » opens it first."""
+    if page.get_by_role("button", name="Menu").is_visible():
+        page.get_by_role("button", name="Menu").click()
+    page.get_by_role("link", name=rubrique, exact=True).locator("visible=true").first.click()
+
+
 def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connecter, region):
     page.set_default_timeout(15000)
     # -- the référent opens a dossier on its EHPAD
@@ -78,7 +85,7 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     page.fill("#encadre-contacts input[name=telephone]", "02 41 99 99 99")
     page.click("#encadre-contacts button[type=submit]")
     expect(page.locator("#encadre-contacts")).to_contain_text("Enregistré et publié")
-    page.goto(f"{live_server.url}/dossiers/")  # back to the dossier from the list of dossiers
+    menu(page, "Dossiers collaboratifs")  # back to the dossier from the list of dossiers
     page.click(f'a[href="/dossiers/{dossier.pk}/"] >> nth=0')
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
 
@@ -94,7 +101,7 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
 
     # -- the directeur finds it in "À traiter", compares, validates
     changer_de_compte(page, connecter, region.directeur)
-    page.goto(f"{live_server.url}/dossiers/")
+    menu(page, "Dossiers collaboratifs")
     page.click(f'#a-traiter a[href="/dossiers/{dossier.pk}/"]')
     page.click("text=Ce que change le dossier")
     # only what the dossier changes: the EG's name, the created unit, the deleted one…
@@ -119,7 +126,7 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
 
     # -- the gestionnaire publishes
     changer_de_compte(page, connecter, region.gestionnaire)
-    page.goto(f"{live_server.url}/dossiers/")
+    menu(page, "Dossiers collaboratifs")
     page.click(f'#a-traiter a[href="/dossiers/{dossier.pk}/"]')
     page.click("#aller-publier")
     page.click("#publier")
@@ -154,7 +161,10 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     expect(entree).to_contain_text("créée")
     expect(entree).to_contain_text("« Accueil de jour »")
     expect(entree).to_contain_text("supprimée")
-    page.goto(live_server.url + reverse("repertoire:historique", args=[creee.pk]))
+    page.go_back()  # the EHPAD's fiche, then the created unit's own Historique tab
+    page.locator("main").get_by_role("link", name="Hebergement temporaire personnes agees").first.click()
+    page.get_by_role("link", name="Historique", exact=True).first.click()
+    page.wait_for_url(f"**{reverse('repertoire:historique', args=[creee.pk])}")
     entree = page.locator(".ror-historique", has_text=f"Dossier collaboratif n° {dossier.pk}")
     expect(entree).to_have_count(1)
     expect(entree).to_contain_text("gestionnaire")
@@ -172,7 +182,7 @@ def test_creer_etablissement_organisation_et_unite_dans_un_dossier_sur_l_ej(live
     page.set_default_timeout(15000)
     page.set_viewport_size(ecran)
     connecter(region.directeur)
-    page.goto(f"{live_server.url}/dossiers/")  # the list, where « Ouvrir un dossier collaboratif » offers the EJ
+    menu(page, "Dossiers collaboratifs")  # the list, where « Ouvrir un dossier collaboratif » offers the EJ
     page.locator("#structures-a-ouvrir").get_by_role("link", name=region.ej.nom, exact=True).click()
     page.click("#ouvrir-dossier")
     page.wait_for_url("**/dossiers/*/")
@@ -254,19 +264,26 @@ def test_creer_etablissement_organisation_et_unite_dans_un_dossier_sur_l_ej(live
 
 @pytest.mark.parametrize("ecran", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
                          ids=["bureau", "telephone"])
-def test_un_contact_modifie_dans_le_dossier_et_la_comparaison_du_directeur(live_server, page, connecter, region,
-                                                                           ecran):
-    """The référent changes one contact's phone inside the dossier (the Répertoire's contact
-    form); the directeur's comparison shows exactly that change, and nothing else."""
-    from repertoire.services import encadres
+def test_un_contact_et_le_territoire_modifies_dans_le_dossier_et_la_comparaison_du_directeur(
+        live_server, page, connecter, region, ecran):
+    """From the menu, the référent opens a dossier on its EHPAD, changes one contact's phone (the
+    Répertoire's contact form) and adds a whole département to a unit's territory by keyboard
+    from the suggestions (« 49 » offers the département first, the commune already chosen stays);
+    the directeur, from « À traiter », reads exactly those changes, the département said as such."""
+    from nomenclatures.models import Commune
+    from repertoire.services import encadres, offre
 
     encadres.ecrire_parties(region.gestionnaire, region.uo_hp, {"contacts": [
         {"id": None, "libelle": "Secrétariat", "telephone": "02 41 00 00 01", "email": ""},
         {"id": None, "libelle": "Téléphone médical", "telephone": "02 41 00 00 02", "email": ""}]}, raison="Contacts")
+    # a text of several lines: the browser sends it back with CRLF, which is no change
+    offre.modifier_structure(None, region.uo_hp, {"conditions_admission": "Dossier ViaTrajectoire.\nVisite."},
+                             raison="test")
     page.set_default_timeout(15000)
     page.set_viewport_size(ecran)
     connecter(region.referent)
-    page.goto(f"{live_server.url}/dossiers/ouvrir/{region.ehpad.pk}/")
+    menu(page, "Dossiers collaboratifs")
+    page.locator("#structures-a-ouvrir").get_by_role("link", name=region.ehpad.nom, exact=True).click()
     page.click("#ouvrir-dossier")
     page.wait_for_url("**/dossiers/*/")
     dossier = DossierCollaboratif.objects.get()
@@ -275,24 +292,49 @@ def test_un_contact_modifie_dans_le_dossier_et_la_comparaison_du_directeur(live_
     expect(page.locator("#parties-fiche")).to_contain_text("Planning type")  # contacts, responsable, planning
     expect(page.locator("#id_contacts-0-telephone")).to_have_value("02 41 00 00 01")
     page.fill("#id_contacts-0-telephone", "02 41 12 34 56")
+    # leaving now asks first, in the guide's words; staying keeps what was typed
+    dialogues = []
+    page.once("dialog", lambda d: (dialogues.append(d.message), d.dismiss()))
+    page.get_by_role("link", name="Retour au dossier").click()
+    assert dialogues == ["Quitter une fiche sans l'enregistrer entraîne la perte de ses données. Quitter quand même ?"]
+    expect(page.locator("#id_contacts-0-telephone")).to_have_value("02 41 12 34 56")
+    # the territory: a commune by mouse, then « 49 »: the département comes first, taken by keyboard
+    territoire = page.locator("#id_territoire")
+    suggestions = page.locator("#id_territoire + .ror-ms__options")
+    territoire.press_sequentially("Lava", delay=30)
+    suggestions.locator("button", has_text="Laval (53000)").click()
+    territoire.press_sequentially("49", delay=30)
+    expect(suggestions.locator("button").first).to_contain_text("Maine-et-Loire (49)")
+    expect(suggestions.locator("button").first).to_contain_text("tout le département, 176 communes")
+    territoire.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(territoire).to_have_value("Laval (53000), Maine-et-Loire (49), ")
+    expect(suggestions.locator("button")).to_have_count(0)
     page.click("#finaliser")
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
     assert Structure.objects.get(pk=region.uo_hp.pk).contacts.get(libelle="Secrétariat").telephone == "02 41 00 00 01"
+    maine_et_loire = set(Commune.objects.filter(departement="49").values_list("pk", flat=True))
+    assert set(dossier.fiches.get(structure=region.uo_hp).donnees["territoire"]) == maine_et_loire | {"53130"}
     page.click("#envoyer")
     page.wait_for_url(f"**/dossiers/{dossier.pk}/")
 
     changer_de_compte(page, connecter, region.directeur)
-    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/")
+    page.locator(f'#a-traiter a[href="/dossiers/{dossier.pk}/"]').click()  # the home page's « À traiter »
     page.click("text=Ce que change le dossier")
     blocs = page.locator(".ror-diff")
     expect(blocs).to_have_count(1)
     expect(blocs.first).to_have_attribute("data-nature", "Modification")
     lignes = blocs.first.locator("tr[data-champ]")
-    expect(lignes).to_have_count(1)
-    expect(lignes.first).to_have_attribute("data-champ", "contacts")
-    expect(lignes.first.locator("th")).to_contain_text("Secrétariat")
-    expect(lignes.first.locator(".ror-avant")).to_have_text("Secrétariat · 02 41 00 00 01")
-    expect(lignes.first.locator(".ror-apres")).to_have_text("Secrétariat · 02 41 12 34 56")
+    expect(lignes).to_have_count(2)
+    territoire, contacts = lignes.nth(0), lignes.nth(1)
+    expect(contacts).to_have_attribute("data-champ", "contacts")
+    expect(contacts.locator("th")).to_contain_text("Secrétariat")
+    expect(contacts.locator(".ror-avant")).to_have_text("Secrétariat · 02 41 00 00 01")
+    expect(contacts.locator(".ror-apres")).to_have_text("Secrétariat · 02 41 12 34 56")
+    expect(territoire).to_have_attribute("data-champ", "territoire")
+    expect(territoire.locator(".ror-apres")).to_have_text("Maine-et-Loire (49) : tout le départementLaval (53130)")
     expect(page.locator("#ecarts .ror-ecart")).to_have_count(0)
-    # on a phone the comparison fits the screen: nothing wider than the viewport but its table's scroller
+    # on a phone the comparison fits the screen: nothing wider than the viewport but its table's scroller,
+    # and a whole département is one line, not 176 (the page was 9,000 px tall)
     assert page.evaluate("document.documentElement.scrollWidth") <= ecran["width"] + 1
+    assert page.evaluate("document.documentElement.scrollHeight") < 2500

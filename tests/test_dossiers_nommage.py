@@ -43,3 +43,33 @@ def test_nom_d_organisation_interne():
     messages = avertissements("OI", {"nom": "Gériatrie « aiguë »", "type_oi": pole})
     assert any("accents" in m for m in messages) and any("caractères spéciaux" in m for m in messages)
     assert any("« Pole geriatrie »" in m for m in messages)
+
+
+def test_l_exemple_d_un_nom_d_unite_suit_son_type_son_mode_et_sa_clientele():
+    """The example a référent reads looks like the unit being named (not the type's long label,
+    not a home-help name for an EHPAD unit), and follows the rules it illustrates."""
+    from dossiers.nommage import _EXEMPLES_UO, exemple_unite
+
+    ehpad, temporaire = concept("J34", "21").pk, concept("J30", "01").pk
+    assert exemple_unite(ehpad) == "Hebergement permanent – personnes agees"
+    assert exemple_unite(ehpad, temporalites=[temporaire]) == "Hebergement temporaire – personnes agees"
+    assert exemple_unite(concept("J34", "40").pk, publics=[concept("J29", "05").pk]) == (
+        "MAS hebergement permanent – personnes handicapees vieillissantes")
+    messages = avertissements("UO", {"nom": "Unite temporaire", "type_uo": ehpad, "discipline": "MSS",
+                                     "temporalites_accueil": [temporaire]})
+    assert any("« Hebergement temporaire – personnes agees »" in m for m in messages), messages
+    for code in _EXEMPLES_UO:
+        type_uo = concept("J34", code).pk
+        assert avertissements("UO", {"nom": exemple_unite(type_uo), "type_uo": type_uo, "discipline": "MSS"}) == [], code
+
+
+def test_une_unite_creee_sans_nom_recoit_un_nom_selon_les_regles(region):
+    """« Laissé vide » used to give the NOS label (« Accueil ou hébergement pour personnes âgées
+    dépendantes, avec spécificité Unité de vie protégée (UVP, Cantou,...) »), which breaks the rules."""
+    from dossiers import services
+
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    [fiche] = services.creer_unites(region.referent, dossier, region.ehpad, 1, nom="", discipline="MSS",
+                                    type_uo=concept("J34", "24"))
+    assert fiche.nom == "Hebergement protege – personnes agees Alzheimer"
+    assert avertissements("UO", fiche.donnees) == []

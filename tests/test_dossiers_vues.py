@@ -68,6 +68,22 @@ def test_ouvrir_depuis_la_page_de_confirmation(client, region):
     assert reponse.url == url("detail", dossier.pk) and DossierCollaboratif.objects.count() == 1
 
 
+def test_ouvrir_sur_l_ej_dit_avant_le_clic_quel_dossier_d_un_etablissement_bloque(client, region):
+    """The EJ is offered, but a dossier is open on one of its establishments: the page says so,
+    naming it, before any click (it said « déjà ouvert sur cette structure » after the click)."""
+    from repertoire.services import droits
+
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    droits.accorder_droit(None, region.directeur, "directeur", region.ej)
+    client.force_login(region.directeur)
+    page = client.get(url("ouvrir", region.ej.pk)).content.decode()
+    assert (f"Un dossier collaboratif est déjà ouvert sur « {region.ehpad.nom} », qui en fait partie "
+            f"({dossier.reference}) : il doit être publié, rejeté ou abandonné") in page
+    assert 'id="ouvrir-dossier"' not in page
+    client.post(url("ouvrir", region.ej.pk))
+    assert DossierCollaboratif.objects.count() == 1
+
+
 def test_finaliser_sans_les_champs_obligatoires_affiche_ce_qui_manque(client, region):
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
     fiche = dossier.fiches.get(structure=region.uo_aj)  # no activité opérationnelle

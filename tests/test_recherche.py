@@ -210,3 +210,33 @@ def test_reindexation_complete(region):
     UniteIndexee.objects.all().delete()
     assert reindexer_tout() == 3
     assert UniteIndexee.objects.count() == 3
+
+
+def test_une_ecriture_hors_index_ne_reecrit_pas_ses_lignes(region, django_capture_on_commit_callbacks):
+    """Reindexing rewrites only the rows whose values change (a comment is not in the index):
+    a publication touching thousands of fiches does not rewrite thousands of unchanged rows."""
+    from django.db import connection
+
+    def version_de_ligne():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT xmin::text FROM recherche_uniteindexee WHERE uo_id = %s", [region.uo_rea.pk])
+            return cursor.fetchone()[0]
+
+    avant = version_de_ligne()
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.modifier_structure(region.gestionnaire, region.ch, {"commentaire": "Revu"}, raison="test")
+    assert version_de_ligne() == avant
+    with django_capture_on_commit_callbacks(execute=True):
+        offre.modifier_structure(region.gestionnaire, region.ch, {"nom": "CH DES MAUGES"}, raison="test")
+    assert version_de_ligne() != avant and UniteIndexee.objects.get(uo=region.uo_rea).nom_eg == "CH DES MAUGES"
+
+
+def test_reindexer_une_unite_apprend_les_mots_de_son_etablissement(region):
+    from recherche.indexation import reindexer_uo
+    from recherche.models import Mot
+
+    Structure.objects.filter(pk=region.ch.pk).update(nom="CH VIHIERSOIS")  # not announced
+    assert not Mot.objects.filter(mot="vihiersois").exists()
+    reindexer_uo([region.uo_rea.pk])
+    assert Mot.objects.filter(mot="vihiersois").exists()
+    assert UniteIndexee.objects.get(uo=region.uo_rea).nom_eg == "CH VIHIERSOIS"

@@ -178,6 +178,29 @@ def test_territoire_par_epci_ou_departement_en_une_fois(client, region):
     assert reponse.status_code == 400 and "EPCI introuvable" in reponse.content.decode()
 
 
+def test_un_departement_se_propose_en_premier_et_se_relit_tel_qu_il_a_ete_choisi(client, region):
+    """« 49 » or « Maine » suggests the whole département before any commune; its label, put in
+    the field, reads back as its communes; a dossier's territory field shows it back the same
+    way (a whole département and EPCI by name, not 176 communes), without losing the others."""
+    from dossiers.forms import CommunesField
+    from nomenclatures.models import Commune
+    from repertoire.forms import lire_territoire
+
+    client.force_login(region.referent)
+    for saisie in ("49", "Maine", "maine et"):
+        [premiere, *autres] = client.get(reverse("repertoire:communes"), {"q": saisie, "territoire": "1"}).json()["communes"]
+        assert premiere == {"code": "49", "libelle": "Maine-et-Loire (49)", "detail": "tout le département, 176 communes"}
+        assert all("département" not in c.get("detail", "") for c in autres)
+    # an address asks for a commune: no département offered there
+    assert client.get(reverse("repertoire:communes"), {"q": "49"}).json()["communes"][0]["libelle"] != "Maine-et-Loire (49)"
+    maine_et_loire = set(Commune.objects.filter(departement="49").values_list("pk", flat=True))
+    lus = lire_territoire("Laval (53000), Maine-et-Loire (49), CC du Pays de Craon (EPCI)")
+    craon = set(Commune.objects.filter(epci__nom="CC du Pays de Craon").values_list("pk", flat=True))
+    assert set(lus) == maine_et_loire | craon | {"53130"} and len(craon) > 2
+    assert CommunesField().prepare_value(lus) == "Maine-et-Loire (49), CC du Pays de Craon (EPCI), Laval (53000)"
+    assert set(lire_territoire(CommunesField().prepare_value(lus))) == set(lus)
+
+
 def test_activites_proposees_selon_le_type_d_unite(client, region):
     from django.core.cache import cache
 

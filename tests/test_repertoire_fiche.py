@@ -95,3 +95,21 @@ def test_la_fiche_d_une_uo_n_a_pas_d_encadre_d_unites_rattachees(client, region)
     assert 'id="titre-enfants"' not in lire(client, region.consultant, region.uo_hp)
     page = lire(client, region.consultant, region.ehpad)
     assert 'id="titre-enfants">Unités rattachées (2)</h2>' in page
+
+
+def test_un_territoire_d_un_departement_entier_se_lit_en_une_ligne_sur_la_fiche(client, region):
+    """A unit covering Maine-et-Loire and Laval: the fiche says « Maine-et-Loire (49) : tout le
+    département » and Laval, not 177 communes (the phone page was 11,000 px tall); a long rest of
+    communes is behind « N communes »."""
+    from nomenclatures.models import Commune
+
+    maine_et_loire = list(Commune.objects.filter(departement="49").values_list("pk", flat=True))
+    offre.modifier_structure(None, region.uo_aj, {}, m2m={"territoire": maine_et_loire + ["53130"]}, raison="test")
+    client.force_login(region.consultant)
+    page = client.get(reverse("repertoire:fiche", args=[region.uo_aj.pk])).content.decode()
+    assert "<li>Maine-et-Loire (49) : tout le département</li>" in page and "<li>Laval (53000)</li>" in page
+    assert "Avrillé" not in page
+    mayenne = list(Commune.objects.filter(departement="53").values_list("pk", flat=True))[:12]
+    offre.modifier_structure(None, region.uo_aj, {}, m2m={"territoire": mayenne}, raison="test")
+    page = client.get(reverse("repertoire:fiche", args=[region.uo_aj.pk])).content.decode()
+    assert '<details class="ror-territoire"><summary>12 communes</summary>' in page

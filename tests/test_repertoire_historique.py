@@ -22,7 +22,7 @@ def test_historique_qui_quand_quel_encadre_avant_apres(client, region):
     assert [e["encadre"] for e in entrees[:2]] == ["Activités opérationnelles", "Contacts"]  # newest first
     activites = entrees[0]["changements"][0]
     assert activites["libelle"] == "Activités opérationnelles"
-    assert activites["ajouts_texte"] == [concept("J17", "294").libelle]
+    assert activites["ajouts_texte"] == concept("J17", "294").libelle
     assert concept("J17", "293").libelle in activites["avant_texte"]
     telephone = entrees[1]["changements"][0]
     assert (telephone["avant_texte"], telephone["apres_texte"]) == ("", "02 41 11 22 33")

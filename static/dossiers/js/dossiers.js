@@ -22,13 +22,21 @@
     appliquer(true);
   }
 
+  // The guide's words when a link of the page would leave the fiche unsaved; the browser's own
+  // question for anything else (closing the tab, typing an address).
+  var QUITTER = "Quitter une fiche sans l'enregistrer entraîne la perte de ses données. Quitter quand même ?";
   function garderModifications(form) {
     var modifie = false;
     form.addEventListener("input", function () { modifie = true; });
     form.addEventListener("change", function () { modifie = true; });
     form.addEventListener("submit", function () { modifie = false; });
+    document.addEventListener("click", function (evenement) {
+      var lien = evenement.target.closest && evenement.target.closest("a[href]");
+      if (!modifie || !lien || lien.target || lien.getAttribute("href").charAt(0) === "#") { return; }
+      if (window.confirm(QUITTER)) { modifie = false; } else { evenement.preventDefault(); }
+    });
     window.addEventListener("beforeunload", function (evenement) {
-      if (modifie) { evenement.preventDefault(); evenement.returnValue = ""; }
+      if (modifie) { evenement.preventDefault(); evenement.returnValue = QUITTER; }
     });
   }
 
@@ -37,6 +45,15 @@
   function verifierNommage(form) {
     var zone = document.getElementById("avertissements-nommage");
     if (!zone) { return; }
+    // Right under the names being typed: above the form, a phone's keyboard hides it.
+    var dernier = form.elements.namedItem("nom_officiel") || form.elements.namedItem("nom");
+    var bloc = dernier && dernier.closest && dernier.closest(".fr-fieldset__element");
+    if (bloc) {
+      var place = document.createElement("div");
+      place.className = "fr-fieldset__element";
+      bloc.insertAdjacentElement("afterend", place);
+      place.appendChild(zone);
+    }
     var liste = zone.querySelector("ul");
     var attente = null;
     var derniere = 0;
@@ -46,10 +63,12 @@
         var champ = form.elements.namedItem(nom);
         if (champ && champ.value !== undefined) { params.append(nom, champ.value); }
       });
-      var publics = form.elements.namedItem("publics");
-      if (publics && publics.selectedOptions) {
-        Array.prototype.forEach.call(publics.selectedOptions, function (o) { params.append("publics", o.value); });
-      }
+      ["publics", "temporalites_accueil"].forEach(function (nom) {
+        var liste = form.elements.namedItem(nom);
+        if (liste && liste.selectedOptions) {
+          Array.prototype.forEach.call(liste.selectedOptions, function (o) { params.append(nom, o.value); });
+        }
+      });
       var numero = ++derniere;
       fetch(form.dataset.nommage + "?" + params.toString(), {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (reponse) { return reponse.ok ? reponse.json() : null; })
@@ -76,7 +95,9 @@
       var champ = form.elements.namedItem(nom);
       if (champ) { champ.addEventListener("input", plusTard); }
     });
-    ["commune", "categorie", "type_uo", "type_oi", "discipline", "publics"].forEach(function (nom) {
+    // A page sent back (a required field missing) shows the names as typed, not as saved.
+    if (document.querySelector(".fr-input-group--error, .fr-alert--error, [aria-invalid=true]")) { demander(); }
+    ["commune", "categorie", "type_uo", "type_oi", "discipline", "publics", "temporalites_accueil"].forEach(function (nom) {
       var champ = form.elements.namedItem(nom);
       if (champ && champ.addEventListener) { champ.addEventListener("change", plusTard); }
     });

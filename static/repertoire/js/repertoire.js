@@ -173,37 +173,67 @@
   }
 
   // -- commune suggestions (adresse, territoire d'intervention) -------------------------------
+  // A territory also offers the département and the EPCI typed (« 49 », « Maine », « Angers
+  // Loire »), first: chosen, it is added whole to what the field holds. Keyboard: ↓ goes into
+  // the suggestions, ↑/↓ move, Entrée chooses, Échap goes back to the field.
   function ameliorerCommune(input) {
     if (input.dataset.ameliore || !input.dataset.communes) { return; }
     input.dataset.ameliore = "1";
     var liste = document.createElement("ul");
     liste.className = "ror-ms__options";
+    liste.setAttribute("aria-label", "Suggestions");
     input.insertAdjacentElement("afterend", liste);
     var minuteur = null;
+    var demande = 0;
+    var territoire = input.name === "ajouter_communes" || input.dataset.territoire !== undefined;
+    function boutons() { return Array.prototype.slice.call(liste.querySelectorAll("button")); }
+    function fermer() { demande += 1; liste.innerHTML = ""; }
     input.addEventListener("input", function () {
       clearTimeout(minuteur);
-      var plusieurs = input.name === "ajouter_communes" || input.dataset.territoire !== undefined;
       var morceaux = input.value.split(/[,;\n]/);
       var terme = morceaux[morceaux.length - 1].trim();
-      if (terme.length < 2) { liste.innerHTML = ""; return; }
+      if (terme.length < 2) { fermer(); return; }
       minuteur = setTimeout(function () {
-        var url = input.dataset.communes + "?q=" + encodeURIComponent(terme) +
-          (input.dataset.territoire !== undefined ? "&territoire=1" : "");
+        var numero = ++demande;
+        var url = input.dataset.communes + "?q=" + encodeURIComponent(terme) + (territoire ? "&territoire=1" : "");
         fetch(url, { credentials: "same-origin" })
           .then(function (r) { return r.json(); })
           .then(function (donnees) {
+            if (numero !== demande) { return; }  // a later key press, or a choice, came first
             liste.innerHTML = "";
             donnees.communes.forEach(function (c) {
               ajouterOption(liste, c.libelle, function () {
-                morceaux[morceaux.length - 1] = (morceaux.length > 1 ? " " : "") + c.libelle;
-                input.value = plusieurs ? morceaux.join(",") + ", " : c.libelle;
-                liste.innerHTML = "";
+                // what was typed before the last separator stays: the choice is added to it
+                var avant = input.value.split(/[,;\n]/);
+                avant[avant.length - 1] = (avant.length > 1 ? " " : "") + c.libelle;
+                input.value = territoire ? avant.join(",") + ", " : c.libelle;
+                fermer();
                 input.dispatchEvent(new Event("change", { bubbles: true }));
                 input.focus();
               });
+              if (c.detail) {
+                var detail = document.createElement("span");
+                detail.className = "fr-hint-text ror-ms__detail";
+                detail.textContent = c.detail;
+                liste.lastChild.firstChild.appendChild(detail);
+              }
             });
           });
       }, 200);
+    });
+    input.addEventListener("keydown", function (e) {
+      var options = boutons();
+      if (!options.length) { return; }
+      if (e.key === "ArrowDown") { e.preventDefault(); options[0].focus(); }
+      else if (e.key === "Escape") { e.preventDefault(); fermer(); }
+      else if (e.key === "Enter" && input.tagName === "INPUT") { e.preventDefault(); options[0].click(); }
+    });
+    liste.addEventListener("keydown", function (e) {
+      var options = boutons();
+      var i = options.indexOf(document.activeElement);
+      if (e.key === "ArrowDown" && i < options.length - 1) { e.preventDefault(); options[i + 1].focus(); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); (i > 0 ? options[i - 1] : input).focus(); }
+      else if (e.key === "Escape") { e.preventDefault(); fermer(); input.focus(); }
     });
   }
 
