@@ -98,14 +98,15 @@ TYPES_PARAMETRES = {
     "capacity-update-date": ("date", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                      "ror-sp-capacity-update-date"),
     "practitioner": ("reference", f"{SP}/PractitionerRole-practitioner"),
-    "residential-number": ("number", None),
+    "residential-number": ("number", None), "period-end": ("date", None),
     "service": ("reference", f"{SP}/PractitionerRole-service"),
 }
 SP_ROR = {"intervention-zone": "ror-healthcareservice-intervention-zone",
           "patient-type": "ror-healthcareservice-patient-type", "capacity-status": "ror-capacity-status",
           "capacity-type": "ror-sp-capacity-type", "temporality-capacity": "ror-sp-temporality-capacity",
           "commune-cog": "ror-location-commune-cog", "residential-type": "ror-sp-residential-type",
-          "residential-number": "ror-sp-residential-number", "equipment-type": "ror-sp-equipment-type"}
+          "residential-number": "ror-sp-residential-number", "equipment-type": "ror-sp-equipment-type",
+          "period-end": "ror-sp-organization-period-end"}
 SP_CORE = {"HealthcareService": {"specialty", "service-category", "service-type", "characteristic", "identifier",
                                  "active", "organization", "name"},
            "Location": {"organization", "name", "type", "status", "operational-status"}, "Organization": {"identifier", "type", "active", "name"},
