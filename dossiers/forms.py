@@ -198,6 +198,8 @@ class CreerUnitesForm(forms.Form):
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type_uo"] = champ_type_uo()
+        # in the order the page asks for them: where, the discipline, its type, then the name
+        self.order_fields(["parent", "discipline", "type_uo", "nom", "nombre"])
         racine = dossier.structure
         self.fields["parent"].proposer(rattachements(dossier))
         if racine.niveau == Niveau.EG:
@@ -271,6 +273,10 @@ class CreerStructureForm(forms.Form):
             choix.insert(0, (Niveau.EG, "Établissement (entité géographique)"))
         self.fields["niveau"].choices = choix
         self.fields["parent"].proposer(parents)
+        # which level each field is for: the page shows only those of the level chosen (dossiers.js)
+        for nom in ("nom_officiel", "categorie", "commune", "finess", "siret"):
+            self.fields[nom].widget.attrs["data-pour-niveau"] = Niveau.EG
+        self.fields["type_oi"].widget.attrs["data-pour-niveau"] = Niveau.OI
 
     def clean(self):
         donnees = super().clean()

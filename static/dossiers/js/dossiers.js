@@ -103,6 +103,20 @@
     });
   }
 
+  // Creating a structure: only the fields of the level chosen (an OI has no FINESS, an EG no type d'OI).
+  function champsDuNiveau(niveau) {
+    var form = niveau.form;
+    function appliquer() {
+      form.querySelectorAll("[data-pour-niveau]").forEach(function (champ) {
+        var groupe = champ.closest(".fr-input-group, .fr-select-group") || champ.parentNode;
+        groupe.hidden = champ.dataset.pourNiveau !== niveau.value;
+      });
+    }
+    niveau.addEventListener("change", appliquer);
+    appliquer();
+  }
+
+  document.querySelectorAll("#form-creer-structure select[name=niveau]").forEach(champsDuNiveau);
   document.querySelectorAll("form[data-nommage]").forEach(verifierNommage);
   document.querySelectorAll("select[data-filtre-discipline]").forEach(filtrerTypes);
   document.querySelectorAll("form[data-garde-modifications]").forEach(garderModifications);
