@@ -359,6 +359,12 @@ def _equipment_type(qs, valeur):
     return qs.filter(m2m_contient("equipements", concepts_de(valeur, "equipment-type", ["J18"])))
 
 
+def _period_end(qs, valeur):
+    """period-end: the closing date of the organization-period extension (a day: every comparator compares
+    the day the search value falls in); a structure with no closing date matches none."""
+    return qs.filter(Q(date_fermeture__isnull=False) & filtre_date("date_fermeture", valeur))
+
+
 def _type_lieu(qs, valeur):
     return qs.filter(fonction_lieu__in=concepts_de(valeur, "type", ["J198"]))
 
@@ -537,7 +543,7 @@ PARAMETRES = {
     },
     "Organization": {
         **COMMUNS, "identifier": _identifier_organisation, "name": _name, "name:contains": _name_contains,
-        "type": _type_organisation, "partof": _partof, "active": _active,
+        "type": _type_organisation, "partof": _partof, "active": _active, "period-end": _period_end,
     },
 }
 PARAMETRES_DE_RESULTAT = {"_count", "_curseur", "_format", "_total", "_summary", "_elements", "_sort",

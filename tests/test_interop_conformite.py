@@ -372,3 +372,37 @@ def test_statut_ville_et_equipement_des_lieux_recherches_comme_le_guide_les_expr
     assert len(ids("address-city=Angers,Cholet")) == len(lieux) > ids("address-city=Cholet").__len__() > 0
     refus = api.get("/fhir/Location?status=suspended")
     assert refus.status_code == 400 and "status" in refus.json()["issue"][0]["diagnostics"]
+
+
+# ror-sp-organization-period-end.fsh @9261786ca3af2c66b577486e8dd5a7a8d79b2c31, as written.
+EXPRESSION_PERIOD_END = ("Organization.extension.where(url='http://hl7.org/fhir/StructureDefinition/"
+                         "organization-period').valuePeriod.end")
+
+
+def test_period_end_des_organisations_recherche_comme_le_guide_l_exprime(api, region):
+    from datetime import date, timedelta
+
+    from fhirpathpy import evaluate
+
+    from repertoire.models import Structure
+
+    Structure.objects.filter(pk=region.ehpad.pk).update(date_fermeture=date(2025, 6, 30))
+    Structure.objects.filter(pk=region.autre_ej.pk).update(date_fermeture=date(2026, 1, 15))
+    organisations = {e["resource"]["id"]: e["resource"]
+                     for e in api.get("/fhir/Organization?_count=200").json()["entry"]}
+    fins = {i: [date.fromisoformat(d) for d in evaluate(r, EXPRESSION_PERIOD_END)] for i, r in organisations.items()}
+    assert sorted(d for v in fins.values() for d in v) == [date(2025, 6, 30), date(2026, 1, 15)]
+    tailles = []
+    for prefixe in ("eq", "ne", "gt", "ge", "lt", "le", "sa", "eb"):
+        for jour in (date(2025, 6, 30), date(2025, 12, 31), date(2026, 1, 15), date(2026, 6, 1)):
+            attendus = {i for i, v in fins.items() if _correspond(v, prefixe, jour, jour + timedelta(days=1))}
+            bundle = api.get(f"/fhir/Organization?period-end={prefixe}{jour.isoformat()}").json()
+            assert {e["resource"]["id"] for e in bundle.get("entry", [])} == attendus, (prefixe, jour)
+            tailles.append(len(attendus))
+    assert {0, 1, 2} <= set(tailles)
+    assert {e["resource"]["id"] for e in api.get("/fhir/Organization?period-end=2026").json()["entry"]} == {
+        str(region.autre_ej.pk)}
+    parametres = {p["name"]: p for r in api.get("/fhir/metadata").json()["rest"][0]["resource"]
+                  if r["type"] == "Organization" for p in r["searchParam"]}
+    assert parametres["period-end"]["type"] == "date"
+    assert parametres["period-end"]["definition"].endswith("/SearchParameter/ror-sp-organization-period-end")
