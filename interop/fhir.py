@@ -17,6 +17,7 @@ Plain dicts (JSON-ready); tests validate them with fhir.resources and interop.co
 """
 
 from collections import namedtuple
+from functools import lru_cache
 
 import hashlib
 
@@ -25,13 +26,15 @@ import orjson
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from nomenclatures.cache import ids_du_jeu
 from nomenclatures.models import Commune, Concept
 from repertoire.extensions import registre
 from repertoire.lecture import adresse_propre
 from repertoire.models import PROFILS_UNITES_SENSIBLES, Niveau, Structure
+from repertoire.version import DUREE_FRAGMENTS, version_offre
 
 from . import nos, personnes
 
@@ -193,7 +196,8 @@ def extensions_eg(structure) -> list[dict]:
     resultat = [{"url": EXT_AIDE_FINANCIERE, "valueCodeableConcept": nos.codeable(c)}
                 for c in liste(structure, "aides_financieres")]
     if structure.accessibilite_id:
-        resultat.append({"url": EXT_ACCESSIBILITE, "valueCodeableConcept": nos.codeable(structure.accessibilite)})
+        resultat.append({"url": EXT_ACCESSIBILITE, "valueCodeableConcept": nos.codeable(concept_de(structure,
+                                                                                                   "accessibilite"))})
     if structure.places_aide_sociale is not None:
         resultat.append({"url": EXT_PLACES_AIDE_SOCIALE, "valueInteger": structure.places_aide_sociale})
     if structure.commentaire:
@@ -239,12 +243,9 @@ def precharger_tarifs(structures) -> None:
 def organization(structure) -> dict:
     """An EJ, an EG or an OI as a ror-organization."""
     types = []
-    if structure.type_oi_id:
-        types.append(nos.codeable(structure.type_oi))
-    if structure.categorie_id:
-        types.append(nos.codeable(structure.categorie))
-    if structure.statut_juridique_id:
-        types.append(nos.codeable(structure.statut_juridique))
+    for champ_fk in ("type_oi", "categorie", "statut_juridique"):
+        if getattr(structure, f"{champ_fk}_id"):
+            types.append(nos.codeable(concept_de(structure, champ_fk)))
     adr = adresse(structure)
     pos = position(structure) if structure.niveau == Niveau.EG else None
     if adr is not None and pos is not None:
@@ -276,9 +277,13 @@ def organization(structure) -> dict:
     })
 
 
+# An EJ's, EG's or OI's own concepts, read with its many-to-many values by precharger() (joined, they
+# cost four model instances per row, a sixth of an Organization page).
+CONCEPTS_ORGANISATION = ["type_oi", "categorie", "statut_juridique", "accessibilite"]
+
+
 def organizations_queryset():
-    return (Structure.objects.de_niveaux(Niveau.EJ, Niveau.EG, Niveau.OI)
-            .select_related("categorie", "statut_juridique", "type_oi", "accessibilite", "type_voie", "commune"))
+    return Structure.objects.de_niveaux(Niveau.EJ, Niveau.EG, Niveau.OI).select_related("type_voie", "commune")
 
 
 # -- HealthcareService (UO) -------------------------------------------------------
@@ -448,9 +453,16 @@ def horaires(structure) -> list[dict]:
         extensions = [{"url": EXT_HORAIRE_JOUR, "valueInteger": h.jour}]
         if h.type_horaire is not None:
             extensions.insert(0, {"url": EXT_HORAIRE_TYPE, "valueCodeableConcept": nos.codeable(h.type_horaire)})
-        resultat.append({"extension": extensions, "availableStartTime": h.debut.strftime("%H:%M:%S"),
-                         "availableEndTime": h.fin.strftime("%H:%M:%S")})
+        resultat.append({"extension": extensions, "availableStartTime": _heure(h.debut),
+                         "availableEndTime": _heure(h.fin)})
     return resultat
+
+
+@lru_cache(maxsize=2048)
+def _heure(heure) -> str:
+    """HH:MM:SS (FHIR time) of an opening hour: a page has a few distinct ones, strftime cost a fifth
+    of its offers' mapping."""
+    return heure.strftime("%H:%M:%S")
 
 
 HoraireLu = namedtuple("HoraireLu", "jour debut fin type_horaire")
@@ -541,7 +553,7 @@ def precharger(uos, champs=None, concepts=None) -> None:
 def concept_de(structure, champ: str):
     """A unit's concept (foreign key), prefetched by precharger() or read now."""
     prefetches = getattr(structure, "_pf_concepts", None)
-    return prefetches[champ] if prefetches is not None else getattr(structure, champ)
+    return prefetches[champ] if prefetches is not None and champ in prefetches else getattr(structure, champ)
 
 
 def liste(structure, champ: str) -> list:
@@ -623,9 +635,17 @@ def location(uo, situations: dict | None = None) -> dict:
     })
 
 
+# What a place reads of its EG: its address and position (adresse(), position()), with its commune's
+# name and postcodes. Prefetched (a page's units share a few EG) with these columns only: joined, the
+# EG came whole once per unit, half the CPU of a Location page.
+CHAMPS_LIEU_EG = ["parent", "nom", "niveau", "numero_voie", "type_voie", "voie", "complement_adresse", "lieu_dit",
+                  "code_postal", "commune", "latitude", "longitude", "commune__code_insee", "commune__nom",
+                  "commune__codes_postaux"]
+
+
 def locations_queryset():
-    return (Structure.objects.uo()
-            .select_related("commune", "type_voie", "eg", "eg__commune", "eg__type_voie"))
+    egs = Structure.objects.select_related("commune", "type_voie").only(*CHAMPS_LIEU_EG)
+    return Structure.objects.uo().select_related("commune", "type_voie").prefetch_related(Prefetch("eg", egs))
 
 
 NIVEAUX = {"Organization": [Niveau.EJ, Niveau.EG, Niveau.OI], "HealthcareService": [Niveau.UO],
@@ -673,7 +693,7 @@ class Lot:
             personnes.precharger(structures)
             precharger_horaires(structures)
         else:
-            precharger(structures, ["aides_financieres"])
+            precharger(structures, ["aides_financieres"], CONCEPTS_ORGANISATION)
             precharger_tarifs([s for s in structures if s.niveau == Niveau.EG])
             personnes.precharger(structures)
 
@@ -711,42 +731,71 @@ def _liens(champ: str):
     return liens.filter(concept_id__in=modes_ror_ids()) if champ == "modes_prise_en_charge" else liens
 
 
+def nombre_offres():
+    """A unit's offer count as an annotation (its activities × its J19 modes, by the link tables' indexes)."""
+    def liens(champ):
+        return Coalesce(Subquery(_liens(champ).order_by().values("structure_id").annotate(n=Count("pk")).values("n")),
+                        0)
+    return liens("activites") * liens("modes_prise_en_charge")
+
+
 def avec_offre(queryset):
     """Units that have at least one offer: an activity and a mode de prise en charge of J19."""
     return queryset.filter(*[Exists(_liens(champ)) for champ in ("activites", "modes_prise_en_charge")])
 
 
 UNITES_PAR_SONDAGE = 20000  # below this many units, counting their offers by index probes beats scanning the links
-TOTAL_EN_CACHE = 300  # seconds: counting a million units' offers costs seconds, a consumer's next first page reuses it
+
+
+def _cle_total(type_ressource: str, queryset) -> str:
+    """A search's count is kept under its query and the state of the offer: the version of the offer
+    (every write through the services), and what a write outside them still moves (a structure's
+    modifie_le, a new one's id). Until that state moves the count stays exact, so it is kept as long
+    as the cached pages (DUREE_FRAGMENTS); it was 5 minutes, then seconds to count again."""
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    etat = (version_offre(), Structure.objects.aggregate(m=Max("modifie_le"), p=Max("pk")))
+    cle = f"{type_ressource}|{sql}|{params}|{etat}|{modes_ror_ids() if type_ressource == 'HealthcareService' else ''}"
+    return "fhir-total-" + hashlib.sha256(cle.encode()).hexdigest()
+
+
+def total_connu(type_ressource: str, queryset, restriction=None) -> int | None:
+    """The search's exact count if it was counted since the offer last changed (_total=estimate
+    gives it, never counts: FHIR lets the server answer an estimate with what it has)."""
+    return None if restriction else cache.get(_cle_total(type_ressource, queryset))
+
+
+def compter(type_ressource: str, queryset, restriction=None) -> int:
+    """How many resources a search matches (HealthcareService: offers, those `restriction` accepts)."""
+    if type_ressource == "HealthcareService" and restriction:
+        return compter_offres(queryset, restriction)
+    cle = _cle_total(type_ressource, queryset)
+    total = cache.get(cle)
+    if total is None:
+        total = compter_offres(queryset) if type_ressource == "HealthcareService" else queryset.order_by().count()
+        cache.set(cle, total, DUREE_FRAGMENTS)
+    return total
 
 
 def compter_offres(queryset, restriction=None) -> int:
     """How many offers the units of `queryset` give (with `restriction`: those it accepts)."""
     if not restriction:
         sql, params = queryset.order_by().values("pk").query.sql_with_params()
-        # The key changes with the data: any write bumps a structure's modifie_le, a new one the max id.
-        version = Structure.objects.aggregate(m=Max("modifie_le"), p=Max("pk"))
-        cle = "fhir-total-" + hashlib.sha256(f"{sql}|{params}|{version}|{modes_ror_ids()}".encode()).hexdigest()
-        total = cache.get(cle)
-        if total is None:
-            activites = Structure.activites.through._meta.db_table
-            modes = Structure.modes_prise_en_charge.through._meta.db_table
-            with connection.cursor() as curseur:
-                if queryset.order_by()[:UNITES_PAR_SONDAGE].count() < UNITES_PAR_SONDAGE:
-                    # A narrow search (a week's changes): two index probes per unit.
-                    curseur.execute(f"""SELECT COALESCE(SUM(
-                        (SELECT count(*) FROM {activites} a WHERE a.structure_id = u.id) *
-                        (SELECT count(*) FROM {modes} m WHERE m.structure_id = u.id AND m.concept_id = ANY(%s))), 0)
-                        FROM ({sql}) u(id)""", [modes_ror_ids(), *params])
-                else:
-                    # One pass over each link table (hash aggregates), not two subqueries per unit.
-                    curseur.execute(f"""SELECT COALESCE(SUM(a.n * m.n), 0) FROM ({sql}) u(id)
-                        JOIN (SELECT structure_id, count(*) n FROM {activites} GROUP BY 1) a ON a.structure_id = u.id
-                        JOIN (SELECT structure_id, count(*) n FROM {modes} WHERE concept_id = ANY(%s) GROUP BY 1) m
-                          ON m.structure_id = u.id""", [*params, modes_ror_ids()])
-                total = int(curseur.fetchone()[0])
-            cache.set(cle, total, TOTAL_EN_CACHE)
-        return total
+        activites = Structure.activites.through._meta.db_table
+        modes = Structure.modes_prise_en_charge.through._meta.db_table
+        with connection.cursor() as curseur:
+            if queryset.order_by()[:UNITES_PAR_SONDAGE].count() < UNITES_PAR_SONDAGE:
+                # A narrow search (a week's changes): two index probes per unit.
+                curseur.execute(f"""SELECT COALESCE(SUM(
+                    (SELECT count(*) FROM {activites} a WHERE a.structure_id = u.id) *
+                    (SELECT count(*) FROM {modes} m WHERE m.structure_id = u.id AND m.concept_id = ANY(%s))), 0)
+                    FROM ({sql}) u(id)""", [modes_ror_ids(), *params])
+            else:
+                # One pass over each link table (hash aggregates), not two subqueries per unit.
+                curseur.execute(f"""SELECT COALESCE(SUM(a.n * m.n), 0) FROM ({sql}) u(id)
+                    JOIN (SELECT structure_id, count(*) n FROM {activites} GROUP BY 1) a ON a.structure_id = u.id
+                    JOIN (SELECT structure_id, count(*) n FROM {modes} WHERE concept_id = ANY(%s) GROUP BY 1) m
+                      ON m.structure_id = u.id""", [*params, modes_ror_ids()])
+            return int(curseur.fetchone()[0])
     ids = list(queryset.order_by().values_list("pk", flat=True))
     total = 0
     for debut in range(0, len(ids), 2000):

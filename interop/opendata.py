@@ -10,6 +10,7 @@ atomically, and served as files with their date: an anonymous request never rebu
 import json
 import os
 import tempfile
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -137,7 +138,8 @@ def _egs():
 
 
 def lignes(taille_lot: int = 500):
-    """Yield one dict per row (column order as COLONNES), reading EG by batches."""
+    """Yield one dict per row (column order as COLONNES), reading EG by batches (with their UO: what a
+    batch holds is all that is in memory)."""
     egs = _egs()
     ids = list(egs.values_list("pk", flat=True))
     for debut in range(0, len(ids), taille_lot):
@@ -174,31 +176,49 @@ def date_production() -> datetime | None:
         return None
 
 
-def _remplacer(cible: Path, ecrire) -> None:
-    """Write into a temporary file beside the target, then rename it over: a reader gets the old
-    file or the new one, never half of one."""
-    cible.parent.mkdir(parents=True, exist_ok=True)
-    descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=f".{cible.name}.", suffix=".tmp")
+@contextmanager
+def _remplacer(*cibles: Path):
+    """Open a temporary file beside each target, then rename them over when the block ends
+    without error: a reader gets the old file or the new one, never half of one."""
+    temporaires, sorties = [], []
     try:
-        with os.fdopen(descripteur, "w", encoding="utf-8", newline="") as sortie:
-            ecrire(sortie)
-        os.chmod(temporaire, 0o644)
-        os.replace(temporaire, cible)
+        with ExitStack() as pile:
+            for cible in cibles:
+                cible.parent.mkdir(parents=True, exist_ok=True)
+                descripteur, temporaire = tempfile.mkstemp(dir=cible.parent, prefix=f".{cible.name}.", suffix=".tmp")
+                temporaires.append(temporaire)
+                sorties.append(pile.enter_context(os.fdopen(descripteur, "w", encoding="utf-8", newline="")))
+            yield sorties
+        for temporaire, cible in zip(temporaires, cibles):
+            os.chmod(temporaire, 0o644)
+            os.replace(temporaire, cible)
     except BaseException:
-        Path(temporaire).unlink(missing_ok=True)
+        for temporaire in temporaires:
+            Path(temporaire).unlink(missing_ok=True)
         raise
 
 
 def produire() -> int:
-    """Write both files (CSV through the portal's one CSV writer, JSON); returns the row count."""
-    rangs = list(lignes())
-    genere_le = timezone.now().isoformat(timespec="seconds")
-    _remplacer(chemin("csv"), lambda f: ecrire_csv(f, NOMS_COLONNES, ([r[n] for n in NOMS_COLONNES] for r in rangs)))
-    _remplacer(chemin("json"), lambda f: json.dump({
+    """Write both files in one pass over the offer, each row as it is read (a national offer has a
+    million rows: no longer all held in memory before writing): CSV through the portal's one CSV
+    writer, JSON as json.dump writes the whole object. Returns the row count."""
+    tete = {
         "titre": "Offre de santé et médico-sociale publiée dans le ROR",
         "licence": LICENCE,
-        "genere_le": genere_le,
+        "genere_le": timezone.now().isoformat(timespec="seconds"),
         "colonnes": [{"nom": c.nom, "description": c.description} for c in COLONNES],
-        "donnees": rangs,
-    }, f, ensure_ascii=False))
-    return len(rangs)
+    }
+    nombre = 0
+    with _remplacer(chemin("csv"), chemin("json")) as (sortie_csv, sortie_json):
+        sortie_json.write(json.dumps(tete, ensure_ascii=False)[:-1] + ', "donnees": [')
+
+        def valeurs_csv():
+            nonlocal nombre
+            for rang in lignes():  # its JSON written on the way, its CSV cells given to the CSV writer
+                sortie_json.write((", " if nombre else "") + json.dumps(rang, ensure_ascii=False))
+                nombre += 1
+                yield [rang[n] for n in NOMS_COLONNES]
+
+        ecrire_csv(sortie_csv, NOMS_COLONNES, valeurs_csv())
+        sortie_json.write("]}")
+    return nombre

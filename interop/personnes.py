@@ -98,9 +98,15 @@ CANAUX = {(code, libelle): nos.codeable_code(nos.TRE_R200, code, libelle) for co
     ("4", "Adresse web"))}
 
 
+# The first two digits of a number (a mobile starts with 06 or 07), without rewriting the whole string.
+DEUX_CHIFFRES = re.compile(r"\D*(\d)\D*(\d)")
+
+
 def _canal(systeme: str, valeur: str) -> tuple[str, str]:
     if systeme == "phone":
-        return ("1", "Téléphone mobile") if re.sub(r"\D", "", valeur)[:2] in ("06", "07") else ("2", "Téléphone fixe")
+        debut = DEUX_CHIFFRES.match(valeur)
+        return (("1", "Téléphone mobile") if debut and debut.group(1) + debut.group(2) in ("06", "07")
+                else ("2", "Téléphone fixe"))
     return {"fax": ("6", "Télécopie"), "email": ("3", "Courrier électronique"), "url": ("4", "Adresse web")}[systeme]
 
 

@@ -41,6 +41,7 @@ PUBLICS_PA_PH = {"01", "02", "03", "05"}
 ESPACE_IDS = uuid.UUID("6f1c2b1e-7a43-4c7e-9a55-3f0d1b2c9e10")
 MARGE_LECTURE = timedelta(minutes=5)  # transactions committed late with an earlier history_date
 VERROU = zlib.crc32(b"interop.viatrajectoire")
+LOT_ENVOI = 100  # pending changes whose messages are built together
 
 
 class EchecTransitoire(Exception):
@@ -139,26 +140,54 @@ def url_destination() -> str:
 
 def message(changement: ChangementSync) -> dict:
     """The FHIR transaction Bundle of one change; Bundle.identifier is the change's stable id."""
-    structure = None
-    if not changement.suppression:
+    return messages([changement])[changement.id]
+
+
+def _ressources_actuelles(changements) -> dict:
+    """{(niveau, structure id): its resources now} for the structures of `changements` that are not
+    deleted and that ViaTrajectoire may see, read and mapped once for the batch (fhir.Lot): a fixed
+    number of queries whatever the number of changes (one change at a time cost ~10 each)."""
+    ressources = {}
+    for niveau, type_ressource in ((Niveau.EG, "Organization"), (Niveau.UO, "Location")):
+        ids = sorted({c.structure_id for c in changements if c.niveau == niveau and not c.suppression})
+        if not ids:
+            continue
         # ViaTrajectoire is a consumer like the others: its ANS profile decides whether it gets the
         # sensitive units; one it may not see is sent as deleted (also when it becomes sensitive).
-        structure = fhir.pour_le_consommateur(
-            fhir.pour_lecture("Organization" if changement.niveau == Niveau.EG else "Location"),
-            settings.VIATRAJECTOIRE_PROFIL_ACCES).filter(pk=changement.structure_id).first()
+        structures = list(fhir.pour_le_consommateur(fhir.pour_lecture(type_ressource),
+                                                    settings.VIATRAJECTOIRE_PROFIL_ACCES).filter(pk__in=ids))
+        if niveau == Niveau.EG:
+            lot = fhir.Lot("Organization", structures)
+            ressources.update(((niveau, s.pk), [lot.ressource(s)]) for s in structures)
+        else:
+            # A unit: its offers (one per activity and mode), then its place. The offers mapped before
+            # the places' batch is read: each batch attaches its own values to the same structures.
+            offres = fhir.Lot("HealthcareService", structures)
+            par_uo = {s.pk: [offres.ressource(o) for o in offres.elements(s)] for s in structures}
+            lieux = fhir.Lot("Location", structures)
+            ressources.update(((niveau, s.pk), par_uo[s.pk] + [lieux.ressource(s)]) for s in structures)
+    return ressources
+
+
+def messages(changements) -> dict:
+    """{change id: the FHIR transaction Bundle of that change} for a batch of changes."""
+    actuelles = _ressources_actuelles(changements)
+    return {changement.id: _bundle(changement, actuelles.get((changement.niveau, changement.structure_id)))
+            for changement in changements}
+
+
+def _bundle(changement: ChangementSync, ressources: list[dict] | None) -> dict:
+    """`ressources`: the structure's resources now, None if deleted or not visible to ViaTrajectoire."""
     entrees = []
-    if changement.niveau == Niveau.EG:
-        url = f"Organization/{changement.structure_id}"
-        entrees.append({"request": {"method": "DELETE", "url": url}} if structure is None else
-                       {"resource": fhir.ressources("Organization", [structure])[0],
-                        "request": {"method": "PUT", "url": url}})
-    elif structure is None:
+    if ressources is None and changement.niveau == Niveau.EG:
+        entrees.append({"request": {"method": "DELETE", "url": f"Organization/{changement.structure_id}"}})
+    elif ressources is None:
         # The unit's offers, whatever they were, go with it (conditional delete on their place).
         entrees.append({"request": {"method": "DELETE", "url": f"HealthcareService?location=Location/"
                                                                   f"{changement.structure_id}"}})
         entrees.append({"request": {"method": "DELETE", "url": f"Location/{changement.structure_id}"}})
     else:
-        for ressource in fhir.ressources("HealthcareService", [structure]) + fhir.ressources("Location", [structure]):
+        for ressource in ressources:
             entrees.append({"resource": ressource,
                             "request": {"method": "PUT", "url": f"{ressource['resourceType']}/{ressource['id']}"}})
     return {
@@ -225,39 +254,55 @@ def envoyer_en_attente(limite: int | None = None) -> Bilan:
         return bilan
     try:
         while limite is None or bilan.envoyes + bilan.rejetes < limite:
-            echec = None
-            with transaction.atomic():
-                changement = (ChangementSync.objects.select_for_update(skip_locked=True)
-                              .filter(etat=EtatChangement.EN_ATTENTE).order_by("date_changement", "cle").first())
-                if changement is None:
-                    break
-                changement.tentatives += 1
-                changement.derniere_tentative = timezone.now()
-                try:
-                    poster(url, message(changement), changement.id)
-                except EchecTransitoire as erreur:
-                    changement.derniere_erreur = str(erreur)
-                    echec = erreur
-                except Rejet as erreur:
-                    changement.etat = EtatChangement.REJETE
-                    changement.derniere_erreur = str(erreur)
-                    bilan.rejetes += 1
-                else:
-                    changement.etat = EtatChangement.ENVOYE
-                    changement.envoye_le = timezone.now()
-                    changement.derniere_erreur = ""
-                    bilan.envoyes += 1
-                    # The structure's current state is now there: older refusals are superseded.
-                    ChangementSync.objects.filter(structure_id=changement.structure_id, etat=EtatChangement.REJETE,
-                                                  date_changement__lte=changement.date_changement
-                                                  ).update(etat=EtatChangement.REMPLACE)
-                changement.save()
-                rafraichir_etats({changement.eg_id})
-            if echec is not None:
-                raise echec
+            # The next pending changes, their messages built together (messages()), then each sent in
+            # its own transaction holding its row lock. A message shows its structure as read when the
+            # batch was built, seconds before; a change made meanwhile is a later change, sent after it.
+            taille = LOT_ENVOI if limite is None else min(LOT_ENVOI, limite - bilan.envoyes - bilan.rejetes)
+            lot = list(ChangementSync.objects.filter(etat=EtatChangement.EN_ATTENTE)
+                       .order_by("date_changement", "cle")[:taille])
+            if not lot:
+                break
+            corps = messages(lot)
+            if not [prevu for prevu in lot if _envoyer(url, prevu.pk, corps[prevu.id], bilan)]:
+                break  # every one locked by another transaction: nothing more to do now
     finally:
         _liberer_verrou()
     return bilan
+
+
+def _envoyer(url: str, pk, corps: dict, bilan: Bilan) -> bool:
+    """Send one change, its row locked in a transaction; False if it is no longer pending or locked."""
+    echec = None
+    with transaction.atomic():
+        changement = (ChangementSync.objects.select_for_update(skip_locked=True)
+                      .filter(pk=pk, etat=EtatChangement.EN_ATTENTE).first())
+        if changement is None:
+            return False
+        changement.tentatives += 1
+        changement.derniere_tentative = timezone.now()
+        try:
+            poster(url, corps, changement.id)
+        except EchecTransitoire as erreur:
+            changement.derniere_erreur = str(erreur)
+            echec = erreur
+        except Rejet as erreur:
+            changement.etat = EtatChangement.REJETE
+            changement.derniere_erreur = str(erreur)
+            bilan.rejetes += 1
+        else:
+            changement.etat = EtatChangement.ENVOYE
+            changement.envoye_le = timezone.now()
+            changement.derniere_erreur = ""
+            bilan.envoyes += 1
+            # The structure's current state is now there: older refusals are superseded.
+            ChangementSync.objects.filter(structure_id=changement.structure_id, etat=EtatChangement.REJETE,
+                                          date_changement__lte=changement.date_changement
+                                          ).update(etat=EtatChangement.REMPLACE)
+        changement.save()
+        rafraichir_etats({changement.eg_id})
+    if echec is not None:
+        raise echec
+    return True
 
 
 def delai_backoff(tentative: int) -> float:

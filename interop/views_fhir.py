@@ -180,11 +180,26 @@ def _page(type_ressource: str, queryset, recherche):
         # modifie_le >= date first: the index's range starts at the cursor (the OR alone is a filter,
         # and every page would walk again the rows of the pages before it, as OFFSET does).
         page = page.filter(Q(modifie_le__gt=date) | Q(modifie_le=date, pk__gte=depuis), modifie_le__gte=date)
-    # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches: a unit
-    # gives several offers, so the first half of the ids usually fills a page of offers.
-    ids = list(page.values_list("pk", flat=True)[:count + 1]) if count else []
+    # The page's ids by the (modifie_le, id) index, then those rows read and mapped by batches. A unit
+    # gives several offers: without an offer-level filter, the ids come with their offer counts (two
+    # index probes each) and the first batch holds just the units that fill the page; else the first
+    # half of the ids usually does (a second batch, its queries again, took 4 pages in 5).
+    taille = None
+    if not count:
+        ids = []
+    elif type_ressource == "HealthcareService" and not recherche.restriction:
+        lignes = list(page.annotate(nombre=fhir.nombre_offres()).values_list("pk", "nombre")[:count + 1])
+        ids, cumul, taille = [pk for pk, _ in lignes], 0, len(lignes)
+        for i, (pk, nombre) in enumerate(lignes):
+            cumul += (nombre or 0) - (deja if pk == depuis else 0)
+            if cumul >= count:
+                taille = i + 1
+                break
+    else:
+        ids = list(page.values_list("pk", flat=True)[:count + 1])
     plus_loin = len(ids) > count
-    taille = count // 2 + 1 if type_ressource == "HealthcareService" else len(ids)
+    if taille is None:
+        taille = count // 2 + 1 if type_ressource == "HealthcareService" else len(ids)
     resultat, n, position = [], 0, 0
     while position < len(ids):
         lot_ids, position = ids[position:position + taille], position + taille
@@ -296,7 +311,8 @@ def recherche(request, type_ressource: str):
     bundle = cache.get(cle) if cle else None
     if bundle is None:
         bundle = _bundle_recherche(request, type_ressource, strict)
-        if cle:
+        # An estimate not known yet may be known at the next page (counted by a _total=accurate).
+        if cle and not (request.GET.get("_total") == "estimate" and "total" not in bundle):
             cache.set(cle, bundle, DUREE_FRAGMENTS)
     bundle["meta"]["lastUpdated"] = fhir.instant(timezone.now())
     return reponse_fhir(bundle)
@@ -312,7 +328,9 @@ def _bundle_recherche(request, type_ressource: str, strict: bool) -> dict:
     if demande.curseur:
         total = demande.curseur[2]
     elif demande.total == "accurate" or demande.summary == "count":
-        total = compter(type_ressource, queryset, demande)
+        total = fhir.compter(type_ressource, queryset, demande.restriction)
+    elif demande.total == "estimate":
+        total = fhir.total_connu(type_ressource, queryset, demande.restriction)
     base = _base(request)
     liens = [{"relation": "self", "url": f"{base}{type_ressource}" + (f"?{urlencode(demande.utilises)}"
                                                                          if demande.utilises else "")}]
@@ -341,12 +359,6 @@ def _bundle_recherche(request, type_ressource: str, strict: bool) -> dict:
     if bundle["total"] is None:
         del bundle["total"]
     return bundle
-
-
-def compter(type_ressource: str, queryset, demande) -> int:
-    if type_ressource == "HealthcareService":
-        return fhir.compter_offres(queryset, demande.restriction)
-    return queryset.order_by().count()
 
 
 __all__ = ["metadata", "lecture", "recherche", "COUNT_MAX", "INCLUDES", "REVINCLUDES"]

@@ -467,3 +467,18 @@ def test_la_recherche_mise_en_cache_suit_l_offre_et_le_profil_du_consommateur(cl
     assert "Medecine polyvalente renommee" in vus[ProfilAcces.TOUT][0]
     assert vus[ProfilAcces.TOUT][1] == vus[ProfilAcces.TOUT][0]
     assert vus[ProfilAcces.HORS_TRES_RESTREINT][0] == vus[ProfilAcces.TOUT][0] - {"Medecine polyvalente renommee"}
+
+
+def test_le_total_compte_est_garde_tant_que_l_offre_ne_change_pas(api, region):
+    """_total=accurate counts and keeps the count under the state of the offer; _total=estimate answers
+    with that kept count and never counts; a write moves the state on: the kept count is no longer given."""
+    url = "/fhir/HealthcareService?_count=1"
+    assert "total" not in _get(api, f"{url}&_total=estimate")  # nothing counted yet: no total
+    assert _get(api, f"{url}&_total=accurate")["total"] == 3
+    estimation = _get(api, f"{url}&_total=estimate")
+    assert estimation["total"] == 3 and len(estimation["entry"]) == 1
+    offre.modifier_structure(None, region.uo_rea, {}, m2m={"modes_prise_en_charge": [
+        concept("R213", "28"), concept("R213", "46")]}, raison="test")  # one more offer
+    assert "total" not in _get(api, f"{url}&_total=estimate")
+    assert _get(api, f"{url}&_total=accurate")["total"] == 4
+    assert _get(api, f"{url}&_total=estimate")["total"] == 4

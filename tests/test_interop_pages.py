@@ -44,6 +44,52 @@ def test_opendata_csv_et_json_sans_donnee_personnelle(client, region):
     assert len(donnees["donnees"]) == 3 and "Martin" not in json.dumps(donnees, ensure_ascii=False)
 
 
+def test_opendata_ecrit_ligne_a_ligne_le_meme_contenu(region, settings, tmp_path, monkeypatch):
+    """produire() writes each row as it is read, in one pass for both files, and the files are exactly
+    what writing the whole rows at once gave (the CSV writer on the list, json.dump of the object)."""
+    import weakref
+
+    from socle.exports import ecrire_csv
+    from tests.interop_aides import construire_region_generee
+
+    construire_region_generee(nb_eg=6)
+    settings.OPENDATA_DIR = str(tmp_path)
+    rangs = list(opendata.lignes())
+    assert len(rangs) >= 15 and any("|" in r["activites_codes"] for r in rangs)
+
+    class Rang(dict):  # a row that says when it is gone (a dict takes no weak reference)
+        pass
+
+    suivis, vivants, lignes = [], [], opendata.lignes
+
+    def lignes_suivies():
+        for r in lignes():
+            rang = Rang(r)
+            suivis.append(weakref.ref(rang))
+            vivants.append(sum(1 for ref in suivis if ref() is not None))
+            yield rang
+
+    monkeypatch.setattr(opendata, "lignes", lignes_suivies)
+    assert opendata.produire() == len(rangs) == len(suivis)
+    assert max(vivants) <= 3  # the rows already written are gone (holding them all: len(rangs))
+
+    with open(opendata.chemin("csv"), encoding="utf-8", newline="") as f:
+        produit_csv = f.read()
+    attendu_csv = io.StringIO(newline="")
+    ecrire_csv(attendu_csv, opendata.NOMS_COLONNES, ([r[n] for n in opendata.NOMS_COLONNES] for r in rangs))
+    assert produit_csv == attendu_csv.getvalue()
+    produit_json = opendata.chemin("json").read_text(encoding="utf-8")
+    attendu_json = json.dumps({
+        "titre": "Offre de santé et médico-sociale publiée dans le ROR",
+        "licence": opendata.LICENCE,
+        "genere_le": json.loads(produit_json)["genere_le"],
+        "colonnes": [{"nom": c.nom, "description": c.description} for c in opendata.COLONNES],
+        "donnees": rangs,
+    }, ensure_ascii=False)
+    assert produit_json == attendu_json
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(opendata.FICHIERS.values())  # no temporary left
+
+
 def test_opendata_exclut_cabinets_et_medecine_de_ville(client, region):
     secteur = Concept.objects.filter(nomenclature__cle="J55", systeme=opendata.SYSTEME_CABINETS).first()
     offre.creer_structure(None, Niveau.EG, region.ej, nom="CABINET DU DR DURAND", categorie=secteur)

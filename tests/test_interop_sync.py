@@ -12,7 +12,7 @@ import pytest
 
 from interop import viatrajectoire
 from interop.models import ChangementSync, EtatChangement, EtatSync, EtatSyncEG
-from repertoire.models import Niveau
+from repertoire.models import Niveau, Structure
 from repertoire.services import offre
 from tests.factories import concept
 from tests.interop_aides import FauxViaTrajectoire, construire_region_generee, valider
@@ -107,6 +107,45 @@ def test_rejet_4xx_puis_resynchronisation(region, vt):
     rejete.refresh_from_db()
     assert rejete.etat == EtatChangement.REMPLACE
     assert _etat(eg).etat == EtatSync.A_JOUR
+
+
+@pytest.mark.django_db
+def test_messages_par_lot_nombre_de_requetes_fixe(region, settings):
+    """The messages of a batch of changes cost the same queries for 3 changes as for 30 and more: the
+    structures are read and mapped once for the batch (one change at a time cost ~10 queries each)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    construire_region_generee(nb_eg=8)
+    settings.VIATRAJECTOIRE_PROFIL_ACCES = 2  # sensitive units not visible: sent as deleted
+    viatrajectoire.collecter_changements()
+    ChangementSync.objects.filter(structure_id=region.uo_aj.pk).update(suppression=True)
+    tous = list(ChangementSync.objects.order_by("date_changement", "cle"))
+    petit = [next(c for c in tous if c.niveau == Niveau.EG and not c.suppression),
+             next(c for c in tous if c.niveau == Niveau.UO and not c.suppression),
+             next(c for c in tous if c.suppression)]
+    assert len(tous) >= 30 and len({c.structure_id for c in tous}) >= 20, (len(tous), len({c.structure_id for c in tous}))
+
+    def requetes(lot):
+        with CaptureQueriesContext(connection) as capture:
+            resultat = viatrajectoire.messages(lot)
+        return len(capture), resultat
+
+    requetes(petit)  # caches of the nomenclatures filled
+    n_petit, _ = requetes(petit)
+    n_tous, par_id = requetes(tous)
+    assert n_tous == n_petit
+    # Each message is the one the change gets alone, and the batch holds every kind of message.
+    for changement in tous:
+        assert par_id[changement.id] == viatrajectoire.message(changement)
+    methodes = {(c.niveau, tuple(e["request"]["method"] for e in par_id[c.id]["entry"])) for c in tous}
+    assert {(Niveau.EG, ("PUT",)), (Niveau.UO, ("DELETE", "DELETE"))} <= methodes
+    assert any(n == Niveau.UO and m[-1] == "PUT" and len(m) > 1 for n, m in methodes)  # offers + place
+    sensible = next(c for c in tous if c.niveau == Niveau.UO and not c.suppression
+                    and c.structure_id in set(Structure.objects.filter(unite_sensible=True).values_list("pk", flat=True)))
+    assert [e["request"]["method"] for e in par_id[sensible.id]["entry"]] == ["DELETE", "DELETE"]
+    for bundle in par_id.values():
+        valider(bundle)
 
 
 @pytest.mark.django_db
