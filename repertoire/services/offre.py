@@ -64,11 +64,11 @@ def _pk(valeur):
     return valeur.pk if hasattr(valeur, "pk") else valeur
 
 
-def parmi(pks) -> RawSQL:
+def parmi(pks, modele=Structure, colonne: str = "id") -> RawSQL:
     """`Structure.objects.filter(parmi(ids))`: thousands of ids as ONE array parameter
     (`= ANY(%s)`, read by the primary key index), not a placeholder each (the driver parses a
-    query of 13,000 placeholders for seconds)."""
-    return RawSQL(f'"{Structure._meta.db_table}"."id" = ANY(%s::bigint[])', [list(pks)],
+    query of 13,000 placeholders for seconds). `modele`, `colonne`: another table's key column."""
+    return RawSQL(f'"{modele._meta.db_table}"."{colonne}" = ANY(%s::bigint[])', [list(pks)],
                   output_field=BooleanField())
 
 
@@ -457,7 +457,10 @@ def marquer_statut_fiche(structures, statut: str) -> int:
         cibles = structures.order_by().values("pk")
     else:
         cibles = [s.pk if isinstance(s, Structure) else s for s in structures]
-    PictogrammeFiche.objects.filter(structure_id__in=cibles).delete()
+    if isinstance(structures, QuerySet):
+        PictogrammeFiche.objects.filter(structure_id__in=cibles).delete()
+    else:  # thousands of ids: one array parameter, not a placeholder each
+        PictogrammeFiche.objects.filter(parmi(cibles, PictogrammeFiche, "structure_id")).delete()
     if statut == StatutFiche.STANDARD:
         return 0
     if isinstance(structures, QuerySet):  # INSERT … SELECT: the ids never leave the database
