@@ -128,14 +128,18 @@ finess_validator = RegexValidator(r"^[0-9][0-9AB][0-9]{7}$", "Un numéro FINESS 
 class Structure(UneLigneMixin, MPTTModel):
     objects = StructureManager()
 
-    niveau = models.CharField(max_length=2, choices=Niveau.choices, db_index=True)
+    # niveau, ej, eg and the tree number have no index of their own: the composite indexes that
+    # start with them (Meta.indexes, MPTT's (tree_id, lft)) answer the same lookups, and each
+    # index is one more entry to write for every row a publication rewrites (13,431 for an EJ).
+    niveau = models.CharField(max_length=2, choices=Niveau.choices)
     parent = TreeForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="enfants")
+    tree_id = models.PositiveIntegerField(editable=False)  # as MPTT declares it, without its own index
     # Denormalised ancestors: every search and board joins a UO to its EG and EJ,
     # and walking the MPTT ancestors per row is too slow at a million UO.
     ej = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                           verbose_name="entité juridique")
+                           verbose_name="entité juridique", db_index=False)
     eg = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                           verbose_name="entité géographique")
+                           verbose_name="entité géographique", db_index=False)
 
     # Identification
     nom = models.CharField("nom", max_length=250)
@@ -497,6 +501,9 @@ simple_history.register(
     bases=[ChangementsHistorises],
     excluded_fields=["lft", "rght", "tree_id", "level"],
     m2m_fields=HISTORY_M2M_FIELDS,
+    # History is read by fiche (id) and by date, never by a copied column: without this, the
+    # history table copied ~30 indexes of the live one, written for every record.
+    no_db_index=[f.name for f in Structure._meta.concrete_fields if f.name != "id"],
 )
 
 
