@@ -1,5 +1,7 @@
 """Forms of the dossier: a draft fiche, the creation of units, a move, a comment."""
 
+import json
+
 import django_filters
 from django import forms
 from django.urls import reverse
@@ -159,17 +161,30 @@ def formulaire_de_fiche(fiche, *args, **kwargs) -> FicheForm:
     return classe(*args, fiche=fiche, **kwargs)
 
 
+class RattachementSelect(forms.Select):
+    """Its options say their level (data-niveau): the page offers only those the level created can go under."""
+
+    niveaux: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.niveaux:
+            option["attrs"]["data-niveau"] = self.niveaux[str(value)]
+        return option
+
+
 class RattachementField(forms.ChoiceField):
     """Where a fiche is created: a live fiche (its pk) or a fiche created in the dossier
     (« fiche-<pk> », listed as « … (créé dans le dossier) »)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.Select(attrs={"class": "fr-select"}))
+        kwargs.setdefault("widget", RattachementSelect(attrs={"class": "fr-select"}))
         super().__init__(**kwargs)
         self.possibles = {}
 
     def proposer(self, possibles) -> None:
         self.possibles = {self.valeur(p): p for p in possibles}
+        self.widget.niveaux = {cle: p.niveau for cle, p in self.possibles.items()}
         self.choices = [(cle, f"{p.nom} (créé dans le dossier)" if isinstance(p, FicheBrouillon) else str(p))
                         for cle, p in self.possibles.items()]
 
@@ -198,6 +213,8 @@ class CreerUnitesForm(forms.Form):
     def __init__(self, *args, dossier, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type_uo"] = champ_type_uo()
+        # in the order the page asks for them: where, the discipline, its type, then the name
+        self.order_fields(["parent", "discipline", "type_uo", "nom", "nombre"])
         racine = dossier.structure
         self.fields["parent"].proposer(rattachements(dossier))
         if racine.niveau == Niveau.EG:
@@ -239,6 +256,10 @@ class DossierFilter(django_filters.FilterSet):
         return queryset.filter(structure__nom__icontains=value) if value else queryset
 
 
+# Under what an establishment and an organisation interne are created (checked again in clean()).
+PARENTS_POSSIBLES = {Niveau.EG: [Niveau.EJ], Niveau.OI: [Niveau.EG, Niveau.OI]}
+
+
 class CreerStructureForm(forms.Form):
     """An establishment (in a dossier on its EJ) or an organisation interne, created in the dossier."""
 
@@ -271,17 +292,22 @@ class CreerStructureForm(forms.Form):
             choix.insert(0, (Niveau.EG, "Établissement (entité géographique)"))
         self.fields["niveau"].choices = choix
         self.fields["parent"].proposer(parents)
+        # which level each field is for: the page shows only those of the level chosen (dossiers.js)
+        for nom in ("nom_officiel", "categorie", "commune", "finess", "siret"):
+            self.fields[nom].widget.attrs["data-pour-niveau"] = Niveau.EG
+        self.fields["type_oi"].widget.attrs["data-pour-niveau"] = Niveau.OI
+        self.fields["niveau"].widget.attrs["data-parents"] = json.dumps(PARENTS_POSSIBLES)
 
     def clean(self):
         donnees = super().clean()
         niveau, parent = donnees.get("niveau"), donnees.get("parent")
         if niveau == Niveau.EG:
-            if parent is not None and parent.niveau != Niveau.EJ:
+            if parent is not None and parent.niveau not in PARENTS_POSSIBLES[Niveau.EG]:
                 self.add_error("parent", "Un établissement se rattache à l'entité juridique.")
             if not donnees.get("categorie"):
                 self.add_error("categorie", "Choisissez la catégorie de l'établissement.")
         elif niveau == Niveau.OI:
-            if parent is not None and parent.niveau not in (Niveau.EG, Niveau.OI):
+            if parent is not None and parent.niveau not in PARENTS_POSSIBLES[Niveau.OI]:
                 self.add_error("parent", "Une organisation interne se rattache à un établissement ou à une autre "
                                          "organisation interne.")
             if not donnees.get("type_oi"):

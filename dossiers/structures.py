@@ -8,10 +8,13 @@ under an establishment that has none, and a unit whose activities need an author
 establishment does not have in force are flagged to the directeur and the gestionnaire.
 """
 
+import functools
+import operator
 from types import SimpleNamespace
 
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, When
 from django.utils import timezone
 
 from nomenclatures.models import Commune, Concept
@@ -46,7 +49,15 @@ def doublons_probables(niveau: str, parent: Structure, donnees: dict, limite: in
             elif commune:
                 proches &= Q(commune_id=commune.pk)
             criteres |= proches
-        return list(Structure.objects.eg().ouvertes().filter(criteres).order_by("nom")[:limite])
+        # the likeliest first: same FINESS or SIRET, then the closest name
+        requete = Structure.objects.eg().ouvertes().filter(criteres).annotate(
+            ressemblance=TrigramSimilarity("nom", nom or "-"))
+        identifiants = [Q(**{champ: donnees[champ]}) for champ in ("finess", "siret") if donnees.get(champ)]
+        if identifiants:
+            requete = requete.annotate(identique=Case(When(functools.reduce(operator.or_, identifiants), then=1),
+                                                      default=0, output_field=IntegerField()))
+            return list(requete.order_by("-identique", "-ressemblance", "nom")[:limite])
+        return list(requete.order_by("-ressemblance", "nom")[:limite])
     if niveau == Niveau.OI and nom and isinstance(parent, Structure):
         return list(Structure.objects.filter(niveau=Niveau.OI, parent=parent).filter(
             Q(nom__trigram_similar=nom) | Q(nom__iexact=nom)).order_by("nom")[:limite])

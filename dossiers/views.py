@@ -95,9 +95,11 @@ def _fiches_en_arbre(dossier) -> list[FicheBrouillon]:
         for creee in sous.get(("f", fiche.pk) if fiche.est_creation else ("s", fiche.structure_id), []):
             placer(creee)
 
-    for fiche in fiches:
-        if not fiche.est_creation:
-            placer(fiche)
+    # live fiches in the tree's order (a dossier copies them in whatever order its copy ran)
+    vivantes = sorted((f for f in fiches if not f.est_creation),
+                      key=lambda f: (f.structure.tree_id, f.structure.lft) if f.structure else (0, f.pk))
+    for fiche in vivantes:
+        placer(fiche)
     ordre += [f for f in fiches if f.pk not in vues]
     services.fiches_averties(ordre)  # naming rules: on the names the dossier changes
     structures.avertissements_finess(ordre)

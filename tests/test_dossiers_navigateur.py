@@ -207,7 +207,11 @@ def test_creer_etablissement_organisation_et_unite_dans_un_dossier_sur_l_ej(live
 
     # an organisation interne under the new establishment; its naming rules while typing
     page.click("#creer-structure")
+    expect(page.locator("#id_type_oi")).to_be_hidden()  # only the fields of the level chosen
     page.select_option("#id_niveau", "OI")
+    expect(page.locator("#id_finess")).to_be_hidden()
+    expect(page.locator("#id_categorie")).to_be_hidden()
+    assert page.locator(f'#id_parent option[value="{region.ej.pk}"]').evaluate("o => o.disabled")  # not under the EJ
     page.select_option("#id_parent", f"fiche-{eg.pk}")
     page.fill("#id_nom", "Geriatrie")
     page.select_option("#id_type_oi", str(concept("J203", "1").pk))

@@ -27,6 +27,20 @@ def publier(region, dossier):
                              motif="Libellés de l'autorisation")
 
 
+def test_les_doublons_probables_vont_du_plus_au_moins_probable(region):
+    """The fiche with the very name typed comes first (it came after « EHPAD LES FOUGERES » in the
+    demo, by alphabetical order), a same FINESS before any name."""
+    ehpad = concept("J55", "500")
+    for nom in ("EHPAD LES TILLEULLES", "EHPAD LA TILLE"):
+        offre.creer_structure(None, Niveau.EG, region.ej, nom=nom, categorie=ehpad, commune_id="49007")
+    trouves = structures.doublons_probables("EG", region.ej, {"nom": "EHPAD LES TILLEULS", "categorie": ehpad.pk,
+                                                              "commune": "49007"})
+    assert [s.nom for s in trouves][:2] == ["EHPAD LES TILLEULS", "EHPAD LES TILLEULLES"]
+    trouves = structures.doublons_probables("EG", region.ej, {"nom": "EHPAD LES TILLEULS", "categorie": ehpad.pk,
+                                                              "commune": "49007", "finess": region.ch.finess})
+    assert trouves[0] == region.ch and trouves[1] == region.ehpad
+
+
 def test_creer_un_etablissement_propose_d_abord_le_doublon_probable(client, region):
     dossier = services.ouvrir_dossier(region.directeur, region.ej)
     client.force_login(region.directeur)

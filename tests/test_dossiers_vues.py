@@ -274,3 +274,22 @@ def test_un_dossier_publie_garde_sa_comparaison(client, region):
     assert "À l'ouverture du dossier" in contenu
     assert '<td class="ror-avant">EHPAD LES TILLEULS</td>' in contenu
     assert '<td class="ror-apres">EHPAD LES TILLEULS ANGERS</td>' in contenu
+
+
+def test_les_fiches_du_dossier_suivent_l_arbre_quel_que_soit_l_ordre_de_la_copie(client, region):
+    """In the demo a whole-EJ dossier listed units before their establishment: the list followed the
+    order of the copy, not the tree."""
+    from dossiers.models import FicheBrouillon
+    from repertoire.services import droits
+
+    droits.accorder_droit(None, region.directeur, "directeur", region.ej)
+    dossier = services.ouvrir_dossier(region.directeur, region.ej)
+    copies = list(dossier.fiches.order_by("-id"))  # copied the other way round
+    for fiche in copies:
+        fiche.pk = None
+    dossier.fiches.all().delete()
+    FicheBrouillon.objects.bulk_create(copies)
+    client.force_login(region.directeur)
+    fiches = client.get(url("detail", dossier.pk)).context["fiches"]
+    arbre = list(region.ej.get_descendants(include_self=True).values_list("pk", flat=True))
+    assert [f.structure_id for f in fiches] == arbre and len(arbre) > 3

@@ -103,6 +103,34 @@
     });
   }
 
+  // Creating a structure: only the fields of the level chosen (an OI has no FINESS, an EG no type d'OI).
+  function champsDuNiveau(niveau) {
+    var form = niveau.form;
+    var parents = JSON.parse(niveau.dataset.parents || "{}");
+    var rattachement = form.elements.namedItem("parent");
+    function appliquer() {
+      form.querySelectorAll("[data-pour-niveau]").forEach(function (champ) {
+        var groupe = champ.closest(".fr-input-group, .fr-select-group") || champ.parentNode;
+        groupe.hidden = champ.dataset.pourNiveau !== niveau.value;
+      });
+      // and only the places it can go under (an OI under an establishment, not under the EJ)
+      var permis = parents[niveau.value];
+      if (!rattachement || !permis) { return; }
+      Array.prototype.forEach.call(rattachement.options, function (option) {
+        var garde = !option.dataset.niveau || permis.indexOf(option.dataset.niveau) !== -1;
+        option.hidden = !garde;
+        option.disabled = !garde;
+      });
+      if (rattachement.selectedOptions.length && rattachement.selectedOptions[0].disabled) {
+        var premiere = Array.prototype.find.call(rattachement.options, function (o) { return !o.disabled; });
+        if (premiere) { rattachement.value = premiere.value; }
+      }
+    }
+    niveau.addEventListener("change", appliquer);
+    appliquer();
+  }
+
+  document.querySelectorAll("#form-creer-structure select[name=niveau]").forEach(champsDuNiveau);
   document.querySelectorAll("form[data-nommage]").forEach(verifierNommage);
   document.querySelectorAll("select[data-filtre-discipline]").forEach(filtrerTypes);
   document.querySelectorAll("form[data-garde-modifications]").forEach(garderModifications);
