@@ -105,6 +105,8 @@ def test_le_verificateur_voit_les_ecarts_du_lieu_et_de_la_famille(verificateur):
     from interop.fhir import PROFIL_HEALTHCARESERVICE, PROFIL_LOCATION
 
     lieu = {"resourceType": "Location", "id": "1", "meta": {"profile": [PROFIL_LOCATION]},
+            "address": {"line": ["12 BOULEVARD DES LILAS"], "_line": [{"extension": [
+                {"url": "http://hl7.org/fhir/StructureDefinition/iso21090-ADXP-streetNameType", "valueString": "BOULEVARDE"}]}]},
             "type": [{"coding": [{"system": "https://mos.esante.gouv.fr/NOS/TRE_R343-FonctionLieu/FHIR/"
                                             "TRE-R343-FonctionLieu", "code": "999"}]}],
             "extension": [{"url": "https://interop.esante.gouv.fr/ig/fhir/ror/StructureDefinition/"
@@ -112,6 +114,7 @@ def test_le_verificateur_voit_les_ecarts_du_lieu_et_de_la_famille(verificateur):
                            "extension": [{"url": "residentialNumber", "valueInteger": 3}]}]}
     ecarts = "\n".join(verificateur.verifier(lieu))
     assert "TRE-R343-FonctionLieu|999 hors de J198" in ecarts
+    assert "code « BOULEVARDE » hors de J219" in ecarts  # address.line's streetNameType (required binding)
     assert "ror-location-residential-capacity#residentialType : 0 élément(s), attendu 1..1" in ecarts
     offre = {"resourceType": "HealthcareService", "id": "1-2-3", "meta": {"profile": [PROFIL_HEALTHCARESERVICE]},
              "specialty": [{"coding": [{"system": R211, "code": "127"}]},
