@@ -280,6 +280,10 @@ class Structure(UneLigneMixin, MPTTModel):
         return self.nom
 
     # -- rules -------------------------------------------------------------
+    # What clean() reads: a bulk write (services.offre.modifier_structures) reads only these and
+    # the fields it writes, not the whole wide rows; a field missing here is one query per fiche.
+    CHAMPS_DE_CLEAN = {"niveau", "parent", "age_min", "age_max", "nombre_habitations", "type_habitation"}
+
     def clean(self):
         parent_niveau = self.parent.niveau if self.parent_id else None
         if parent_niveau not in PARENTS_AUTORISES.get(self.niveau, set()):

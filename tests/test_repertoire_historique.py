@@ -74,3 +74,21 @@ def test_un_contact_charge_en_masse_puis_modifie_montre_ses_valeurs_d_avant(regi
               if c["libelle"].startswith(("Contact", "Responsable"))]
     assert lignes == [("Responsable « Anne Martin » : téléphone", "02 41 00 00 03", "02 41 00 00 04"),
                       ("Contact « Accueil » : adresse électronique", "accueil@example.org", "contact@example.org")]
+
+
+def test_modifier_des_fiches_en_masse_un_nombre_fixe_de_requetes(region):
+    """A publication writes thousands of fiches: validation reads what clean() needs with the rows
+    (Structure.CHAMPS_DE_CLEAN), never one query per fiche for a field it forgot."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from repertoire.services import offre
+
+    def requetes(fiches):
+        with CaptureQueriesContext(connection) as capture:
+            offre.modifier_structures(region.gestionnaire, [(f, {"commentaire": "Revu"}, {}) for f in fiches],
+                                      raison="test")
+        return len(capture.captured_queries)
+
+    requetes([region.uo_hp])  # the column types of the bulk update, read once per process
+    assert requetes([region.uo_hp]) == requetes([region.uo_hp, region.uo_aj, region.uo_rea, region.ch])

@@ -346,10 +346,10 @@ def modifier_structures(user, modifications, *, raison: str, statut_fiche: str |
 
 
 # What modifier_structures reads of a fiche besides the fields written: clean() (level, parent,
-# ages), the denormalised ancestors, the tree's cached fields (MPTT reads them on load), the name
-# (messages).
-LUS_POUR_VALIDER = {"niveau", "parent", "ej", "eg", "commune", "departement", "age_min", "age_max", "nom",
-                    "tree_id", "lft", "rght", "level", "version"}
+# ages, housing…: the model's CHAMPS_DE_CLEAN), the denormalised ancestors, the tree's cached
+# fields (MPTT reads them on load), the name (messages).
+LUS_POUR_VALIDER = Structure.CHAMPS_DE_CLEAN | {"parent", "ej", "eg", "commune", "departement", "nom", "tree_id",
+                                               "lft", "rght", "level", "version"}
 
 
 def historiser_en_base(changements: dict, user, raison: str, date, type_: str = "~") -> int:
