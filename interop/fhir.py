@@ -527,7 +527,8 @@ def precharger(uos, champs=None, concepts=None) -> None:
         for champ in champs:
             setattr(uo, f"_pf_{champ}", [])
         if propres:
-            uo._pf_concepts = dict.fromkeys(propres)
+            # Merged: a unit read by two batches (its place's, its offers') keeps both batches' concepts.
+            uo._pf_concepts = {**(getattr(uo, "_pf_concepts", None) or {}), **dict.fromkeys(propres)}
     if not ids:
         return
     partages = {}  # one Code per concept for the page

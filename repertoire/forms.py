@@ -151,7 +151,7 @@ def lire_territoire(texte: str) -> list[str]:
     return sorted(codes)
 
 
-AIDE_TERRITOIRE = ("Communes (nom ou code postal), codes de département (ex. : 44) ou EPCI (nom ou SIREN), "
+AIDE_TERRITOIRE = ("Communes (nom ou code postal), départements (nom ou numéro, ex. : 44) ou EPCI (nom ou SIREN), "
                    "séparés par des virgules ou collés en liste.")
 
 
@@ -285,14 +285,39 @@ def formulaire_champs(encadre: Encadre, structure: Structure, data=None, files=N
     return form
 
 
+class TerritoireCoche(forms.MultipleChoiceField):
+    """The territory's boxes: a whole département or EPCI is one box (« Maine-et-Loire (49) : tout
+    le département »), the other communes one each; unticked, all its communes leave. Cleaned to
+    the communes themselves (a département by its code, an EPCI by its SIREN, a commune by INSEE)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value):
+        codes = super().clean(value)
+        par_longueur = {n: [c for c in codes if len(c) in n] for n in ((2, 3), (5,), (9,))}
+        if not codes:
+            return []
+        return list(Commune.objects.filter(Q(departement__in=par_longueur[(2, 3)]) | Q(pk__in=par_longueur[(5,)])
+                                           | Q(epci__in=par_longueur[(9,)])).order_by("nom"))
+
+
 def _preparer_territoire(form, structure, data):
-    champ = forms.ModelMultipleChoiceField(
-        queryset=Commune.objects.all(), required=False, label="Communes du territoire d'intervention",
-        help_text="Décochez une commune pour la retirer.", widget=forms.CheckboxSelectMultiple)
-    codes = {c.pk for c in structure.territoire.all()}
-    if data is not None:
-        codes |= {c for c in data.getlist("territoire") if c.isdigit() or len(c) == 5}
-    champ.widget.choices = [(c.pk, str(c)) for c in Commune.objects.filter(pk__in=codes).order_by("nom")]
+    from nomenclatures.territoires import Territoires
+
+    champ = TerritoireCoche(required=False, label="Territoire d'intervention",
+                            help_text="Décochez une commune, un département ou un EPCI pour le retirer.")
+    communes = list(structure.territoire.all())
+    entiers, restantes = Territoires(communes).grouper([c.pk for c in communes]) if len(communes) > 1 else (
+        [], [c.pk for c in communes])
+    noms = {c.pk: str(c) for c in communes}
+    choix = [(code, f"{libelle_departement(nom, code)} : tout le département ({n} communes)" if sorte == "departement"
+              else f"{libelle_epci(nom)} : toute l'EPCI ({n} communes)") for sorte, code, nom, n, *_ in entiers]
+    choix += sorted(((code, noms[code]) for code in restantes), key=lambda c: c[1])
+    form.initial["territoire"] = [code for code, _ in choix]  # all ticked: the territory as it is
+    if data is not None:  # what the page sent back and the territory no longer shows (changed meanwhile)
+        connus = {code for code, _ in choix}
+        choix += [(c, c) for c in data.getlist("territoire") if c not in connus and re.fullmatch(r"[\dAB]{2,9}", c)]
+    champ.choices = choix
     form.fields["territoire"] = champ
 
 

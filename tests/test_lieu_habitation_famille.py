@@ -86,3 +86,24 @@ def test_une_demo_construite_avant_ces_champs_les_recoit_une_fois(region):
     offre.modifier_structure(None, hp, {"famille_activite": None}, raison="test")
     assert completer_lieux_et_familles() == 0  # once: a référent's choice is never overwritten
     assert Structure.objects.get(pk=hp.pk).famille_activite is None
+
+
+def test_une_unite_lue_par_le_lot_de_son_lieu_puis_de_ses_offres_garde_les_concepts_des_deux(region,
+                                                                                           django_assert_num_queries):
+    """ViaTrajectoire and _include read the same units as places and as offers: neither batch's concepts
+    are lost (a lost one is read again, one query per unit), in either order."""
+    from interop import fhir
+    from repertoire.services import offre
+
+    offre.modifier_structure(None, region.uo_hp, {"fonction_lieu": concept("J198", "001"),
+                                                  "type_habitation": concept("J32", "02"),
+                                                  "famille_activite": concept("J51", "04")}, raison="test",
+                             m2m={"modes_prise_en_charge": [concept("R213", "46")]})
+    seules = {t: fhir.ressources(t, list(fhir.pour_lecture(t).filter(pk=region.uo_hp.pk)))
+              for t in ("Location", "HealthcareService")}
+    for ordre in (("Location", "HealthcareService"), ("HealthcareService", "Location")):
+        [uo] = list(fhir.uo_queryset().filter(pk=region.uo_hp.pk).select_related(
+            "commune", "type_voie", "eg", "eg__commune", "eg__type_voie"))
+        lots = {t: fhir.Lot(t, [uo]) for t in ordre}
+        with django_assert_num_queries(0):
+            assert {t: lot.ressources() for t, lot in lots.items()} == seules, ordre

@@ -1,5 +1,7 @@
 """Editing operational data one encadré at a time: rights, French validation, no lost update."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -199,6 +201,36 @@ def test_un_departement_se_propose_en_premier_et_se_relit_tel_qu_il_a_ete_choisi
     assert set(lus) == maine_et_loire | craon | {"53130"} and len(craon) > 2
     assert CommunesField().prepare_value(lus) == "Maine-et-Loire (49), CC du Pays de Craon (EPCI), Laval (53000)"
     assert set(lire_territoire(CommunesField().prepare_value(lus))) == set(lus)
+
+
+def test_l_encadre_territoire_coche_un_departement_entier_en_une_case(client, region):
+    """Editing a territory that covers Maine-et-Loire: one box for the département (it was 176 boxes,
+    a 14,000 px page on a phone), one per other commune; unticking the département removes its
+    communes, keeping it keeps them all."""
+    from nomenclatures.models import Commune
+    from repertoire.encadres import encadre_de
+    from repertoire.forms import formulaire_champs
+    from repertoire.services import offre
+
+    maine_et_loire = set(Commune.objects.filter(departement="49").values_list("pk", flat=True))
+    offre.modifier_structure(None, region.uo_aj, {}, m2m={"territoire": sorted(maine_et_loire) + ["53130"]},
+                             raison="test")
+    uo = Structure.objects.get(pk=region.uo_aj.pk)
+    form = formulaire_champs(encadre_de(uo.niveau, "territoire"), uo)
+    assert form.fields["territoire"].choices == [("49", "Maine-et-Loire (49) : tout le département (176 communes)"),
+                                                 ("53130", "Laval (53000)")]
+    client.force_login(region.referent)
+    page = client.get(url(uo, "territoire"), HTTP_HX_REQUEST="true").content.decode()
+    assert "Maine-et-Loire (49) : tout le département (176 communes)" in page and "Avrillé" not in page
+    cases = re.findall(r'<input type="checkbox" name="territoire" value="(\w+)"[^>]*>', page)
+    assert [c for c in cases] == ["49", "53130"] and all("checked" in c for c in re.findall(
+        r'<input type="checkbox" name="territoire"[^>]*>', page))  # ticked: saving as is keeps it all
+    assert poster(client, region.referent, uo, "territoire", {"version": uo.version, "territoire": ["49"]}).status_code == 302
+    uo = Structure.objects.get(pk=region.uo_aj.pk)
+    assert set(uo.territoire.values_list("pk", flat=True)) == maine_et_loire  # Laval unticked
+    assert poster(client, region.referent, uo, "territoire", {"version": uo.version, "territoire": [],
+                                                               "ajouter_communes": "Laval"}).status_code == 302
+    assert set(Structure.objects.get(pk=uo.pk).territoire.values_list("pk", flat=True)) == {"53130"}
 
 
 def test_activites_proposees_selon_le_type_d_unite(client, region):
