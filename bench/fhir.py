@@ -99,6 +99,7 @@ def main():
     from django.test import Client
 
     from interop.fhir import instant
+    from interop.parametres import encoder_curseur
     from repertoire import access
     from repertoire.models import PorteeJeton, Structure
     from repertoire.services import jetons_api
@@ -125,9 +126,10 @@ def main():
         depuis_1000 = instant(recents[min(999, nb_uo - 1)]).replace("+00:00", "Z")
         depuis_tout = instant(Structure.objects.order_by("modifie_le").values_list("modifie_le", flat=True)
                               .first()).replace("+00:00", "Z")
+        milieu = encoder_curseur(Structure.objects.uo().order_by("modifie_le", "pk")[nb_uo // 2], None)
         _pages(client, "/fhir/HealthcareService?_count=200", entete, 1)  # warm-up
         # A search's total is counted only when asked (_total=accurate), on its first page, and kept
-        # 5 minutes: measured apart, once. The pages below do not ask for it, as a synchronising consumer.
+        # while the offer does not change (not here: ROR_CACHE=aucun): measured apart, once. The pages below do not ask for it, as a synchronising consumer.
         for nom, url in (("HealthcareService", f"/fhir/HealthcareService?_lastUpdated=ge{depuis_1000}&_count=200"
                                                "&_total=accurate"),
                          ("HealthcareService (tout)", f"/fhir/HealthcareService?_lastUpdated=ge{depuis_tout}"
@@ -148,6 +150,10 @@ def main():
              "&_revinclude=PractitionerRole:service&_include=PractitionerRole:practitioner", 5),
             ("Organization _lastUpdated (tout), 200/page",
              f"/fhir/Organization?_lastUpdated=ge{depuis_tout}&_count=200", 5),
+            # A full sync's pages go on to the last unit: from the middle of the units (a bulk-written base
+            # shares one modifie_le, where a cursor's range must start at its id, not at its date).
+            ("HealthcareService _lastUpdated (tout), pages du milieu",
+             f"/fhir/HealthcareService?_lastUpdated=ge{depuis_tout}&_count=200&_curseur={milieu}", 5),
         ]
         if args.sans_pages:
             lectures = []

@@ -338,6 +338,26 @@ def test_pages_d_offres_sans_trou_ni_doublon_quel_que_soit_count(api, region):
         assert pages == -(-6 // count) or pages == -(-6 // count) + 1, (count, pages)
 
 
+def test_pages_sans_trou_quand_les_unites_partagent_un_instant(api, region):
+    """Units written at one instant (an import): a page's cursor goes on by id within that instant, every
+    offer and every place served once, in unit id order."""
+    offre.modifier_structure(None, region.uo_rea, {}, m2m={
+        "activites": [concept("J17", "126"), concept("J17", "127")],
+        "modes_prise_en_charge": [concept("R213", "28"), concept("R213", "29")]}, raison="test")
+    Structure.objects.filter(niveau=Niveau.UO).update(modifie_le=timezone.now())
+    for type_ressource, nombre in (("HealthcareService", 6), ("Location", 3)):
+        base = f"/fhir/{type_ressource}?_lastUpdated=ge2000-01-01"  # not cached: the update bumped no version
+        tout = [e["resource"]["id"] for e in _get(api, f"{base}&_count=200")["entry"]]
+        assert len(tout) == nombre and [int(i.split("-")[0]) for i in tout] == sorted(int(i.split("-")[0]) for i in tout)
+        for count in range(1, nombre + 1):
+            vus, url = [], f"{base}&_count={count}"
+            while url:
+                bundle = _get(api, url)
+                vus += [e["resource"]["id"] for e in bundle.get("entry", [])]
+                url = next((l["url"] for l in bundle["link"] if l["relation"] == "next"), None)
+            assert vus == tout, (type_ressource, count)
+
+
 def test_une_offre_par_activite_et_mode(api, region):
     offre.modifier_structure(None, region.uo_rea, {}, m2m={
         "activites": [concept("J17", "126"), concept("J17", "127")],
