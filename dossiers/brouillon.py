@@ -185,8 +185,8 @@ def lignes_de_diff(niveau: str, avant: dict, apres: dict, seulement_changes: boo
                                                                  seulement_changes)]
             continue
         change = _normal(avant.get(nom)) != _normal(apres.get(nom))
-        if seulement_changes and not change:
-            continue
+        if seulement_changes and (not change or (not avant and apres.get(nom) is False)):
+            continue  # a created fiche's unticked box is no news (« Unité sensible : Non »)
         ligne = {"champ": nom, "libelle": libelle(nom), "avant": afficher(nom, avant.get(nom), libelles),
                  "apres": afficher(nom, apres.get(nom), libelles), "change": change,
                  "structurel": schema.est_structurel(niveau, nom)}

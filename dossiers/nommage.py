@@ -172,11 +172,11 @@ def _regles_unite(nom: str, type_uo_id, discipline: str | None, publics=None, te
         messages.append(f"Le nom de l'unité reprend son type d'UO (« {type_uo.libelle} »).")
     if discipline == Discipline.MSS:
         texte = normaliser(nom) + " "
-        if not any(c in texte for c in _CLIENTELES):
-            messages.append("Précisez la clientèle (personnes âgées, personnes Alzheimer…), par exemple "
-                            f"« {exemple_unite(type_uo_id, publics, temporalites)} ».")
-        if not any(m in texte for m in _MODES):
-            messages.append("Précisez le mode d'accueil (temporaire, accueil de jour…), par exemple "
+        manque = [quoi for quoi, mots in (("la clientèle (personnes âgées, personnes Alzheimer…)", _CLIENTELES),
+                                          ("le mode d'accueil (temporaire, accueil de jour…)", _MODES))
+                  if not any(m in texte for m in mots)]
+        if manque:  # one message, one example, for what is missing
+            messages.append(f"Précisez {' et '.join(manque)}, par exemple "
                             f"« {exemple_unite(type_uo_id, publics, temporalites)} ».")
     return messages
 

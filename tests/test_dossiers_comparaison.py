@@ -368,3 +368,18 @@ def test_les_communes_restantes_d_un_long_territoire_sont_derriere_un_depliant(r
     html = Template("{{ r }}").render(Context({"r": resume}))
     assert html.startswith('<details class="ror-territoire"><summary>12 communes</summary>')
     assert str(resume) == ", ".join(sorted(c.pk for c in mayenne))
+
+
+def test_une_case_non_cochee_d_une_fiche_creee_n_est_pas_un_changement_montre(client, region):
+    """« Unité sensible : Non » on every created unit told the directeur nothing; ticked, it is shown."""
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    [fiche] = services.creer_unites(region.referent, dossier, region.ehpad, 1, nom="Hebergement temporaire personnes agees",
+                                    discipline="MSS", type_uo=concept("J34", "21"))
+    services.enregistrer_fiche(region.referent, fiche, {"unite_sensible": False, "age_min": 60}, finaliser=False)
+    client.force_login(region.directeur)
+    [bloc] = client.get(url("comparer", dossier.pk)).context["blocs"]
+    champs = [ligne["champ"] for ligne in bloc["lignes"]]
+    assert "unite_sensible" not in champs and "age_min" in champs
+    services.enregistrer_fiche(region.referent, fiche, {"unite_sensible": True}, finaliser=False)
+    [bloc] = client.get(url("comparer", dossier.pk)).context["blocs"]
+    assert "unite_sensible" in [ligne["champ"] for ligne in bloc["lignes"]]

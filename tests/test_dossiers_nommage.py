@@ -73,3 +73,11 @@ def test_une_unite_creee_sans_nom_recoit_un_nom_selon_les_regles(region):
                                     type_uo=concept("J34", "24"))
     assert fiche.nom == "Hebergement protege – personnes agees Alzheimer"
     assert avertissements("UO", fiche.donnees) == []
+
+
+def test_clientele_et_mode_manquants_font_un_seul_avertissement_avec_un_exemple():
+    ehpad = concept("J34", "21").pk
+    messages = avertissements("UO", {"nom": "Unite Tilleul", "type_uo": ehpad, "discipline": "MSS"})
+    [message] = [m for m in messages if m.startswith("Précisez")]
+    assert message == ("Précisez la clientèle (personnes âgées, personnes Alzheimer…) et le mode d'accueil "
+                       "(temporaire, accueil de jour…), par exemple « Hebergement permanent – personnes agees ».")
