@@ -189,32 +189,37 @@ def ouvrir_dossier(user, structure: Structure, titre: str = "") -> DossierCollab
 
 
 def copier_fiches(fiches) -> None:
-    """`fiches`: a list, or a queryset of a dossier's fiches. Copy the live fiches not copied yet into their drafts (fields, code lists, contacts…):
+    """`fiches`: a list, or a queryset of a dossier's fiches. Copy the live fiches not copied yet
+    into their drafts (fields, code lists, contacts…):
     the copy the dossier's changes are compared with. Done when a fiche is first opened or
     changed; a fiche never opened stays as it is in the Répertoire."""
     if isinstance(fiches, QuerySet):  # many (a whole dossier): selected by a subquery, not by ids
         fiches = fiches.filter(copiee=False).exclude(structure=None)
         vivantes = Structure.objects.filter(pk__in=fiches.values("structure_id"))
-    a_copier = {f.structure_id: f for f in fiches if not f.copiee and f.structure_id}
+        instances = {}  # nobody holds them: plain rows, no copy parsed back into each
+        a_copier = dict(fiches.values_list("structure_id", "pk"))
+    else:
+        instances = {f.structure_id: f for f in fiches if not f.copiee and f.structure_id}
+        a_copier = {structure_id: f.pk for structure_id, f in instances.items()}
+        vivantes = Structure.objects.filter(pk__in=list(a_copier))
     if not a_copier:
         return
-    if not isinstance(fiches, QuerySet):
-        vivantes = Structure.objects.filter(pk__in=list(a_copier))
     lignes = list(vivantes.order_by().values("pk", "niveau", "version"))
     copies = lire_fiches(lignes, vivantes)
     textes = []
     for ligne in lignes:
-        fiche = a_copier[ligne["pk"]]
         textes.append(json.dumps(copies[ligne["pk"]], cls=DjangoJSONEncoder))
-        fiche.reference, fiche.donnees = json.loads(textes[-1]), json.loads(textes[-1])  # not the same lists
-        fiche.version_copiee, fiche.copiee = ligne["version"], True
+        fiche = instances.get(ligne["pk"])
+        if fiche is not None:  # the caller's instance holds the copy too
+            fiche.reference, fiche.donnees = json.loads(textes[-1]), json.loads(textes[-1])  # not the same lists
+            fiche.version_copiee, fiche.copiee = ligne["version"], True
     # The copy is sent once per fiche, by COPY (a whole EJ: 13,431 JSON texts that a query's
     # parameters would have quoted into its text, seconds), and written to both columns.
     table = FicheBrouillon._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:  # the temporary table lives in a transaction
         cursor.execute("CREATE TEMP TABLE copies_de_fiches (id bigint, copie jsonb, version integer) ON COMMIT DROP")
         inserer_en_masse("copies_de_fiches", ["id", "copie", "version"],
-                         ([a_copier[ligne["pk"]].pk, texte, ligne["version"]] for ligne, texte in zip(lignes, textes)))
+                         ([a_copier[ligne["pk"]], texte, ligne["version"]] for ligne, texte in zip(lignes, textes)))
         cursor.execute(f"UPDATE {table} AS t SET reference = v.copie, donnees = v.copie, version_copiee = v.version, "
                        "copiee = true FROM copies_de_fiches AS v WHERE t.id = v.id")
         cursor.execute("DROP TABLE copies_de_fiches")
