@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from django.db import models
 
-from nomenclatures.models import Commune
 from repertoire import schema
 from repertoire.models import Niveau, Structure
 
@@ -143,24 +142,19 @@ def champs_manquants(niveau: str, donnees: dict) -> list[str]:
 
 # -- display ------------------------------------------------------------------------
 
-def _libelle(objet) -> str:
-    """Communes by INSEE code, as a dossier's form takes them."""
-    return f"{objet.nom} ({objet.pk})" if isinstance(objet, Commune) else schema.libelle_objet(objet)
-
-
 def afficher(nom: str, valeur, libelles: schema.Libelles | None = None) -> str:
     """A stored value in words, for the diff and the conflict pages; with `libelles`
     (libelles_de), the labels of codes and communes fetched once for a whole page."""
     if parties.est_partie(nom):
         return parties.afficher(nom, valeur)
     if libelles is None:
-        return schema.texte(nom, valeur, _libelle) or "—"
+        return schema.texte(nom, valeur) or "—"
     return libelles.texte(champ(nom), valeur) or "—"
 
 
 def libelles_de(brouillons) -> schema.Libelles:
     """The labels of every code and commune in these drafts, one query per kind of object."""
-    libelles = schema.Libelles(_libelle)
+    libelles = schema.Libelles()
     for donnees in brouillons:
         for nom, valeur in donnees.items():
             if not parties.est_partie(nom):

@@ -329,12 +329,13 @@ def test_un_departement_entier_se_lit_comme_tel_et_la_publication_ecrit_ce_que_l
     page = client.get(url("publier", dossier.pk))
     [bloc] = page.context["blocs"]
     [ligne] = [ligne for ligne in bloc["lignes"] if ligne["champ"] == "territoire"]
-    assert ligne["avant"] == "Angers (49007), Laval (53130)"
+    # communes by postcode, as the fiche and the Historique name them
+    assert ligne["avant"] == "Angers (49000), Laval (53000)"
     assert ligne["apres"] == ("Maine-et-Loire (49) : tout le département ; Nantes Métropole : toute l'EPCI "
-                              "(24 communes) ; Le Mans (72181)")
+                              "(24 communes) ; Le Mans (72000)")
     assert ligne["ajouts"] == ("Maine-et-Loire (49) : le reste du département (175 communes) ; Nantes Métropole : "
-                               "toute l'EPCI (24 communes) ; Le Mans (72181)")
-    assert ligne["retraits"] == "Laval (53130)"
+                               "toute l'EPCI (24 communes) ; Le Mans (72000)")
+    assert ligne["retraits"] == "Laval (53000)"
     html = page.content.decode()
     assert "Ajouté : Maine-et-Loire (49) : le reste du département (175 communes)" in html
     assert "Avrillé" not in html  # no commune of a whole département listed
@@ -349,9 +350,8 @@ def test_un_departement_entier_se_lit_comme_tel_et_la_publication_ecrit_ce_que_l
     raison = f"Dossier collaboratif n° {dossier.pk}"
     [entree] = [e for e in historique_de(Structure.objects.get(pk=region.uo_hp.pk)) if e["encadre"] == raison]
     [territoire] = [c for c in entree["changements"] if c["libelle"] == "Territoire d'intervention"]
-    assert territoire["ajouts_texte"] == ("Maine-et-Loire (49) : le reste du département (175 communes) ; "
-                                          "Nantes Métropole : toute l'EPCI (24 communes) ; Le Mans (72000)")
-    assert territoire["retraits_texte"] == "Laval (53000)"
+    # the publish page and the Historique say it in the same words
+    assert (territoire["ajouts_texte"], territoire["retraits_texte"]) == (ligne["ajouts"], ligne["retraits"])
     historique = client.get(reverse("repertoire:historique", args=[region.uo_hp.pk])).content.decode()
     assert "tout le département" in historique and "Avrillé" not in historique
 
@@ -383,3 +383,28 @@ def test_une_case_non_cochee_d_une_fiche_creee_n_est_pas_un_changement_montre(cl
     services.enregistrer_fiche(region.referent, fiche, {"unite_sensible": True}, finaliser=False)
     [bloc] = client.get(url("comparer", dossier.pk)).context["blocs"]
     assert "unite_sensible" in [ligne["champ"] for ligne in bloc["lignes"]]
+
+
+def test_une_commune_porte_le_meme_libelle_dans_le_dossier_la_fiche_et_l_historique(client, region):
+    """« Cholet (49300) » everywhere: its postcode is what people know (not its INSEE code 49099)."""
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.ehpad), {"commune": "49099"}, finaliser=True)
+    services.enregistrer_fiche(region.referent, fiche_de(dossier, region.uo_hp), {"territoire": ["49099"]},
+                               finaliser=True)
+    client.force_login(region.directeur)
+    blocs = {b["fiche"].structure_id: b for b in client.get(url("comparer", dossier.pk)).context["blocs"]}
+    [commune] = [ligne for ligne in blocs[region.ehpad.pk]["lignes"] if ligne["champ"] == "commune"]
+    assert (commune["avant"], commune["apres"]) == ("Angers (49000)", "Cholet (49300)")
+    [territoire] = [ligne for ligne in blocs[region.uo_hp.pk]["lignes"] if ligne["champ"] == "territoire"]
+    assert territoire["apres"] == "Cholet (49300)"
+
+    en_validation_gestionnaire(region, dossier)
+    client.force_login(region.gestionnaire)
+    assert "Cholet (49300)" in client.get(url("publier", dossier.pk)).content.decode()
+    client.post(url("publier", dossier.pk))
+    fiche = client.get(reverse("repertoire:fiche", args=[region.uo_hp.pk])).content.decode()
+    assert "Cholet (49300)" in fiche and "49099" not in fiche
+    [entree] = [e for e in historique_de(Structure.objects.get(pk=region.ehpad.pk))
+                if e["encadre"] == f"Dossier collaboratif n° {dossier.pk}"]
+    [ligne] = [c for c in entree["changements"] if c["libelle"] == "Commune"]
+    assert (ligne["avant_texte"], ligne["apres_texte"]) == ("Angers (49000)", "Cholet (49300)")

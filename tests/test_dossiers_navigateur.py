@@ -24,11 +24,20 @@ def menu(page, rubrique: str):
     page.get_by_role("link", name=rubrique, exact=True).locator("visible=true").first.click()
 
 
+def chercher_dans_le_repertoire(page, saisie: str, nom: str):
+    """A fiche as a person finds it: the menu's Répertoire, a few letters of its name, its link."""
+    menu(page, "Répertoire")
+    page.get_by_label("Filtrer par nom").press_sequentially(saisie, delay=20)
+    page.get_by_label("Filtrer par nom").press("Enter")
+    page.locator("#arbre").get_by_role("link", name=nom, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(nom)
+
+
 def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connecter, region):
     page.set_default_timeout(15000)
     # -- the référent opens a dossier on its EHPAD
     connecter(region.referent)
-    page.goto(live_server.url + reverse("repertoire:fiche", args=[region.ehpad.pk]))  # its fiche, as found
+    chercher_dans_le_repertoire(page, "tilleul", "EHPAD LES TILLEULS")
     page.get_by_role("link", name="Ouvrir un dossier collaboratif").first.click()
     page.wait_for_url("**/dossiers/ouvrir/*/")
     page.fill("#id_titre", "Restructuration 2026")
@@ -79,8 +88,11 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     assert "Finalisée (nouvelle fiche)" in page.locator(
         'tr[data-nom="Hebergement temporaire personnes agees"]').text_content().strip()
 
-    # meanwhile the référent changes the EHPAD's phone directly in the Répertoire
-    page.goto(live_server.url + reverse("repertoire:fiche", args=[region.ehpad.pk]))
+    # meanwhile the référent changes the EHPAD's phone directly in the Répertoire, found in the tree
+    menu(page, "Répertoire")
+    page.get_by_role("button", name="Déplier ASSOCIATION LES TILLEULS").click()
+    page.locator("#arbre").get_by_role("link", name="EHPAD LES TILLEULS", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("EHPAD LES TILLEULS")
     page.locator("#encadre-contacts [data-modifier]").click()
     page.fill("#encadre-contacts input[name=telephone]", "02 41 99 99 99")
     page.click("#encadre-contacts button[type=submit]")
@@ -144,8 +156,7 @@ def test_referent_directeur_gestionnaire_dans_chromium(live_server, page, connec
     assert creee.parent_id == ehpad.pk
     assert ehpad.history.first().history_change_reason == f"Dossier collaboratif n° {dossier.pk}"
     assert DossierCollaboratif.objects.get().etat == EtatDossier.PUBLIE
-    page.goto(live_server.url + reverse("repertoire:fiche", args=[ehpad.pk]))
-    assert "EHPAD LES TILLEULS ANGERS" in page.content()
+    chercher_dans_le_repertoire(page, "angers", "EHPAD LES TILLEULS ANGERS")
     assert "Hebergement temporaire personnes agees" in page.content()
 
     # both fiches' Historique show the publication: dossier, who, before → after, the creation
@@ -336,7 +347,7 @@ def test_un_contact_et_le_territoire_modifies_dans_le_dossier_et_la_comparaison_
     expect(contacts.locator(".ror-avant")).to_have_text("Secrétariat · 02 41 00 00 01")
     expect(contacts.locator(".ror-apres")).to_have_text("Secrétariat · 02 41 12 34 56")
     expect(territoire).to_have_attribute("data-champ", "territoire")
-    expect(territoire.locator(".ror-apres")).to_have_text("Maine-et-Loire (49) : tout le départementLaval (53130)")
+    expect(territoire.locator(".ror-apres")).to_have_text("Maine-et-Loire (49) : tout le départementLaval (53000)")
     expect(page.locator("#ecarts .ror-ecart")).to_have_count(0)
     # on a phone the comparison fits the screen: nothing wider than the viewport but its table's scroller,
     # and a whole département is one line, not 176 (the page was 9,000 px tall)

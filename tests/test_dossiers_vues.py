@@ -126,7 +126,7 @@ def test_la_fiche_enregistre_codes_et_territoire(client, region):
     assert fiche.donnees["territoire"] == ["49007", "49099"] and fiche.donnees["tarif_mensuel"] == "12.50"
     assert fiche.donnees["activites"] == [concept("J17", "293").pk]
     comparaison = client.get(url("comparer", dossier.pk)).content.decode()
-    assert "Angers (49007)" in comparaison and "Accueil de jour personnes agees" in comparaison
+    assert "Angers (49000)" in comparaison and "Accueil de jour personnes agees" in comparaison
 
 
 def test_commune_par_nom_et_territoire_par_nom_code_postal_ou_departement(client, region):
