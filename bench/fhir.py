@@ -88,6 +88,7 @@ def main():
     parser.add_argument("--tours", type=int, default=5, help="répétitions de chaque lecture")
     parser.add_argument("--export", action="store_true", help="mesurer aussi le $export de toute l'offre")
     parser.add_argument("--sans-pages", action="store_true", help="ne pas mesurer les pages")
+    parser.add_argument("--lectures", default="", help="ne mesurer que les lectures dont le nom contient ce texte")
     parser.add_argument("--types", default="", help="types du $export, séparés par des virgules (défaut : tous)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ror.settings")
@@ -126,6 +127,9 @@ def main():
         depuis_1000 = instant(recents[min(999, nb_uo - 1)]).replace("+00:00", "Z")
         depuis_tout = instant(Structure.objects.order_by("modifie_le").values_list("modifie_le", flat=True)
                               .first()).replace("+00:00", "Z")
+        # A place in the middle of the served positions (an EG's), for the proximity searches.
+        places = Structure.objects.eg().filter(latitude__isnull=False, longitude__isnull=False, commune__isnull=False)
+        centre = places.order_by("pk").values_list("latitude", "longitude", "commune_id")[places.count() // 2]
         milieu = encoder_curseur(Structure.objects.uo().order_by("modifie_le", "pk")[nb_uo // 2], None)
         _pages(client, "/fhir/HealthcareService?_count=200", entete, 1)  # warm-up
         # A search's total is counted only when asked (_total=accurate), on its first page, and kept
@@ -154,7 +158,12 @@ def main():
             # shares one modifie_le, where a cursor's range must start at its id, not at its date).
             ("HealthcareService _lastUpdated (tout), pages du milieu",
              f"/fhir/HealthcareService?_lastUpdated=ge{depuis_tout}&_count=200&_curseur={milieu}", 5),
+            ("Location near 20 km d'une EG (Location-near), 200/page",
+             f"/fhir/Location?near={centre[0]:.5f}|{centre[1]:.5f}|20|km&_count=200", 5),
+            ("Location near-insee-code 20 km (sa commune), 200/page",
+             f"/fhir/Location?near-insee-code={centre[2]}|20|km&_count=200", 5),
         ]
+        lectures = [lecture for lecture in lectures if args.lectures.lower() in lecture[0].lower()]
         if args.sans_pages:
             lectures = []
         for nom, url, pages in lectures:

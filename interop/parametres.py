@@ -12,7 +12,7 @@ import math
 import re
 from datetime import datetime, timedelta
 
-from django.db.models import F, FloatField, Q
+from django.db.models import Case, F, FloatField, Q, When
 from django.db.models.functions import ACos, Cos, Coalesce, Least, Radians, Sin
 from django.utils import timezone
 
@@ -385,6 +385,30 @@ def _commune_cog(qs, valeur):
 
 
 UNITES_KM = {"km": 1.0, "m": 0.001, "[mi_i]": 1.609344}
+DISTANCE_DEFAUT_KM = 10
+
+
+def _distance_km(distance: str, unite: str) -> float:
+    """A FHIR near distance and its UCUM unit (km when none) → km, 0 to 1000."""
+    try:
+        distance_km = float(distance) * UNITES_KM[unite or "km"]
+    except (ValueError, KeyError):
+        raise ParametreInvalide(f"Distance illisible « {distance}|{unite} » (ex. 20|km ; unités : "
+                                f"{', '.join(UNITES_KM)}).") from None
+    if math.isnan(distance_km) or not 0 <= distance_km <= 1000:
+        raise ParametreInvalide("La distance doit être comprise entre 0 et 1000 km.")
+    return distance_km
+
+
+def _dans_le_rayon(qs, lat: float, lon: float, distance_km: float):
+    """Rows whose annotated (_lat, _lon) lie within distance_km of (lat, lon) on a 6371 km sphere: a
+    bounding box the indexes can narrow, then the great-circle distance (annotated as _distance_km)."""
+    dlat = distance_km / 111.2
+    dlon = distance_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
+    qs = qs.filter(_lat__range=(lat - dlat, lat + dlat), _lon__range=(lon - dlon, lon + dlon))
+    cosinus = (Sin(Radians(F("_lat"))) * math.sin(math.radians(lat))
+               + Cos(Radians(F("_lat"))) * math.cos(math.radians(lat)) * Cos(Radians(F("_lon")) - math.radians(lon)))
+    return qs.annotate(_distance_km=6371.0 * ACos(Least(cosinus, 1.0))).filter(_distance_km__lte=distance_km)
 
 
 def _near_insee_code(qs, valeur):
@@ -393,30 +417,44 @@ def _near_insee_code(qs, valeur):
     if len(morceaux) not in (1, 3):
         raise ParametreInvalide("« near-insee-code » s'écrit <code INSEE>|<distance>|km.")
     code = morceaux[0]
-    distance, unite = (morceaux[1], morceaux[2] or "km") if len(morceaux) == 3 else ("10", "km")
-    try:
-        distance_km = float(distance) * UNITES_KM[unite]
-    except (ValueError, KeyError):
-        raise ParametreInvalide(f"Distance illisible « {distance}|{unite} » (ex. 20|km).") from None
-    if not (0 <= distance_km <= 1000) or math.isnan(distance_km):
-        raise ParametreInvalide("La distance doit être comprise entre 0 et 1000 km.")
+    distance_km = _distance_km(*(morceaux[1:] if len(morceaux) == 3 else (str(DISTANCE_DEFAUT_KM), "km")))
     commune = Commune.objects.filter(pk=code).first()
     if commune is None:
         raise ParametreInvalide(f"Commune INSEE « {code} » inconnue.")
     if commune.latitude is None:
         return qs.filter(Q(commune_id=code) | Q(commune__isnull=True, eg__commune_id=code))
-    lat, lon = commune.latitude, commune.longitude
-    dlat = distance_km / 111.2
-    dlon = distance_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
     qs = qs.annotate(
         _lat=Coalesce("latitude", "eg__latitude", "commune__latitude", "eg__commune__latitude",
                       output_field=FloatField()),
         _lon=Coalesce("longitude", "eg__longitude", "commune__longitude", "eg__commune__longitude",
                       output_field=FloatField()),
-    ).filter(_lat__range=(lat - dlat, lat + dlat), _lon__range=(lon - dlon, lon + dlon))
-    cosinus = (Sin(Radians(F("_lat"))) * math.sin(math.radians(lat))
-               + Cos(Radians(F("_lat"))) * math.cos(math.radians(lat)) * Cos(Radians(F("_lon")) - math.radians(lon)))
-    return qs.annotate(_distance_km=6371.0 * ACos(Least(cosinus, 1.0))).filter(_distance_km__lte=distance_km)
+    )
+    return _dans_le_rayon(qs, commune.latitude, commune.longitude, distance_km)
+
+
+NEAR_RE = re.compile(r"(?P<lat>[-+]?\d{1,3}(\.\d{1,12})?)\|(?P<lon>[-+]?\d{1,3}(\.\d{1,12})?)"
+                     r"(\|(?P<distance>[^|]*)(\|(?P<unite>[^|]*))?)?")
+
+
+def _near(qs, valeur):
+    """FHIR's Location `near` (special): `latitude|longitude[|distance[|units]]` (WGS84 degrees; distance
+    10 km when omitted, units km when omitted: km, m, [mi_i]), over Location.position as fhir.position
+    serves it: the unit's own coordinates, else its EG's. A place with no position matches none."""
+    m = NEAR_RE.fullmatch(valeur.strip())
+    if not m:
+        raise ParametreInvalide(f"« near » s'écrit latitude|longitude|distance|unité (ex. 47.47|-0.55|20|km), "
+                                f"pas « {valeur} ».")
+    lat, lon = float(m["lat"]), float(m["lon"])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ParametreInvalide(f"« near » : latitude entre -90 et 90, longitude entre -180 et 180 (reçu « {valeur} »).")
+    distance = m["distance"] if m["distance"] not in (None, "") else str(DISTANCE_DEFAUT_KM)
+    distance_km = _distance_km(distance, m["unite"] or "km")
+    propres = Q(latitude__isnull=False, longitude__isnull=False)
+    qs = qs.annotate(
+        _lat=Case(When(propres, then=F("latitude")), default=F("eg__latitude"), output_field=FloatField()),
+        _lon=Case(When(propres, then=F("longitude")), default=F("eg__longitude"), output_field=FloatField()),
+    ).filter(_lat__isnull=False, _lon__isnull=False)
+    return _dans_le_rayon(qs, lat, lon, distance_km)
 
 
 def _capacity_status(qs, valeur):
@@ -533,7 +571,8 @@ PARAMETRES = {
         "organization": _organization, "identifier": _identifier_offre, "active": _active,
     },
     "Location": {
-        **COMMUNS, "_lastUpdated": _last_updated_location, "near-insee-code": _near_insee_code, "capacity-status": _capacity_status,
+        **COMMUNS, "_lastUpdated": _last_updated_location, "near": _near, "near-insee-code": _near_insee_code,
+        "capacity-status": _capacity_status,
         "capacity-type": _capacity_type, "temporality-capacity": _temporality_capacity,
         "nb-capacity": _nb_capacity, "capacity-update-date": _capacity_update_date,
         "commune-cog": _commune_cog, "organization": _organization, "name": _name,

@@ -91,6 +91,9 @@ TYPES_PARAMETRES = {
     "age-range-high": ("quantity", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                    "ror-healthcareservice-age-range-high"),
     "organization": ("reference", None), "partof": ("reference", f"{SP}/Organization-partof"),
+    # near: core Location-near, listed by the guide's server (input/fsh/instances/ror-serveur.fsh
+    # @7197940fbc3eddd61149790a71852ae0788ae85f).
+    "near": ("special", f"{SP}/Location-near"),
     "near-insee-code": ("special", f"{fhir.IG.replace('StructureDefinition', 'SearchParameter')}/"
                                    "ror-location-near-insee-code"),
     "address-postalcode": ("string", f"{SP}/Location-address-postalcode"),

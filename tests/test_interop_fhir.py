@@ -1,6 +1,7 @@
 """The FHIR API: every resource served validates (fhir.resources, R4B), searches filter as a
 consumer expects, bad input gets an OperationOutcome 400, no token 401."""
 
+import math
 from datetime import timezone as dt_timezone
 
 import pytest
@@ -207,6 +208,45 @@ def test_recherche_location_near_insee_code_et_capacity_status(api, region):
         region.uo_rea.pk}
 
 
+def _haversine_km(lat1, lon1, lat2, lon2):
+    """Great-circle distance computed here, independently of the server's (haversine, 6371 km sphere)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def test_recherche_location_near(api, region):
+    """FHIR `near=latitude|longitude|distance|units` (core Location-near, listed by the guide's ror-serveur.fsh
+    @7197940fbc3eddd61149790a71852ae0788ae85f): the places whose served Location.position lies within the
+    distance, checked against a distance computed in the test."""
+    # The reanimation unit gets its own position (2 km north-east of its EG in Cholet): its own counts.
+    offre.modifier_structure(None, region.uo_rea, {"latitude": 47.078, "longitude": -0.862}, raison="test")
+    tous = _get(api, "/fhir/Location?_count=200")
+    positions = {int(e["resource"]["id"]): e["resource"]["position"] for e in tous["entry"]
+                 if "position" in e["resource"]}
+    assert positions[region.uo_rea.pk] == {"latitude": 47.078, "longitude": -0.862}
+    centre = (47.06, -0.88)  # the Cholet hospital's EG
+    for distance, unite, km in ((1, "km", 1), (2.5, "km", 2.5), (3000, "m", 3), (60, "km", 60), (40, "[mi_i]", 64.37)):
+        attendus = {pk for pk, p in positions.items()
+                    if _haversine_km(*centre, p["latitude"], p["longitude"]) <= km}
+        assert _ids(_get(api, f"/fhir/Location?near=47.06|-0.88|{distance}|{unite}")) == attendus, (distance, unite)
+    assert _ids(_get(api, "/fhir/Location?near=47.06|-0.88|1|km")) == set()
+    assert _ids(_get(api, "/fhir/Location?near=47.06|-0.88|2.5|km")) == {region.uo_rea.pk}
+    assert _ids(_get(api, "/fhir/Location?near=47.06|-0.88|60|km")) == {region.uo_rea.pk, region.uo_hp.pk,
+                                                                        region.uo_aj.pk}
+    # Units omitted: km; distance omitted: 10 km. Combined with another parameter (AND).
+    assert _ids(_get(api, "/fhir/Location?near=47.47|-0.55|10")) == {region.uo_hp.pk, region.uo_aj.pk}
+    assert _ids(_get(api, "/fhir/Location?near=47.47|-0.55")) == {region.uo_hp.pk, region.uo_aj.pk}
+    assert _ids(_get(api, f"/fhir/Location?near=47.47|-0.55|60|km&_id={region.uo_rea.pk}")) == {region.uo_rea.pk}
+    # A place without any position (neither its own nor its EG's) is never near.
+    offre.modifier_structure(None, region.ehpad, {"latitude": None, "longitude": None}, raison="test")
+    assert _ids(_get(api, "/fhir/Location?near=47.47|-0.55|60|km")) == {region.uo_rea.pk}
+    parametres = {p["name"]: p for r in _get(api, "/fhir/metadata")["rest"][0]["resource"]
+                  if r["type"] == "Location" for p in r["searchParam"]}
+    assert parametres["near"] == {"name": "near", "definition": "http://hl7.org/fhir/SearchParameter/Location-near",
+                                  "type": "special"}
+
+
 def test_recherche_location_capacity_type_et_temporality_capacity(api, region):
     """ror-sp-capacity-type (R329: 01 lit, 02 place) and ror-sp-temporality-capacity (R331: the portal's
     capacities are all « courant »), on what each Location's ror-location-supported-capacity says."""
@@ -244,7 +284,11 @@ def test_recherche_organization_par_identifiant_et_nom(api, region):
     "HealthcareService?_curseur=%%%", "HealthcareService?_count=2&_count=3", "HealthcareService?specialty=",
     "Location?near-insee-code=99999|10|km", "Location?near-insee-code=49007|loin|km",
     "Location?near-insee-code=49007|10|parsecs", "Location?near-insee-code=49007|5000|km",
-    "Location?capacity-status=99", "Organization?_id=abc", "HealthcareService?_id=12", "Organization?partof=x",
+    "Location?capacity-status=99",
+    "Location?near=47.47", "Location?near=Angers|10|km", "Location?near=47.47|-0.55|loin|km",
+    "Location?near=47.47|-0.55|10|parsecs", "Location?near=91|-0.55|10|km", "Location?near=47.47|181|10|km",
+    "Location?near=47.47|-0.55|5000|km", "Location?near=47.47|-0.55|-3|km", "Location?near=47.47|-0.55|nan|km",
+    "Location?near=47.47,-0.55|10|km", "Organization?_id=abc", "HealthcareService?_id=12", "Organization?partof=x",
     # absurd years: an OverflowError once answered 500 (#16)
     "Organization?_lastUpdated=9999-12-31", "Organization?_lastUpdated=9999-12", "Organization?_lastUpdated=9999",
     "HealthcareService?_lastUpdated=ap9999-12-31", "Location?_lastUpdated=le9999-12-31T23:59:59Z",
