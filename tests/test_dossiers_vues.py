@@ -279,16 +279,12 @@ def test_un_dossier_publie_garde_sa_comparaison(client, region):
 def test_les_fiches_du_dossier_suivent_l_arbre_quel_que_soit_l_ordre_de_la_copie(client, region):
     """In the demo a whole-EJ dossier listed units before their establishment: the list followed the
     order of the copy, not the tree."""
-    from dossiers.models import FicheBrouillon
     from repertoire.services import droits
+    from tests.test_dossiers_comparaison import copie_a_l_envers
 
     droits.accorder_droit(None, region.directeur, "directeur", region.ej)
     dossier = services.ouvrir_dossier(region.directeur, region.ej)
-    copies = list(dossier.fiches.order_by("-id"))  # copied the other way round
-    for fiche in copies:
-        fiche.pk = None
-    dossier.fiches.all().delete()
-    FicheBrouillon.objects.bulk_create(copies)
+    copie_a_l_envers(dossier)
     client.force_login(region.directeur)
     fiches = client.get(url("detail", dossier.pk)).context["fiches"]
     arbre = list(region.ej.get_descendants(include_self=True).values_list("pk", flat=True))
