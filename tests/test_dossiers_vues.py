@@ -172,8 +172,8 @@ def test_comparaison_cote_a_cote_pour_le_directeur(client, region):
     dossier = dossier_envoye(region)
     client.force_login(region.directeur)
     contenu = client.get(url("comparer", dossier.pk)).content.decode()
-    assert '<td class="ror-avant">EHPAD LES TILLEULS</td>' in contenu
-    assert '<td class="ror-apres">EHPAD LES TILLEULS ANGERS</td>' in contenu
+    assert '<td class="ror-avant" data-etiquette="À l\'ouverture du dossier">EHPAD LES TILLEULS</td>' in contenu
+    assert '<td class="ror-apres" data-etiquette="Dans le dossier">EHPAD LES TILLEULS ANGERS</td>' in contenu
 
 
 def test_avertissements_de_nommage_a_la_publication(client, region):
@@ -272,8 +272,8 @@ def test_un_dossier_publie_garde_sa_comparaison(client, region):
     client.force_login(region.referent)
     contenu = client.get(url("comparer", dossier.pk)).content.decode()
     assert "À l'ouverture du dossier" in contenu
-    assert '<td class="ror-avant">EHPAD LES TILLEULS</td>' in contenu
-    assert '<td class="ror-apres">EHPAD LES TILLEULS ANGERS</td>' in contenu
+    assert '<td class="ror-avant" data-etiquette="À l\'ouverture du dossier">EHPAD LES TILLEULS</td>' in contenu
+    assert '<td class="ror-apres" data-etiquette="Dans le dossier">EHPAD LES TILLEULS ANGERS</td>' in contenu
 
 
 def test_les_fiches_du_dossier_suivent_l_arbre_quel_que_soit_l_ordre_de_la_copie(client, region):
