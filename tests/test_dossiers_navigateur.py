@@ -353,3 +353,55 @@ def test_un_contact_et_le_territoire_modifies_dans_le_dossier_et_la_comparaison_
     # and a whole département is one line, not 176 (the page was 9,000 px tall)
     assert page.evaluate("document.documentElement.scrollWidth") <= ecran["width"] + 1
     assert page.evaluate("document.documentElement.scrollHeight") < 2500
+
+
+@pytest.mark.parametrize("ecran", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["bureau", "telephone"])
+def test_les_modifications_en_ligne_se_lisent_sur_un_telephone(live_server, page, connecter, region, ecran):
+    """The live changes since the copy (a conflict and a value kept) fit the screen on the
+    comparison and on the publish page: no sideways scroll on a 390 px phone, each value next to
+    the name of its column."""
+    import os
+
+    from dossiers import services
+    from repertoire.services import offre
+
+    dossier = services.ouvrir_dossier(region.referent, region.ehpad, titre="Contacts 2026")
+    fiches = {f.structure_id: f for f in dossier.fiches.all()}
+    services.enregistrer_fiche(region.referent, fiches[region.uo_hp.pk], {"telephone": "02 41 11 11 11"},
+                               finaliser=True)
+    services.enregistrer_fiche(region.referent, fiches[region.ehpad.pk], {"nom": "EHPAD LES TILLEULS ANGERS"},
+                               finaliser=True)
+    offre.modifier_structure(region.referent, region.uo_hp, {"telephone": "02 41 22 22 22"}, raison="Contacts")
+    offre.modifier_structure(region.referent, region.ehpad, {"email": "accueil.ehpad-les-tilleuls@exemple.fr"},
+                             raison="Contacts")
+    services.envoyer_en_validation(region.referent, dossier)
+    services.valider(region.directeur, dossier)
+
+    page.set_default_timeout(15000)
+    page.set_viewport_size(ecran)
+    connecter(region.gestionnaire)
+    menu(page, "Dossiers collaboratifs")
+    page.click(f'#a-traiter a[href="/dossiers/{dossier.pk}/"]')
+    captures = os.environ.get("ROR_CAPTURES")  # where a developer wants to look at the pages
+    for etape in ("comparer", "publier"):
+        if etape == "comparer":
+            page.get_by_role("link", name="Ce que change le dossier").click()
+        else:
+            page.go_back()
+            page.click("#aller-publier")
+        ecarts = page.locator("#ecarts .ror-ecart")
+        expect(ecarts).to_have_count(2)
+        conflit = page.locator('#ecarts .ror-ecart[data-conflit="oui"]')
+        expect(conflit.locator(".ror-repertoire")).to_contain_text("02 41 22 22 22")
+        expect(conflit).to_contain_text("Conflit")
+        if captures:
+            page.screenshot(path=f"{captures}/{etape}-{ecran['width']}.png", full_page=True)
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= ecran["width"]
+        # every cell of the table inside the screen, its column's name beside it on a phone
+        for cellule in page.locator("#ecarts .ror-ecart > *").all():
+            boite = cellule.bounding_box()
+            assert boite["x"] >= 0 and boite["x"] + boite["width"] <= ecran["width"], cellule.text_content()
+        etiquette = conflit.locator(".ror-repertoire .ror-etiquette")
+        expect(etiquette).to_have_text("Dans le Répertoire")
+        expect(etiquette).to_be_visible() if ecran["width"] < 576 else expect(etiquette).to_be_hidden()
