@@ -295,6 +295,14 @@ def _identifier_offre(qs, valeur):
     return qs.filter(condition)
 
 
+def _identifier_lieu(qs, valeur):
+    """No Location carries an identifier: the profile's slices (idLocation, idExterneSynchro, RORLocation.fsh
+    @9be76d4957dd945af3a336c95409a3ae538a1cd0) are data we do not hold, so a well-formed search matches no
+    place (ignoring it, as an unknown parameter, would answer every place)."""
+    jetons(valeur, "identifier")
+    return qs.none()
+
+
 def _identifier_organisation(qs, valeur):
     from .fhir import SYSTEME_FINESS, SYSTEME_IDNATST, SYSTEMES_SIRENE
 
@@ -571,7 +579,7 @@ PARAMETRES = {
         "organization": _organization, "identifier": _identifier_offre, "active": _active,
     },
     "Location": {
-        **COMMUNS, "_lastUpdated": _last_updated_location, "near": _near, "near-insee-code": _near_insee_code,
+        **COMMUNS, "_lastUpdated": _last_updated_location, "identifier": _identifier_lieu, "near": _near, "near-insee-code": _near_insee_code,
         "capacity-status": _capacity_status,
         "capacity-type": _capacity_type, "temporality-capacity": _temporality_capacity,
         "nb-capacity": _nb_capacity, "capacity-update-date": _capacity_update_date,

@@ -113,7 +113,7 @@ SP_ROR = {"intervention-zone": "ror-healthcareservice-intervention-zone",
           "period-end": "ror-sp-organization-period-end"}
 SP_CORE = {"HealthcareService": {"specialty", "service-category", "service-type", "characteristic", "identifier",
                                  "active", "organization", "name"},
-           "Location": {"organization", "name", "type", "status", "operational-status"}, "Organization": {"identifier", "type", "active", "name"},
+           "Location": {"identifier", "organization", "name", "type", "status", "operational-status"}, "Organization": {"identifier", "type", "active", "name"},
            "Practitioner": {"identifier"}, "PractitionerRole": {"organization"}}
 
 

@@ -546,3 +546,17 @@ def test_le_total_compte_est_garde_tant_que_l_offre_ne_change_pas(api, region):
     assert "total" not in _get(api, f"{url}&_total=estimate")
     assert _get(api, f"{url}&_total=accurate")["total"] == 4
     assert _get(api, f"{url}&_total=estimate")["total"] == 4
+
+
+def test_recherche_location_identifier_ne_rend_aucun_lieu(api, region):
+    """The guide's scenario `Location?identifier=Location1`: no place carries an identifier (we hold neither
+    idLocation nor idExterneSynchro), so it answers an empty searchset, not every place as an ignored
+    parameter would; the parameter is listed, and a malformed token still answers 400."""
+    assert _ids(_get(api, "/fhir/Location?_count=200"))
+    vide = _get(api, "/fhir/Location?identifier=Location1&_revinclude=HealthcareService:location")
+    assert vide.get("entry", []) == []
+    assert "identifier=Location1" in next(l["url"] for l in vide["link"] if l["relation"] == "self")
+    _get(api, "/fhir/Location?identifier=,", statut=400)
+    capacites = _get(api, "/fhir/metadata")
+    lieu = next(r for r in capacites["rest"][0]["resource"] if r["type"] == "Location")
+    assert {p["name"]: p["type"] for p in lieu["searchParam"]}["identifier"] == "token"
