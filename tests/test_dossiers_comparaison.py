@@ -247,6 +247,10 @@ def test_publier_toute_une_ej_ecrit_pour_chaque_fiche_exactement_ce_que_la_page_
     assert montrees[region.uo_hp.pk] == {"commentaire", "age_min", "activites"}
     assert montrees[region.uo_aj.pk] == {"commentaire", "activites"}
     assert not page.context["ecarts"]
+    # the page asks after it has said what will change: every change comes before the button
+    html = page.content.decode()
+    assert html.index('id="publier"') > max(html.index(f'data-fiche="{bloc["fiche"].pk}"')
+                                          for bloc in page.context["blocs"])
     records_avant = {pk: Structure.history.filter(id=pk).count() for pk in montrees}
 
     client.post(url("publier", dossier.pk))
