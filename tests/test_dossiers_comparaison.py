@@ -163,11 +163,28 @@ def test_les_commentaires_arrivent_en_tete_du_dossier_et_dans_les_courriels(clie
     assert "Renvoi au référent" in tete and "Joindre la délibération" in tete
 
 
-def test_creations_et_deplacement_publies_gardent_l_arbre_coherent(region):
-    """Units created together share one shift of the tree numbering; the tree stays whole."""
+def copie_a_l_envers(dossier):
+    """The dossier's copied fiches stored in the reverse of the tree's order (the copy of a whole
+    EJ follows no order)."""
+    from dossiers.models import FicheBrouillon
+
+    copies = list(dossier.fiches.order_by("-id"))
+    for fiche in copies:
+        fiche.pk = None
+    dossier.fiches.all().delete()
+    FicheBrouillon.objects.bulk_create(copies)
+
+
+@pytest.mark.parametrize("ordre", ["arbre", "inverse"])
+def test_creations_et_deplacement_publies_gardent_l_arbre_coherent(region, ordre):
+    """Units created together share one shift of the tree numbering; the tree stays whole,
+    whatever the order the copy stored the fiches in (publication does not depend on it:
+    creations by waves from their parents, moves read the tree as it is, deletions deepest first)."""
     oi = offre.creer_structure(region.gestionnaire, "OI", region.ehpad, nom="Pole geriatrie",
                                type_oi=concept("J203", "1"))
     dossier = services.ouvrir_dossier(region.referent, region.ehpad)
+    if ordre == "inverse":
+        copie_a_l_envers(dossier)
     creees = services.creer_unites(region.referent, dossier, region.ehpad, 3, nom="Accueil de jour personnes agees",
                                    discipline="MSS", type_uo=concept("J34", "21"))
     creees += services.creer_unites(region.referent, dossier, oi, 1, nom="Accueil de jour personnes agees",
@@ -176,8 +193,10 @@ def test_creations_et_deplacement_publies_gardent_l_arbre_coherent(region):
         services.enregistrer_fiche(region.referent, fiche, {"age_min": 60, "age_max": 120,
                                                             "activites": [concept("J17", "293").pk]}, finaliser=True)
     services.deplacer_unite(region.referent, fiche_de(dossier, region.uo_hp), oi)
+    services.supprimer_unite(region.referent, fiche_de(dossier, region.uo_aj))
     en_validation_gestionnaire(region, dossier)
     services.publier_dossier(region.gestionnaire, dossier, motif="Noms de l'autorisation")
+    assert not Structure.objects.filter(pk=region.uo_aj.pk).exists()
     arbre = list(Structure.objects.filter(tree_id=region.ej.tree_id).order_by("lft"))
     bornes = sorted(b for s in arbre for b in (s.lft, s.rght))
     assert bornes == list(range(1, 2 * len(arbre) + 1))  # every number once: no overlap, no gap

@@ -402,6 +402,13 @@ def test_les_modifications_en_ligne_se_lisent_sur_un_telephone(live_server, page
         for cellule in page.locator("#ecarts .ror-ecart > *").all():
             boite = cellule.bounding_box()
             assert boite["x"] >= 0 and boite["x"] + boite["width"] <= ecran["width"], cellule.text_content()
+        # the dossier's own changes too: « 02 41 11 11 11 » on one line, under its column's name
+        apres = page.locator('.ror-diff tr[data-champ="telephone"] .ror-apres')
+        lignes = apres.evaluate("td => { const r = document.createRange(); r.selectNodeContents(td.firstChild); "
+                                "return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }")
+        assert apres.text_content() == "02 41 11 11 11" and lignes == 1
+        assert apres.evaluate("td => getComputedStyle(td, '::before').content") == (
+            '"Dans le dossier"' if ecran["width"] < 576 else "none")
         etiquette = conflit.locator(".ror-repertoire .ror-etiquette")
         expect(etiquette).to_have_text("Dans le Répertoire")
         expect(etiquette).to_be_visible() if ecran["width"] < 576 else expect(etiquette).to_be_hidden()

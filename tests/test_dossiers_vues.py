@@ -172,8 +172,8 @@ def test_comparaison_cote_a_cote_pour_le_directeur(client, region):
     dossier = dossier_envoye(region)
     client.force_login(region.directeur)
     contenu = client.get(url("comparer", dossier.pk)).content.decode()
-    assert '<td class="ror-avant">EHPAD LES TILLEULS</td>' in contenu
-    assert '<td class="ror-apres">EHPAD LES TILLEULS ANGERS</td>' in contenu
+    assert '<td class="ror-avant" data-etiquette="À l\'ouverture du dossier">EHPAD LES TILLEULS</td>' in contenu
+    assert '<td class="ror-apres" data-etiquette="Dans le dossier">EHPAD LES TILLEULS ANGERS</td>' in contenu
 
 
 def test_avertissements_de_nommage_a_la_publication(client, region):
@@ -272,23 +272,19 @@ def test_un_dossier_publie_garde_sa_comparaison(client, region):
     client.force_login(region.referent)
     contenu = client.get(url("comparer", dossier.pk)).content.decode()
     assert "À l'ouverture du dossier" in contenu
-    assert '<td class="ror-avant">EHPAD LES TILLEULS</td>' in contenu
-    assert '<td class="ror-apres">EHPAD LES TILLEULS ANGERS</td>' in contenu
+    assert '<td class="ror-avant" data-etiquette="À l\'ouverture du dossier">EHPAD LES TILLEULS</td>' in contenu
+    assert '<td class="ror-apres" data-etiquette="Dans le dossier">EHPAD LES TILLEULS ANGERS</td>' in contenu
 
 
 def test_les_fiches_du_dossier_suivent_l_arbre_quel_que_soit_l_ordre_de_la_copie(client, region):
     """In the demo a whole-EJ dossier listed units before their establishment: the list followed the
     order of the copy, not the tree."""
-    from dossiers.models import FicheBrouillon
     from repertoire.services import droits
+    from tests.test_dossiers_comparaison import copie_a_l_envers
 
     droits.accorder_droit(None, region.directeur, "directeur", region.ej)
     dossier = services.ouvrir_dossier(region.directeur, region.ej)
-    copies = list(dossier.fiches.order_by("-id"))  # copied the other way round
-    for fiche in copies:
-        fiche.pk = None
-    dossier.fiches.all().delete()
-    FicheBrouillon.objects.bulk_create(copies)
+    copie_a_l_envers(dossier)
     client.force_login(region.directeur)
     fiches = client.get(url("detail", dossier.pk)).context["fiches"]
     arbre = list(region.ej.get_descendants(include_self=True).values_list("pk", flat=True))
