@@ -12,7 +12,8 @@ import math
 import re
 from datetime import datetime, timedelta
 
-from django.db.models import Case, F, FloatField, Q, When
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import BooleanField, Case, F, FloatField, Func, OuterRef, Q, Subquery, When
 from django.db.models.functions import ACos, Cos, Coalesce, Least, Radians, Sin
 from django.utils import timezone
 
@@ -408,15 +409,53 @@ def _distance_km(distance: str, unite: str) -> float:
     return distance_km
 
 
-def _dans_le_rayon(qs, lat: float, lon: float, distance_km: float):
-    """Rows whose annotated (_lat, _lon) lie within distance_km of (lat, lon) on a 6371 km sphere: a
-    bounding box the indexes can narrow, then the great-circle distance (annotated as _distance_km)."""
-    dlat = distance_km / 111.2
-    dlon = distance_km / (111.2 * max(math.cos(math.radians(lat)), 0.01))
-    qs = qs.filter(_lat__range=(lat - dlat, lat + dlat), _lon__range=(lon - dlon, lon + dlon))
+RAYON_TERRE_KM = 6371.0
+
+
+def _boite(lat: float, lon: float, distance_km: float) -> tuple[tuple[float, float], tuple[float, float] | None]:
+    """The latitude and longitude ranges holding every point within distance_km of (lat, lon) on the 6371 km
+    sphere (None: every longitude, near a pole or across the antimeridian); a hair wider than exact, so a
+    point the distance keeps is never left out by a rounding of the box."""
+    angle = distance_km / RAYON_TERRE_KM + 1e-9
+    dlat = math.degrees(angle) + 1e-7
+    latitudes = (lat - dlat, lat + dlat)
+    if abs(lat) + dlat >= 90 or math.sin(angle) >= math.cos(math.radians(lat)):
+        return latitudes, None
+    dlon = math.degrees(math.asin(math.sin(angle) / math.cos(math.radians(lat)))) + 1e-7
+    if abs(lon) + dlon >= 180:
+        return latitudes, None
+    return latitudes, (lon - dlon, lon + dlon)
+
+
+def _dans_la_boite(latitudes, longitudes) -> Q:
+    """Complete positions in the box (Structure: index structure_position; Commune: commune_position)."""
+    q = Q(latitude__range=latitudes, longitude__isnull=False)
+    return q & Q(longitude__range=longitudes) if longitudes else q
+
+
+class _Parmi(Func):
+    """`colonne = ANY(ARRAY(subquery))`: an index scan on the column inside an OR (where IN (subquery) is
+    a filter run on every row)."""
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+def _parmi(colonne: str, ids) -> Q:
+    return Q(_Parmi(F(colonne), ArraySubquery(ids.order_by())))  # no MPTT ordering to sort
+
+
+def _structures_dans_la_boite(latitudes, longitudes):
+    return Structure.objects.filter(_dans_la_boite(latitudes, longitudes)).values("pk")
+
+
+def _dans_le_rayon(qs, lat: float, lon: float, distance_km: float, candidats: Q):
+    """Rows whose annotated (_lat, _lon) lie within distance_km of (lat, lon) on a 6371 km sphere (the
+    great-circle distance, annotated as _distance_km), among the `candidats` that indexes find (a superset)."""
     cosinus = (Sin(Radians(F("_lat"))) * math.sin(math.radians(lat))
                + Cos(Radians(F("_lat"))) * math.cos(math.radians(lat)) * Cos(Radians(F("_lon")) - math.radians(lon)))
-    return qs.annotate(_distance_km=6371.0 * ACos(Least(cosinus, 1.0))).filter(_distance_km__lte=distance_km)
+    return qs.filter(candidats).annotate(
+        _distance_km=RAYON_TERRE_KM * ACos(Least(cosinus, 1.0))).filter(_distance_km__lte=distance_km)
 
 
 def _near_insee_code(qs, valeur):
@@ -431,13 +470,32 @@ def _near_insee_code(qs, valeur):
         raise ParametreInvalide(f"Commune INSEE « {code} » inconnue.")
     if commune.latitude is None:
         return qs.filter(Q(commune_id=code) | Q(commune__isnull=True, eg__commune_id=code))
+    # The communes' coordinates by subqueries, run only when the unit and its EG have none (COALESCE
+    # stops at the first value): joined, the 35,000 communes were hashed for every search.
+    def de_la_commune(reference: str, champ: str):
+        return Subquery(Commune.objects.filter(pk=OuterRef(reference)).order_by().values(champ))
+
     qs = qs.annotate(
-        _lat=Coalesce("latitude", "eg__latitude", "commune__latitude", "eg__commune__latitude",
-                      output_field=FloatField()),
-        _lon=Coalesce("longitude", "eg__longitude", "commune__longitude", "eg__commune__longitude",
-                      output_field=FloatField()),
+        _lat=Coalesce("latitude", "eg__latitude", de_la_commune("commune_id", "latitude"),
+                      de_la_commune("eg__commune_id", "latitude"), output_field=FloatField()),
+        _lon=Coalesce("longitude", "eg__longitude", de_la_commune("commune_id", "longitude"),
+                      de_la_commune("eg__commune_id", "longitude"), output_field=FloatField()),
     )
-    return _dans_le_rayon(qs, commune.latitude, commune.longitude, distance_km)
+    # The served pair is the first of the four that has a coordinate; complete, it lies in the box; half
+    # (a latitude without longitude, or the reverse) mixes two sources: those rare rows are candidates too.
+    latitudes, longitudes = _boite(commune.latitude, commune.longitude, distance_km)
+    communes = Commune.objects.filter(_dans_la_boite(latitudes, longitudes)).values("pk")
+    demi = Q(latitude__isnull=True, longitude__isnull=False) | Q(latitude__isnull=False, longitude__isnull=True)
+    demi_structures = Structure.objects.filter(demi).values("pk")  # index structure_demi_position
+    demi_communes = Commune.objects.filter(demi).values("pk")
+    candidats = (_dans_la_boite(latitudes, longitudes)
+                 | _parmi("eg_id", _structures_dans_la_boite(latitudes, longitudes))
+                 | _parmi("commune_id", communes)
+                 | _parmi("eg_id", Structure.objects.eg().filter(_parmi("commune_id", communes)).values("pk"))
+                 | _parmi("pk", demi_structures) | _parmi("eg_id", demi_structures)
+                 | _parmi("commune_id", demi_communes)
+                 | _parmi("eg_id", Structure.objects.eg().filter(_parmi("commune_id", demi_communes)).values("pk")))
+    return _dans_le_rayon(qs, commune.latitude, commune.longitude, distance_km, candidats)
 
 
 NEAR_RE = re.compile(r"(?P<lat>[-+]?\d{1,3}(\.\d{1,12})?)\|(?P<lon>[-+]?\d{1,3}(\.\d{1,12})?)"
@@ -462,7 +520,11 @@ def _near(qs, valeur):
         _lat=Case(When(propres, then=F("latitude")), default=F("eg__latitude"), output_field=FloatField()),
         _lon=Case(When(propres, then=F("longitude")), default=F("eg__longitude"), output_field=FloatField()),
     ).filter(_lat__isnull=False, _lon__isnull=False)
-    return _dans_le_rayon(qs, lat, lon, distance_km)
+    # Served position in the box: the unit's own, or its EG's — each side found by an index.
+    latitudes, longitudes = _boite(lat, lon, distance_km)
+    candidats = (_dans_la_boite(latitudes, longitudes)
+                 | _parmi("eg_id", _structures_dans_la_boite(latitudes, longitudes)))
+    return _dans_le_rayon(qs, lat, lon, distance_km, candidats)
 
 
 def _capacity_status(qs, valeur):

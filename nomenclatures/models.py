@@ -170,7 +170,15 @@ class Commune(models.Model):
 
     class Meta:
         ordering = ["nom"]
-        indexes = [GinIndex(fields=["codes_postaux"], name="commune_cp_gin")]
+        indexes = [
+            GinIndex(fields=["codes_postaux"], name="commune_cp_gin"),
+            # FHIR near-insee-code (interop.parametres): the communes in a box, and those with half a
+            # position (normally none); the table is written only by the reference import.
+            models.Index(fields=["latitude", "longitude"], name="commune_position"),
+            models.Index(fields=["code_insee"], name="commune_demi_position",
+                         condition=models.Q(latitude__isnull=True, longitude__isnull=False)
+                         | models.Q(latitude__isnull=False, longitude__isnull=True)),
+        ]
 
     def __str__(self):
         cp = self.codes_postaux[0] if self.codes_postaux else self.departement_id

@@ -255,6 +255,16 @@ class Structure(UneLigneMixin, MPTTModel):
             models.Index(fields=["niveau", "departement"]),
             models.Index(fields=["niveau", "nom", "id"], name="structure_niveau_nom"),  # the tree, A–Z
             GinIndex(fields=["nom"], name="structure_nom_trgm", opclasses=["gin_trgm_ops"]),
+            # FHIR near / near-insee-code (interop.parametres): the positions in a box, each side of the
+            # served position (a unit's own, its EG's). Partial: only located rows (EJ, EG, the few units
+            # with their own) write an entry; the other units cost nothing.
+            models.Index(fields=["latitude", "longitude"], name="structure_position",
+                         condition=models.Q(latitude__isnull=False, longitude__isnull=False)),
+            # Half a position (a latitude without longitude or the reverse): normally empty, so that the
+            # proximity search finds these rows without reading the table.
+            models.Index(fields=["id"], name="structure_demi_position",
+                         condition=models.Q(latitude__isnull=True, longitude__isnull=False)
+                         | models.Q(latitude__isnull=False, longitude__isnull=True)),
         ]
         constraints = [
             models.CheckConstraint(

@@ -247,6 +247,56 @@ def test_recherche_location_near(api, region):
                                   "type": "special"}
 
 
+def test_recherche_location_near_au_bord_du_rayon(api, region):
+    """The box that narrows a proximity search by index never drops a place the distance keeps: a unit
+    9.9999 km due north (where a box of distance / 111.2 km per degree stopped short) is near at 10 km,
+    one at 10.0001 km is not; due east as well, where a degree of longitude shrinks with the latitude."""
+    centre = (47.06, -0.88)
+    degre_km = math.pi * 6371.0 / 180
+    nord_dedans, nord_dehors = centre[0] + 9.9999 / degre_km, centre[0] + 10.0001 / degre_km
+    assert _haversine_km(*centre, nord_dedans, centre[1]) < 10 < _haversine_km(*centre, nord_dehors, centre[1])
+    offre.modifier_structure(None, region.uo_rea, {"latitude": nord_dedans, "longitude": centre[1]}, raison="test")
+    offre.modifier_structure(None, region.uo_hp, {"latitude": nord_dehors, "longitude": centre[1]}, raison="test")
+    assert _ids(_get(api, "/fhir/Location?near=47.06|-0.88|10|km")) == {region.uo_rea.pk}
+    # Due east: the longitude 10 km away, found by bisection on the test's own distance.
+    bas, haut = centre[1], centre[1] + 1
+    for _ in range(60):
+        milieu = (bas + haut) / 2
+        bas, haut = (milieu, haut) if _haversine_km(*centre, centre[0], milieu) < 10 else (bas, milieu)
+    offre.modifier_structure(None, region.uo_rea, {"latitude": centre[0], "longitude": bas - 1e-7}, raison="test")
+    offre.modifier_structure(None, region.uo_hp, {"latitude": centre[0], "longitude": haut + 1e-7}, raison="test")
+    assert _ids(_get(api, "/fhir/Location?near=47.06|-0.88|10|km")) == {region.uo_rea.pk}
+
+
+def test_recherche_location_near_insee_code_positions_servies(api, region):
+    """near-insee-code over each unit's position: its own, else its EG's, else its commune's, else its EG's
+    commune's, coordinate by coordinate (a half position — a latitude without longitude, as an import may
+    leave — takes the other from the next source), checked against a distance computed in the test."""
+    from nomenclatures.models import Commune
+
+    offre.modifier_structure(None, region.uo_rea, {"latitude": 47.078, "longitude": -0.862}, raison="test")
+    # The EHPAD loses its position: its units are placed at its commune (Angers) …
+    Structure.objects.filter(pk=region.ehpad.pk).update(latitude=None, longitude=None)
+    # … but the day-care unit has a latitude of its own, 30 km south of Angers, and no longitude.
+    Structure.objects.filter(pk=region.uo_aj.pk).update(latitude=47.2, longitude=None)
+    communes = {c.pk: c for c in Commune.objects.filter(pk__in=["49007", "49099"])}
+    servies = {}
+    for uo in Structure.objects.uo().select_related("eg", "commune", "eg__commune"):
+        sources = (uo, uo.eg, uo.commune, uo.eg.commune if uo.eg and uo.eg.commune_id else None)
+        lat = next((s.latitude for s in sources if s is not None and s.latitude is not None), None)
+        lon = next((s.longitude for s in sources if s is not None and s.longitude is not None), None)
+        servies[uo.pk] = (lat, lon)
+    assert servies[region.uo_aj.pk] == (47.2, communes["49007"].longitude)
+    for code in communes:
+        for km in (2, 10, 28, 32, 55, 80):
+            centre = (communes[code].latitude, communes[code].longitude)
+            attendus = {pk for pk, (lat, lon) in servies.items()
+                        if lat is not None and lon is not None and _haversine_km(*centre, lat, lon) <= km}
+            assert _ids(_get(api, f"/fhir/Location?near-insee-code={code}|{km}|km")) == attendus, (code, km)
+    assert _ids(_get(api, "/fhir/Location?near-insee-code=49007|28|km")) == {region.uo_hp.pk}
+    assert _ids(_get(api, "/fhir/Location?near-insee-code=49007|32|km")) == {region.uo_hp.pk, region.uo_aj.pk}
+
+
 def test_recherche_location_capacity_type_et_temporality_capacity(api, region):
     """ror-sp-capacity-type (R329: 01 lit, 02 place) and ror-sp-temporality-capacity (R331: the portal's
     capacities are all « courant »), on what each Location's ror-location-supported-capacity says."""
